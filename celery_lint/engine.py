@@ -1,0 +1,105 @@
+"""Runs the checks: one walk builds the model, then each check sees the nodes it asked for."""
+from __future__ import annotations
+
+import ast
+import logging
+import re
+from typing import Callable, Iterable
+
+from .model import ModuleModel, TaskInfo, build
+from .rule import Rule, Violation
+from .settings import Settings
+
+log = logging.getLogger("celery_lint")
+
+Handler = Callable[[ast.AST, "Context"], None]
+ModuleHandler = Callable[["Context"], None]
+
+
+def on(*node_types: type) -> Callable[[Handler], Handler]:
+    """Mark a check function as a handler of the given node types."""
+
+    def mark(func):
+        func.celery_lint_types = node_types
+        return func
+
+    return mark
+
+
+def on_module(func: ModuleHandler) -> ModuleHandler:
+    """Mark a check function that runs once per module, after the node handlers."""
+    func.celery_lint_types = ("module",)
+    return func
+
+
+class Context:
+    """What a check sees: the model, the settings, and a way to report."""
+
+    __slots__ = ("model", "settings", "filename", "rules", "_out")
+
+    def __init__(self, model: ModuleModel, rules: dict[str, Rule], out: list[Violation]):
+        self.model = model
+        self.settings = model.settings
+        self.filename = model.filename
+        self.rules = rules
+        self._out = out
+
+    def report(self, node: ast.AST, code: str, **fmt) -> None:
+        rule = self.rules[code]
+        line = getattr(node, "lineno", 1) or 1
+        col = getattr(node, "col_offset", 0) or 0
+        self._out.append(Violation(line, col, code, rule.format(**fmt)))
+
+    # Shortcuts to the model, so that checks read naturally.
+    def resolve(self, expr: ast.AST) -> str | None:
+        return self.model.resolve(expr)
+
+    def enclosing_task(self, node: ast.AST) -> TaskInfo | None:
+        return self.model.enclosing_task(node)
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.model.parents.get(node)
+
+
+class Engine:
+    """The checks of a set of check modules, indexed by node type.  Immutable once built."""
+
+    def __init__(self, modules: Iterable):
+        handlers: dict[type, list[Handler]] = {}
+        module_handlers: list[ModuleHandler] = []
+        for module in modules:
+            for value in vars(module).values():
+                types = getattr(value, "celery_lint_types", None)
+                if types is None or getattr(value, "__module__", None) != module.__name__:
+                    continue
+                for t in types:
+                    if t == "module":
+                        module_handlers.append(value)
+                    else:
+                        handlers.setdefault(t, []).append(value)
+        self.handlers = {t: tuple(fs) for t, fs in handlers.items()}
+        self.module_handlers = tuple(module_handlers)
+        self.wanted = frozenset(self.handlers)
+
+    def run(self, tree: ast.Module, filename: str, settings: Settings, rules: dict[str, Rule]) -> list[Violation]:
+        out: list[Violation] = []
+        model = build(tree, filename, settings, self.wanted)
+        ctx = Context(model, rules, out)
+        nodes = model.nodes
+        for t, funcs in self.handlers.items():
+            for node in nodes.get(t, ()):
+                for func in funcs:
+                    func(node, ctx)
+        for func in self.module_handlers:
+            func(ctx)
+        return out
+
+
+# Anything that can make a module matter to celery-lint.  Searching the source text for it
+# costs next to nothing; a module without a match is skipped before any tree work.
+_PREFILTER = r"celery|CELERY|BROKER_|shared_task|\.task\b|\.delay\(|\.apply_async\(|\bTask\b|AsyncResult"
+
+
+def prefilter_pattern(settings: Settings) -> re.Pattern:
+    extra = [re.escape(n.rsplit(".", 1)[-1]) for n in (*settings.task_decorators, *settings.task_base_classes)]
+    return re.compile("|".join([_PREFILTER, *extra]))

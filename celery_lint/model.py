@@ -1,0 +1,872 @@
+"""What one module says about Celery, built in one pass over its tree.
+
+The walk records, for every node, its parent; for every scope, the names it binds
+(imports, assignments, loop targets, parameters, defs); and the nodes of the types the
+checks asked for.  After the walk the model resolves, through those bindings, which
+names are Celery apps, which functions and classes are tasks, and where the module
+configures Celery.  Checks then read the model instead of walking the tree again.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .celery_data import OLD_TO_NEW, SETTINGS
+from .settings import Settings
+
+FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+
+# Where Celery defines a public name, mapped to the name users import it by.
+_CANONICAL = {
+    "celery.app.task.Task": "celery.Task",
+    "celery.app.base.Celery": "celery.Celery",
+    "celery.app.Celery": "celery.Celery",
+    "celery.app.shared_task": "celery.shared_task",
+    "celery.app.base.shared_task": "celery.shared_task",
+    "celery._state.current_app": "celery.current_app",
+    "celery.app.current_app": "celery.current_app",
+    "celery.canvas.group": "celery.group",
+    "celery.canvas.chain": "celery.chain",
+    "celery.canvas.chord": "celery.chord",
+    "celery.canvas.chunks": "celery.chunks",
+    "celery.canvas.signature": "celery.signature",
+    "celery.canvas.Signature": "celery.Signature",
+    "celery.canvas.xmap": "celery.xmap",
+    "celery.canvas.xstarmap": "celery.xstarmap",
+    "celery.canvas.maybe_signature": "celery.maybe_signature",
+    "celery.subtask": "celery.signature",
+    "celery.canvas.subtask": "celery.signature",
+    "celery.result.AsyncResult": "celery.result.AsyncResult",
+    "celery.AsyncResult": "celery.result.AsyncResult",
+    "celery.GroupResult": "celery.result.GroupResult",
+    "celery.schedules.crontab": "celery.schedules.crontab",
+    "celery.crontab": "celery.schedules.crontab",
+    "celery.task.Task": "celery.task.Task",
+    "django.test.utils.override_settings": "django.test.override_settings",
+}
+
+#: Decorators that define tasks (canonical names).  The second group was removed in Celery 5.
+TASK_DECORATORS = frozenset({"celery.shared_task"})
+REMOVED_TASK_DECORATORS = frozenset({
+    "celery.task",
+    "celery.task.task",
+    "celery.task.base.task",
+    "celery.task.periodic_task",
+    "celery.task.base.periodic_task",
+    "celery.decorators.task",
+    "celery.decorators.periodic_task",
+})
+TASK_BASES = frozenset({"celery.Task"})
+REMOVED_TASK_BASES = frozenset({
+    "celery.task.Task",
+    "celery.task.base.Task",
+    "celery.task.PeriodicTask",
+    "celery.task.base.PeriodicTask",
+})
+CELERY_APP_CLASSES = frozenset({"celery.Celery"})
+
+# Keyword arguments of Celery() that are not settings.
+_CELERY_INIT_PARAMS = frozenset({
+    "main", "loader", "amqp", "events", "log", "control", "set_as_current", "tasks",
+    "fixups", "task_cls", "autofinalize", "namespace", "strict_typing", "config_source",
+    "config_source_silent", "changes",
+})
+_CELERY_INIT_RENAMES = {"broker": "broker_url", "backend": "result_backend", "include": "include"}
+
+# Upper-case prefixes that mark a module-level name as Celery configuration (Django style).
+_CONFIG_PREFIXES = ("CELERY_", "CELERYD_", "CELERYBEAT_", "CELERYMON_", "BROKER_")
+# File names of celeryconfig-style modules (lower-case setting names at module level).
+_CONFIG_MODULE_STEMS = ("celeryconfig", "celery_config", "celeryconf", "celery_settings")
+
+
+def canonical(qualname: str | None) -> str | None:
+    if qualname is None:
+        return None
+    return _CANONICAL.get(qualname, qualname)
+
+
+def dotted(expr: ast.AST) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def const(expr: ast.AST | None, default=None):
+    """The value of a literal (numbers, strings, bools, None, and containers of them)."""
+    if expr is None:
+        return default
+    if isinstance(expr, ast.Constant):
+        return expr.value
+    try:
+        return ast.literal_eval(expr)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return default
+
+
+def is_const(expr: ast.AST | None, value) -> bool:
+    return isinstance(expr, ast.Constant) and type(expr.value) is type(value) and expr.value == value
+
+
+def name_matches(qualname: str | None, pattern: str) -> bool:
+    """A setting entry (dotted name, or a bare name for any module) matches a qualified name."""
+    if not qualname:
+        return False
+    return qualname == pattern or qualname.endswith("." + pattern)
+
+
+@dataclass
+class Binding:
+    """One way a name gets bound in a scope."""
+
+    kind: str  # import, assign, for, with, param, def, class, except, other
+    node: ast.AST  # the statement (or arg) that binds
+    value: object = None  # import: qualified name; assign/for/with: the expression
+    index: int | None = None  # position in a tuple unpacking
+
+
+@dataclass
+class ClassInfo:
+    node: ast.ClassDef
+    attrs: dict[str, ast.expr] = field(default_factory=dict)  # class-level NAME = value
+    attr_nodes: dict[str, ast.stmt] = field(default_factory=dict)
+    methods: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    is_task_class: bool = False
+    removed_base: str | None = None  # the removed Celery base it derives from, if any
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+
+@dataclass
+class TaskInfo:
+    """A task: a decorated function, or the ``run`` method of a Task subclass."""
+
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    kind: str  # "function" or "class"
+    decorator: ast.expr | None = None  # the task decorator expression (function tasks)
+    decorator_index: int = 0
+    via: str | None = None  # canonical name of the decorator, or "<app>.task"
+    options: dict[str, ast.keyword] = field(default_factory=dict)  # decorator keywords
+    has_star_kwargs: bool = False  # the decorator passes **options we cannot see
+    cls: ClassInfo | None = None  # class tasks: their class; function tasks: resolved base=
+    base_unresolved: bool = False  # base= given (or a class base) that the module cannot see
+    module_level: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def bound(self) -> bool:
+        """``self`` is the task: bind=True, or a method of a Task subclass."""
+        if self.kind == "class":
+            return True
+        kw = self.options.get("bind")
+        return kw is not None and const(kw.value, False) is True
+
+    @property
+    def params(self) -> list[ast.arg]:
+        args = self.node.args
+        return [*args.posonlyargs, *args.args]
+
+    def option(self, name: str, model: "ModuleModel | None" = None) -> ast.expr | None:
+        """The expression an option is set to: decorator keyword, or class attribute of the
+        task class / resolvable base class chain.  None when not set anywhere we can see."""
+        kw = self.options.get(name)
+        if kw is not None:
+            return kw.value
+        cls = self.cls
+        seen = set()
+        while cls is not None and id(cls) not in seen:
+            seen.add(id(cls))
+            if name in cls.attrs:
+                return cls.attrs[name]
+            cls = model.local_base(cls) if model is not None else None
+        return None
+
+    def option_node(self, name: str) -> ast.AST | None:
+        """The node to report an option on: the keyword, or the class attribute statement."""
+        kw = self.options.get(name)
+        if kw is not None:
+            return kw
+        if self.cls is not None and name in self.cls.attr_nodes:
+            return self.cls.attr_nodes[name]
+        return None
+
+
+@dataclass
+class ConfigItem:
+    """One Celery setting the module sets."""
+
+    raw: str  # the name as written: broker_url, CELERY_BROKER_URL, BROKER_URL, broker
+    key: str | None  # the current Celery setting name, or None when Celery does not know it
+    value: ast.expr
+    node: ast.AST  # where to report: keyword, assignment target, dict key
+    group: object  # items of one config share it (a call, a module, a block of statements)
+    style: str  # "celery" (lower-case names) or "django" (CELERY_ namespace)
+    old: bool = False  # written with a pre-4.0 name
+
+    @property
+    def value_node(self) -> ast.AST:
+        return self.value
+
+
+def setting_key(raw: str, style: str) -> tuple[str | None, bool]:
+    """(current setting name or None, written with an old name?)."""
+    if style == "django" and raw.startswith("CELERY_"):
+        new = raw[len("CELERY_"):].lower()
+        if new in SETTINGS:
+            return new, False
+    if raw in SETTINGS:
+        return raw, False
+    if raw in OLD_TO_NEW:
+        return OLD_TO_NEW[raw], True
+    return None, False
+
+
+class ModuleModel:
+    """The Celery facts of one module.  Build it with :func:`build`."""
+
+    def __init__(self, tree: ast.Module, filename: str, settings: Settings):
+        self.tree = tree
+        self.filename = filename
+        self.settings = settings
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.nodes: dict[type, list[ast.AST]] = {}
+        self.bindings: dict[ast.AST, dict[str, list[Binding]]] = {}
+        self.classes: dict[ast.ClassDef, ClassInfo] = {}
+        self.tasks: list[TaskInfo] = []
+        self.task_by_node: dict[ast.AST, TaskInfo] = {}
+        self.config: list[ConfigItem] = []
+        self.mentions_celery = False  # any import of celery at all
+
+    # -- tree navigation -------------------------------------------------------------
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(node)
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        parents = self.parents
+        node = parents.get(node)
+        while node is not None:
+            yield node
+            node = parents.get(node)
+
+    def scope(self, node: ast.AST) -> ast.AST:
+        """The scope a node's names are looked up in first.
+
+        Decorators, default values and base classes belong to the enclosing scope.
+        """
+        for anc in self.ancestors(node):
+            if isinstance(anc, SCOPE_TYPES):
+                return anc
+        return self.tree
+
+    def enclosing_function(self, node: ast.AST):
+        for anc in self.ancestors(node):
+            if isinstance(anc, FUNCTION_TYPES):
+                return anc
+            if isinstance(anc, ast.ClassDef):
+                return None
+        return None
+
+    def enclosing_task(self, node: ast.AST) -> TaskInfo | None:
+        """The task whose body contains the node (lambdas inside it count as the task)."""
+        func = self.enclosing_function(node)
+        if func is None:
+            return None
+        return self.task_by_node.get(func)
+
+    def in_loop(self, node: ast.AST, stop=FUNCTION_TYPES) -> ast.AST | None:
+        """The innermost loop (for/while/comprehension) around a node inside its function."""
+        child = node
+        for anc in self.ancestors(node):
+            if isinstance(anc, stop) or isinstance(anc, ast.ClassDef):
+                return None
+            if isinstance(anc, (ast.For, ast.AsyncFor, ast.While)) and child not in (
+                getattr(anc, "iter", None), getattr(anc, "test", None)
+            ) and child not in anc.orelse:
+                return anc
+            if isinstance(anc, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                if child is not anc.generators[0].iter:
+                    return anc
+            child = anc
+        return None
+
+    # -- names -----------------------------------------------------------------------
+    def lookup(self, name: str, at: ast.AST) -> list[Binding]:
+        """The bindings of ``name`` in the innermost scope visible from ``at`` that binds it."""
+        first = True
+        for anc in self.ancestors(at):
+            if not isinstance(anc, SCOPE_TYPES):
+                continue
+            if isinstance(anc, ast.ClassDef) and not first:
+                continue
+            first = False
+            found = self.bindings.get(anc, {}).get(name)
+            if found:
+                return found
+        return []
+
+    def resolve(self, expr: ast.AST) -> str | None:
+        """The canonical qualified name an expression refers to through imports, or None."""
+        parts = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        bindings = self.lookup(expr.id, expr)
+        base = None
+        for b in bindings:
+            if b.kind == "import":
+                base = b.value
+                break
+        if base is None:
+            return None
+        parts.append(base)
+        return canonical(".".join(reversed(parts)))
+
+    def assigned_values(self, name: ast.Name) -> list[Binding]:
+        """Bindings of a name in its scope that give it a value (assign/for/with)."""
+        return [b for b in self.lookup(name.id, name) if b.kind in ("assign", "for", "with")]
+
+    # -- Celery objects --------------------------------------------------------------
+    def is_app(self, expr: ast.AST) -> bool:
+        """Does the expression evaluate to a Celery app?"""
+        if isinstance(expr, ast.Call):
+            return self._is_app_class(expr.func)
+        if isinstance(expr, ast.Attribute):
+            q = self.resolve(expr)
+            if q == "celery.current_app":
+                return True
+            if q is not None and q.split(".")[0] == "celery":
+                return False
+            return expr.attr in self.settings.app_names and q is not None
+        if not isinstance(expr, ast.Name):
+            return False
+        bindings = self.lookup(expr.id, expr)
+        in_names = expr.id in self.settings.app_names
+        if not bindings:
+            return in_names  # a builtin or a star import: trust the configured names
+        for b in bindings:
+            if b.kind == "import":
+                q = canonical(b.value)
+                if q == "celery.current_app":
+                    return True
+                if q.split(".")[0] == "celery" or q.lstrip(".") == "":
+                    return False
+                return in_names or q.rsplit(".", 1)[-1] in self.settings.app_names
+            if b.kind == "assign" and b.index is None:
+                value = b.value
+                if isinstance(value, ast.Call):
+                    if self._is_app_class(value.func):
+                        return True
+                    if in_names and self.resolve(value.func) is None:
+                        return True  # app = make_celery(...) / create_celery_app()
+                elif isinstance(value, (ast.Name, ast.Attribute)) and in_names:
+                    return True
+        return False
+
+    def _is_app_class(self, func: ast.AST) -> bool:
+        q = self.resolve(func)
+        if q in CELERY_APP_CLASSES:
+            return True
+        if isinstance(func, ast.Name):
+            for b in self.lookup(func.id, func):
+                if b.kind == "class":
+                    return any(self._is_app_class(base) for base in b.node.bases)
+        return False
+
+    def task_named(self, expr: ast.AST) -> TaskInfo | None:
+        """The task of this module an expression names (``add`` in ``add.delay``)."""
+        if isinstance(expr, ast.Name):
+            for b in self.lookup(expr.id, expr):
+                if b.kind == "def":
+                    return self.task_by_node.get(b.node)
+                if b.kind == "class":
+                    info = self.classes.get(b.node)
+                    if info is not None and info.is_task_class and "run" in info.methods:
+                        return self.task_by_node.get(info.methods["run"])
+        return None
+
+    def local_class(self, expr: ast.AST) -> ClassInfo | None:
+        if isinstance(expr, ast.Name):
+            for b in self.lookup(expr.id, expr):
+                if b.kind == "class":
+                    return self.classes.get(b.node)
+        return None
+
+    def local_base(self, cls: ClassInfo) -> ClassInfo | None:
+        """The first base of a class that is itself a class of this module."""
+        for base in cls.node.bases:
+            info = self.local_class(base)
+            if info is not None:
+                return info
+        return None
+
+    def is_async_result(self, expr: ast.AST, _depth: int = 0) -> bool:
+        """Does the expression hold a Celery async result (AsyncResult, GroupResult, ...)?"""
+        if _depth > 4:
+            return False
+        if isinstance(expr, ast.Await):
+            return False
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Attribute):
+                if func.attr in ("delay", "apply_async", "delay_on_commit"):
+                    return func.attr != "delay_on_commit"
+                if func.attr in ("AsyncResult", "GroupResult") or func.attr == "restore":
+                    q = self.resolve(func)
+                    if func.attr == "restore":
+                        return q == "celery.result.GroupResult.restore"
+                    return q is None or q.startswith("celery") or self.is_app(func.value) \
+                        or self.task_named(func.value) is not None
+            q = self.resolve(func)
+            if q in ("celery.result.AsyncResult", "celery.result.GroupResult"):
+                return True
+            if isinstance(func, ast.Call):  # group(...)(), chord(h)(body), sig.s(...)()
+                inner = self.resolve(func.func)
+                if inner in ("celery.group", "celery.chain", "celery.chord"):
+                    return True
+            return False
+        if isinstance(expr, ast.Name):
+            for b in self.assigned_values(expr):
+                if b.kind == "assign" and b.index is None and b.value is not None:
+                    if self.is_async_result(b.value, _depth + 1):
+                        return True
+        return False
+
+    def is_task_decorator(self, dec: ast.AST) -> str | None:
+        """The canonical name of a task decorator ("<app>.task" for app.task), else None."""
+        core = dec.func if isinstance(dec, ast.Call) else dec
+        q = self.resolve(core)
+        if q in TASK_DECORATORS or q in REMOVED_TASK_DECORATORS:
+            return q
+        if isinstance(core, ast.Attribute) and core.attr == "task" and self.is_app(core.value):
+            return "<app>.task"
+        for pattern in self.settings.task_decorators:
+            if name_matches(q, pattern):
+                return q
+            if q is None and dotted(core) == pattern:
+                return pattern
+        return None
+
+    def class_task_base(self, base: ast.AST) -> tuple[bool, str | None]:
+        """(is a Task base?, removed Celery base name or None)."""
+        q = self.resolve(base)
+        if q in TASK_BASES:
+            return True, None
+        if q in REMOVED_TASK_BASES:
+            return True, q
+        if isinstance(base, ast.Attribute) and base.attr == "Task" and self.is_app(base.value):
+            return True, None
+        for pattern in self.settings.task_base_classes:
+            if name_matches(q, pattern) or (q is None and dotted(base) == pattern):
+                return True, None
+        info = self.local_class(base)
+        if info is not None and info.is_task_class:
+            return True, None
+        return False, None
+
+    def is_test_module(self) -> bool:
+        return self.settings.is_test_path(self.filename)
+
+
+# ------------------------------------------------------------------------------------
+# Building the model
+# ------------------------------------------------------------------------------------
+
+_MODEL_TYPES = (
+    ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+    ast.Assign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Call,
+    ast.NamedExpr, ast.ExceptHandler, ast.Lambda, ast.comprehension,
+)
+
+# Fields that never hold nodes worth visiting.
+_SKIP_FIELDS = frozenset({"ctx", "type_comment", "kind"})
+_FIELDS_CACHE: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(t: type) -> tuple[str, ...]:
+    fs = _FIELDS_CACHE.get(t)
+    if fs is None:
+        fs = _FIELDS_CACHE[t] = tuple(f for f in t._fields if f not in _SKIP_FIELDS)
+    return fs
+
+
+def build(tree: ast.Module, filename: str, settings: Settings, wanted: frozenset) -> ModuleModel:
+    """Walk the tree once and build the model.  ``wanted``: node types the checks visit."""
+    model = ModuleModel(tree, filename, settings)
+    parents = model.parents
+    nodes = model.nodes
+    collect = frozenset(wanted) | frozenset(_MODEL_TYPES)
+    AST = ast.AST
+    stack = [tree]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        node = pop()
+        t = type(node)
+        if t in collect:
+            lst = nodes.get(t)
+            if lst is None:
+                nodes[t] = [node]
+            else:
+                lst.append(node)
+        for name in _fields(t):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, AST):
+                        parents[child] = node
+                        push(child)
+            elif isinstance(value, AST):
+                parents[value] = node
+                push(value)
+    # The walk is depth-first from the end: put every list back in source order.
+    for lst in nodes.values():
+        lst.reverse()
+    _collect_bindings(model)
+    _collect_classes(model)
+    _collect_tasks(model)
+    _collect_config(model)
+    return model
+
+
+def _bind(model: ModuleModel, scope: ast.AST, name: str, binding: Binding) -> None:
+    table = model.bindings.get(scope)
+    if table is None:
+        table = model.bindings[scope] = {}
+    table.setdefault(name, []).append(binding)
+
+
+def _target_names(target: ast.AST, index: int | None = None) -> Iterator[tuple[str, int | None]]:
+    if isinstance(target, ast.Name):
+        yield target.id, index
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for i, elt in enumerate(target.elts):
+            if isinstance(elt, ast.Starred):
+                elt = elt.value
+            if isinstance(elt, ast.Name):
+                yield elt.id, i
+            else:
+                yield from _target_names(elt, i)
+
+
+def _collect_bindings(model: ModuleModel) -> None:
+    nodes = model.nodes
+    scope = model.scope
+    get = nodes.get
+    for node in get(ast.Import, ()):
+        s = scope(node)
+        for alias in node.names:
+            if alias.asname:
+                _bind(model, s, alias.asname, Binding("import", node, alias.name))
+            else:
+                top = alias.name.split(".")[0]
+                _bind(model, s, top, Binding("import", node, top))
+            if alias.name.split(".")[0] == "celery":
+                model.mentions_celery = True
+    for node in get(ast.ImportFrom, ()):
+        s = scope(node)
+        module = "." * (node.level or 0) + (node.module or "")
+        if (node.module or "").split(".")[0] == "celery" and not node.level:
+            model.mentions_celery = True
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            qual = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
+            _bind(model, s, alias.asname or alias.name, Binding("import", node, qual))
+    for t in (ast.FunctionDef, ast.AsyncFunctionDef):
+        for node in get(t, ()):
+            _bind(model, scope(node), node.name, Binding("def", node))
+            args = node.args
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+                if arg is not None:
+                    _bind(model, node, arg.arg, Binding("param", arg))
+    for node in get(ast.Lambda, ()):
+        args = node.args
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if arg is not None:
+                _bind(model, node, arg.arg, Binding("param", arg))
+    for node in get(ast.ClassDef, ()):
+        _bind(model, scope(node), node.name, Binding("class", node))
+    for node in get(ast.Assign, ()):
+        s = scope(node)
+        for target in node.targets:
+            for name, index in _target_names(target):
+                _bind(model, s, name, Binding("assign", node, node.value, index))
+    for node in get(ast.AnnAssign, ()):
+        if isinstance(node.target, ast.Name):
+            _bind(model, scope(node), node.target.id, Binding("assign", node, node.value))
+    for node in get(ast.NamedExpr, ()):
+        if isinstance(node.target, ast.Name):
+            _bind(model, scope(node), node.target.id, Binding("assign", node, node.value))
+    for t in (ast.For, ast.AsyncFor):
+        for node in get(t, ()):
+            s = scope(node)
+            for name, index in _target_names(node.target):
+                _bind(model, s, name, Binding("for", node, node.iter, index))
+    for node in get(ast.comprehension, ()):
+        s = scope(node)
+        for name, index in _target_names(node.target):
+            _bind(model, s, name, Binding("for", node, node.iter, index))
+    for t in (ast.With, ast.AsyncWith):
+        for node in get(t, ()):
+            s = scope(node)
+            for item in node.items:
+                if item.optional_vars is not None:
+                    for name, index in _target_names(item.optional_vars):
+                        _bind(model, s, name, Binding("with", node, item.context_expr, index))
+    for node in get(ast.ExceptHandler, ()):
+        if node.name:
+            _bind(model, scope(node), node.name, Binding("except", node, node.type))
+
+
+def _collect_classes(model: ModuleModel) -> None:
+    classes = model.nodes.get(ast.ClassDef, ())
+    for node in classes:
+        info = ClassInfo(node)
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        info.attrs[target.id] = stmt.value
+                        info.attr_nodes[target.id] = stmt
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
+                info.attrs[stmt.target.id] = stmt.value
+                info.attr_nodes[stmt.target.id] = stmt
+            elif isinstance(stmt, FUNCTION_TYPES):
+                info.methods[stmt.name] = stmt
+        model.classes[node] = info
+    # Task classes: fixed point, since a class may derive from one defined after it.
+    changed = True
+    while changed:
+        changed = False
+        for node in classes:
+            info = model.classes[node]
+            if info.is_task_class:
+                continue
+            for base in node.bases:
+                is_task, removed = model.class_task_base(base)
+                if is_task:
+                    info.is_task_class = True
+                    info.removed_base = removed
+                    changed = True
+                    break
+
+
+def _collect_tasks(model: ModuleModel) -> None:
+    funcs = [*model.nodes.get(ast.FunctionDef, ()), *model.nodes.get(ast.AsyncFunctionDef, ())]
+    funcs.sort(key=lambda n: (n.lineno, n.col_offset))
+    for node in funcs:
+        parent = model.parent(node)
+        if isinstance(parent, ast.ClassDef):
+            info = model.classes.get(parent)
+            if node.name == "run" and info is not None and info.is_task_class:
+                task = TaskInfo(node, "class", cls=info,
+                                module_level=model.scope(parent) is model.tree)
+                task.base_unresolved = model.local_base(info) is None and not _derives_directly(model, info)
+                model.tasks.append(task)
+                model.task_by_node[node] = task
+                continue
+        for index, dec in enumerate(node.decorator_list):
+            via = model.is_task_decorator(dec)
+            if via is None:
+                continue
+            task = TaskInfo(node, "function", decorator=dec, decorator_index=index, via=via,
+                            module_level=model.scope(node) is model.tree)
+            if isinstance(dec, ast.Call):
+                for kw in dec.keywords:
+                    if kw.arg is None:
+                        task.has_star_kwargs = True
+                    else:
+                        task.options[kw.arg] = kw
+            base_kw = task.options.get("base")
+            if base_kw is not None:
+                task.cls = model.local_class(base_kw.value)
+                task.base_unresolved = task.cls is None and model.resolve(base_kw.value) not in TASK_BASES
+            model.tasks.append(task)
+            model.task_by_node[node] = task
+            break
+
+
+def _derives_directly(model: ModuleModel, info: ClassInfo) -> bool:
+    """Does the class derive straight from celery.Task (nothing unknown in between)?"""
+    return any(model.resolve(b) in TASK_BASES for b in info.node.bases)
+
+
+# -- configuration ---------------------------------------------------------------------
+
+def _dict_items(model, expr, group, style, out):
+    if isinstance(expr, ast.Dict):
+        for k, v in zip(expr.keys, expr.values):
+            if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                key, old = setting_key(k.value, style)
+                out.append(ConfigItem(k.value, key, v, k, group, style, old))
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict":
+        for kw in expr.keywords:
+            if kw.arg:
+                key, old = setting_key(kw.arg, style)
+                out.append(ConfigItem(kw.arg, key, kw.value, kw, group, style, old))
+
+
+def _conf_owner(model: ModuleModel, expr: ast.AST) -> bool:
+    """Is ``expr`` the ``conf`` of a Celery app (``app.conf``, ``current_app.conf``)?"""
+    return isinstance(expr, ast.Attribute) and expr.attr == "conf" and model.is_app(expr.value)
+
+
+def _statement_block(model: ModuleModel, stmt: ast.AST) -> tuple[list, int] | None:
+    parent = model.parent(stmt)
+    if parent is None:
+        return None
+    for name in ("body", "orelse", "finalbody", "handlers"):
+        body = getattr(parent, name, None)
+        if isinstance(body, list):
+            for i, s in enumerate(body):
+                if s is stmt:
+                    return body, i
+    return None
+
+
+def _block_group(model: ModuleModel, stmt: ast.AST, is_member) -> object:
+    """Consecutive statements of one block that set config form one group."""
+    found = _statement_block(model, stmt)
+    if found is None:
+        return stmt
+    body, i = found
+    while i > 0 and is_member(body[i - 1]):
+        i -= 1
+    return body[i]
+
+
+def _collect_config(model: ModuleModel) -> None:
+    out = model.config
+    filename = model.filename.replace("\\", "/")
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+
+    def is_conf_assign(stmt) -> bool:
+        return isinstance(stmt, ast.Assign) and any(_conf_target(model, t) for t in stmt.targets)
+
+    def is_settings_assign(stmt) -> bool:
+        return isinstance(stmt, ast.Assign) and any(_settings_fixture_target(model, t) for t in stmt.targets)
+
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if model._is_app_class(func):
+            for kw in call.keywords:
+                if kw.arg is None or (kw.arg in _CELERY_INIT_PARAMS and kw.arg != "changes"):
+                    continue
+                if kw.arg == "changes":
+                    _dict_items(model, kw.value, call, "celery", out)
+                    continue
+                raw = kw.arg
+                key, old = setting_key(_CELERY_INIT_RENAMES.get(raw, raw), "celery")
+                out.append(ConfigItem(raw, key, kw.value, kw, call, "celery", old))
+        elif isinstance(func, ast.Attribute) and func.attr == "update" and _conf_owner(model, func.value):
+            for arg in call.args:
+                _dict_items(model, arg, call, "celery", out)
+            for kw in call.keywords:
+                if kw.arg:
+                    key, old = setting_key(kw.arg, "celery")
+                    out.append(ConfigItem(kw.arg, key, kw.value, kw, call, "celery", old))
+        elif isinstance(func, ast.Attribute) and func.attr == "config_from_object" and model.is_app(func.value):
+            if not call.args:
+                continue
+            style = "celery"
+            for kw in call.keywords:
+                if kw.arg == "namespace" and isinstance(kw.value, ast.Constant) and kw.value.value:
+                    style = "django"
+            obj = call.args[0]
+            if isinstance(obj, ast.Name):
+                for b in model.lookup(obj.id, obj):
+                    if b.kind == "assign" and b.index is None:
+                        _dict_items(model, b.value, b.value, style, out)
+                    elif b.kind == "class":
+                        info = model.classes.get(b.node)
+                        if info is not None:
+                            for name, value in info.attrs.items():
+                                key, old = setting_key(name, style)
+                                stmt = info.attr_nodes[name]
+                                target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+                                out.append(ConfigItem(name, key, value, target, b.node, style, old))
+            else:
+                _dict_items(model, obj, call, style, out)
+        elif model.resolve(func) == "django.test.override_settings":
+            for kw in call.keywords:
+                if kw.arg and kw.arg.startswith(_CONFIG_PREFIXES):
+                    key, old = setting_key(kw.arg, "django")
+                    out.append(ConfigItem(kw.arg, key, kw.value, kw, call, "django", old))
+
+    for stmt in model.nodes.get(ast.Assign, ()):
+        for target in stmt.targets:
+            raw = _conf_target(model, target)
+            if raw is not None:
+                key, old = setting_key(raw, "celery")
+                out.append(ConfigItem(raw, key, stmt.value, target, _block_group(model, stmt, is_conf_assign),
+                                      "celery", old))
+                continue
+            raw = _settings_fixture_target(model, target)
+            if raw is not None:
+                key, old = setting_key(raw, "django")
+                out.append(ConfigItem(raw, key, stmt.value, target,
+                                      _block_group(model, stmt, is_settings_assign), "django", old))
+
+    # Module-level settings: Django settings modules and celeryconfig-style modules.
+    celeryconfig = any(s in stem for s in _CONFIG_MODULE_STEMS)
+    for stmt in model.tree.body:
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, value = [stmt.target], stmt.value
+        else:
+            continue
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            raw = target.id
+            if raw.startswith(_CONFIG_PREFIXES) or (raw.isupper() and raw in OLD_TO_NEW):
+                key, old = setting_key(raw, "django")
+                out.append(ConfigItem(raw, key, value, target, model.tree, "django", old))
+            elif celeryconfig and raw.islower() and not raw.startswith("_"):
+                key, old = setting_key(raw, "celery")
+                out.append(ConfigItem(raw, key, value, target, model.tree, "celery", old))
+
+
+def _conf_target(model: ModuleModel, target: ast.AST) -> str | None:
+    """``app.conf.x`` or ``app.conf['x']`` as an assignment target: the setting name."""
+    if isinstance(target, ast.Attribute) and _conf_owner(model, target.value):
+        return target.attr
+    if (
+        isinstance(target, ast.Subscript)
+        and _conf_owner(model, target.value)
+        and isinstance(target.slice, ast.Constant)
+        and isinstance(target.slice.value, str)
+    ):
+        return target.slice.value
+    return None
+
+
+def _settings_fixture_target(model: ModuleModel, target: ast.AST) -> str | None:
+    """``settings.CELERY_X = ...`` where ``settings`` is pytest-django's fixture (a parameter)
+    or ``django.conf.settings``."""
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+        return None
+    if not target.attr.startswith(_CONFIG_PREFIXES):
+        return None
+    name = target.value
+    if name.id != "settings" and model.resolve(name) != "django.conf.settings":
+        return None
+    for b in model.lookup(name.id, name):
+        if b.kind == "param" or (b.kind == "import" and b.value == "django.conf.settings"):
+            return target.attr
+    return None

@@ -1,0 +1,105 @@
+"""The user options, defined once; both front-ends and the standalone command derive theirs."""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field, fields, replace
+
+DEFAULT_TEST_PATHS = (
+    "test_*.py",
+    "*_test.py",
+    "tests.py",
+    "conftest.py",
+    "tests/*",
+    "test/*",
+    "testing/*",
+    "settings/test*.py",
+    "test_settings*.py",
+    "*_test_settings.py",
+    "settings_test*.py",
+)
+
+
+def _option(default, help, kind="list", metavar="NAMES"):
+    return field(default=default, metadata={"help": help, "kind": kind, "metavar": metavar})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a user can tell celery-lint about their project.
+
+    Each field becomes ``--celery-<name>`` in flake8 (and ``celery-<name>`` in flake8
+    config files), ``celery-<name>`` in pylint, and ``<name>`` under
+    ``[tool.celery-lint]`` for the standalone command (underscores become dashes).
+    """
+
+    task_decorators: tuple[str, ...] = _option(
+        (),
+        "Extra decorators that define Celery tasks, as dotted names "
+        "(e.g. myproject.tasks.instrumented_task); a bare name matches any module.",
+    )
+    app_names: tuple[str, ...] = _option(
+        ("app", "celery_app", "celery"),
+        "Names of Celery app objects imported from elsewhere, whose .task decorator defines tasks.",
+    )
+    task_base_classes: tuple[str, ...] = _option(
+        (),
+        "Extra Task base classes of the project, as dotted names "
+        "(e.g. myproject.celery.BaseTask); a bare name matches any module.",
+    )
+    test_paths: tuple[str, ...] = _option(
+        DEFAULT_TEST_PATHS,
+        "Glob patterns of test modules (CEL8xx): a pattern without '/' matches the file name, "
+        "one with '/' matches the end of the path.",
+        metavar="GLOBS",
+    )
+    visibility_timeout: int = _option(
+        3600,
+        "Seconds after which the broker redelivers an unacknowledged task (CEL107); "
+        "Redis's default is 3600, SQS's 1800.",
+        kind="int",
+        metavar="SECONDS",
+    )
+
+    def replace(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_mapping(cls, mapping) -> "Settings":
+        """Build Settings from option values as front-ends read them (strings or lists).
+
+        Keys may use dashes or underscores; ``None`` values keep the default.
+        """
+        known = {f.name: f for f in fields(cls)}
+        changes = {}
+        for key, value in mapping.items():
+            name = key.replace("-", "_")
+            if name not in known or value is None:
+                continue
+            kind = known[name].metadata["kind"]
+            changes[name] = parse_value(kind, value)
+        return cls(**changes)
+
+    def is_test_path(self, filename: str) -> bool:
+        path = filename.replace("\\", "/")
+        base = path.rsplit("/", 1)[-1]
+        for pattern in self.test_paths:
+            if "/" in pattern:
+                if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, "*/" + pattern):
+                    return True
+            elif fnmatch.fnmatch(base, pattern):
+                return True
+        return False
+
+
+def parse_value(kind: str, value):
+    if kind == "int":
+        return int(value)
+    if isinstance(value, str):
+        value = value.replace("\n", ",").split(",")
+    return tuple(item.strip() for item in value if item and item.strip())
+
+
+def option_specs():
+    """(name, default, help, kind, metavar) for every setting, in declaration order."""
+    for f in fields(Settings):
+        yield f.name, f.default, f.metadata["help"], f.metadata["kind"], f.metadata["metavar"]

@@ -1,0 +1,68 @@
+"""The pylint checker: parses each module once with ``ast`` and reports the core's findings."""
+from __future__ import annotations
+
+import ast
+
+from pylint.checkers import BaseRawFileChecker
+
+import celery_lint
+from celery_lint.settings import Settings, option_specs
+
+
+def _messages():
+    return {
+        rule.msgid: (
+            "%s",
+            rule.symbol,
+            f"{rule.code}: {rule.summary}.",
+            {"default_enabled": rule.default},
+        )
+        for rule in celery_lint.RULES.values()
+    }
+
+
+def _options():
+    out = []
+    for name, default, help_text, kind, metavar in option_specs():
+        out.append((
+            "celery-" + name.replace("_", "-"),
+            {
+                "default": default,
+                "type": "int" if kind == "int" else "csv",
+                "metavar": "<" + metavar.lower() + ">",
+                "help": help_text,
+            },
+        ))
+    return tuple(out)
+
+
+class CeleryLintChecker(BaseRawFileChecker):
+    name = "celery-lint"
+    msgs = _messages()
+    options = _options()
+
+    def _settings(self) -> Settings:
+        config = self.linter.config
+        return Settings.from_mapping(
+            {name: getattr(config, "celery_" + name, None) for name, *_ in option_specs()}
+        )
+
+    def process_module(self, node) -> None:
+        try:
+            with node.stream() as stream:
+                data = stream.read()
+        except (OSError, AttributeError, TypeError):
+            return
+        settings = self._settings()
+        # The prefilter's pattern is ASCII: latin-1 decodes any bytes without failing.
+        text = data.decode("latin-1") if isinstance(data, bytes) else data
+        if not celery_lint._prefilter(settings).search(text):
+            return
+        try:
+            tree = ast.parse(data, node.file or "<unknown>")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return  # pylint reports syntax errors itself
+        for v in celery_lint.check(tree, node.file or node.name, settings):
+            self.add_message(
+                celery_lint.RULES[v.code].symbol, line=v.line, col_offset=v.col, args=(v.message,)
+            )

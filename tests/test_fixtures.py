@@ -1,0 +1,40 @@
+"""Every fixture through the core: exactly the marked (line, code) pairs, nothing else."""
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+import celery_lint
+from fixture_support import all_fixtures
+
+FIXTURES = all_fixtures()
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
+def test_fixture(fixture):
+    tree = ast.parse(fixture.text, fixture.filename)
+    found = celery_lint.check(tree, fixture.filename, fixture.settings, source=fixture.text, strict=True)
+    got = {(v.line, v.code) for v in found}
+    missing = sorted(fixture.expected - got)
+    unexpected = sorted((v.line, v.code, v.message) for v in found if (v.line, v.code) not in fixture.expected)
+    assert not missing and not unexpected, f"missing: {missing}\nunexpected: {unexpected}"
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
+def test_fixture_has_hits_and_near_misses(fixture):
+    """A fixture shows cases that fire and code that must stay silent."""
+    assert fixture.expected, "a fixture must mark at least one expected finding"
+    lines = fixture.text.splitlines()
+    silent_code = [
+        line for n, line in enumerate(lines, 1)
+        if line.strip() and not line.lstrip().startswith("#") and (n, ) not in {(ln,) for ln, _ in fixture.expected}
+    ]
+    assert len(silent_code) > len(fixture.expected), "a fixture needs near-misses that stay silent"
+
+
+def test_every_rule_is_exercised():
+    """Each rule of the catalogue fires on at least one fixture line."""
+    covered = {code for f in FIXTURES for _, code in f.expected}
+    assert not set(celery_lint.RULES) - covered, sorted(set(celery_lint.RULES) - covered)
+    assert not covered - set(celery_lint.RULES), sorted(covered - set(celery_lint.RULES))

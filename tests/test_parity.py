@@ -1,0 +1,73 @@
+"""Every fixture through the installed flake8 and pylint: both report exactly the marked set."""
+from __future__ import annotations
+
+import collections
+import pathlib
+
+import pytest
+
+from fixture_support import all_fixtures
+from tools import flake8, pylint
+
+FIXTURES = all_fixtures()
+
+
+def _setting_args(fixture, tool):
+    args = []
+    for key, value in sorted(fixture.settings_map.items()):
+        args.append(f"--celery-{key.replace('_', '-')}={value}")
+    return args
+
+
+@pytest.fixture(scope="module")
+def laid_out(tmp_path_factory):
+    """Every fixture copied under its own folder, at its declared file name."""
+    root = tmp_path_factory.mktemp("fixtures")
+    paths = {}
+    for f in FIXTURES:
+        path = root / f.id / f.filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f.text, encoding="utf-8")
+        paths[f.id] = path
+    return root, paths
+
+
+def _groups():
+    groups = collections.defaultdict(list)
+    for f in FIXTURES:
+        groups[tuple(sorted(f.settings_map.items()))].append(f)
+    return groups
+
+
+@pytest.fixture(scope="module")
+def flake8_results(laid_out):
+    root, paths = laid_out
+    out = collections.defaultdict(set)
+    for _, fixtures in _groups().items():
+        _, found = flake8([paths[f.id] for f in fixtures], root, *_setting_args(fixtures[0], "flake8"))
+        for path, line, _, code, _ in found:
+            out[pathlib.Path(path).resolve()].add((line, code))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pylint_results(laid_out):
+    root, paths = laid_out
+    out = collections.defaultdict(set)
+    for _, fixtures in _groups().items():
+        _, found = pylint([paths[f.id] for f in fixtures], root, "-j", "2", *_setting_args(fixtures[0], "pylint"))
+        for path, line, _, code, _ in found:
+            out[(root / path).resolve()].add((line, code))
+    return out
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
+def test_flake8_reports_the_fixture(fixture, laid_out, flake8_results):
+    _, paths = laid_out
+    assert flake8_results[paths[fixture.id].resolve()] == fixture.expected
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
+def test_pylint_reports_the_fixture(fixture, laid_out, pylint_results):
+    _, paths = laid_out
+    assert pylint_results[paths[fixture.id].resolve()] == fixture.expected

@@ -1,0 +1,60 @@
+"""Running the real flake8 and the real pylint, installed, as users do."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import celery_lint
+
+ALL_SYMBOLS = ",".join(rule.symbol for rule in celery_lint.RULES.values())
+_FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>CEL\d{3}) (?P<msg>.*)$")
+_PYLINT_LINE = re.compile(r"^(?P<path>.+?)\|(?P<line>\d+)\|(?P<col>\d+)\|(?P<symbol>[\w-]+)\|(?P<msg>.*)$")
+
+
+def run(args, cwd, check_rc=None):
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600
+    )
+    return proc
+
+
+def flake8(paths, cwd, *extra):
+    """Run flake8 with only our codes selected; return (proc, [(path, line, col, code, msg)])."""
+    proc = run(["flake8", "--isolated", "--select=CEL", *extra, *map(str, paths)], cwd)
+    found = []
+    for line in proc.stdout.splitlines():
+        m = _FLAKE8_LINE.match(line)
+        if m:
+            found.append((m["path"], int(m["line"]), int(m["col"]), m["code"], m["msg"]))
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc, found
+
+
+def pylint(paths, cwd, *extra, enable=ALL_SYMBOLS, rcfile=None):
+    """Run pylint with only our messages enabled; return (proc, [(path, line, col, code, msg)])."""
+    args = [
+        "pylint",
+        "--load-plugins=pylint_celery",
+        "--disable=all",
+        f"--enable={enable}" if enable else "--enable=",
+        "--msg-template={path}|{line}|{column}|{symbol}|{msg}",
+        "--score=n",
+        "--persistent=n",
+    ]
+    args.insert(1, f"--rcfile={rcfile}" if rcfile else "--rcfile=/dev/null")
+    proc = run([*args, *extra, *map(str, paths)], cwd)
+    found = []
+    for line in proc.stdout.splitlines():
+        m = _PYLINT_LINE.match(line)
+        if m and m["symbol"] in celery_lint.BY_SYMBOL:
+            code = celery_lint.BY_SYMBOL[m["symbol"]].code
+            found.append((m["path"], int(m["line"]), int(m["col"]), code, m["msg"]))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode < 32, proc.stdout + proc.stderr  # 32: usage error; 1: fatal
+    assert not proc.returncode & 1, proc.stdout + proc.stderr
+    return proc, found
