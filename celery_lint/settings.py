@@ -67,16 +67,18 @@ class Settings:
     def from_mapping(cls, mapping) -> "Settings":
         """Build Settings from option values as front-ends read them (strings or lists).
 
-        Keys may use dashes or underscores; ``None`` values keep the default.
+        Keys may use dashes or underscores and a ``celery-`` prefix; ``None`` values keep
+        the default.
         """
         known = {f.name: f for f in fields(cls)}
         changes = {}
         for key, value in mapping.items():
             name = key.replace("-", "_")
+            name = name[len("celery_"):] if name.startswith("celery_") else name
             if name not in known or value is None:
                 continue
             kind = known[name].metadata["kind"]
-            changes[name] = parse_value(kind, value)
+            changes[name] = parse_value(kind, value, key)
         return cls(**changes)
 
     def is_test_path(self, filename: str) -> bool:
@@ -91,9 +93,12 @@ class Settings:
         return False
 
 
-def parse_value(kind: str, value):
+def parse_value(kind: str, value, name: str = "value"):
     if kind == "int":
-        return int(value)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be a whole number, not {value!r}") from None
     if isinstance(value, str):
         value = value.replace("\n", ",").split(",")
     return tuple(item.strip() for item in value if item and item.strip())

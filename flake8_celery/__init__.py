@@ -21,7 +21,7 @@ class CeleryChecker:
     def add_options(cls, manager) -> None:
         for name, default, help_text, kind, metavar in option_specs():
             shown = ",".join(default) if kind == "list" else default
-            extra = {"type": int} if kind == "int" else {"comma_separated_list": True}
+            extra = {} if kind == "int" else {"comma_separated_list": True}
             manager.add_option(
                 "--celery-" + name.replace("_", "-"),
                 default=None,
@@ -34,9 +34,13 @@ class CeleryChecker:
 
     @classmethod
     def parse_options(cls, options) -> None:
-        cls.settings = Settings.from_mapping(
-            {name: getattr(options, "celery_" + name, None) for name, *_ in option_specs()}
-        )
+        try:
+            cls.settings = Settings.from_mapping(
+                {"celery-" + name.replace("_", "-"): getattr(options, "celery_" + name, None)
+                 for name, *_ in option_specs()}
+            )
+        except ValueError as err:
+            raise SystemExit(f"flake8: {err}") from None
 
     def run(self):
         source = "".join(self.lines) if self.lines is not None else None

@@ -41,9 +41,10 @@ class CeleryLintChecker(BaseRawFileChecker):
     msgs = _messages()
     options = _options()
 
-    def _settings(self) -> Settings:
+    def open(self) -> None:
+        """Read the options once per run (and once per worker with -j)."""
         config = self.linter.config
-        return Settings.from_mapping(
+        self._settings = Settings.from_mapping(
             {name: getattr(config, "celery_" + name, None) for name, *_ in option_specs()}
         )
 
@@ -53,7 +54,7 @@ class CeleryLintChecker(BaseRawFileChecker):
                 data = stream.read()
         except (OSError, AttributeError, TypeError):
             return
-        settings = self._settings()
+        settings = getattr(self, "_settings", None) or celery_lint.DEFAULT_SETTINGS
         # The prefilter's pattern is ASCII: latin-1 decodes any bytes without failing.
         text = data.decode("latin-1") if isinstance(data, bytes) else data
         if not celery_lint._prefilter(settings).search(text):

@@ -1,0 +1,102 @@
+"""The real flake8, with celery-lint installed through its entry point."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import celery_lint
+from tools import flake8, run
+
+BLOCKING = textwrap.dedent("""\
+    from proj.base import instrumented_task
+
+
+    @instrumented_task(name="proj.crawl")
+    def crawl(url):
+        return fetch.delay(url).get()
+""")
+
+VIEW = textwrap.dedent("""\
+    from celery import shared_task
+
+
+    @shared_task
+    def fetch(url):
+        return url
+
+
+    def view(request):
+        return fetch.delay(request.GET["u"]).get()
+""")
+
+
+def _codes(found):
+    return sorted((line, code) for _, line, _, code, _ in found)
+
+
+def test_version_shows_the_distribution(tmp_path):
+    proc = run(["flake8", "--version"], tmp_path)
+    assert f"celery-lint: {celery_lint.__version__}" in proc.stdout
+
+
+@pytest.mark.parametrize("config_name,section", [
+    ("setup.cfg", "flake8"), (".flake8", "flake8"), ("tox.ini", "flake8"),
+])
+def test_options_are_read_from_config_files(tmp_path, config_name, section):
+    (tmp_path / "tasks.py").write_text(BLOCKING)
+    proc = run(["flake8", "--select=CEL", "tasks.py"], tmp_path)
+    assert "CEL201" not in proc.stdout  # instrumented_task is unknown without the setting
+    (tmp_path / config_name).write_text(
+        f"[{section}]\nselect = CEL\ncelery-task-decorators = proj.base.instrumented_task, other.task\n"
+    )
+    proc = run(["flake8", "tasks.py"], tmp_path)
+    assert "tasks.py:6:12: CEL201" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_option_on_the_command_line(tmp_path):
+    (tmp_path / "tasks.py").write_text(BLOCKING)
+    _, found = flake8(["tasks.py"], tmp_path, "--celery-task-decorators=instrumented_task")
+    assert _codes(found) == [(6, "CEL201")]
+
+
+def test_int_option_is_parsed(tmp_path):
+    (tmp_path / "setup.cfg").write_text("[flake8]\ncelery-visibility-timeout = 1800\n")
+    (tmp_path / "tasks.py").write_text(VIEW)
+    proc = run(["flake8", "--select=CEL201", "tasks.py"], tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (tmp_path / "setup.cfg").write_text("[flake8]\ncelery-visibility-timeout = soon\n")
+    proc = run(["flake8", "--select=CEL201", "tasks.py"], tmp_path)
+    assert proc.returncode != 0 and "celery-visibility-timeout" in proc.stderr
+
+
+def test_noqa_silences_only_the_named_code(tmp_path):
+    source = BLOCKING.replace(".get()", ".get()  # noqa: CEL201")
+    (tmp_path / "a.py").write_text(source)
+    (tmp_path / "b.py").write_text(BLOCKING.replace(".get()", ".get()  # noqa: CEL202"))
+    _, found = flake8(["a.py", "b.py"], tmp_path, "--celery-task-decorators=instrumented_task")
+    assert [(p, line, code) for p, line, _, code, _ in found] == [("b.py", 6, "CEL201")]
+
+
+def test_opt_in_rules_are_off_until_selected(tmp_path):
+    (tmp_path / "views.py").write_text(VIEW)
+    proc = run(["flake8", "views.py"], tmp_path)
+    assert "CEL203" not in proc.stdout
+    proc = run(["flake8", "--extend-select=CEL203", "views.py"], tmp_path)
+    assert "views.py:10:12: CEL203" in proc.stdout
+    (tmp_path / "setup.cfg").write_text("[flake8]\nextend-select = CEL203\n")
+    proc = run(["flake8", "views.py"], tmp_path)
+    assert "views.py:10:12: CEL203" in proc.stdout
+
+
+def test_jobs_give_the_same_findings(tmp_path):
+    names = []
+    for i in range(8):
+        name = f"mod{i}.py"
+        (tmp_path / name).write_text(VIEW if i % 2 else BLOCKING)
+        names.append(name)
+    args = ("--celery-task-decorators=proj.base.instrumented_task", "--extend-select=CEL203")
+    _, serial = flake8(names, tmp_path, "--jobs=1", *args)
+    _, parallel = flake8(names, tmp_path, "--jobs=2", *args)
+    assert sorted(serial) == sorted(parallel)
+    assert len(serial) == 8

@@ -1,0 +1,126 @@
+"""The real pylint with load-plugins=pylint_celery."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import celery_lint
+from celery_lint.rule import PYLINT_CHECKER_ID
+from tools import pylint, run
+
+BLOCKING = textwrap.dedent("""\
+    from proj.base import instrumented_task
+
+
+    @instrumented_task(name="proj.crawl")
+    def crawl(url):
+        return fetch.delay(url).get()
+""")
+
+VIEW = textwrap.dedent("""\
+    from celery import shared_task
+
+
+    @shared_task
+    def fetch(url):
+        return url
+
+
+    def view(request):
+        return fetch.delay(request.GET["u"]).get()
+""")
+
+
+def _codes(found):
+    return sorted((line, code) for _, line, _, code, _ in found)
+
+
+def test_checker_id_is_free_beside_common_plugins():
+    """pylint refuses two checkers sharing a message id prefix: load the usual plugins with ours."""
+    from pylint import checkers
+    from pylint.lint import PyLinter
+
+    linter = PyLinter()
+    checkers.initialize(linter)
+    linter.load_plugin_modules(["pylint_django", "pylint_pytest", "pylint_celery"])
+    owners = {}
+    for checker in linter.get_checkers():
+        for msgid in checker.msgs:
+            owners.setdefault(msgid[1:3], set()).add(checker.name)
+    assert owners[PYLINT_CHECKER_ID] == {"celery-lint"}
+    ours = [c for c in linter.get_checkers() if c.name == "celery-lint"]
+    assert len(ours) == 1
+    assert {m[1:3] for m in ours[0].msgs} == {PYLINT_CHECKER_ID}
+    assert len(ours[0].msgs) == len(celery_lint.RULES)
+
+
+def test_register_is_repeatable():
+    from pylint import checkers
+    from pylint.lint import PyLinter
+
+    import pylint_celery
+
+    linter = PyLinter()
+    checkers.initialize(linter)
+    pylint_celery.register(linter)
+    pylint_celery.register(linter)
+    assert sum(c.name == "celery-lint" for c in linter.get_checkers()) == 1
+
+
+def test_disable_pragma(tmp_path):
+    (tmp_path / "a.py").write_text(BLOCKING.replace(".get()", ".get()  # pylint: disable=celery-blocking-result"))
+    (tmp_path / "b.py").write_text(BLOCKING.replace(".get()", ".get()  # pylint: disable=celery-sync-subtasks-enabled"))
+    _, found = pylint(["a.py", "b.py"], tmp_path, "--celery-task-decorators=instrumented_task")
+    assert [(p, line, code) for p, line, _, code, _ in found] == [("b.py", 6, "CEL201")]
+
+
+def test_options_from_pylintrc(tmp_path):
+    (tmp_path / "tasks.py").write_text(BLOCKING)
+    _, found = pylint(["tasks.py"], tmp_path)
+    assert _codes(found) == [(6, "CEL203")]  # not a task without the setting
+    (tmp_path / ".pylintrc").write_text(
+        "[MAIN]\nload-plugins=pylint_celery\n\n[CELERY-LINT]\ncelery-task-decorators=proj.base.instrumented_task\n"
+    )
+    _, found = pylint(["tasks.py"], tmp_path, rcfile=tmp_path / ".pylintrc")
+    assert _codes(found) == [(6, "CEL201")]
+
+
+@pytest.mark.parametrize("section", ["tool.pylint.main", "tool.pylint.celery-lint"])
+def test_options_from_pyproject(tmp_path, section):
+    (tmp_path / "tasks.py").write_text(BLOCKING)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[{section}]\ncelery-task-decorators = ["proj.base.instrumented_task"]\n'
+    )
+    _, found = pylint(["tasks.py"], tmp_path, rcfile=tmp_path / "pyproject.toml")
+    assert _codes(found) == [(6, "CEL201")]
+
+
+def test_opt_in_rules_are_off_until_enabled(tmp_path):
+    (tmp_path / "views.py").write_text(VIEW)
+    proc = run(["pylint", "--rcfile=/dev/null", "--load-plugins=pylint_celery", "--persistent=n", "views.py"],
+               tmp_path)
+    assert "celery-blocking-result-outside-task" not in proc.stdout
+    proc = run(["pylint", "--rcfile=/dev/null", "--load-plugins=pylint_celery", "--persistent=n",
+                "--enable=celery-blocking-result-outside-task", "views.py"], tmp_path)
+    assert "views.py:10:11: W7823" in proc.stdout, proc.stdout
+
+
+def test_default_rules_are_on_without_enable(tmp_path):
+    (tmp_path / "tasks.py").write_text(BLOCKING)
+    proc = run(["pylint", "--rcfile=/dev/null", "--load-plugins=pylint_celery", "--persistent=n",
+                "--celery-task-decorators=instrumented_task", "tasks.py"], tmp_path)
+    assert "(celery-blocking-result)" in proc.stdout, proc.stdout
+
+
+def test_parallel_jobs_give_the_same_findings(tmp_path):
+    names = []
+    for i in range(6):
+        name = f"mod{i}.py"
+        (tmp_path / name).write_text(VIEW if i % 2 else BLOCKING)
+        names.append(name)
+    args = ("--celery-task-decorators=proj.base.instrumented_task",)
+    _, serial = pylint(names, tmp_path, "-j", "1", *args)
+    _, parallel = pylint(names, tmp_path, "-j", "2", *args)
+    assert sorted(serial) == sorted(parallel)
+    assert len(serial) == 6
