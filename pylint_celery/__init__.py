@@ -1,18 +1,24 @@
 """pylint front-end of celery-lint: ``load-plugins=pylint_celery``.
 
-Registers one checker whose messages and options come from the core catalogue.
-It replaces the unmaintained ``pylint-celery`` distribution (same import name).
+Registers one checker whose messages and options come from the core catalogue, and
+silences pylint's own false positives on Celery tasks (see :mod:`pylint_celery.suppression`).
+It replaces the unmaintained ``pylint-celery`` distribution, which had the same import name.
 """
 from __future__ import annotations
 
 from .checker import CeleryLintChecker
+from .suppression import install
 
 
 def register(linter) -> None:
     """Called by pylint for ``load-plugins=pylint_celery``; safe to call more than once."""
-    if not any(isinstance(c, CeleryLintChecker) for c in linter.get_checkers()):
-        linter.register_checker(CeleryLintChecker(linter))
+    checker = next((c for c in linter.get_checkers() if isinstance(c, CeleryLintChecker)), None)
+    if checker is None:
+        checker = CeleryLintChecker(linter)
+        linter.register_checker(checker)
+    install(linter, checker.task_index)
 
 
 def load_configuration(linter) -> None:
-    """Called by pylint after the configuration is read."""
+    """Called by pylint once the configuration is read (also in each ``-j`` worker)."""
+    register(linter)

@@ -8,6 +8,8 @@ from pylint.checkers import BaseRawFileChecker
 import celery_lint
 from celery_lint.settings import Settings, option_specs
 
+from .suppression import TaskIndex
+
 
 def _messages():
     return {
@@ -41,12 +43,23 @@ class CeleryLintChecker(BaseRawFileChecker):
     msgs = _messages()
     options = _options()
 
+    def __init__(self, linter=None):
+        super().__init__(linter)
+        self._settings = None
+        self.task_index = TaskIndex(self.settings)
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            config = self.linter.config
+            self._settings = Settings.from_mapping(
+                {name: getattr(config, "celery_" + name, None) for name, *_ in option_specs()}
+            )
+        return self._settings
+
     def open(self) -> None:
         """Read the options once per run (and once per worker with -j)."""
-        config = self.linter.config
-        self._settings = Settings.from_mapping(
-            {name: getattr(config, "celery_" + name, None) for name, *_ in option_specs()}
-        )
+        self._settings = None
+        self.task_index.clear()
 
     def process_module(self, node) -> None:
         try:
@@ -54,7 +67,7 @@ class CeleryLintChecker(BaseRawFileChecker):
                 data = stream.read()
         except (OSError, AttributeError, TypeError):
             return
-        settings = getattr(self, "_settings", None) or celery_lint.DEFAULT_SETTINGS
+        settings = self.settings()
         # The prefilter's pattern is ASCII: latin-1 decodes any bytes without failing.
         text = data.decode("latin-1") if isinstance(data, bytes) else data
         if not celery_lint._prefilter(settings).search(text):

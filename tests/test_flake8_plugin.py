@@ -31,8 +31,16 @@ VIEW = textwrap.dedent("""\
 """)
 
 
+# These tests are about the plugin machinery: they look at the waiting rules only.
+WAITING = {"CEL201", "CEL202", "CEL203"}
+
+
+def _only_waiting(found):
+    return [f for f in found if f[3] in WAITING]
+
+
 def _codes(found):
-    return sorted((line, code) for _, line, _, code, _ in found)
+    return sorted((line, code) for _, line, _, code, _ in _only_waiting(found))
 
 
 def test_version_shows_the_distribution(tmp_path):
@@ -75,7 +83,7 @@ def test_noqa_silences_only_the_named_code(tmp_path):
     (tmp_path / "a.py").write_text(source)
     (tmp_path / "b.py").write_text(BLOCKING.replace(".get()", ".get()  # noqa: CEL202"))
     _, found = flake8(["a.py", "b.py"], tmp_path, "--celery-task-decorators=instrumented_task")
-    assert [(p, line, code) for p, line, _, code, _ in found] == [("b.py", 6, "CEL201")]
+    assert [(p, line, code) for p, line, _, code, _ in _only_waiting(found)] == [("b.py", 6, "CEL201")]
 
 
 def test_opt_in_rules_are_off_until_selected(tmp_path):
@@ -99,4 +107,4 @@ def test_jobs_give_the_same_findings(tmp_path):
     _, serial = flake8(names, tmp_path, "--jobs=1", *args)
     _, parallel = flake8(names, tmp_path, "--jobs=2", *args)
     assert sorted(serial) == sorted(parallel)
-    assert len(serial) == 8
+    assert len(_only_waiting(serial)) == 8

