@@ -77,7 +77,7 @@ def _nested_module(depth: int) -> str:
 def test_deep_nesting():
     source = _nested_module(90)
     found = celery_lint.check(ast.parse(source), "deep.py", source=source, strict=True)
-    assert [v.code for v in found] == ["CEL201"]
+    assert [v.code for v in found if v.code.startswith("CEL2")] == ["CEL201"]
     expr = PRELUDE + "x = " + "(" * 150 + "1" + ")" * 150 + "\n" + "y = " + "+".join(["x"] * 900) + "\n"
     celery_lint.check(ast.parse(expr), "expr.py", source=expr, strict=True)
 
