@@ -1,0 +1,426 @@
+"""Logging and error reporting inside tasks (CEL701-CEL703)."""
+from __future__ import annotations
+
+import ast
+
+from ..engine import Context, on, on_module
+from ..model import FUNCTION_TYPES, ModuleModel, TaskInfo
+from ..rule import Rule
+from .task_classes import task_label
+
+_REF_LOGGING = "Celery user guide, Tasks: Logging (docs/userguide/tasks.rst#logging)"
+_REF_RETRY = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
+_REF_HANDLERS = "Celery user guide, Tasks: Handlers (docs/userguide/tasks.rst#handlers)"
+
+RULES = (
+    Rule(
+        code="CEL701",
+        symbol="celery-stdlib-logger-in-task",
+        message="task '{task}' logs through {logger}, whose records lack the task name and id; {fix}",
+        summary="Log from tasks through celery.utils.log.get_task_logger",
+        what="Finds logging calls (`debug`, `info`, `warning`, `error`, `exception`, `critical`, `log`) "
+             "inside a task on a logger made by `logging.getLogger(...)` -- a module-level logger, one "
+             "made in the task, or one a task passes down to a helper -- and the `logging` module's own "
+             "functions (`logging.info(...)`, the root logger).",
+        why="The worker formats records of task loggers (`celery.utils.log.get_task_logger`) with the "
+            "task's name and id, so the lines of one run can be found among thousands. Records of "
+            "other loggers carry neither.",
+        example="""\
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def import_orders(path):
+    logger.info("importing %s", path)
+""",
+        instead="""\
+from celery import shared_task
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
+
+
+@shared_task
+def import_orders(path):
+    logger.info("importing %s", path)
+""",
+        references=(_REF_LOGGING,),
+    ),
+    Rule(
+        code="CEL702",
+        symbol="celery-print-in-task",
+        message="print() in task '{task}' writes to the worker's stdout without task name, id or level; "
+                "log through a logger from celery.utils.log.get_task_logger(__name__) instead",
+        summary="Log from tasks instead of printing",
+        default=False,
+        what="Finds calls of the built-in `print(...)` inside a task.",
+        why="The worker redirects stdout to its log at one fixed level (`worker_redirect_stdouts_level`) "
+            "without the task's name and id, and output is lost when redirection is off. A task logger "
+            "gives each line a level and the task it belongs to.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task
+def resize(image_id):
+    print("resizing", image_id)
+""",
+        instead="""\
+from celery import shared_task
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
+
+
+@shared_task
+def resize(image_id):
+    logger.info("resizing %s", image_id)
+""",
+        references=(_REF_LOGGING,),
+    ),
+    Rule(
+        code="CEL703",
+        symbol="celery-swallowed-exception",
+        message="{handler} in task '{task}' neither re-raises, retries nor logs the traceback, so the "
+                "failure never reaches monitoring; re-raise, raise self.retry(exc=...), or log it with "
+                "logger.exception(...)",
+        summary="Do not swallow broad exceptions inside tasks",
+        what="Finds `except Exception`, `except BaseException` and bare `except:` handlers inside a task "
+             "that do none of: `raise` (bare, a new exception, `raise ... from e`), `self.retry(...)`, "
+             "`logger.exception(...)`, a log call with `exc_info=`, `sentry_sdk.capture_exception` / "
+             "`capture_message`, `traceback.print_exc()`. Handlers of narrow, expected exceptions "
+             "(`except User.DoesNotExist: return`) are not reported, nor handlers that hand the "
+             "exception object on to code the checker cannot see.",
+        why="Celery marks a task FAILURE, calls `on_failure`, sends the `task-failed` event and lets "
+            "error trackers record it only when the exception leaves the task. A handler that catches "
+            "everything and returns makes a broken task look successful: no alert, no traceback, and "
+            "the bug is found by the users.",
+        example="""\
+from celery import shared_task
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
+
+
+@shared_task
+def charge(order_id):
+    try:
+        gateway_charge(order_id)
+    except Exception as exc:
+        logger.error("charge failed: %s", exc)
+""",
+        instead="""\
+from celery import shared_task
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
+
+
+@shared_task
+def charge(order_id):
+    try:
+        gateway_charge(order_id)
+    except Exception:
+        logger.exception("charge failed for order %s", order_id)
+        raise
+""",
+        references=(_REF_HANDLERS, _REF_RETRY),
+    ),
+)
+
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+_GET_LOGGER = "logging.getLogger"
+# Names under "celery.task" are task loggers: get_task_logger makes its loggers their children.
+_TASK_LOGGER_PREFIX = "celery.task"
+_MAX_DEPTH = 5
+
+
+def task_around(model: ModuleModel, node: ast.AST) -> TaskInfo | None:
+    """The task whose code contains the node, through nested functions and lambdas
+    (a class defined inside a task is not the task's code)."""
+    for anc in model.ancestors(node):
+        if isinstance(anc, ast.ClassDef):
+            return None
+        if isinstance(anc, FUNCTION_TYPES):
+            task = model.task_by_node.get(anc)
+            if task is not None:
+                return task
+    return None
+
+
+def _is_builtin(model: ModuleModel, name: ast.Name) -> bool:
+    """The name is not bound anywhere visible, so it is the builtin."""
+    return not model.lookup(name.id, name)
+
+
+# -- CEL701 ------------------------------------------------------------------------------
+
+class _LoggerUse:
+    """Which loggers the module's logging calls use; built once per module."""
+
+    def __init__(self, model: ModuleModel):
+        self.model = model
+        self._calls_of: dict[ast.AST, list[ast.Call]] | None = None
+
+    def calls_of(self, func: ast.AST) -> list[ast.Call]:
+        """The calls in the module of a function defined in it (``helper(...)``)."""
+        if self._calls_of is None:
+            index: dict[ast.AST, list[ast.Call]] = {}
+            for call in self.model.nodes.get(ast.Call, ()):
+                if isinstance(call.func, ast.Name):
+                    for b in self.model.lookup(call.func.id, call.func):
+                        if b.kind == "def":
+                            index.setdefault(b.node, []).append(call)
+            self._calls_of = index
+        return self._calls_of.get(func, [])
+
+    def origin(self, expr: ast.AST, depth: int = 0) -> ast.Call | None:
+        """The ``logging.getLogger(...)`` call that made the logger ``expr`` holds, or None."""
+        if depth > _MAX_DEPTH:
+            return None
+        model = self.model
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if model.resolve(func) == _GET_LOGGER:
+                name = expr.args[0] if expr.args else None
+                if isinstance(name, ast.Constant) and isinstance(name.value, str) \
+                        and name.value.split(".")[:2] == _TASK_LOGGER_PREFIX.split("."):
+                    return None
+                return expr
+            if isinstance(func, ast.Attribute) and func.attr == "getChild":
+                return self.origin(func.value, depth + 1)
+            return None
+        if not isinstance(expr, ast.Name):
+            return None
+        bindings = model.lookup(expr.id, expr)
+        found = None
+        for b in bindings:
+            if b.kind == "assign" and b.index is None and b.value is not None:
+                made = self.origin(b.value, depth + 1)
+            elif b.kind == "param":
+                made = self._param_origin(b.node, depth + 1)
+            else:
+                made = None
+            if made is None:
+                return None
+            found = found or made
+        return found
+
+    def _param_origin(self, arg: ast.arg, depth: int) -> ast.Call | None:
+        """A parameter holds a stdlib logger when its default is one, or when every call of its
+        function in the module passes one."""
+        arguments = self.model.parent(arg)
+        func = self.model.parent(arguments)
+        if not isinstance(arguments, ast.arguments) or not isinstance(func, FUNCTION_TYPES):
+            return None
+        if func in self.model.task_by_node:
+            return None  # task arguments come from messages, never loggers
+        positional = [*arguments.posonlyargs, *arguments.args]
+        if arg in positional:
+            index = positional.index(arg)
+            offset = len(positional) - len(arguments.defaults)
+            if index >= offset:
+                return self.origin(arguments.defaults[index - offset], depth)
+        else:
+            index = None
+            if arg in arguments.kwonlyargs:
+                default = arguments.kw_defaults[arguments.kwonlyargs.index(arg)]
+                if default is not None:
+                    return self.origin(default, depth)
+        calls = self.calls_of(func)
+        if not calls:
+            return None
+        found = None
+        for call in calls:
+            passed = _argument_for(call, arg.arg, index)
+            made = self.origin(passed, depth) if passed is not None else None
+            if made is None:
+                return None
+            found = found or made
+        return found
+
+    def passing_task(self, expr: ast.AST) -> TaskInfo | None:
+        """For a logger that is a parameter of a helper: a task that calls the helper."""
+        if not isinstance(expr, ast.Name):
+            return None
+        for b in self.model.lookup(expr.id, expr):
+            if b.kind != "param":
+                continue
+            func = self.model.parent(self.model.parent(b.node))
+            for call in self.calls_of(func):
+                task = task_around(self.model, call)
+                if task is not None:
+                    return task
+        return None
+
+
+def _argument_for(call: ast.Call, name: str, index: int | None) -> ast.AST | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    if index is not None and index < len(call.args) and not any(
+        isinstance(a, ast.Starred) for a in call.args[: index + 1]
+    ):
+        return call.args[index]
+    return None
+
+
+def _describe(expr: ast.AST) -> str:
+    if isinstance(expr, ast.Name):
+        return f"the standard-library logger '{expr.id}'"
+    return "a logger made with logging.getLogger(...)"
+
+
+@on_module
+def stdlib_logger_in_task(ctx: Context) -> None:
+    model = ctx.model
+    if not model.tasks:
+        return
+    loggers = _LoggerUse(model)
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if method not in LOG_METHODS:
+            continue
+        qualname = model.resolve(func)
+        if qualname == f"logging.{method}":
+            task = task_around(model, call)
+            if task is not None:
+                ctx.report(call, "CEL701", task=task_label(task), logger=f"the root logger (logging.{method})",
+                           fix="log through a logger made with celery.utils.log.get_task_logger(__name__)")
+            continue
+        if not isinstance(func, ast.Attribute):
+            continue
+        task = task_around(model, call)
+        receiver = func.value
+        made = loggers.origin(receiver)
+        if made is None:
+            continue
+        task = task or loggers.passing_task(receiver)
+        if task is not None:
+            ctx.report(call, "CEL701", task=task_label(task), logger=_describe(receiver),
+                       fix=f"make it with celery.utils.log.get_task_logger(__name__) instead of "
+                           f"logging.getLogger(...) on line {made.lineno}")
+
+
+# -- CEL702 ------------------------------------------------------------------------------
+
+@on(ast.Call)
+def print_in_task(node: ast.Call, ctx: Context) -> None:
+    func = node.func
+    if not (isinstance(func, ast.Name) and func.id == "print"):
+        return
+    task = task_around(ctx.model, node)
+    if task is not None and _is_builtin(ctx.model, func):
+        ctx.report(node, "CEL702", task=task_label(task))
+
+
+# -- CEL703 ------------------------------------------------------------------------------
+
+_BROAD = frozenset({"Exception", "BaseException"})
+# Calls that send an exception to an error tracker, whatever the module they come from.
+_TRACKER_CALLS = frozenset({
+    "capture_exception", "capture_message", "captureException", "captureMessage",
+    "report_exc_info", "notice_error",
+})
+# Builtins that only read an exception (to format a message or test it).
+_READING_BUILTINS = frozenset({"str", "repr", "print", "type", "isinstance", "len", "format", "getattr",
+                               "hasattr", "bool"})
+_SYS_EXC = frozenset({"sys.exc_info", "sys.exception"})
+
+
+def _broad_name(model: ModuleModel, expr: ast.AST | None) -> str | None:
+    """``except:`` / ``except Exception`` / ``except (ValueError, BaseException)``: how it is written."""
+    if expr is None:
+        return "bare except"
+    if isinstance(expr, ast.Tuple):
+        for elt in expr.elts:
+            if _broad_name(model, elt):
+                return f"except {ast.unparse(expr)}"
+        return None
+    if isinstance(expr, ast.Name) and expr.id in _BROAD and _is_builtin(model, expr):
+        return f"except {expr.id}"
+    if model.resolve(expr) in {f"builtins.{name}" for name in _BROAD}:
+        return f"except {ast.unparse(expr)}"
+    return None
+
+
+class _HandlerReading:
+    """Decides whether a block of code reports the exception it handles."""
+
+    def __init__(self, model: ModuleModel):
+        self.model = model
+
+    def reports(self, body: list[ast.stmt], exc_name: str | None, depth: int = 0) -> bool:
+        for stmt in body:
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Raise):
+                    return True
+                if isinstance(node, ast.Call) and self._reporting_call(node, depth):
+                    return True
+                if (exc_name and isinstance(node, ast.Name) and node.id == exc_name
+                        and isinstance(node.ctx, ast.Load) and self._escapes(node, depth)):
+                    return True  # handed on to code we cannot see: it may report it
+        return False
+
+    def _reporting_call(self, call: ast.Call, depth: int) -> bool:
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if name in ("retry", "update_state") and isinstance(func, ast.Attribute):
+            return True
+        if name == "exception" and isinstance(func, ast.Attribute):
+            return True
+        if name in _TRACKER_CALLS:
+            return True
+        for kw in call.keywords:
+            if kw.arg == "exc_info" and not (isinstance(kw.value, ast.Constant) and not kw.value.value):
+                return True
+        qualname = self.model.resolve(func) or ""
+        if qualname.startswith("traceback.") or qualname in _SYS_EXC:
+            return True
+        helper = self._local_function(func)
+        return helper is not None and depth < 2 and self.reports(helper.body, None, depth + 1)
+
+    def _local_function(self, func: ast.AST) -> ast.FunctionDef | None:
+        if isinstance(func, ast.Name):
+            for b in self.model.lookup(func.id, func):
+                if b.kind == "def":
+                    return b.node
+        return None
+
+    def _escapes(self, name: ast.Name, depth: int) -> bool:
+        """Is the exception object handed on (stored, returned, passed to unknown code)?"""
+        parent = self.model.parent(name)
+        if isinstance(parent, (ast.Attribute, ast.FormattedValue, ast.Compare, ast.BoolOp, ast.UnaryOp,
+                               ast.BinOp, ast.If, ast.IfExp, ast.Raise)):
+            return False
+        if isinstance(parent, ast.Call) and name in parent.args:
+            func = parent.func
+            if isinstance(func, ast.Name) and func.id in _READING_BUILTINS and _is_builtin(self.model, func):
+                return False
+            if isinstance(func, ast.Attribute) and func.attr in LOG_METHODS | {"format"}:
+                return False
+            helper = self._local_function(func)
+            if helper is not None and depth < 2:
+                index = parent.args.index(name)
+                params = [*helper.args.posonlyargs, *helper.args.args]
+                if index < len(params) and not any(isinstance(a, ast.Starred) for a in parent.args):
+                    return self.reports(helper.body, params[index].arg, depth + 1)
+        return True
+
+
+@on(ast.ExceptHandler)
+def swallowed_exception(node: ast.ExceptHandler, ctx: Context) -> None:
+    model = ctx.model
+    handler = _broad_name(model, node.type)
+    if handler is None:
+        return
+    task = task_around(model, node)
+    if task is None:
+        return
+    if not _HandlerReading(model).reports(node.body, node.name):
+        ctx.report(node, "CEL703", handler=handler, task=task_label(task))

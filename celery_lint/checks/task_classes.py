@@ -1,0 +1,450 @@
+"""Defining tasks and task classes: handlers, instance state, shared options, time limits
+(CEL505-CEL508, CEL510)."""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..celery_data import HANDLER_SIGNATURES, SETTINGS, TASK_OPTIONS
+from ..engine import Context, on_module
+from ..model import FUNCTION_TYPES, TASK_BASES, ClassInfo, ModuleModel, TaskInfo
+from ..rule import Rule
+
+_REF_HANDLERS = "Celery user guide, Tasks: Handlers (docs/userguide/tasks.rst#handlers)"
+_REF_CUSTOM = "Celery user guide, Tasks: Custom task classes (docs/userguide/tasks.rst#custom-task-classes)"
+_REF_INSTANTIATION = "Celery user guide, Tasks: Instantiation (docs/userguide/tasks.rst#instantiation)"
+_REF_TIME_LIMITS = "Celery user guide, Workers: Time Limits (docs/userguide/workers.rst#time-limits)"
+_REF_TIME_LIMIT_SETTING = ("Celery user guide, Configuration: task_time_limit "
+                           "(docs/userguide/configuration.rst#task-time-limit)")
+
+RULES = (
+    Rule(
+        code="CEL505",
+        symbol="celery-handler-signature",
+        message="{handler}() of task class '{cls}' cannot take the arguments Celery passes, "
+                "{handler}({expected}); declare those parameters (or *args, **kwargs)",
+        summary="Give Task handlers the signature Celery calls them with",
+        kind="E",
+        what="Finds `on_failure`, `on_retry`, `on_success`, `after_return` and `before_start` methods "
+             "of a Task subclass whose parameters cannot receive the positional arguments Celery "
+             "passes: too few or too many positional parameters (without `*args`), or a required "
+             "keyword-only parameter.",
+        why="The worker calls each handler with a fixed list of positional arguments, for example "
+            "`on_failure(exc, task_id, args, kwargs, einfo)`. A handler with another signature raises "
+            "`TypeError` exactly when it is needed: the failure is never reported, the retry never "
+            "recorded.",
+        example="""\
+from celery import Task
+
+
+class ReportingTask(Task):
+    def on_failure(self, exc, task_id):
+        notify_admins(task_id, exc)
+""",
+        instead="""\
+from celery import Task
+
+
+class ReportingTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        notify_admins(task_id, exc)
+""",
+        references=(_REF_HANDLERS,),
+    ),
+    Rule(
+        code="CEL506",
+        symbol="celery-after-return-without-super",
+        message="after_return() of task class '{cls}' does not call super().after_return(...); "
+                "call it so the after_return handlers of the base classes still run",
+        summary="Call super().after_return(...) when overriding Task.after_return",
+        what="Finds an `after_return` method of a Task subclass that never calls the base class's "
+             "`after_return` (`super().after_return(...)`, `super(Cls, self).after_return(...)` or "
+             "`Base.after_return(self, ...)`).",
+        why="`after_return` is a hook that base classes use: a project's base task, a library's task "
+            "class or a future Celery release may do work there. An override that does not call the "
+            "base silently switches that work off for every task of the class.",
+        example="""\
+from celery import Task
+
+
+class AuditedTask(Task):
+    def after_return(self, status, retval, task_id, args, kwargs, einfo):
+        audit(task_id, status)
+""",
+        instead="""\
+from celery import Task
+
+
+class AuditedTask(Task):
+    def after_return(self, status, retval, task_id, args, kwargs, einfo):
+        audit(task_id, status)
+        super().after_return(status, retval, task_id, args, kwargs, einfo)
+""",
+        references=(_REF_HANDLERS, _REF_CUSTOM),
+    ),
+    Rule(
+        code="CEL507",
+        symbol="celery-task-instance-state",
+        message="{method}() of task class '{cls}' sets {attrs}, but Celery creates one task instance "
+                "per worker process, so the value leaks into later requests; keep per-request state in "
+                "local variables or self.request",
+        summary="Keep per-request state out of task instance attributes",
+        default=False,
+        what="Finds assignments to `self.<attr>` in `run` and in the handlers (`on_failure`, "
+             "`on_success`, `on_retry`, `after_return`, `before_start`) of a Task subclass. "
+             "The documented lazy cache (`if self._db is None: self._db = connect()`) is not reported.",
+        why="A task class is instantiated once per worker process and that instance runs every request "
+            "of the task. An attribute set while handling one request is still there for the next one: "
+            "data of one user shows up in another user's task, and concurrent threads overwrite it.",
+        example="""\
+from celery import Task
+
+
+class ImportTask(Task):
+    def run(self, path):
+        self.rows = read_rows(path)
+        return len(self.rows)
+""",
+        instead="""\
+from celery import Task
+
+
+class ImportTask(Task):
+    def run(self, path):
+        rows = read_rows(path)
+        return len(rows)
+""",
+        references=(_REF_INSTANTIATION,),
+    ),
+    Rule(
+        code="CEL508",
+        symbol="celery-repeated-task-options",
+        message="task '{task}' repeats the options {options}, which {others} other tasks of this module "
+                "also set; set them once as attributes of a celery.Task subclass and use base= (or the app's task_cls)",
+        summary="Define options shared by many tasks once, in a base Task class",
+        kind="C",
+        default=False,
+        what="Finds three or more tasks of a module whose decorators give the same retry, "
+             "acknowledgement and limit options (`max_retries`, `autoretry_for`, `retry_backoff`, "
+             "`retry_jitter`, `acks_late`, `reject_on_worker_lost`, `time_limit`, `soft_time_limit`, "
+             "`default_retry_delay`, `rate_limit`, ...) with the same values.",
+        why="Copies drift: the next change of the retry policy reaches some tasks and not others. "
+            "A base class (`class ResilientTask(celery.Task)` with the options as class attributes, "
+            "then `base=ResilientTask`, or `Celery(task_cls=...)`) states the policy once.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task(acks_late=True, max_retries=5)
+def sync_users():
+    ...
+
+
+@shared_task(acks_late=True, max_retries=5)
+def sync_groups():
+    ...
+
+
+@shared_task(acks_late=True, max_retries=5)
+def sync_roles():
+    ...
+""",
+        instead="""\
+from celery import Task, shared_task
+
+
+class SyncTask(Task):
+    acks_late = True
+    max_retries = 5
+
+
+@shared_task(base=SyncTask)
+def sync_users():
+    ...
+
+
+@shared_task(base=SyncTask)
+def sync_groups():
+    ...
+
+
+@shared_task(base=SyncTask)
+def sync_roles():
+    ...
+""",
+        references=(_REF_CUSTOM,),
+    ),
+    Rule(
+        code="CEL510",
+        symbol="celery-missing-time-limit",
+        message="task '{task}' has no time_limit or soft_time_limit and the module's Celery config sets no "
+                "task_time_limit; set a limit so a hung task cannot block its worker forever",
+        summary="Give every task a time limit",
+        default=False,
+        what="Finds tasks that set neither `time_limit` nor `soft_time_limit` (on the decorator, the task "
+             "class or a base class of the module) in a module whose Celery config sets neither "
+             "`task_time_limit` nor `task_soft_time_limit`.",
+        why="Without a limit, a task stuck on a network call that never answers holds its worker slot "
+            "forever; when all slots hang, the queue stops. A hard limit lets the worker kill and "
+            "replace the child process; a soft limit lets the task clean up first.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task
+def fetch_feed(url):
+    return download(url)
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def fetch_feed(url):
+    return download(url)
+""",
+        references=(_REF_TIME_LIMITS, _REF_TIME_LIMIT_SETTING),
+    ),
+)
+
+#: Methods of a Task subclass that handle one request: ``run`` and the handlers.
+_REQUEST_METHODS = frozenset({"run", *HANDLER_SIGNATURES})
+
+#: Options whose repetition across tasks calls for a base class (CEL508): retry,
+#: acknowledgement and limit policy.  Intersected with Celery's own option list.
+_POLICY_OPTIONS = TASK_OPTIONS & frozenset({
+    "acks_late", "acks_on_failure", "acks_on_failure_or_timeout", "acks_on_timeout",
+    "autoretry_for", "default_retry_delay", "dont_autoretry_for", "max_retries", "rate_limit",
+    "reject_on_worker_lost", "retry_backoff", "retry_backoff_max", "retry_jitter", "retry_kwargs",
+    "retry_on_worker_lost", "soft_time_limit", "time_limit",
+})
+_MIN_REPEATS = 3  # tasks sharing one option set
+_MIN_SHARED_OPTIONS = 2  # a single repeated option is no policy worth a base class
+
+_LIMIT_OPTIONS = ("time_limit", "soft_time_limit")
+_LIMIT_SETTINGS = frozenset({"task_time_limit", "task_soft_time_limit"}) & SETTINGS
+# Config that can give tasks limits we cannot see (annotations set any task attribute).
+_OPAQUE_SETTINGS = frozenset({"task_annotations"}) & SETTINGS
+
+
+def task_label(task: TaskInfo) -> str:
+    """How messages name a task: the function, or the class whose ``run`` it is."""
+    return task.cls.name if task.kind == "class" and task.cls is not None else task.name
+
+
+def _task_classes(model: ModuleModel) -> Iterator[ClassInfo]:
+    return (info for info in model.classes.values() if info.is_task_class)
+
+
+def _plain_methods(info: ClassInfo, names) -> Iterator[ast.FunctionDef]:
+    """Methods of the class among ``names`` that are plain (undecorated) functions."""
+    for name, func in info.methods.items():
+        if name in names and not func.decorator_list:
+            yield func
+
+
+def _self_name(func: ast.FunctionDef) -> str | None:
+    params = [*func.args.posonlyargs, *func.args.args]
+    return params[0].arg if params else None
+
+
+# -- CEL505 ------------------------------------------------------------------------------
+
+def _accepts(func: ast.FunctionDef, count: int) -> bool:
+    """Can ``func`` be called with ``count`` positional arguments (self included) and nothing else?"""
+    args = func.args
+    positional = len(args.posonlyargs) + len(args.args)
+    required = positional - len(args.defaults)
+    if any(default is None for default in args.kw_defaults):
+        return False  # a required keyword-only parameter
+    if count < required:
+        return False
+    return count <= positional or args.vararg is not None
+
+
+@on_module
+def handler_signature(ctx: Context) -> None:
+    for info in _task_classes(ctx.model):
+        for func in _plain_methods(info, HANDLER_SIGNATURES):
+            signature = HANDLER_SIGNATURES[func.name]
+            if not _accepts(func, len(signature)):
+                ctx.report(func, "CEL505", handler=func.name, cls=info.name,
+                           expected=", ".join(signature[1:]))
+
+
+# -- CEL506 ------------------------------------------------------------------------------
+
+def _is_super_call(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
+
+
+def _calls_base(func: ast.FunctionDef, method: str) -> bool:
+    """Does ``func`` call the base class's ``method``: ``super().m(...)``, ``super(C, self).m(...)``
+    or ``Base.m(self, ...)``?"""
+    self_name = _self_name(func)
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == method):
+            continue
+        receiver = node.func.value
+        if _is_super_call(receiver):
+            return True
+        first = node.args[0] if node.args else None
+        if (isinstance(first, ast.Name) and first.id == self_name
+                and not (isinstance(receiver, ast.Name) and receiver.id == self_name)):
+            return True
+    return False
+
+
+@on_module
+def after_return_without_super(ctx: Context) -> None:
+    for info in _task_classes(ctx.model):
+        for func in _plain_methods(info, ("after_return",)):
+            if not _calls_base(func, "after_return"):
+                ctx.report(func, "CEL506", cls=info.name)
+
+
+# -- CEL507 ------------------------------------------------------------------------------
+
+def _own_statements(func: ast.FunctionDef) -> Iterator[ast.AST]:
+    """The nodes of a function's body, without nested functions, lambdas and classes."""
+    stack = list(reversed(func.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in reversed(list(ast.iter_child_nodes(node))):
+            if not isinstance(child, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+                stack.append(child)
+
+
+def _assigned_targets(stmt: ast.AST) -> list[ast.AST]:
+    if isinstance(stmt, ast.Assign):
+        targets = list(stmt.targets)
+    elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and getattr(stmt, "value", True) is not None:
+        targets = [stmt.target]
+    else:
+        return []
+    out = []
+    while targets:
+        target = targets.pop(0)
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets[:0] = target.elts
+        elif isinstance(target, ast.Starred):
+            targets.insert(0, target.value)
+        else:
+            out.append(target)
+    return out
+
+
+def _mentions_self_attr(expr: ast.AST, self_name: str, attr: str) -> bool:
+    """``self.attr`` or ``hasattr(self, "attr")`` appears in the expression."""
+    for node in ast.walk(expr):
+        if (isinstance(node, ast.Attribute) and node.attr == attr
+                and isinstance(node.value, ast.Name) and node.value.id == self_name):
+            return True
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr"
+                and len(node.args) == 2 and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value == attr):
+            return True
+    return False
+
+
+def _is_lazy_cache(model: ModuleModel, stmt: ast.AST, self_name: str, attr: str) -> bool:
+    """``if self._db is None: self._db = connect()``: a per-process cache, set once on purpose."""
+    parent = model.parent(stmt)
+    return isinstance(parent, ast.If) and stmt in parent.body and _mentions_self_attr(parent.test, self_name, attr)
+
+
+def _instance_attrs_set(model: ModuleModel, stmt: ast.AST, self_name: str) -> list[str]:
+    """The ``self.<attr>`` a statement assigns, lazy caches left out."""
+    return [
+        target.attr for target in _assigned_targets(stmt)
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+        and target.value.id == self_name and not _is_lazy_cache(model, stmt, self_name, target.attr)
+    ]
+
+
+@on_module
+def task_instance_state(ctx: Context) -> None:
+    for info in _task_classes(ctx.model):
+        for func in _plain_methods(info, _REQUEST_METHODS):
+            self_name = _self_name(func)
+            if self_name is None:
+                continue
+            for stmt in _own_statements(func):
+                attrs = _instance_attrs_set(ctx.model, stmt, self_name)
+                if attrs:
+                    ctx.report(stmt, "CEL507", method=func.name, cls=info.name,
+                               attrs=", ".join(f"self.{attr}" for attr in attrs))
+
+
+# -- CEL508 ------------------------------------------------------------------------------
+
+def _policy_key(task: TaskInfo) -> tuple | None:
+    """The task's retry/ack/limit options as a comparable key (name, value's tree), or None."""
+    if task.decorator is None or task.has_star_kwargs:
+        return None
+    items = tuple(sorted(
+        (name, ast.dump(kw.value)) for name, kw in task.options.items() if name in _POLICY_OPTIONS
+    ))
+    return items if len(items) >= _MIN_SHARED_OPTIONS else None
+
+
+@on_module
+def repeated_task_options(ctx: Context) -> None:
+    groups: dict[tuple, list[TaskInfo]] = {}
+    for task in ctx.model.tasks:
+        key = _policy_key(task)
+        if key is not None:
+            groups.setdefault(key, []).append(task)
+    for key, tasks in groups.items():
+        if len(tasks) < _MIN_REPEATS:
+            continue
+        first = tasks[0]
+        options = ", ".join(f"{name}={ast.unparse(first.options[name].value)}" for name, _ in key)
+        for task in tasks:
+            ctx.report(task.decorator, "CEL508", task=task.name, options=options, others=len(tasks) - 1)
+
+
+# -- CEL510 ------------------------------------------------------------------------------
+
+def _class_chain_known(model: ModuleModel, cls: ClassInfo | None) -> bool:
+    """Is every class between ``cls`` and ``celery.Task`` visible in this module?"""
+    seen = set()
+    while cls is not None and id(cls) not in seen:
+        seen.add(id(cls))
+        if any(model.resolve(base) in TASK_BASES for base in cls.node.bases):
+            return True
+        cls = model.local_base(cls)
+    return False
+
+
+def _app_sets_task_cls(model: ModuleModel) -> bool:
+    """Does a ``Celery(...)`` of the module give a task class (``task_cls=``) or ``**options``?"""
+    return any(
+        model._is_app_class(call.func) and any(kw.arg in ("task_cls", None) for kw in call.keywords)
+        for call in model.nodes.get(ast.Call, ())
+    )
+
+
+def _limits_unknowable(model: ModuleModel, task: TaskInfo) -> bool:
+    """Could the task get a limit from a class we cannot see?"""
+    if task.has_star_kwargs or task.base_unresolved:
+        return True
+    return task.cls is not None and not _class_chain_known(model, task.cls)
+
+
+@on_module
+def missing_time_limit(ctx: Context) -> None:
+    model = ctx.model
+    if not model.tasks:
+        return
+    if any(item.key in _LIMIT_SETTINGS or item.key in _OPAQUE_SETTINGS for item in model.config):
+        return
+    if _app_sets_task_cls(model):
+        return  # the app's own task class may set limits
+    for task in model.tasks:
+        if any(task.option(name, model) is not None for name in _LIMIT_OPTIONS):
+            continue
+        if not _limits_unknowable(model, task):
+            ctx.report(task.node, "CEL510", task=task_label(task))
