@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 import logging
-import re
 from typing import Callable, Iterable
 
 from .model import ModuleModel, TaskInfo, build
@@ -95,11 +94,29 @@ class Engine:
         return out
 
 
-# Anything that can make a module matter to celery-lint.  Searching the source text for it
-# costs next to nothing; a module without a match is skipped before any tree work.
-_PREFILTER = r"celery|CELERY|BROKER_|shared_task|\.task\b|\.delay\(|\.apply_async\(|\bTask\b|AsyncResult"
+# Anything that can make a module matter to celery-lint.  Looking for these substrings in the
+# source text costs next to nothing (``in`` is a fast C search; a regex alternation is ten
+# times slower); a module that contains none of them is skipped before any tree work.
+# Task classes deriving from a project base without any of these need the task-base-classes
+# setting, whose names join the markers.
+_MARKERS = ("celery", "CELERY", "BROKER_", ".task", ".delay", ".apply_async", ".Task", "AsyncResult")
 
 
-def prefilter_pattern(settings: Settings) -> re.Pattern:
-    extra = [re.escape(n.rsplit(".", 1)[-1]) for n in (*settings.task_decorators, *settings.task_base_classes)]
-    return re.compile("|".join([_PREFILTER, *extra]))
+class Prefilter:
+    """``Prefilter(settings).search(text)``: may this module matter to celery-lint?"""
+
+    __slots__ = ("markers",)
+
+    def __init__(self, settings: Settings):
+        extra = (n.rsplit(".", 1)[-1] for n in (*settings.task_decorators, *settings.task_base_classes))
+        self.markers = tuple(dict.fromkeys((*_MARKERS, *extra)))
+
+    def search(self, text: str) -> bool:
+        for marker in self.markers:
+            if marker in text:
+                return True
+        return False
+
+
+def prefilter_pattern(settings: Settings) -> Prefilter:
+    return Prefilter(settings)
