@@ -1,0 +1,609 @@
+"""The standalone command, for lint stages that run neither flake8 nor pylint.
+
+    celery-lint check [options] [PATH ...]   report findings as path:line:col: CODE message
+    celery-lint rules                        list the rule catalogue
+    celery-lint explain CODE                 print a rule's page
+
+It shares the core with the two plugins and adds no rule logic: it finds the files, reads
+the settings (command line, then ``[tool.celery-lint]`` in the nearest pyproject.toml),
+selects codes like flake8 and honours ``# noqa`` like flake8.  Exit status: 0 when clean,
+1 when something was found, 2 on a usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import fnmatch
+import io
+import json
+import logging
+import os
+import re
+import sys
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from . import BY_SYMBOL, RULES, Settings, Violation, __version__, check
+from .docs import rule_page
+from .settings import option_specs
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+
+#: Directories never walked into (a directory holding ``pyvenv.cfg`` is a virtualenv too).
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "venv", "env", "__pycache__",
+    "node_modules", "build", "dist", ".eggs", "*.egg-info", "site-packages",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".direnv", "__pypackages__",
+)
+FORMATS = ("text", "json", "github")
+
+#: flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEXP), so ``# noqa`` means the same.
+NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+_CODE_SPEC = re.compile(r"^CEL[0-9]{0,3}$")
+_SELECTION_KEYS = ("select", "extend-select", "ignore", "exclude")
+
+log = logging.getLogger("celery_lint")
+
+
+class UsageError(Exception):
+    """Bad arguments or configuration: reported on stderr, exit status 2."""
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def find_pyproject(paths: Sequence[str]) -> Path | None:
+    """The nearest pyproject.toml with a ``[tool.celery-lint]`` table, above the paths checked."""
+    absolute = [os.path.abspath(p) for p in paths] or [os.getcwd()]
+    try:
+        start = Path(os.path.commonpath(absolute))
+    except ValueError:  # paths on different drives
+        start = Path.cwd()
+    if start.is_file() or not start.exists():
+        start = start.parent
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and read_table(candidate) is not None:
+            return candidate
+    return None
+
+
+def read_table(path: Path) -> dict | None:
+    """The ``[tool.celery-lint]`` table of a pyproject.toml, or None when it has none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: read just our table with a small parser
+        try:
+            return read_tool_table(text)
+        except TomlError as exc:
+            raise UsageError(f"{path}: {exc} (Python 3.11+ reads any TOML)") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    table = data.get("tool", {}).get("celery-lint")
+    if table is not None and not isinstance(table, dict):
+        raise UsageError(f"{path}: [tool.celery-lint] must be a table")
+    return table
+
+
+def _as_list(value, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return [item.strip() for item in value if item.strip()]
+    raise UsageError(f"{where} must be a list of strings or a comma-separated string")
+
+
+@dataclass
+class Options:
+    """Everything ``check`` needs, merged from the command line and pyproject.toml."""
+
+    settings: Settings
+    selection: "Selection"
+    excludes: list[str] = field(default_factory=list)
+    root: Path = field(default_factory=Path.cwd)
+
+
+def resolve_options(args: argparse.Namespace) -> Options:
+    config_path = None
+    table: dict = {}
+    if args.config:
+        config_path = Path(args.config)
+        if not config_path.is_file():
+            raise UsageError(f"no such configuration file: {args.config}")
+        table = read_table(config_path) or {}
+    elif not args.isolated:
+        config_path = find_pyproject(args.paths)
+        table = (read_table(config_path) or {}) if config_path else {}
+
+    setting_names = {name.replace("_", "-"): name for name, *_ in option_specs()}
+    where = f"[tool.celery-lint] in {config_path}"
+    mapping: dict = {}
+    lists: dict[str, list[str]] = {}
+    for key, value in table.items():
+        dashed = key.replace("_", "-")
+        if dashed in _SELECTION_KEYS:
+            lists[dashed] = _as_list(value, f"{dashed} of {where}")
+        elif dashed in setting_names:
+            mapping[setting_names[dashed]] = value
+        else:
+            known = ", ".join(sorted([*_SELECTION_KEYS, *setting_names]))
+            raise UsageError(f"unknown key {key!r} in {where} (known: {known})")
+    for name in setting_names.values():
+        value = getattr(args, name)
+        if value is not None:
+            mapping[name] = value
+    try:
+        settings = Settings.from_mapping(mapping)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"bad setting value: {exc}") from None
+
+    select = args.select if args.select is not None else lists.get("select")
+    ignore = args.ignore if args.ignore is not None else lists.get("ignore", [])
+    extend_select = [*lists.get("extend-select", []), *(args.extend_select or [])]
+    selection = Selection(
+        select=None if select is None else parse_codes(select),
+        extend_select=parse_codes(extend_select),
+        ignore=parse_codes(ignore),
+    )
+    excludes = [*lists.get("exclude", []), *(args.exclude or [])]
+    root = config_path.parent.resolve() if config_path else Path.cwd()
+    return Options(settings, selection, excludes, root)
+
+
+class TomlError(ValueError):
+    """What the small TOML reader cannot read."""
+
+
+_TOOL_HEADER = re.compile(
+    r"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:celery-lint|"celery-lint"|'celery-lint')[ \t]*\][ \t]*(?:#.*)?$""",
+    re.MULTILINE,
+)
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_INTEGER = re.compile(r"[+-]?[0-9][0-9_]*")
+
+
+def read_tool_table(text: str) -> dict | None:
+    """The ``[tool.celery-lint]`` table, for Python 3.10 (no tomllib).
+
+    Reads what this table needs: bare or quoted keys, strings, integers, booleans and
+    arrays of them (over several lines, with comments and a trailing comma).
+    """
+    header = _TOOL_HEADER.search(text)
+    if header is None:
+        return None
+    return _TomlReader(text, header.end()).table()
+
+
+class _TomlReader:
+    def __init__(self, text: str, pos: int):
+        self.text, self.pos = text, pos
+
+    def error(self, what: str) -> TomlError:
+        line = self.text.count("\n", 0, self.pos) + 1
+        return TomlError(f"line {line}: {what}")
+
+    def peek(self) -> str:
+        return self.text[self.pos:self.pos + 1]
+
+    def skip(self, newlines: bool) -> None:
+        blank = " \t\r\n" if newlines else " \t"
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            if char in blank:
+                self.pos += 1
+            elif char == "#":
+                end = self.text.find("\n", self.pos)
+                self.pos = len(self.text) if end < 0 else end
+            else:
+                return
+
+    def table(self) -> dict:
+        out: dict = {}
+        while True:
+            self.skip(newlines=True)
+            if self.pos >= len(self.text) or self.peek() == "[":
+                return out
+            key = self.string() if self.peek() in "\"'" else self.match(_BARE_KEY, "a key")
+            self.skip(newlines=False)
+            if self.peek() != "=":
+                raise self.error(f"expected '=' after {key!r} (dotted keys are not supported)")
+            self.pos += 1
+            self.skip(newlines=False)
+            out[key] = self.value()
+            self.skip(newlines=False)
+            if self.peek() not in ("", "\n", "\r"):
+                raise self.error(f"unexpected text after the value of {key!r}")
+
+    def match(self, pattern: re.Pattern, what: str) -> str:
+        found = pattern.match(self.text, self.pos)
+        if found is None:
+            raise self.error(f"expected {what}")
+        self.pos = found.end()
+        return found.group()
+
+    def value(self):
+        char = self.peek()
+        if char in "\"'":
+            return self.string()
+        if char == "[":
+            return self.array()
+        for word, value in (("true", True), ("false", False)):
+            if self.text.startswith(word, self.pos):
+                self.pos += len(word)
+                return value
+        return int(self.match(_INTEGER, "a string, integer, boolean or array").replace("_", ""))
+
+    def string(self) -> str:
+        quote = self.peek()
+        if self.text.startswith(quote * 3, self.pos):
+            raise self.error("multi-line strings are not supported")
+        if quote == "'":
+            end = self.text.find("'", self.pos + 1)
+            if end < 0 or "\n" in self.text[self.pos:end]:
+                raise self.error("unterminated string")
+            value, self.pos = self.text[self.pos + 1:end], end + 1
+            return value
+        found = re.compile(r'"(?:[^"\\\n]|\\.)*"').match(self.text, self.pos)
+        if found is None:
+            raise self.error("unterminated string")
+        self.pos = found.end()
+        try:
+            return json.loads(found.group())
+        except ValueError:
+            raise self.error("bad escape in string") from None
+
+    def array(self) -> list:
+        self.pos += 1
+        items = []
+        while True:
+            self.skip(newlines=True)
+            if self.peek() == "]":
+                self.pos += 1
+                return items
+            items.append(self.value())
+            self.skip(newlines=True)
+            if self.peek() == ",":
+                self.pos += 1
+            elif self.peek() != "]":
+                raise self.error("expected ',' or ']' in an array")
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def parse_codes(values: Iterable[str]) -> tuple[str, ...]:
+    """Codes, code prefixes (``CEL2``) or pylint symbols, comma-separated or repeated."""
+    out = []
+    for value in values:
+        for item in value.split(","):
+            item = item.strip()
+            if not item:
+                continue
+            if item.lower() in BY_SYMBOL:
+                out.append(BY_SYMBOL[item.lower()].code)
+            elif _CODE_SPEC.match(item.upper()):
+                out.append(item.upper())
+            else:
+                raise UsageError(f"{item!r} is not a rule code, code prefix (CEL, CEL2, CEL201) or symbol")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which codes are reported, decided like flake8.
+
+    Without ``select``, the default-on rules are selected.  An explicit choice
+    (``select``, ``extend-select``, ``ignore``) beats the default; between an explicit
+    select and an explicit ignore that both match, the longer prefix wins (ignore on a tie).
+    """
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def __call__(self, code: str) -> bool:
+        chosen = _longest(code, (*(self.select or ()), *self.extend_select))
+        ignored = _longest(code, self.ignore)
+        if chosen and ignored:
+            return len(chosen) > len(ignored)
+        if chosen or ignored:
+            return bool(chosen)
+        rule = RULES.get(code)
+        return self.select is None and rule is not None and rule.default
+
+
+def _longest(code: str, prefixes: Iterable[str]) -> str:
+    return max((p for p in prefixes if code.startswith(p)), key=len, default="")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _matches(path: Path, root: Path, patterns: Iterable[str]) -> bool:
+    """flake8-like exclude matching: a pattern matches the name, or the end of the path."""
+    name = path.name
+    absolute = path.absolute().as_posix()
+    try:
+        relative = path.absolute().relative_to(root).as_posix()
+    except ValueError:
+        relative = absolute
+    for pattern in patterns:
+        pattern = pattern.replace("\\", "/").rstrip("/")
+        if pattern.startswith("./"):
+            pattern = pattern[2:]
+        if not pattern:
+            continue
+        if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(relative, pattern):
+            return True
+        if "/" in pattern and (fnmatch.fnmatch(absolute, pattern) or fnmatch.fnmatch(absolute, "*/" + pattern)):
+            return True
+    return False
+
+
+def _is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def iter_files(paths: Sequence[str], excludes: Sequence[str], root: Path) -> Iterator[str]:
+    """The files to check, in a stable order; each once.
+
+    A file named on the command line is checked whatever its name, unless it matches a
+    user's exclude pattern; folders are walked for ``*.py`` files, skipping the common
+    tool, cache, build and virtualenv folders and the user's excludes.
+    """
+    seen: set[str] = set()
+
+    def once(name: str) -> bool:
+        key = os.path.realpath(name)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for given in paths:
+        path = Path(given)
+        if path.is_file():
+            if not _matches(path, root, excludes) and once(given):
+                yield given
+            continue
+        if _matches(path, root, excludes):
+            continue
+        for directory, dirnames, filenames in os.walk(given):
+            here = Path(directory)
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if not _matches(here / d, root, DEFAULT_EXCLUDES)
+                and not _matches(here / d, root, excludes)
+                and not _is_virtualenv(here / d)
+            )
+            for filename in sorted(filenames):
+                if filename.endswith(".py") and not _matches(here / filename, root, excludes):
+                    name = os.path.normpath(os.path.join(directory, filename))
+                    if once(name):
+                        yield name
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def read_source(path: str) -> tuple[bytes, str]:
+    """The file's bytes and its text, decoded as Python does (coding line, BOM, UTF-8)."""
+    with open(path, "rb") as stream:
+        data = stream.read()
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data, data.decode(encoding)
+
+
+def noqa_lines(text: str) -> Callable[[int], str]:
+    """For a line number, the text flake8 searches for ``# noqa``: the whole logical line."""
+    lines = io.StringIO(text).readlines()
+    mapping: dict[int, str] = {}
+    try:
+        first, last = len(lines) + 2, -1
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            first, last = min(first, tok.start[0]), max(last, tok.end[0])
+            if tok.type in (tokenize.NL, tokenize.NEWLINE):
+                joined = "".join(lines[first - 1:last])
+                mapping.update(dict.fromkeys(range(first, last + 1), joined))
+                first, last = len(lines) + 2, -1
+    except (tokenize.TokenError, SyntaxError):
+        mapping = {}
+
+    def line_text(number: int) -> str:
+        if number in mapping:
+            return mapping[number]
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    return line_text
+
+
+def silenced(code: str, line: str) -> bool:
+    """True when ``line`` carries a ``# noqa`` that covers ``code`` (flake8's semantics)."""
+    match = NOQA.search(line)
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if codes is None:
+        return True
+    listed = tuple(item for item in re.split(r"[,\s]", codes) if item.strip())
+    return code in listed or code.startswith(listed)
+
+
+def check_file(path: str, options: Options) -> list[Violation]:
+    """The selected, not silenced findings of one file.  Raises OSError, SyntaxError, ..."""
+    data, text = read_source(path)
+    tree = ast.parse(data, path)
+    found = [v for v in check(tree, path, options.settings, source=text) if options.selection(v.code)]
+    if found:
+        line_text = noqa_lines(text)
+        found = [v for v in found if not silenced(v.code, line_text(v.line))]
+    return found
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_text(path: str, v: Violation) -> str:
+    return f"{path}:{v.line}:{v.col + 1}: {v.code} {v.message}"
+
+
+def format_github(path: str, v: Violation) -> str:
+    return (f"::warning file={_github_escape(path, prop=True)},line={v.line},col={v.col + 1},"
+            f"title={v.code}::{_github_escape(v.message)}")
+
+
+def as_json(path: str, v: Violation) -> dict:
+    return {"path": path, "line": v.line, "column": v.col + 1, "code": v.code,
+            "symbol": RULES[v.code].symbol if v.code in RULES else None, "message": v.message}
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    paths = args.paths or ["."]
+    args.paths = paths
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    options = resolve_options(args)
+    out = sys.stdout
+    results = []
+    count = 0
+    for path in iter_files(paths, options.excludes, options.root):
+        try:
+            found = check_file(path, options)
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError,
+                RecursionError, MemoryError) as exc:
+            print(f"celery-lint: skipped {path}: {_reason(exc)}", file=sys.stderr)
+            continue
+        count += len(found)
+        for v in found:
+            if args.format == "json":
+                results.append(as_json(path, v))
+            elif args.format == "github":
+                print(format_github(path, v), file=out)
+            else:
+                print(format_text(path, v), file=out)
+    if args.format == "json":
+        json.dump(results, out, indent=2)
+        out.write("\n")
+    return EXIT_FOUND if count and not args.exit_zero else EXIT_CLEAN
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        where = f" (line {exc.lineno})" if exc.lineno else ""
+        return f"{type(exc).__name__}: {exc.msg}{where}"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return f"{type(exc).__name__}: {exc}".rstrip(": ")
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    rules = list(RULES.values())
+    if args.format == "json":
+        json.dump([{"code": r.code, "symbol": r.symbol, "msgid": r.msgid, "default": r.default,
+                    "summary": r.summary} for r in rules], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_CLEAN
+    width = max((len(r.symbol) for r in rules), default=0)
+    for r in rules:
+        print(f"{r.code}  {r.symbol:<{width}}  {'on' if r.default else 'opt-in':<6}  {r.summary}")
+    return EXIT_CLEAN
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    key = args.rule.strip()
+    rule = RULES.get(key.upper()) or BY_SYMBOL.get(key.lower())
+    if rule is None:
+        raise UsageError(f"unknown rule {args.rule!r}; `celery-lint rules` lists them")
+    sys.stdout.write(rule_page(rule))
+    return EXIT_CLEAN
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="celery-lint",
+        description="Check code that uses Celery against Celery's best practices.",
+    )
+    parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check_parser = commands.add_parser(
+        "check", help="check files and folders",
+        description="Check Python files and folders; print path:line:col: CODE message.",
+    )
+    check_parser.add_argument("paths", nargs="*", metavar="PATH", help="files and folders (default: .)")
+    check_parser.add_argument("--select", action="append", metavar="CODES",
+                              help="report only these codes or prefixes, e.g. CEL2,CEL401 "
+                                   "(default: all rules that are on by default)")
+    check_parser.add_argument("--extend-select", action="append", metavar="CODES",
+                              help="report these codes too, e.g. opt-in rules")
+    check_parser.add_argument("--ignore", action="append", metavar="CODES",
+                              help="do not report these codes or prefixes")
+    check_parser.add_argument("--exclude", action="append", metavar="GLOBS",
+                              help="also skip files and folders matching these comma-separated globs")
+    check_parser.add_argument("--format", choices=FORMATS, default="text",
+                              help="text (default), json, or github (workflow annotations)")
+    check_parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when something was found")
+    check_parser.add_argument("--config", metavar="FILE",
+                              help="read [tool.celery-lint] from this file instead of the nearest pyproject.toml")
+    check_parser.add_argument("--isolated", action="store_true", help="ignore pyproject.toml")
+    for name, default, help_text, kind, metavar in option_specs():
+        shown = ",".join(default) if kind == "list" else default
+        check_parser.add_argument(
+            "--" + name.replace("_", "-"), dest=name, default=None, metavar=metavar,
+            type=int if kind == "int" else str, help=f"{help_text} (default: {shown or 'none'})",
+        )
+    check_parser.set_defaults(handler=cmd_check)
+
+    rules_parser = commands.add_parser("rules", help="list the rules", description="List every rule.")
+    rules_parser.add_argument("--format", choices=("text", "json"), default="text")
+    rules_parser.set_defaults(handler=cmd_rules)
+
+    explain_parser = commands.add_parser("explain", help="show a rule's documentation",
+                                         description="Print the documentation page of one rule.")
+    explain_parser.add_argument("rule", metavar="CODE", help="a code (CEL201) or a pylint symbol")
+    explain_parser.set_defaults(handler=cmd_explain)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if args.command == "check" and args.exclude:
+        args.exclude = [glob for value in args.exclude for glob in _as_list(value, "--exclude")]
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"celery-lint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `celery-lint check . | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FOUND

@@ -1,0 +1,494 @@
+"""The standalone command, run as users run it: ``python -m celery_lint`` and the installed script."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import celery_lint
+from celery_lint import cli, docs
+from tools import flake8
+
+SCRIPT = pathlib.Path(sys.executable).parent / ("celery-lint.exe" if os.name == "nt" else "celery-lint")
+HOW = ["module", "script"]
+_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>CEL\d{3}) (?P<msg>.*)$")
+
+TASKS = textwrap.dedent("""\
+    from celery import shared_task
+
+
+    @shared_task
+    def fetch(url):
+        return url
+
+
+    @shared_task
+    def crawl(url):
+        first = fetch.delay(url).get()
+        second = fetch.delay(url).get()  # noqa: CEL201
+        third = fetch.delay(url).get()  # noqa
+        fourth = fetch.delay(url).get()  # noqa: E501
+        fifth = fetch.delay(
+            url).get()  # noqa: CEL2 -- reported on line 15, so as in flake8 this does not silence it
+        sixth = fetch.delay(url).get()  # NOQA:CEL201,CEL999
+        return first, second, third, fourth, fifth, sixth
+
+
+    def view(request):
+        return fetch.delay(request.GET["u"]).get()
+""")
+CEL201_LINES = [(11, 13), (14, 14), (15, 13)]  # (line, 1-based column) of the findings not silenced
+CEL203_LINE = (22, 12)
+
+CUSTOM = textwrap.dedent("""\
+    from proj.base import instrumented_task
+
+
+    @instrumented_task(name="proj.crawl")
+    def crawl(url):
+        return fetch.delay(url).get()
+""")
+NO_CELERY = "def add(a, b):\n    return a + b\n"
+
+
+def run(args, cwd, how="module", env=None):
+    """Run the installed command; never a traceback, always a documented exit status."""
+    command = [sys.executable, "-m", "celery_lint"] if how == "module" else [str(SCRIPT)]
+    environ = dict(os.environ, **(env or {}))
+    environ.pop("PYTHONPATH", None)
+    proc = subprocess.run([*command, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          env=environ, timeout=300)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode in (0, 1, 2), proc.stdout + proc.stderr
+    return proc
+
+
+def findings(proc, codes=None):
+    """(path, line, col, code) of each finding line; only ``codes`` when given."""
+    out = []
+    for line in proc.stdout.splitlines():
+        m = _LINE.match(line)
+        assert m, f"not a finding line: {line!r}"
+        if codes is None or m["code"] in codes:
+            out.append((m["path"], int(m["line"]), int(m["col"]), m["code"]))
+    return out
+
+
+def write(root: pathlib.Path, files: dict[str, str | bytes]) -> pathlib.Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def test_the_script_is_installed():
+    assert SCRIPT.is_file(), f"{SCRIPT} missing: run pip install -e ."
+
+
+# --------------------------------------------------------------------------- check: findings, exit status
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_reports_findings_like_flake8_and_exits_1(tmp_path, how):
+    write(tmp_path, {"proj/tasks.py": TASKS})
+    proc = run(["check", "--isolated", "."], tmp_path, how)
+    assert proc.returncode == 1, proc.stderr
+    got = findings(proc, {"CEL201", "CEL203"})
+    assert got == [("proj/tasks.py", line, col, "CEL201") for line, col in CEL201_LINES]
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_clean_tree_exits_0(tmp_path, how):
+    write(tmp_path, {"lib/maths.py": NO_CELERY, "lib/__init__.py": ""})
+    proc = run(["check", "--isolated", "lib"], tmp_path, how)
+    assert (proc.returncode, proc.stdout) == (0, "")
+
+
+def test_exit_zero(tmp_path):
+    write(tmp_path, {"tasks.py": TASKS})
+    proc = run(["check", "--isolated", "--exit-zero", "--select", "CEL201", "tasks.py"], tmp_path)
+    assert proc.returncode == 0 and findings(proc)
+
+
+def test_same_findings_as_the_flake8_plugin(tmp_path):
+    """Columns, lines and ``# noqa`` handling agree with real flake8 on the same files."""
+    write(tmp_path, {"proj/tasks.py": TASKS, "proj/views.py": TASKS.replace("@shared_task", "@app.task")})
+    for select in ("CEL", "CEL2"):
+        _, expected = flake8(["proj"], tmp_path, f"--select={select}")
+        proc = run(["check", "--isolated", "--select", select, "proj"], tmp_path)
+        assert sorted(findings(proc)) == sorted((p, line, col, code) for p, line, col, code, _ in expected)
+
+
+def test_default_selection_is_the_default_on_rules(tmp_path):
+    write(tmp_path, {"tasks.py": TASKS})
+    proc = run(["check", "--isolated", "tasks.py"], tmp_path)
+    reported = {code for *_, code in findings(proc)}
+    assert reported <= {code for code, rule in celery_lint.RULES.items() if rule.default}
+    assert "CEL203" not in reported and "CEL201" in reported
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--extend-select", "CEL203"], {"CEL201", "CEL203"}),
+    (["--select", "CEL2"], {"CEL201", "CEL203"}),
+    (["--select", "CEL2", "--ignore", "CEL201"], {"CEL203"}),
+    (["--select", "CEL201,CEL203", "--ignore", "CEL2"], {"CEL201", "CEL203"}),
+    (["--select", "CEL203", "--select", "CEL201"], {"CEL201", "CEL203"}),
+    (["--ignore", "CEL2", "--extend-select", "CEL203"], {"CEL203"}),
+    (["--select", "celery-blocking-result"], {"CEL201"}),
+    (["--select", "cel2", "--ignore", "cel201"], {"CEL203"}),
+])
+def test_select_extend_select_and_ignore(tmp_path, args, expected):
+    write(tmp_path, {"tasks.py": TASKS})
+    proc = run(["check", "--isolated", *args, "tasks.py"], tmp_path)
+    assert {code for *_, code in findings(proc, {"CEL201", "CEL203"})} == expected
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--select", "E501", "."],
+    ["check", "--ignore", "CEL2x1", "."],
+    ["check", "--format", "xml", "."],
+    ["check", "does-not-exist.py"],
+    ["check", "--visibility-timeout", "soon", "."],
+    ["frobnicate"],
+    [],
+])
+def test_usage_errors_exit_2(tmp_path, args):
+    write(tmp_path, {"tasks.py": TASKS})
+    proc = run(args, tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr and not proc.stdout
+
+
+def test_version(tmp_path):
+    proc = run(["--version"], tmp_path, "script")
+    assert proc.returncode == 0 and celery_lint.__version__ in proc.stdout
+
+
+# --------------------------------------------------------------------------- noqa
+
+
+@pytest.mark.parametrize("comment,silenced", [
+    ("# noqa", True),
+    ("# NOQA", True),
+    ("# noqa: CEL201", True),
+    ("# noqa:CEL201", True),
+    ("# noqa: CEL2", True),
+    ("# noqa: CEL", True),
+    ("# noqa: E501,CEL201", True),
+    ("# noqa: E501 CEL201", True),
+    ("# noqa: E501", False),
+    ("# noqa: CEL202", False),
+    ("# noqa: CEL2011", False),
+    ("# noqa: cel201", False),  # flake8 compares codes case-sensitively
+    ("# noqa : CEL202", True),  # not a code list: a bare noqa, as in flake8
+    ("# no qa", False),
+])
+def test_noqa_semantics(comment, silenced):
+    assert cli.silenced("CEL201", f"x = r.get()  {comment}\n") is silenced
+
+
+def test_noqa_on_the_first_line_of_a_multi_line_call(tmp_path):
+    source = textwrap.dedent("""\
+        from celery import shared_task
+
+
+        @shared_task
+        def crawl(url):
+            return crawl.delay(  # noqa: CEL201
+                url,
+            ).get()
+    """)
+    write(tmp_path, {"tasks.py": source, "other.py": source.replace("  # noqa: CEL201", "")})
+    proc = run(["check", "--isolated", "--select", "CEL201", "."], tmp_path)
+    assert findings(proc) == [("other.py", 6, 12, "CEL201")]
+
+
+# --------------------------------------------------------------------------- files and folders
+
+
+EXCLUDED_DIRS = [".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", "__pycache__", "node_modules",
+                 "build", "dist", ".eggs", "proj.egg-info", "lib/python3.11/site-packages"]
+
+
+def test_common_folders_and_virtualenvs_are_not_walked(tmp_path):
+    files = {f"{d}/tasks.py": TASKS for d in EXCLUDED_DIRS}
+    files["myenv/pyvenv.cfg"] = "home = /usr/bin\n"
+    files["myenv/lib/tasks.py"] = TASKS
+    files["src/app/tasks.py"] = TASKS
+    files["src/app/notes.txt"] = TASKS
+    write(tmp_path, files)
+    proc = run(["check", "--isolated", "--select", "CEL201", "."], tmp_path)
+    assert {path for path, *_ in findings(proc)} == {"src/app/tasks.py"}
+
+
+def test_exclude_globs(tmp_path):
+    write(tmp_path, {"src/tasks.py": TASKS, "src/legacy/tasks.py": TASKS, "src/gen_pb2.py": TASKS,
+                     "src/proj/migrations/0001.py": TASKS, "keep/legacy.py": TASKS})
+    proc = run(["check", "--isolated", "--select", "CEL201", "--exclude", "legacy,*_pb2.py",
+                "--exclude", "src/proj/migrations", "."], tmp_path)
+    assert {path for path, *_ in findings(proc)} == {"src/tasks.py", "keep/legacy.py"}
+
+
+def test_files_named_explicitly_are_checked_unless_excluded_by_the_user(tmp_path):
+    write(tmp_path, {"build/tasks.py": TASKS, "script": TASKS, "gen/x_pb2.py": TASKS})
+    proc = run(["check", "--isolated", "--select", "CEL201", "--exclude", "*_pb2.py",
+                "build/tasks.py", "script", "gen/x_pb2.py"], tmp_path)
+    assert {path for path, *_ in findings(proc)} == {"build/tasks.py", "script"}
+
+
+def test_each_file_once_in_a_stable_order(tmp_path):
+    write(tmp_path, {"b/tasks.py": TASKS, "a/tasks.py": TASKS, "a/z.py": TASKS})
+    proc = run(["check", "--isolated", "--select", "CEL201", ".", "a", "a/tasks.py"], tmp_path)
+    paths = [path for path, *_ in findings(proc)]
+    assert list(dict.fromkeys(paths)) == ["a/tasks.py", "a/z.py", "b/tasks.py"]
+    assert len(paths) == 3 * len(CEL201_LINES)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="needs symlinks")
+def test_symlink_loops_do_not_hang(tmp_path):
+    write(tmp_path, {"pkg/tasks.py": TASKS})
+    os.symlink(tmp_path / "pkg", tmp_path / "pkg" / "loop")
+    proc = run(["check", "--isolated", "--select", "CEL201", "pkg"], tmp_path)
+    assert {path for path, *_ in findings(proc)} == {"pkg/tasks.py"}
+
+
+# --------------------------------------------------------------------------- decoding, broken files
+
+
+def test_coding_lines_bom_and_broken_files(tmp_path):
+    latin = TASKS.replace("def view(request):", "def view(request):\n    label = 'caf\xe9'")
+    write(tmp_path, {
+        "latin.py": ("# -*- coding: latin-1 -*-\n" + latin).encode("latin-1"),
+        "bom.py": b"\xef\xbb\xbf" + TASKS.encode("utf-8"),
+        "undecodable.py": b"from celery import shared_task\nx = '\xff\xfe'\n",
+        "syntax.py": "from celery import shared_task\ndef broken(:\n",
+        "not_celery_syntax.py": "def broken(:\n",
+        "nul.py": b"from celery import shared_task\x00\n",
+        "bogus_coding.py": b"# -*- coding: klingon -*-\nfrom celery import shared_task\n",
+        "empty.py": b"",
+    })
+    proc = run(["check", "--isolated", "--select", "CEL201", "."], tmp_path)
+    assert proc.returncode == 1
+    assert {path for path, *_ in findings(proc)} == {"latin.py", "bom.py"}
+    assert [line for p, line, *_ in findings(proc) if p == "latin.py"] == [line + 1 for line, _ in CEL201_LINES]
+    skipped = {line.split()[2].rstrip(":") for line in proc.stderr.splitlines() if "skipped" in line}
+    assert skipped == {"undecodable.py", "syntax.py", "not_celery_syntax.py", "nul.py", "bogus_coding.py"}
+
+
+def test_only_broken_files_is_not_a_finding(tmp_path):
+    write(tmp_path, {"syntax.py": "from celery import shared_task\ndef broken(:\n"})
+    proc = run(["check", "--isolated", "."], tmp_path)
+    assert proc.returncode == 0 and "skipped syntax.py" in proc.stderr
+
+
+# --------------------------------------------------------------------------- output formats
+
+
+def test_json_format(tmp_path):
+    write(tmp_path, {"tasks.py": TASKS})
+    proc = run(["check", "--isolated", "--select", "CEL201", "--format", "json", "tasks.py"], tmp_path)
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 1
+    assert [(d["path"], d["line"], d["column"], d["code"], d["symbol"]) for d in data] == [
+        ("tasks.py", line, col, "CEL201", "celery-blocking-result") for line, col in CEL201_LINES]
+    assert all(d["message"] for d in data)
+    write(tmp_path, {"clean/x.py": NO_CELERY})
+    proc = run(["check", "--isolated", "--format", "json", "clean"], tmp_path)
+    assert (proc.returncode, json.loads(proc.stdout)) == (0, [])
+
+
+def test_github_format(tmp_path):
+    write(tmp_path, {"a,b/tasks.py": TASKS})
+    proc = run(["check", "--isolated", "--select", "CEL201", "--format", "github", "."], tmp_path)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(CEL201_LINES)
+    for (line, col), out in zip(CEL201_LINES, lines):
+        assert out.startswith(f"::warning file=a%2Cb/tasks.py,line={line},col={col},title=CEL201::")
+        assert "get() waits" in out
+
+
+def test_github_escaping():
+    v = celery_lint.Violation(3, 0, "CEL201", "50% of\nit")
+    assert cli.format_github("x:y.py", v) == "::warning file=x%3Ay.py,line=3,col=1,title=CEL201::50%25 of%0Ait"
+
+
+# --------------------------------------------------------------------------- settings and pyproject.toml
+
+
+def test_settings_on_the_command_line(tmp_path):
+    write(tmp_path, {"tasks.py": CUSTOM})
+    assert findings(run(["check", "--isolated", "--select", "CEL201", "tasks.py"], tmp_path)) == []
+    proc = run(["check", "--isolated", "--select", "CEL201", "--task-decorators",
+                "proj.base.instrumented_task,other.task", "tasks.py"], tmp_path)
+    assert findings(proc) == [("tasks.py", 6, 12, "CEL201")]
+
+
+def test_every_setting_is_an_option(tmp_path):
+    proc = run(["check", "--help"], tmp_path)
+    for name, *_ in celery_lint.settings.option_specs():
+        assert "--" + name.replace("_", "-") in proc.stdout
+
+
+PYPROJECT = textwrap.dedent("""\
+    [project]
+    name = "proj"
+
+    [tool.celery-lint]
+    # our own decorator
+    task-decorators = [
+        "proj.base.instrumented_task",  # the one with metrics
+        'other.task',
+    ]
+    extend-select = ["CEL203"]
+    exclude = "legacy"
+    visibility_timeout = 1_800
+
+    [tool.other]
+    select = ["nothing"]
+""")
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_settings_from_the_nearest_pyproject(tmp_path, how):
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "src/tasks.py": CUSTOM, "src/legacy/tasks.py": CUSTOM,
+                     "src/views.py": TASKS})
+    for cwd, prefix in ((tmp_path, "src/"), (tmp_path / "src", "")):  # the pyproject above is found
+        proc = run(["check", prefix or "."], cwd, how)
+        got = set(findings(proc, {"CEL201", "CEL203"}))
+        assert (prefix + "tasks.py", 6, 12, "CEL201") in got
+        assert (prefix + "views.py", *CEL203_LINE, "CEL203") in got
+        assert not any("legacy" in path for path, *_ in got)
+    proc = run(["check", "--isolated", "."], tmp_path / "src", how)
+    assert ("tasks.py", 6, 12, "CEL201") not in set(findings(proc))
+
+
+def test_command_line_overrides_pyproject(tmp_path):
+    write(tmp_path, {"pyproject.toml": PYPROJECT.replace('extend-select = ["CEL203"]', 'select = ["CEL203"]'),
+                     "tasks.py": TASKS})
+    assert {c for *_, c in findings(run(["check", "tasks.py"], tmp_path))} == {"CEL203"}
+    proc = run(["check", "--select", "CEL201", "tasks.py"], tmp_path)
+    assert {c for *_, c in findings(proc)} == {"CEL201"}
+
+
+def test_a_pyproject_without_our_table_is_passed_over(tmp_path):
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "sub/pyproject.toml": "[project]\nname = 'sub'\n",
+                     "sub/tasks.py": CUSTOM})
+    proc = run(["check", "tasks.py"], tmp_path / "sub")
+    assert findings(proc, {"CEL201"}) == [("tasks.py", 6, 12, "CEL201")]
+
+
+def test_nearer_pyproject_wins(tmp_path):
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "sub/tasks.py": CUSTOM,
+                     "sub/pyproject.toml": "[tool.celery-lint]\nselect = ['CEL203']\n"})
+    assert findings(run(["check", "sub"], tmp_path), {"CEL201"}) == []
+
+
+def test_explicit_config_file(tmp_path):
+    write(tmp_path, {"conf/lint.toml": PYPROJECT, "tasks.py": CUSTOM})
+    proc = run(["check", "--config", "conf/lint.toml", "--select", "CEL201", "tasks.py"], tmp_path)
+    assert findings(proc) == [("tasks.py", 6, 12, "CEL201")]
+    assert run(["check", "--config", "nope.toml", "tasks.py"], tmp_path).returncode == 2
+
+
+@pytest.mark.parametrize("table,message", [
+    ("task-decorator = ['x']", "unknown key"),
+    ("select = 3", "select"),
+    ("visibility-timeout = 'soon'", "visibility"),
+    ("select = ['E501']", "E501"),
+    ("select = [", "pyproject.toml"),
+])
+def test_bad_configuration_exits_2(tmp_path, table, message):
+    write(tmp_path, {"pyproject.toml": f"[tool.celery-lint]\n{table}\n", "tasks.py": TASKS})
+    proc = run(["check", "tasks.py"], tmp_path)
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+
+
+def test_python_310_reads_our_table_without_tomllib(tmp_path):
+    """Without tomllib (Python 3.10) the small reader reads [tool.celery-lint]."""
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "tasks.py": CUSTOM})
+    code = "import sys; sys.modules['tomllib'] = None; from celery_lint.cli import main; sys.exit(main())"
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    proc = subprocess.run([sys.executable, "-c", code, "check", "--select", "CEL201", "tasks.py"],
+                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 1 and "tasks.py:6:12: CEL201" in proc.stdout, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("text", [
+    PYPROJECT,
+    "[tool.celery-lint]\n",
+    "[tool.'celery-lint']\nselect=['CEL2']# c\n\n[x]\n",
+    '[ tool."celery-lint" ]\n"app-names" = "a,b"\nexit = true\nn = -3\nl = [ [ "a" ], "b\\tc\\u00e9" ]\n',
+    "[project]\nname='x'\n",
+])
+def test_small_toml_reader_agrees_with_tomllib(text):
+    tomllib = pytest.importorskip("tomllib")
+    expected = tomllib.loads(text).get("tool", {})
+    expected = expected.get("celery-lint")
+    assert cli.read_tool_table(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "[tool.celery-lint]\na.b = 1\n",
+    "[tool.celery-lint]\na = '''x'''\n",
+    "[tool.celery-lint]\na = [1 2]\n",
+    "[tool.celery-lint]\na = \"x\n",
+    "[tool.celery-lint]\na = 1 2\n",
+    "[tool.celery-lint]\na = {b = 1}\n",
+])
+def test_small_toml_reader_rejects_what_it_cannot_read(text):
+    with pytest.raises(cli.TomlError):
+        cli.read_tool_table(text)
+
+
+# --------------------------------------------------------------------------- rules and explain
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_rules_lists_the_catalogue(tmp_path, how):
+    proc = run(["rules"], tmp_path, how)
+    assert proc.returncode == 0
+    rows = [line.split(None, 3) for line in proc.stdout.splitlines()]
+    assert rows == [[r.code, r.symbol, "on" if r.default else "opt-in", r.summary]
+                    for r in celery_lint.RULES.values()]
+    data = json.loads(run(["rules", "--format", "json"], tmp_path, how).stdout)
+    assert [(d["code"], d["symbol"], d["default"]) for d in data] == [
+        (r.code, r.symbol, r.default) for r in celery_lint.RULES.values()]
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_explain_prints_the_rule_page(tmp_path, how):
+    rule = next(iter(celery_lint.RULES.values()))
+    for key in (rule.code, rule.code.lower(), rule.symbol):
+        proc = run(["explain", key], tmp_path, how)
+        assert proc.returncode == 0
+        assert proc.stdout == docs.rule_page(rule)  # the text of docs/rules/CELnnn.md
+
+
+def test_explain_an_unknown_rule_exits_2(tmp_path):
+    proc = run(["explain", "CEL999"], tmp_path)
+    assert proc.returncode == 2 and "CEL999" in proc.stderr
+
+
+# --------------------------------------------------------------------------- pre-commit
+
+
+def test_pre_commit_hook_runs_the_standalone_command():
+    text = (pathlib.Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
+    assert re.search(r"^- id: celery-lint$", text, re.MULTILINE)
+    assert shutil.which("celery-lint", path=str(SCRIPT.parent))
+    yaml = pytest.importorskip("yaml")
+    (hook,) = yaml.safe_load(text)
+    assert hook["id"] == "celery-lint" and hook["language"] == "python" and hook["types"] == ["python"]
+    assert hook["entry"].split()[:2] == ["celery-lint", "check"]
