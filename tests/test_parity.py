@@ -64,10 +64,10 @@ def pylint_results(laid_out):
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
 def test_flake8_reports_the_fixture(fixture, laid_out, flake8_results):
     _, paths = laid_out
-    assert flake8_results[paths[fixture.id].resolve()] == fixture.expected
+    assert fixture.relevant(flake8_results[paths[fixture.id].resolve()]) == fixture.expected
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.id for f in FIXTURES])
 def test_pylint_reports_the_fixture(fixture, laid_out, pylint_results):
     _, paths = laid_out
-    assert pylint_results[paths[fixture.id].resolve()] == fixture.expected
+    assert fixture.relevant(pylint_results[paths[fixture.id].resolve()]) == fixture.expected
