@@ -1,0 +1,946 @@
+"""Retries: bounded, raised, with the real error, not swallowed, backing off (CEL401-CEL410).
+
+Two kinds of checks live here.  Retry *options* (``max_retries``, ``autoretry_for``,
+``retry_backoff``, ``retry_jitter``, ...) are read once per module from task decorators and
+from the attributes of Task classes, following the class's bases as far as the module can
+see them.  Retry *calls* (``self.retry(...)``) are checked where they stand: raised or not,
+inside which ``except`` handler, inside which ``try``.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+from typing import Iterator, Union
+
+from ..engine import Context, on, on_module
+from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, is_const
+from ..rule import Rule
+
+_REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
+_REF_AUTORETRY = ("Celery user guide, Tasks: Automatic retry for known exceptions "
+                  "(docs/userguide/tasks.rst#automatic-retry-for-known-exceptions)")
+_REF_DELAY = ("Celery user guide, Tasks: Using a custom retry delay "
+              "(docs/userguide/tasks.rst#using-a-custom-retry-delay)")
+_REF_MAX_RETRIES = "Celery API reference, celery.app.task: Task.max_retries (docs/reference/celery.app.task.rst)"
+_REF_TASK_RETRY = "Celery API reference, celery.app.task: Task.retry (docs/reference/celery.app.task.rst)"
+
+RULES = (
+    Rule(
+        code="CEL401",
+        symbol="celery-unbounded-retries",
+        message="max_retries=None on {target} retries it forever; set a finite Task.max_retries "
+                "and let the task fail when the retries run out",
+        summary="Bound the number of retries",
+        kind="W",
+        what="Finds `max_retries=None` in a task decorator and `max_retries = None` as an attribute of a "
+             "Task class (a `celery.Task` subclass, or a class used as a task's `base=`).",
+        why="With `max_retries=None` Celery never gives up: a task that fails for good (a deleted row, a "
+            "revoked token, a bug) is retried for ever, fills the queue and hides the error, which never "
+            "reaches the result backend or the error tracker. `self.retry(max_retries=None)` is not "
+            "affected: there `None` means \"use the task's limit\".",
+        example="""\
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=None)
+def sync_account(account_id):
+    ...
+""",
+        instead="""\
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=10)
+def sync_account(account_id):
+    ...
+""",
+        references=(_REF_RETRYING, _REF_MAX_RETRIES),
+    ),
+    Rule(
+        code="CEL402",
+        symbol="celery-retry-not-raised",
+        message="{call}() is used as a statement; write 'raise {call}(...)' so that it is visible that "
+                "Task.retry ends the task here",
+        summary="Raise the result of self.retry()",
+        kind="C",
+        what="Finds `self.retry(...)` (the task's own `Task.retry`) written as a bare statement inside a "
+             "task.",
+        why="`Task.retry` always raises `celery.exceptions.Retry` (unless `throw=False`), so the code "
+            "after it never runs. Written as a statement, the call reads as if the task carried on; "
+            "Celery's documentation writes `raise self.retry(...)` so the flow visibly stops, and linters "
+            "and type checkers then know the branch ends.",
+        example="""\
+from celery import shared_task
+
+@shared_task(bind=True)
+def charge(self, order_id):
+    if not gateway_ready():
+        self.retry(countdown=30)
+    return gateway_charge(order_id)
+""",
+        instead="""\
+from celery import shared_task
+
+@shared_task(bind=True)
+def charge(self, order_id):
+    if not gateway_ready():
+        raise self.retry(countdown=30)
+    return gateway_charge(order_id)
+""",
+        references=(_REF_RETRYING, _REF_TASK_RETRY),
+    ),
+    Rule(
+        code="CEL403",
+        symbol="celery-retry-without-exc",
+        message="{call}() in 'except ... as {name}' without exc=: when max_retries runs out, "
+                "MaxRetriesExceededError replaces the real error; pass exc={name}",
+        summary="Give self.retry() the exception it retries for",
+        what="Finds `self.retry(...)` inside an `except ... as e` handler of a task that passes no `exc=` "
+             "argument.",
+        why="When the last retry is used up, `Task.retry` raises the exception given as `exc=`; without "
+            "it Celery raises `MaxRetriesExceededError`, and the result backend, Flower and the error "
+            "tracker show that instead of the error that made the task fail.",
+        example="""\
+import requests
+from celery import shared_task
+
+@shared_task(bind=True)
+def fetch(self, url):
+    try:
+        return requests.get(url, timeout=10).text
+    except requests.RequestException as exc:
+        raise self.retry(countdown=2 ** self.request.retries)
+""",
+        instead="""\
+import requests
+from celery import shared_task
+
+@shared_task(bind=True)
+def fetch(self, url):
+    try:
+        return requests.get(url, timeout=10).text
+    except requests.RequestException as exc:
+        raise self.retry(exc=exc, countdown=2 ** self.request.retries)
+""",
+        references=(_REF_RETRYING, _REF_TASK_RETRY),
+    ),
+    Rule(
+        code="CEL404",
+        symbol="celery-retry-swallowed",
+        message="{call}() raises celery.exceptions.Retry, which the '{handler}' handler on line {line} "
+                "catches and does not re-raise; put 'except Retry: raise' before it or re-raise",
+        summary="Do not catch the Retry exception of self.retry()",
+        what="Finds `self.retry(...)` inside the body of a `try` whose handler catches the "
+             "`celery.exceptions.Retry` it raises (`except Exception`, `except BaseException`, a bare "
+             "`except:`, or one of Retry's bases `CeleryError` / `TaskPredicate`) and does not re-raise, "
+             "with no earlier `except Retry: raise`.",
+        why="`Task.retry` signals the worker by raising `Retry`. A broad handler that catches it turns the "
+            "retry into an ordinary error or a silent return: the task goes on running code meant for the "
+            "failure case and is recorded as SUCCESS (or FAILURE) instead of RETRY, and once the retries "
+            "run out the final error is swallowed the same way.",
+        example="""\
+from celery import shared_task
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
+
+@shared_task(bind=True)
+def push(self, device_id):
+    try:
+        if not send_push(device_id):
+            raise self.retry(countdown=10)
+    except Exception:
+        logger.exception("push to %s failed", device_id)
+""",
+        instead="""\
+from celery import shared_task
+from celery.exceptions import Retry
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
+
+@shared_task(bind=True)
+def push(self, device_id):
+    try:
+        if not send_push(device_id):
+            raise self.retry(countdown=10)
+    except Retry:
+        raise
+    except Exception:
+        logger.exception("push to %s failed", device_id)
+""",
+        references=(_REF_RETRYING, _REF_TASK_RETRY),
+    ),
+    Rule(
+        code="CEL405",
+        symbol="celery-autoretry-without-backoff",
+        message="autoretry_for on {target} without retry_backoff retries at a fixed default_retry_delay; "
+                "add retry_backoff=True to back off exponentially",
+        summary="Back off exponentially when retrying automatically",
+        what="Finds `autoretry_for=` on a task decorator (or `autoretry_for = ...` on a Task class) when "
+             "neither the task nor a base class the module can see sets `retry_backoff`, or sets it to "
+             "`False`.",
+        why="Without `retry_backoff`, automatic retries all wait the task's `default_retry_delay` "
+            "(3 minutes unless changed): a service that is down gets hammered at a steady rate, and a long "
+            "outage uses up every retry in a short time. `retry_backoff=True` doubles the delay each time, "
+            "up to `retry_backoff_max`, with jitter.",
+        example="""\
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError,), max_retries=5)
+def sync_inventory(store_id):
+    ...
+""",
+        instead="""\
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def sync_inventory(store_id):
+    ...
+""",
+        references=(_REF_AUTORETRY,),
+    ),
+    Rule(
+        code="CEL406",
+        symbol="celery-retry-jitter-disabled",
+        message="retry_jitter=False on {target} makes every backed-off retry wait the same time; remove it "
+                "so that Celery spreads the retries with jitter",
+        summary="Keep the jitter of automatic retries",
+        what="Finds `retry_jitter=False` on a task decorator and `retry_jitter = False` on a Task class.",
+        why="When a service fails, every task that used it fails at the same moment. Without jitter their "
+            "backed-off retries all come back at the same moments too, and the recovering service is hit "
+            "by the whole herd at once. Celery's default, `retry_jitter=True`, randomises each delay.",
+        example="""\
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=False)
+def notify(user_id):
+    ...
+""",
+        instead="""\
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True)
+def notify(user_id):
+    ...
+""",
+        references=(_REF_AUTORETRY,),
+    ),
+    Rule(
+        code="CEL407",
+        symbol="celery-backoff-without-autoretry",
+        message="{option} on {target} has no effect without autoretry_for; it only shapes automatic "
+                "retries, so add autoretry_for=(...) or compute the countdown of self.retry() yourself",
+        summary="Use retry_backoff, retry_backoff_max and retry_jitter with autoretry_for",
+        what="Finds `retry_backoff`, `retry_backoff_max` or `retry_jitter` on a task whose decorator and "
+             "visible base classes set no `autoretry_for`.",
+        why="Celery reads those three options only in the wrapper it puts around a task with "
+            "`autoretry_for`. Set on a task that calls `self.retry()` itself, they are silently ignored: "
+            "the retries keep the fixed `default_retry_delay` the author meant to replace.",
+        example="""\
+from celery import shared_task
+
+@shared_task(bind=True, retry_backoff=True)
+def upload(self, path):
+    try:
+        put_object(path)
+    except ConnectionError as exc:
+        raise self.retry(exc=exc)
+""",
+        instead="""\
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True)
+def upload(path):
+    put_object(path)
+""",
+        references=(_REF_AUTORETRY,),
+    ),
+    Rule(
+        code="CEL408",
+        symbol="celery-autoretry-not-tuple",
+        message="{option}= takes a tuple of exception classes, not {got}; write {option}=({example},)",
+        summary="Give autoretry_for and dont_autoretry_for a tuple",
+        kind="E",
+        what="Finds `autoretry_for=` and `dont_autoretry_for=` (decorator keywords or Task class attributes) "
+             "set to a single exception class or to a literal that is not a tuple or list.",
+        why="Celery calls `tuple()` on the value: a single class raises `TypeError` when the task is "
+            "registered, and a string becomes a tuple of characters, so the `except` clause raises "
+            "`TypeError` the first time the task fails.",
+        example="""\
+import requests
+from celery import shared_task
+
+@shared_task(autoretry_for=requests.RequestException, retry_backoff=True)
+def fetch(url):
+    return requests.get(url, timeout=10).text
+""",
+        instead="""\
+import requests
+from celery import shared_task
+
+@shared_task(autoretry_for=(requests.RequestException,), retry_backoff=True)
+def fetch(url):
+    return requests.get(url, timeout=10).text
+""",
+        references=(_REF_AUTORETRY,),
+    ),
+    Rule(
+        code="CEL409",
+        symbol="celery-fixed-retry-delay",
+        message="{call}() retries after {delay}; back off with jitter, e.g. "
+                "countdown=random.uniform(0, 2 ** self.request.retries)",
+        summary="Make the countdown of self.retry() grow with self.request.retries",
+        default=False,
+        what="Finds `self.retry(...)` calls without `countdown=` (so the task's `default_retry_delay` "
+             "applies) or with a constant `countdown=`.",
+        why="A fixed delay retries a failing service at a steady rate however long it stays down, and "
+            "tasks that failed together retry together. A countdown that grows with "
+            "`self.request.retries`, with some randomness, spreads the load and gives the service time "
+            "to recover.",
+        example="""\
+import random
+
+from celery import shared_task
+
+@shared_task(bind=True, max_retries=8)
+def refresh(self, token_id):
+    try:
+        renew(token_id)
+    except TimeoutError as exc:
+        raise self.retry(exc=exc, countdown=60)
+""",
+        instead="""\
+import random
+
+from celery import shared_task
+
+@shared_task(bind=True, max_retries=8)
+def refresh(self, token_id):
+    try:
+        renew(token_id)
+    except TimeoutError as exc:
+        raise self.retry(exc=exc, countdown=random.uniform(0, 2 ** self.request.retries))
+""",
+        references=(_REF_DELAY, _REF_TASK_RETRY),
+    ),
+    Rule(
+        code="CEL410",
+        symbol="celery-broad-autoretry",
+        message="autoretry_for on {target} includes {name}, so bugs are retried too; list the "
+                "exception classes that are worth retrying",
+        summary="Retry automatically only for specific exceptions",
+        default=False,
+        what="Finds `autoretry_for` (decorator keyword or Task class attribute) that includes the builtin "
+             "`Exception` or `BaseException`.",
+        why="A retry helps against failures that go away: timeouts, refused connections, rate limits. "
+            "With `Exception` in `autoretry_for` a `KeyError` or `TypeError` is retried as well, which "
+            "delays the error report by all the retries and repeats any side effect the task had before "
+            "failing.",
+        example="""\
+from celery import shared_task
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True)
+def import_feed(feed_id):
+    ...
+""",
+        instead="""\
+from celery import shared_task
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True)
+def import_feed(feed_id):
+    ...
+""",
+        references=(_REF_AUTORETRY,),
+    ),
+)
+
+# celery.exceptions.Retry and the classes it derives from (Retry -> TaskPredicate -> CeleryError
+# -> Exception), as ``celery_lint.model.ModuleModel.resolve`` spells them.
+_RETRY_NAMES = frozenset({
+    "celery.exceptions.Retry", "celery.exceptions.RetryTaskError", "celery.app.task.Retry",
+})
+_RETRY_BASE_NAMES = frozenset({
+    "celery.exceptions.CeleryError", "celery.exceptions.TaskPredicate",
+    "builtins.Exception", "builtins.BaseException",
+})
+_BROAD_BUILTINS = ("Exception", "BaseException")
+_CELERY_TASK = frozenset({"celery.Task", "celery.app.task.Task"})
+_AUTORETRY_OPTIONS = ("autoretry_for", "dont_autoretry_for")
+_BACKOFF_OPTIONS = ("retry_backoff", "retry_backoff_max", "retry_jitter")
+# Task.retry(args, kwargs, exc, throw, eta, countdown, max_retries, **options): positions.
+_RETRY_POSITIONS = {"exc": 2, "throw": 3, "eta": 4, "countdown": 5}
+_BUILTIN_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+)
+_EXCEPTION_SUFFIXES = ("Error", "Exception")
+
+
+# -------------------------------------------------------------------------------------
+# Looking up an option through a task's bases
+# -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Found:
+    """The value a task option is set to, or None when not set.
+
+    ``known`` is False when some base class the module cannot see might set it.
+    """
+
+    value: ast.expr | None = None
+    known: bool = True
+
+    @property
+    def off(self) -> bool:
+        """Certainly not set, or set to a literal that switches it off."""
+        return self.known and (self.value is None or _is_off(self.value))
+
+
+_UNKNOWN = _Found(known=False)
+_MISSING = _Found()
+Owner = Union[TaskInfo, ClassInfo]
+
+
+def _is_off(expr: ast.expr) -> bool:
+    """A literal that switches an option off: False, 0, None, an empty tuple or list."""
+    if isinstance(expr, ast.Constant):
+        return not expr.value
+    return isinstance(expr, (ast.Tuple, ast.List)) and not expr.elts
+
+
+def _set_here(owner: Owner, name: str) -> ast.AST | None:
+    """The keyword or class attribute statement that sets ``name`` on the owner itself."""
+    if isinstance(owner, ClassInfo):
+        return owner.attr_nodes.get(name)
+    return owner.options.get(name)
+
+
+def _value_here(owner: Owner, name: str) -> ast.expr | None:
+    if isinstance(owner, ClassInfo):
+        return owner.attrs.get(name)
+    kw = owner.options.get(name)
+    return kw.value if kw is not None else None
+
+
+def _describe(owner: Owner) -> str:
+    if isinstance(owner, ClassInfo):
+        return f"Task class '{owner.name}'"
+    return f"task '{owner.name}'"
+
+
+class _TaskOptions:
+    """The retry options of a module's function tasks and of the classes that give tasks options.
+
+    An option of a function task comes from its decorator, then from its ``base=`` class; an
+    option of a class from its own attributes, then from its bases, depth first.  A base the
+    module cannot see (imported, a project's own task decorator, an app with ``task_cls``)
+    makes the answer unknown.
+    """
+
+    def __init__(self, model: ModuleModel):
+        self.model = model
+        self.default_task_known = not any(
+            any(kw.arg == "task_cls" for kw in call.keywords) and model.is_app(call)
+            for call in model.nodes.get(ast.Call, ())
+        )
+        self.tasks = [t for t in model.tasks if t.kind == "function"]
+        relevant: set[int] = set()
+        for info in model.classes.values():
+            if info.is_task_class:
+                relevant |= self._lineage(info)
+        for task in self.tasks:
+            if task.cls is not None:
+                relevant |= self._lineage(task.cls)
+        self.classes = [info for info in model.classes.values() if id(info) in relevant]
+        # id(owner) -> ids of the module's classes it derives from (a class: itself included).
+        self.lineage: dict[int, set[int]] = {id(info): self._lineage(info) for info in self.classes}
+        for task in self.tasks:
+            self.lineage[id(task)] = self._lineage(task.cls) if task.cls is not None else set()
+
+    @property
+    def owners(self) -> list[Owner]:
+        return [*self.tasks, *self.classes]
+
+    def _local_bases(self, cls: ClassInfo) -> Iterator[ClassInfo]:
+        for base in cls.node.bases:
+            local = self.model.local_class(base)
+            if local is not None:
+                yield local
+
+    def _lineage(self, cls: ClassInfo) -> set[int]:
+        out: set[int] = set()
+        todo = [cls]
+        while todo:
+            current = todo.pop()
+            if id(current) not in out:
+                out.add(id(current))
+                todo.extend(self._local_bases(current))
+        return out
+
+    def descendants(self, cls: ClassInfo) -> list[Owner]:
+        """Function tasks and classes of the module built on ``cls`` (not ``cls`` itself)."""
+        key = id(cls)
+        return [owner for owner in self.owners if owner is not cls and key in self.lineage[id(owner)]]
+
+    def users(self, owner: Owner) -> list[Owner]:
+        """The owner and, for a class, everything of the module built on it."""
+        if isinstance(owner, ClassInfo):
+            return [owner, *self.descendants(owner)]
+        return [owner]
+
+    def option(self, owner: Owner, name: str) -> _Found:
+        if isinstance(owner, ClassInfo):
+            return self.class_option(owner, name)
+        kw = owner.options.get(name)
+        if kw is not None:
+            return _Found(kw.value)
+        if owner.has_star_kwargs:
+            return _UNKNOWN
+        base = owner.options.get("base")
+        if base is not None:
+            if owner.cls is not None:
+                return self.class_option(owner.cls, name)
+            return _MISSING if self._plain_base(base.value) else _UNKNOWN
+        if owner.via in ("celery.shared_task", "<app>.task") and self.default_task_known:
+            return _MISSING
+        return _UNKNOWN  # a project's own task decorator may set any option
+
+    def class_option(self, cls: ClassInfo, name: str, seen: frozenset = frozenset()) -> _Found:
+        if name in cls.attrs:
+            return _Found(cls.attrs[name])
+        if id(cls) in seen:
+            return _UNKNOWN
+        seen = seen | {id(cls)}
+        for base in cls.node.bases:
+            local = self.model.local_class(base)
+            if local is not None:
+                found = self.class_option(local, name, seen)
+                if found.value is not None or not found.known:
+                    return found
+            elif not self._plain_base(base):
+                return _UNKNOWN
+        return _MISSING
+
+    def _plain_base(self, base: ast.expr) -> bool:
+        """A base that sets no retry option: celery.Task, ``app.Task`` of a plain app, object."""
+        model = self.model
+        if model.resolve(base) in _CELERY_TASK:
+            return True
+        if isinstance(base, ast.Attribute) and base.attr == "Task" and model.is_app(base.value):
+            return self.default_task_known
+        return isinstance(base, ast.Name) and base.id == "object" and not model.lookup("object", base)
+
+    def defines_run(self, cls: ClassInfo) -> bool:
+        """Is the class a concrete task: does it or a base of the module define ``run``?"""
+        return any(
+            "run" in info.methods for info in self.model.classes.values() if id(info) in self._lineage(cls)
+        )
+
+
+# -------------------------------------------------------------------------------------
+# Options: CEL401, CEL405-CEL408, CEL410
+# -------------------------------------------------------------------------------------
+
+@on_module
+def retry_options(ctx: Context) -> None:
+    options = _TaskOptions(ctx.model)
+    for owner in options.owners:
+        target = _describe(owner)
+        _check_max_retries(ctx, owner, target)
+        _check_autoretry_values(ctx, owner, target)
+        _check_backoff(ctx, options, owner, target)
+
+
+def _check_max_retries(ctx: Context, owner: Owner, target: str) -> None:
+    node = _set_here(owner, "max_retries")
+    value = _value_here(owner, "max_retries")
+    if node is not None and isinstance(value, ast.Constant) and value.value is None:
+        ctx.report(node, "CEL401", target=target)
+
+
+def _check_autoretry_values(ctx: Context, owner: Owner, target: str) -> None:
+    for option in _AUTORETRY_OPTIONS:
+        node = _set_here(owner, option)
+        value = _value_here(owner, option)
+        if node is None or value is None:
+            continue
+        wrong = _not_a_tuple(ctx.model, value)
+        if wrong is not None:
+            got, example = wrong
+            ctx.report(node, "CEL408", option=option, got=got, example=example)
+        if option == "autoretry_for":
+            broad = _broad_member(ctx.model, value)
+            if broad is not None:
+                ctx.report(node, "CEL410", target=target, name=broad)
+
+
+def _check_backoff(ctx: Context, options: _TaskOptions, owner: Owner, target: str) -> None:
+    autoretry_node = _set_here(owner, "autoretry_for")
+    if autoretry_node is not None and not _is_off(_value_here(owner, "autoretry_for")) and all(
+        options.option(user, "retry_backoff").off for user in options.users(owner)
+    ):
+        ctx.report(autoretry_node, "CEL405", target=target)
+    no_autoretry = _autoretry_certainly_off(options, owner)
+    for option in _BACKOFF_OPTIONS:
+        node = _set_here(owner, option)
+        if node is None:
+            continue
+        if no_autoretry:
+            if option == "retry_backoff_max" or not _is_off(_value_here(owner, option)):
+                # retry_backoff=False / retry_jitter=False ask for what happens anyway
+                ctx.report(node, "CEL407", option=option, target=target)
+        elif option == "retry_jitter" and is_const(_value_here(owner, option), False):
+            ctx.report(node, "CEL406", target=target)
+
+
+def _autoretry_certainly_off(options: _TaskOptions, owner: Owner) -> bool:
+    """Is it certain that no automatic retry uses the owner's backoff options?
+
+    A class counts only when it is a concrete task (it defines ``run``): a base class may be
+    used by tasks of other modules that set ``autoretry_for`` themselves.
+    """
+    if isinstance(owner, ClassInfo) and not options.defines_run(owner):
+        return False
+    return all(options.option(user, "autoretry_for").off for user in options.users(owner))
+
+
+# -- CEL408: what autoretry_for is given ---------------------------------------------------
+
+def _not_a_tuple(model: ModuleModel, value: ast.expr, depth: int = 0) -> tuple[str, str] | None:
+    """(what the value is, an example to write instead) when it is evidently no tuple, else None.
+
+    Tuples, lists, comprehensions, names bound to them, calls of helpers and anything the
+    module cannot see are left alone.
+    """
+    if isinstance(value, ast.Constant):
+        text = ast.unparse(value)
+        return (f"the literal {text}" if len(text) <= 40 else "a literal"), "SomeError"
+    if isinstance(value, (ast.JoinedStr, ast.Dict, ast.DictComp)):
+        return ("a string" if isinstance(value, ast.JoinedStr) else "a dict"), "SomeError"
+    if isinstance(value, ast.Call):
+        if _is_exception_class(model, value.func):
+            return "an exception instance", ast.unparse(value.func)
+        return None
+    if not isinstance(value, (ast.Name, ast.Attribute)):
+        return None
+    if _is_exception_class(model, value):
+        return f"the single class {ast.unparse(value)}", ast.unparse(value)
+    if isinstance(value, ast.Name) and depth < 3:
+        for binding in model.assigned_values(value):
+            if binding.kind == "assign" and binding.index is None and binding.value is not None:
+                inner = _not_a_tuple(model, binding.value, depth + 1)
+                if inner is not None:
+                    return inner
+    return None
+
+
+def _is_exception_class(model: ModuleModel, expr: ast.expr, depth: int = 0) -> bool:
+    """Is the expression evidently an exception class (not a tuple of them)?"""
+    if isinstance(expr, ast.Name):
+        bindings = model.lookup(expr.id, expr)
+        if not bindings:
+            return expr.id in _BUILTIN_EXCEPTIONS
+        for binding in bindings:
+            if binding.kind == "import":
+                return _exception_like_name(binding.value)
+            if binding.kind == "class":
+                return _derives_from_exception(model, binding.node, depth)
+        return False
+    if isinstance(expr, ast.Attribute):
+        qualname = model.resolve(expr)
+        if qualname is not None:
+            return _exception_like_name(qualname)
+    return False
+
+
+def _exception_like_name(qualname: str) -> bool:
+    """A qualified name that evidently names an exception class."""
+    module, _, name = qualname.rpartition(".")
+    if module == "builtins":
+        return name in _BUILTIN_EXCEPTIONS
+    if name.endswith(_EXCEPTION_SUFFIXES) and name[:1].isupper():
+        return True
+    # A CamelCase name from an exceptions module; a plural may be a tuple of them.
+    return name[:1].isupper() and not name.isupper() and not name.endswith("s") and any(
+        part in ("exceptions", "errors", "exc") for part in module.split(".")
+    )
+
+
+def _derives_from_exception(model: ModuleModel, node: ast.ClassDef, depth: int = 0) -> bool:
+    if depth > 5:
+        return False
+    for base in node.bases:
+        if isinstance(base, ast.Name):
+            local = model.local_class(base)
+            if local is not None:
+                if _derives_from_exception(model, local.node, depth + 1):
+                    return True
+                continue
+        if _is_exception_class(model, base, depth + 1):
+            return True
+    return False
+
+
+# -- CEL410: Exception in autoretry_for ----------------------------------------------------
+
+def _broad_member(model: ModuleModel, value: ast.expr, depth: int = 0) -> str | None:
+    """``Exception`` or ``BaseException`` when the value is (or contains) the builtin class."""
+    if depth > 3:
+        return None
+    if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+        for elt in value.elts:
+            found = _broad_member(model, elt, depth + 1)
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return _broad_member(model, value.left, depth + 1) or _broad_member(model, value.right, depth + 1)
+    if isinstance(value, ast.Name):
+        bindings = model.lookup(value.id, value)
+        if not bindings:
+            return value.id if value.id in _BROAD_BUILTINS else None
+        for binding in bindings:
+            if binding.kind == "assign" and binding.index is None and binding.value is not None:
+                return _broad_member(model, binding.value, depth + 1)
+        return None
+    qualname = model.resolve(value)
+    if qualname in ("builtins.Exception", "builtins.BaseException"):
+        return qualname.rpartition(".")[2]
+    return None
+
+
+# -------------------------------------------------------------------------------------
+# Calls of Task.retry: CEL402-CEL404, CEL409
+# -------------------------------------------------------------------------------------
+
+def _own_retry(call: ast.Call, ctx: Context) -> ast.AST | None:
+    """The task function (or Task method) when ``call`` is the task's own ``retry``."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr != "retry" or not isinstance(func.value, ast.Name):
+        return None
+    model = ctx.model
+    receiver = func.value
+    function = model.enclosing_function(call)
+    if function is None:
+        return None
+    task = model.task_by_node.get(function)
+    if task is not None:
+        if task.kind == "function" and model.task_named(receiver) is task:
+            return function  # fetch.retry(...) inside the task fetch
+        if task.bound and _is_first_param(model, receiver, function):
+            return function
+        return None
+    parent = model.parent(function)
+    info = model.classes.get(parent) if isinstance(parent, ast.ClassDef) else None
+    if info is None or not info.is_task_class or _is_static_or_class_method(model, function):
+        return None
+    return function if _is_first_param(model, receiver, function) else None
+
+
+def _is_first_param(model: ModuleModel, name: ast.Name, function: ast.AST) -> bool:
+    args = function.args
+    params = [*args.posonlyargs, *args.args]
+    if not params or params[0].arg != name.id:
+        return False
+    bindings = model.lookup(name.id, name)
+    return bool(bindings) and all(b.kind == "param" and b.node is params[0] for b in bindings)
+
+
+def _is_static_or_class_method(model: ModuleModel, function: ast.AST) -> bool:
+    for dec in function.decorator_list:
+        if isinstance(dec, ast.Name) and dec.id in ("staticmethod", "classmethod") and not model.lookup(dec.id, dec):
+            return True
+    return False
+
+
+def _argument(call: ast.Call, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    position = _RETRY_POSITIONS.get(name)
+    if position is not None and position < len(call.args):
+        return call.args[position]
+    return None
+
+
+def _opaque(call: ast.Call) -> bool:
+    """Does the call pass arguments we cannot see (``*args``, ``**kwargs``)?"""
+    return any(kw.arg is None for kw in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args)
+
+
+def _throws(call: ast.Call) -> bool:
+    """Does the call raise Retry?  Not with ``throw=False`` or a throw= we cannot read."""
+    throw = _argument(call, "throw")
+    return throw is None or (isinstance(throw, ast.Constant) and throw.value is True)
+
+
+@on(ast.Call)
+def retry_call(node: ast.Call, ctx: Context) -> None:
+    function = _own_retry(node, ctx)
+    if function is None:
+        return
+    call = ast.unparse(node.func)
+    opaque = _opaque(node)
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.Expr) and not opaque and _throws(node):
+        ctx.report(node, "CEL402", call=call)
+    handler = _enclosing_handler(ctx.model, node, function)
+    if handler is not None and handler.name and not opaque and _argument(node, "exc") is None:
+        ctx.report(node, "CEL403", call=call, name=handler.name)
+    if not opaque and _throws(node):
+        swallowing = _swallowing_handler(ctx.model, node, function)
+        if swallowing is not None:
+            caught = f"except {ast.unparse(swallowing.type)}" if swallowing.type is not None else "except:"
+            ctx.report(node, "CEL404", call=call, handler=caught, line=swallowing.lineno)
+    delay = _fixed_delay(ctx.model, node, opaque)
+    if delay is not None:
+        ctx.report(node, "CEL409", call=call, delay=delay)
+
+
+def _enclosing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) -> ast.ExceptHandler | None:
+    """The innermost ``except`` handler whose body holds the node, inside the function."""
+    for anc in model.ancestors(node):
+        if anc is function:
+            return None
+        if isinstance(anc, ast.ExceptHandler):
+            return anc
+    return None
+
+
+def _try_types() -> tuple[type, ...]:
+    try_star = getattr(ast, "TryStar", None)
+    return (ast.Try, try_star) if try_star is not None else (ast.Try,)
+
+
+_TRY_TYPES = _try_types()
+
+
+def _swallowing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) -> ast.ExceptHandler | None:
+    """The first handler around the node that catches Retry and does not re-raise it."""
+    child = node
+    for anc in model.ancestors(node):
+        if anc is function:
+            return None
+        if isinstance(anc, _TRY_TYPES) and child in anc.body:
+            outcome = _first_catcher(model, anc)
+            if isinstance(outcome, ast.ExceptHandler):
+                return outcome
+            if outcome == "stop":
+                return None
+        child = anc
+    return None
+
+
+def _first_catcher(model: ModuleModel, try_node: ast.AST) -> ast.ExceptHandler | str:
+    """What a try statement does with a Retry raised in its body.
+
+    "pass": no handler catches it, or the one that does re-raises; "stop": a handler of
+    ``Retry`` itself deals with it, or we cannot tell; else the handler that swallows it.
+    """
+    for handler in try_node.handlers:
+        caught = _catches_retry(model, handler.type)
+        if caught == "no":
+            continue
+        if caught == "unknown":
+            return "stop"
+        if _reraises(handler):
+            return "pass"
+        return "stop" if caught == "retry" else handler
+    return "pass"
+
+
+def _catches_retry(model: ModuleModel, expr: ast.expr | None, depth: int = 0) -> str:
+    """How a handler type meets celery.exceptions.Retry: retry, broad, no or unknown."""
+    if expr is None:
+        return "broad"
+    if isinstance(expr, ast.Tuple):
+        kinds = {_catches_retry(model, elt, depth) for elt in expr.elts}
+        for kind in ("retry", "broad", "unknown"):
+            if kind in kinds:
+                return kind
+        return "no"
+    if not isinstance(expr, (ast.Name, ast.Attribute)):
+        return "unknown"
+    qualname = model.resolve(expr)
+    if qualname in _RETRY_NAMES:
+        return "retry"
+    if qualname in _RETRY_BASE_NAMES:
+        return "broad"
+    if qualname is not None or isinstance(expr, ast.Attribute):
+        return "no"
+    bindings = model.lookup(expr.id, expr)
+    if not bindings:
+        if expr.id in _BROAD_BUILTINS:
+            return "broad"
+        return "no" if expr.id in _BUILTIN_EXCEPTIONS else "unknown"
+    if all(b.kind == "class" for b in bindings):
+        return "no"
+    values = [b.value for b in bindings if b.kind == "assign" and b.index is None]
+    if depth < 3 and len(values) == len(bindings):
+        kinds = {_catches_retry(model, value, depth + 1) for value in values}
+        for kind in ("retry", "broad", "unknown"):
+            if kind in kinds:
+                return kind
+        return "no"
+    return "unknown"
+
+
+def _reraises(handler: ast.ExceptHandler) -> bool:
+    """Does the handler raise (anything) or retry again somewhere in its body?"""
+    todo: list[ast.AST] = list(handler.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Raise):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "retry":
+            return True
+        if isinstance(node, (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)):
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
+# -- CEL409: fixed countdown ----------------------------------------------------------------
+
+def _fixed_delay(model: ModuleModel, call: ast.Call, opaque: bool) -> str | None:
+    """How a retry call's delay is fixed ("default_retry_delay", "a fixed countdown=60"), or None."""
+    if opaque or _argument(call, "eta") is not None:
+        return None
+    countdown = _argument(call, "countdown")
+    if countdown is None:
+        return "the task's fixed default_retry_delay"
+    if _uses_retries(model, countdown):
+        return None
+    if _constant_number(model, countdown):
+        return f"a fixed countdown={ast.unparse(countdown)}"
+    return None
+
+
+def _constant_number(model: ModuleModel, expr: ast.expr, depth: int = 0) -> bool:
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)
+    if isinstance(expr, ast.UnaryOp):
+        return _constant_number(model, expr.operand, depth)
+    if isinstance(expr, ast.BinOp):
+        return _constant_number(model, expr.left, depth) and _constant_number(model, expr.right, depth)
+    if isinstance(expr, ast.Name) and depth < 3:
+        bindings = model.lookup(expr.id, expr)
+        return bool(bindings) and all(
+            b.kind == "assign" and b.index is None and b.value is not None
+            and model.scope(b.node) is model.tree and _constant_number(model, b.value, depth + 1)
+            for b in bindings
+        )
+    return False
+
+
+def _uses_retries(model: ModuleModel, expr: ast.expr, depth: int = 0) -> bool:
+    """Does the expression read ``<task>.request.retries``, directly or through a local name?"""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Attribute) and node.attr == "retries" and \
+                isinstance(node.value, ast.Attribute) and node.value.attr == "request":
+            return True
+        if isinstance(node, ast.Name) and depth < 3:
+            for binding in model.assigned_values(node):
+                if binding.value is not None and _uses_retries(model, binding.value, depth + 1):
+                    return True
+    return False

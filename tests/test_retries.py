@@ -1,0 +1,254 @@
+"""CEL401-CEL410: cases a fixture cannot show (settings, app options, messages, odd input)."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import celery_lint
+from celery_lint import Settings
+from celery_lint.checks import retries
+
+CODES = tuple(rule.code for rule in retries.RULES)
+
+
+def found(source: str, settings: Settings | None = None) -> list[tuple[int, str]]:
+    source = textwrap.dedent(source)
+    return [(v.line, v.code) for v in celery_lint.check_source(source, "tasks.py", settings, strict=True)
+            if v.code in CODES]
+
+
+@pytest.mark.parametrize("rule", retries.RULES, ids=lambda r: r.code)
+def test_example_triggers_and_instead_does_not(rule):
+    assert rule.code in {code for _, code in found(rule.example)}
+    assert rule.code not in {code for _, code in found(rule.instead)}
+
+
+def test_opt_in_rules():
+    assert [r.code for r in retries.RULES if not r.default] == ["CEL409", "CEL410"]
+
+
+def test_app_with_custom_task_class_may_set_any_option():
+    source = """
+    from celery import Celery
+
+    app = Celery("proj", task_cls="proj.base:RetryingTask")
+
+    @app.task(autoretry_for=(ConnectionError,))
+    def a(x):
+        return x
+
+    @app.task(retry_backoff=True)
+    def b(x):
+        return x
+
+    @app.task(max_retries=None)
+    def c(x):
+        return x
+    """
+    assert found(source) == [(14, "CEL401")]
+
+
+def test_plain_app_gives_no_options():
+    source = """
+    from celery import Celery
+
+    app = Celery("proj")
+
+    @app.task(autoretry_for=(ConnectionError,))
+    def a(x):
+        return x
+
+    class Base(app.Task):
+        retry_backoff = True
+
+    @app.task(base=Base, retry_jitter=True)
+    def b(x):
+        return x
+    """
+    assert found(source) == [(6, "CEL405"), (13, "CEL407")]
+
+
+def test_project_task_decorator_may_set_any_option():
+    source = """
+    from proj.tasks import instrumented_task
+
+    @instrumented_task(autoretry_for=(ConnectionError,), retry_jitter=False)
+    def a(x):
+        return x
+
+    @instrumented_task(retry_backoff=True, max_retries=None)
+    def b(x):
+        return x
+    """
+    settings = Settings(task_decorators=("proj.tasks.instrumented_task",))
+    assert found(source, settings) == [(4, "CEL406"), (8, "CEL401")]
+    assert found(source) == []
+
+
+def test_star_options_may_set_any_option():
+    source = """
+    from celery import shared_task
+
+    OPTIONS = {"retry_backoff": True, "autoretry_for": (OSError,)}
+
+    @shared_task(autoretry_for=(ConnectionError,), **OPTIONS)
+    def a(x):
+        return x
+
+    @shared_task(retry_backoff_max=60, **OPTIONS)
+    def b(x):
+        return x
+    """
+    assert found(source) == []
+
+
+def test_retry_kwargs_max_retries_none_keeps_the_default_limit():
+    # Task.retry(max_retries=None) means "use the task's max_retries" (celery/app/task.py),
+    # and autoretry passes retry_kwargs to Task.retry: the retries stay bounded.
+    source = """
+    from celery import shared_task
+
+    @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_kwargs={"max_retries": None})
+    def a(x):
+        return x
+
+    @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_kwargs=dict(max_retries=None))
+    def b(x):
+        return x
+    """
+    assert found(source) == []
+
+
+def test_class_hierarchy_and_mixins():
+    source = """
+    from celery import Task
+
+    class RetryMixin:
+        autoretry_for = (OSError,)
+
+    class BackoffMixin:
+        retry_backoff = True
+
+    class A(RetryMixin, BackoffMixin, Task):
+        pass
+
+    class NoBackoff:
+        autoretry_for = (OSError,)
+
+    class B(NoBackoff, Task):
+        max_retries = None
+    """
+    assert found(source) == [(14, "CEL405"), (17, "CEL401")]
+
+
+def test_static_methods_and_nested_functions_are_not_the_task():
+    source = """
+    from celery import Task, shared_task
+
+    class Sync(Task):
+        @staticmethod
+        def helper(self):
+            self.retry()
+
+        def run(self, x):
+            def inner(self):
+                self.retry()
+            self.retry()
+
+    @shared_task(bind=True)
+    def t(self, x):
+        self = x
+        self.retry()
+    """
+    assert found(source) == [(12, "CEL402"), (12, "CEL409")]
+
+
+def test_retry_of_another_task_is_not_checked():
+    source = """
+    from celery import shared_task
+
+    @shared_task
+    def other(x):
+        return x
+
+    @shared_task
+    def t(x):
+        other.retry(countdown=5)
+    """
+    assert found(source) == []
+
+
+def test_except_star_and_names_bound_to_broad_tuples():
+    source = """
+    from celery import shared_task
+
+    BROAD = (KeyError, Exception)
+
+    @shared_task(bind=True)
+    def t(self, x):
+        try:
+            raise self.retry(countdown=2 ** self.request.retries)
+        except* BROAD:
+            pass
+
+    @shared_task(bind=True)
+    def u(self, x, errors):
+        try:
+            raise self.retry(countdown=2 ** self.request.retries)
+        except errors:
+            pass
+    """
+    assert found(source) == [(9, "CEL404")]
+
+
+def test_retries_through_an_outer_try():
+    source = """
+    from celery import shared_task
+
+    @shared_task(bind=True)
+    def t(self, x):
+        try:
+            try:
+                raise self.retry(countdown=2 ** self.request.retries)
+            except Exception:
+                raise
+        except KeyError:
+            pass
+        except Exception:
+            return None
+    """
+    assert found(source) == [(8, "CEL404")]
+
+
+def test_messages_name_the_place_and_the_fix():
+    source = textwrap.dedent("""
+    from celery import shared_task
+
+    @shared_task(bind=True)
+    def t(self, x):
+        try:
+            x()
+        except OSError as err:
+            try:
+                self.retry(countdown=7)
+            except Exception:
+                pass
+    """)
+    messages = {v.code: v.message for v in celery_lint.check_source(source, "tasks.py", strict=True)}
+    assert "raise self.retry(...)" in messages["CEL402"]
+    assert "exc=err" in messages["CEL403"]
+    assert "'except Exception' handler on line 11" in messages["CEL404"]
+    assert "countdown=7" in messages["CEL409"]
+
+
+@pytest.mark.parametrize("source", [
+    "from celery import shared_task\nA = B\nB = A\n@shared_task(autoretry_for=A)\ndef t(): pass\n",
+    "from celery import Task\nclass A(B, Task): pass\nclass B(A): autoretry_for = A\n",
+    "from celery import shared_task\n@shared_task(bind=True)\ndef t(): self.retry()\n",
+    "from celery import shared_task\n@shared_task(bind=True)\ndef t(*, self): raise self.retry(1, 2, 3, 4, 5, 6)\n",
+    "from celery import shared_task\nE = (E,)\n@shared_task(bind=True)\ndef t(self):\n"
+    "    try:\n        raise self.retry()\n    except E:\n        pass\n",
+])
+def test_odd_input_does_not_raise(source):
+    found(source)
