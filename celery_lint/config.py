@@ -1,29 +1,46 @@
 """Where a module configures Celery, in every form the rules need.
 
-Sources: keyword arguments of ``Celery(...)``, ``app.conf.x = ...``, ``app.conf["x"] = ...``,
-``app.conf.update(...)``, dicts and classes given to ``config_from_object`` in the same module,
-module-level settings of Django settings modules (``CELERY_*`` names) and of
-``celeryconfig``-style modules, ``override_settings(...)`` and pytest-django's ``settings``
-fixture.  Each setting becomes a :class:`ConfigItem`; items of one config share ``group``.
+Sources (``ConfigItem.source``):
+
+* ``celery``: keyword arguments of ``Celery(...)`` (and its ``changes=`` / ``config_source=``);
+* ``conf``: ``app.conf.x = ...`` and ``app.conf["x"] = ...`` (consecutive statements of one
+  block form one config);
+* ``update``: ``app.conf.update(...)``, with dicts and ``**`` spreads resolved when visible;
+* ``object``: a dict or a class of the same module given to ``config_from_object``;
+* ``module``: module-level settings of Django settings modules (``CELERY_*`` names) and of
+  ``celeryconfig``-style modules (lower-case setting names);
+* ``override``: Django's ``override_settings(...)`` and ``self.settings(...)`` in tests;
+* ``fixture``: ``settings.CELERY_X = ...`` with pytest-django's ``settings`` fixture;
+* ``pytest``: the dict returned by the ``celery_config`` fixture of Celery's pytest plugin.
+
+Each setting becomes a :class:`ConfigItem`; the items of one config share ``group``.  A part
+of a config the module cannot see (``**options``, ``from .base import *``) becomes an item
+whose ``raw`` is :data:`UNSEEN`, so that rules about a *missing* setting can stay silent.
 """
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Iterator
 
 from .celery_data import OLD_TO_NEW, SETTINGS
 from .model import ModuleModel
 
-# Keyword arguments of Celery() that are not settings.
-_CELERY_INIT_PARAMS = frozenset({
-    "main", "loader", "amqp", "events", "log", "control", "set_as_current", "tasks",
-    "fixups", "task_cls", "autofinalize", "namespace", "strict_typing", "config_source",
-    "config_source_silent", "changes",
+#: ``ConfigItem.raw`` of a part of a config that the module does not show.
+UNSEEN = "**"
+
+# Keyword arguments of Celery() that are not settings (tests/test_config.py checks them
+# against inspect.signature(celery.Celery.__init__)).
+CELERY_INIT_PARAMS = frozenset({
+    "main", "loader", "backend", "amqp", "events", "log", "control", "set_as_current", "tasks",
+    "broker", "include", "changes", "config_source", "fixups", "task_cls", "autofinalize",
+    "namespace", "strict_typing", "config_source_silent",
 })
-_CELERY_INIT_RENAMES = {"broker": "broker_url", "backend": "result_backend", "include": "include"}
+#: Keyword arguments of Celery() that set a setting under another name (Celery.__init__).
+CELERY_INIT_RENAMES = {"broker": "broker_url", "backend": "result_backend", "include": "include"}
 
 # Upper-case prefixes that mark a module-level name as Celery configuration (Django style).
-_CONFIG_PREFIXES = ("CELERY_", "CELERYD_", "CELERYBEAT_", "CELERYMON_", "BROKER_")
+CONFIG_PREFIXES = ("CELERY_", "CELERYD_", "CELERYBEAT_", "CELERYMON_", "BROKER_")
 # File names of celeryconfig-style modules (lower-case setting names at module level).
 _CONFIG_MODULE_STEMS = ("celeryconfig", "celery_config", "celeryconf", "celery_settings")
 
@@ -32,22 +49,32 @@ _CONFIG_MODULE_STEMS = ("celeryconfig", "celery_config", "celeryconf", "celery_s
 class ConfigItem:
     """One Celery setting the module sets."""
 
-    raw: str  # the name as written: broker_url, CELERY_BROKER_URL, BROKER_URL, broker
+    raw: str  # the name as written: broker_url, CELERY_BROKER_URL, BROKER_URL, broker; or UNSEEN
     key: str | None  # the current Celery setting name, or None when Celery does not know it
     value: ast.expr
     node: ast.AST  # where to report: keyword, assignment target, dict key
     group: object  # items of one config share it (a call, a module, a block of statements)
     style: str  # "celery" (lower-case names) or "django" (CELERY_ namespace)
     old: bool = False  # written with a pre-4.0 name
+    source: str = ""  # celery, conf, update, object, module, override, fixture, pytest
 
     @property
     def value_node(self) -> ast.AST:
         return self.value
 
+    @property
+    def unseen(self) -> bool:
+        return self.raw == UNSEEN
+
 
 def setting_key(raw: str, style: str) -> tuple[str | None, bool]:
-    """(current setting name or None, written with an old name?)."""
-    if style == "django" and raw.startswith("CELERY_"):
+    """(current setting name or None, written with an old name?).
+
+    A ``CELERY_``-prefixed upper-case name that is valid under Django's ``CELERY_``
+    namespace counts as that setting (in any style: an app configured with
+    ``namespace='CELERY'`` reads it from ``app.conf`` too).
+    """
+    if raw.startswith("CELERY_") and (style == "django" or raw.isupper()):
         new = raw[len("CELERY_"):].lower()
         if new in SETTINGS:
             return new, False
@@ -58,22 +85,274 @@ def setting_key(raw: str, style: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def _dict_items(model, expr, group, style, out):
-    if isinstance(expr, ast.Dict):
-        for k, v in zip(expr.keys, expr.values):
-            if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                key, old = setting_key(k.value, style)
-                out.append(ConfigItem(k.value, key, v, k, group, style, old))
-    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict":
-        for kw in expr.keywords:
-            if kw.arg:
-                key, old = setting_key(kw.arg, style)
-                out.append(ConfigItem(kw.arg, key, kw.value, kw, group, style, old))
+def is_celeryconfig_module(filename: str) -> bool:
+    """A module named like ``celeryconfig.py``: lower-case Celery settings at module level."""
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    return any(s in stem for s in _CONFIG_MODULE_STEMS)
 
 
-def _conf_owner(model: ModuleModel, expr: ast.AST) -> bool:
+def is_settings_module(filename: str) -> bool:
+    """A module named like Django settings: ``settings.py``, ``settings/x.py``, ``test_settings.py``."""
+    parts = filename.replace("\\", "/").lower().split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    return "settings" in stem or "settings" in parts[:-1]
+
+
+def spell(key: str, style: str, filename: str) -> str:
+    """A setting name as a config of that style writes it: Django settings use CELERY_<KEY>."""
+    if style == "django" and not is_celeryconfig_module(filename):
+        return "CELERY_" + key.upper()
+    return key
+
+
+def groups(items: list[ConfigItem]) -> list[list[ConfigItem]]:
+    """The configs among ``items`` (e.g. ``model.config``): items by group, in source order."""
+    out: dict[int, list[ConfigItem]] = {}
+    for item in items:
+        out.setdefault(id(item.group), []).append(item)
+    return list(out.values())
+
+
+def is_conf(model: ModuleModel, expr: ast.AST) -> bool:
     """Is ``expr`` the ``conf`` of a Celery app (``app.conf``, ``current_app.conf``)?"""
     return isinstance(expr, ast.Attribute) and expr.attr == "conf" and model.is_app(expr.value)
+
+
+def dict_items(model: ModuleModel, expr: ast.AST) -> Iterator[tuple[str | None, ast.AST, ast.AST | None]]:
+    """(key, node to report, value) of a mapping written in the module.
+
+    Accepts a dict display, ``dict(...)``, and a name bound once to one of them and never
+    changed; ``**spreads`` are followed the same way.  What cannot be seen is yielded as
+    ``(None, expr, None)``.
+    """
+    yield from _dict_items(model, expr, 0)
+
+
+def _dict_items(model: ModuleModel, expr: ast.AST, depth: int) -> Iterator:
+    if depth > 4:
+        yield None, expr, None
+        return
+    if isinstance(expr, ast.Dict):
+        for k, v in zip(expr.keys, expr.values):
+            if k is None:
+                yield from _dict_items(model, v, depth + 1)
+            elif isinstance(k, ast.Constant) and isinstance(k.value, str):
+                yield k.value, k, v
+            else:
+                yield None, k, None
+    elif _is_dict_call(model, expr):
+        for arg in expr.args:
+            yield from _dict_items(model, arg, depth + 1)
+        for kw in expr.keywords:
+            if kw.arg is None:
+                yield from _dict_items(model, kw.value, depth + 1)
+            else:
+                yield kw.arg, kw, kw.value
+    else:
+        value = name_value(model, expr)
+        if value is not None and (isinstance(value, ast.Dict) or _is_dict_call(model, value)):
+            yield from _dict_items(model, value, depth + 1)
+        else:
+            yield None, expr, None
+
+
+def _is_dict_call(model: ModuleModel, expr: ast.AST) -> bool:
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id == "dict"
+        and not model.lookup("dict", expr.func)
+    )
+
+
+def name_value(model: ModuleModel, expr: ast.AST) -> ast.expr | None:
+    """The value of a name bound exactly once by a plain assignment and never mutated."""
+    if not isinstance(expr, ast.Name):
+        return None
+    bindings = model.lookup(expr.id, expr)
+    if len(bindings) != 1:
+        return None
+    b = bindings[0]
+    if b.kind != "assign" or b.index is not None or not isinstance(b.node, (ast.Assign, ast.AnnAssign)):
+        return None
+    if _mutated(model, expr.id, model.scope(b.node)):
+        return None
+    return b.value
+
+
+def _mutated(model: ModuleModel, name: str, scope: ast.AST) -> bool:
+    """Is ``name[...] = ...`` or ``name.update(...)`` written in that scope?"""
+    for stmt in model.nodes.get(ast.Assign, ()):
+        for target in stmt.targets:
+            if (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == name
+                and model.scope(stmt) is scope
+            ):
+                return True
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("update", "setdefault", "__setitem__", "pop")
+            and isinstance(func.value, ast.Name)
+            and func.value.id == name
+            and model.scope(call) is scope
+        ):
+            return True
+    return False
+
+
+class _Collector:
+    """Appends the ConfigItems of one module to ``model.config``."""
+
+    def __init__(self, model: ModuleModel):
+        self.model = model
+        self.out = model.config
+
+    def add(self, raw: str, value, node, group, style: str, source: str, name: str | None = None) -> None:
+        key, old = setting_key(name or raw, style)
+        self.out.append(ConfigItem(raw, key, value, node, group, style, old, source))
+
+    def unseen(self, node, group, style: str, source: str) -> None:
+        self.out.append(ConfigItem(UNSEEN, None, node, node, group, style, False, source))
+
+    def mapping(self, expr, group, style: str, source: str) -> None:
+        for raw, node, value in dict_items(self.model, expr):
+            if raw is None:
+                self.unseen(node, group, style, source)
+            else:
+                self.add(raw, value, node, group, style, source)
+
+    def keywords(self, call: ast.Call, group, style: str, source: str, accept=None) -> None:
+        for kw in call.keywords:
+            if kw.arg is None:
+                self.mapping(kw.value, group, style, source)
+            elif accept is None or accept(kw.arg):
+                self.add(kw.arg, kw.value, kw, group, style, source)
+
+    # -- the forms ------------------------------------------------------------------
+    def celery_call(self, call: ast.Call) -> None:
+        for kw in call.keywords:
+            if kw.arg is None:
+                self.mapping(kw.value, call, "celery", "celery")
+            elif kw.arg == "changes":
+                self.mapping(kw.value, call, "celery", "celery")
+            elif kw.arg == "config_source":
+                self.config_object(kw.value, "celery", call)
+            elif kw.arg in CELERY_INIT_RENAMES:
+                self.add(kw.arg, kw.value, kw, call, "celery", "celery", CELERY_INIT_RENAMES[kw.arg])
+            elif kw.arg not in CELERY_INIT_PARAMS:
+                self.add(kw.arg, kw.value, kw, call, "celery", "celery")
+
+    def conf_update(self, call: ast.Call) -> None:
+        for arg in call.args:
+            self.mapping(arg, call, "celery", "update")
+        self.keywords(call, call, "celery", "update")
+
+    def config_from_object(self, call: ast.Call) -> None:
+        if not call.args:
+            return
+        style = "celery"
+        for kw in call.keywords:
+            if kw.arg == "namespace" and isinstance(kw.value, ast.Constant) and kw.value.value:
+                style = "django"
+        self.config_object(call.args[0], style, call)
+
+    def config_object(self, obj: ast.AST, style: str, call: ast.Call) -> None:
+        """A dict or a class of this module given as configuration."""
+        if isinstance(obj, ast.Name):
+            info = self.model.local_class(obj)
+            if info is not None:
+                self.config_class(info, style)
+                return
+            value = name_value(self.model, obj)
+            if value is not None and not isinstance(value, ast.Constant):
+                self.mapping(value, value, style, "object")
+        elif isinstance(obj, ast.Dict) or _is_dict_call(self.model, obj):
+            self.mapping(obj, call, style, "object")
+
+    def config_class(self, info, style: str) -> None:
+        group = info.node
+        seen = set()
+        while info is not None and id(info) not in seen:
+            seen.add(id(info))
+            for name, value in info.attrs.items():
+                if name.startswith("_"):
+                    continue
+                stmt = info.attr_nodes[name]
+                target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+                self.add(name, value, target, group, style, "object")
+            base = self.model.local_base(info)
+            others = [b for b in info.node.bases if not (isinstance(b, ast.Name) and b.id == "object")]
+            if base is None and others:
+                self.unseen(others[0], group, style, "object")
+            info = base
+
+    def override(self, call: ast.Call) -> None:
+        self.keywords(call, call, "django", "override", accept=lambda name: name.startswith(CONFIG_PREFIXES))
+
+    def pytest_fixture(self, func: ast.FunctionDef) -> None:
+        for node in ast.walk(func):
+            if isinstance(node, ast.Return) and node.value is not None:
+                group = node.value
+                self.mapping(node.value, group, "celery", "pytest")
+
+    def module_level(self) -> None:
+        model = self.model
+        celeryconfig = is_celeryconfig_module(model.filename)
+        if not (celeryconfig or is_settings_module(model.filename)):
+            if model.is_test_module() or model.tasks or _creates_app(model):
+                return
+        tree = model.tree
+        found = False
+        star_imports = []
+        for stmt in _module_statements(tree.body):
+            if isinstance(stmt, ast.ImportFrom):
+                if any(alias.name == "*" for alias in stmt.names):
+                    star_imports.append(stmt)
+                continue
+            if isinstance(stmt, ast.Assign):
+                targets, value = stmt.targets, stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                targets, value = [stmt.target], stmt.value
+            else:
+                continue
+            for target in targets:
+                if not isinstance(target, ast.Name):
+                    continue
+                raw = target.id
+                if raw.startswith(CONFIG_PREFIXES) or (celeryconfig and raw.isupper() and raw in OLD_TO_NEW):
+                    self.add(raw, value, target, tree, "django", "module")
+                    found = True
+                elif celeryconfig and raw.islower() and not raw.startswith("_"):
+                    self.add(raw, value, target, tree, "celery", "module")
+                    found = True
+        if found:  # settings the module imports with * are part of its config
+            for stmt in star_imports:
+                self.unseen(stmt, tree, "django", "module")
+
+
+def _module_statements(body: list) -> Iterator[ast.stmt]:
+    """Module-level statements, also inside top-level if / try / with blocks."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            yield from _module_statements(stmt.body)
+            yield from _module_statements(stmt.orelse)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            for block in (stmt.body, stmt.orelse, stmt.finalbody):
+                yield from _module_statements(block)
+            for handler in stmt.handlers:
+                yield from _module_statements(handler.body)
+        elif isinstance(stmt, ast.With):
+            yield from _module_statements(stmt.body)
+        else:
+            yield stmt
+
+
+def _creates_app(model: ModuleModel) -> bool:
+    return any(model._is_app_class(call.func) for call in model.nodes.get(ast.Call, ()))
 
 
 def _statement_block(model: ModuleModel, stmt: ast.AST) -> tuple[list, int] | None:
@@ -100,10 +379,20 @@ def _block_group(model: ModuleModel, stmt: ast.AST, is_member) -> object:
     return body[i]
 
 
+def _is_celery_config_fixture(model: ModuleModel, func: ast.AST) -> bool:
+    """``def celery_config()`` decorated as a pytest fixture (Celery's pytest plugin)."""
+    if not isinstance(func, ast.FunctionDef) or func.name != "celery_config":
+        return False
+    for dec in func.decorator_list:
+        core = dec.func if isinstance(dec, ast.Call) else dec
+        q = model.resolve(core)
+        if q in ("pytest.fixture", "pytest_asyncio.fixture"):
+            return True
+    return False
+
+
 def collect_config(model: ModuleModel) -> None:
-    out = model.config
-    filename = model.filename.replace("\\", "/")
-    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    collector = _Collector(model)
 
     def is_conf_assign(stmt) -> bool:
         return isinstance(stmt, ast.Assign) and any(_conf_target(model, t) for t in stmt.targets)
@@ -114,92 +403,45 @@ def collect_config(model: ModuleModel) -> None:
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
         if model._is_app_class(func):
-            for kw in call.keywords:
-                if kw.arg is None or (kw.arg in _CELERY_INIT_PARAMS and kw.arg != "changes"):
-                    continue
-                if kw.arg == "changes":
-                    _dict_items(model, kw.value, call, "celery", out)
-                    continue
-                raw = kw.arg
-                key, old = setting_key(_CELERY_INIT_RENAMES.get(raw, raw), "celery")
-                out.append(ConfigItem(raw, key, kw.value, kw, call, "celery", old))
-        elif isinstance(func, ast.Attribute) and func.attr == "update" and _conf_owner(model, func.value):
-            for arg in call.args:
-                _dict_items(model, arg, call, "celery", out)
-            for kw in call.keywords:
-                if kw.arg:
-                    key, old = setting_key(kw.arg, "celery")
-                    out.append(ConfigItem(kw.arg, key, kw.value, kw, call, "celery", old))
-        elif isinstance(func, ast.Attribute) and func.attr == "config_from_object" and model.is_app(func.value):
-            if not call.args:
-                continue
-            style = "celery"
-            for kw in call.keywords:
-                if kw.arg == "namespace" and isinstance(kw.value, ast.Constant) and kw.value.value:
-                    style = "django"
-            obj = call.args[0]
-            if isinstance(obj, ast.Name):
-                for b in model.lookup(obj.id, obj):
-                    if b.kind == "assign" and b.index is None:
-                        _dict_items(model, b.value, b.value, style, out)
-                    elif b.kind == "class":
-                        info = model.classes.get(b.node)
-                        if info is not None:
-                            for name, value in info.attrs.items():
-                                key, old = setting_key(name, style)
-                                stmt = info.attr_nodes[name]
-                                target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
-                                out.append(ConfigItem(name, key, value, target, b.node, style, old))
-            else:
-                _dict_items(model, obj, call, style, out)
+            collector.celery_call(call)
+        elif not isinstance(func, ast.Attribute):
+            if isinstance(func, ast.Name) and model.resolve(func) == "django.test.override_settings":
+                collector.override(call)
+        elif func.attr == "update" and is_conf(model, func.value):
+            collector.conf_update(call)
+        elif func.attr == "config_from_object" and model.is_app(func.value):
+            collector.config_from_object(call)
         elif model.resolve(func) == "django.test.override_settings":
-            for kw in call.keywords:
-                if kw.arg and kw.arg.startswith(_CONFIG_PREFIXES):
-                    key, old = setting_key(kw.arg, "django")
-                    out.append(ConfigItem(kw.arg, key, kw.value, kw, call, "django", old))
+            collector.override(call)
+        elif func.attr == "settings" and isinstance(func.value, ast.Name) and func.value.id == "self" \
+                and any(kw.arg and kw.arg.startswith(CONFIG_PREFIXES) for kw in call.keywords):
+            collector.override(call)  # django.test.SimpleTestCase.settings(...)
 
     for stmt in model.nodes.get(ast.Assign, ()):
         for target in stmt.targets:
             raw = _conf_target(model, target)
             if raw is not None:
-                key, old = setting_key(raw, "celery")
-                out.append(ConfigItem(raw, key, stmt.value, target, _block_group(model, stmt, is_conf_assign),
-                                      "celery", old))
+                collector.add(raw, stmt.value, target, _block_group(model, stmt, is_conf_assign), "celery", "conf")
                 continue
             raw = _settings_fixture_target(model, target)
             if raw is not None:
-                key, old = setting_key(raw, "django")
-                out.append(ConfigItem(raw, key, stmt.value, target,
-                                      _block_group(model, stmt, is_settings_assign), "django", old))
+                collector.add(raw, stmt.value, target, _block_group(model, stmt, is_settings_assign),
+                              "django", "fixture")
 
-    # Module-level settings: Django settings modules and celeryconfig-style modules.
-    celeryconfig = any(s in stem for s in _CONFIG_MODULE_STEMS)
-    for stmt in model.tree.body:
-        if isinstance(stmt, ast.Assign):
-            targets, value = stmt.targets, stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            targets, value = [stmt.target], stmt.value
-        else:
-            continue
-        for target in targets:
-            if not isinstance(target, ast.Name):
-                continue
-            raw = target.id
-            if raw.startswith(_CONFIG_PREFIXES) or (raw.isupper() and raw in OLD_TO_NEW):
-                key, old = setting_key(raw, "django")
-                out.append(ConfigItem(raw, key, value, target, model.tree, "django", old))
-            elif celeryconfig and raw.islower() and not raw.startswith("_"):
-                key, old = setting_key(raw, "celery")
-                out.append(ConfigItem(raw, key, value, target, model.tree, "celery", old))
+    for func in model.nodes.get(ast.FunctionDef, ()):
+        if _is_celery_config_fixture(model, func):
+            collector.pytest_fixture(func)
+
+    collector.module_level()
 
 
 def _conf_target(model: ModuleModel, target: ast.AST) -> str | None:
     """``app.conf.x`` or ``app.conf['x']`` as an assignment target: the setting name."""
-    if isinstance(target, ast.Attribute) and _conf_owner(model, target.value):
+    if isinstance(target, ast.Attribute) and is_conf(model, target.value):
         return target.attr
     if (
         isinstance(target, ast.Subscript)
-        and _conf_owner(model, target.value)
+        and is_conf(model, target.value)
         and isinstance(target.slice, ast.Constant)
         and isinstance(target.slice.value, str)
     ):
@@ -212,7 +454,7 @@ def _settings_fixture_target(model: ModuleModel, target: ast.AST) -> str | None:
     or ``django.conf.settings``."""
     if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
         return None
-    if not target.attr.startswith(_CONFIG_PREFIXES):
+    if not target.attr.startswith(CONFIG_PREFIXES):
         return None
     name = target.value
     if name.id != "settings" and model.resolve(name) != "django.conf.settings":

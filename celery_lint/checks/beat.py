@@ -1,0 +1,258 @@
+"""Periodic tasks: beat_schedule entries and add_periodic_task (CEL606, CEL608)."""
+from __future__ import annotations
+
+import ast
+import difflib
+from typing import Iterator, NamedTuple
+
+from ..celery_data import BEAT_ENTRY_KEYS, EXECUTION_OPTIONS
+from ..config import dict_items, is_conf, name_value
+from ..engine import Context, on, on_module
+from ..model import ModuleModel
+from ..rule import Rule
+
+_REF_BEAT = ("Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
+             "Celery user guide, Periodic Tasks: Available Fields (docs/userguide/periodic-tasks.rst#available-fields)")
+
+RULES = (
+    Rule(
+        code="CEL606",
+        symbol="celery-beat-entry-invalid",
+        message="beat_schedule entry '{entry}' {problem}, so celery beat fails to load or to send it; {fix}",
+        summary="Give beat_schedule entries only the fields beat knows, with args a tuple and kwargs a dict",
+        kind="E",
+        what="Checks each entry of `beat_schedule` (`app.conf.beat_schedule`, Django's `CELERY_BEAT_SCHEDULE`, "
+             "a `celeryconfig` module): keys beat does not know (valid: `task`, `schedule`, `args`, `kwargs`, "
+             "`options`, `relative`; `expires` and `queue` belong under `options`), `args` that is not a list "
+             "or tuple (`(\"x\")` is a string), `kwargs` that is not a dict.",
+        why="Beat builds a `ScheduleEntry(**entry)` from each entry: an unknown key is a `TypeError` at "
+            "start-up. A string as `args` is split into characters or rejected when the task is sent, on "
+            "every tick.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.beat_schedule = {
+    "cleanup": {
+        "task": "proj.tasks.cleanup",
+        "schedule": 3600.0,
+        "args": ("sessions"),
+        "expires": 600,
+    },
+}
+""",
+        instead="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.beat_schedule = {
+    "cleanup": {
+        "task": "proj.tasks.cleanup",
+        "schedule": 3600.0,
+        "args": ("sessions",),
+        "options": {"expires": 600},
+    },
+}
+""",
+        references=_REF_BEAT,
+    ),
+    Rule(
+        code="CEL608",
+        symbol="celery-periodic-without-expires",
+        message="periodic task '{entry}' has no expires option, so after an outage the missed runs all "
+                "execute at once; {fix}",
+        summary="Let periodic tasks expire before their next run",
+        default=False,
+        what="Finds `beat_schedule` entries without `options={\"expires\": ...}` and `add_periodic_task(...)` "
+             "calls without `expires=`.",
+        why="Beat keeps sending while workers are down or busy. When they come back, the queue holds every "
+            "missed run and they all execute in a burst, long after they mattered. An `expires` shorter "
+            "than the interval drops the stale ones.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.beat_schedule = {
+    "refresh-rates": {"task": "proj.tasks.refresh_rates", "schedule": 300.0},
+}
+""",
+        instead="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.beat_schedule = {
+    "refresh-rates": {"task": "proj.tasks.refresh_rates", "schedule": 300.0, "options": {"expires": 240}},
+}
+""",
+        references=(*_REF_BEAT, "Celery user guide, Calling Tasks: Expiration (docs/userguide/calling.rst#expiration)"),
+    ),
+)
+
+_ENTRY_KEYS = "task, schedule, args, kwargs, options, relative"
+_NOT_ARGS = (ast.Constant, ast.JoinedStr, ast.Dict, ast.Set, ast.DictComp, ast.SetComp, ast.GeneratorExp)
+_NOT_KWARGS = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp,
+               ast.GeneratorExp)
+_TYPE_NAMES = {
+    ast.Dict: "a dict", ast.DictComp: "a dict", ast.Set: "a set", ast.SetComp: "a set",
+    ast.GeneratorExp: "a generator", ast.List: "a list", ast.ListComp: "a list", ast.Tuple: "a tuple",
+    ast.JoinedStr: "a str",
+}
+_CONSTANT_NAMES = {str: "a str", bytes: "bytes", int: "a number", float: "a number", complex: "a number",
+                   bool: "a bool"}
+
+
+class Entry(NamedTuple):
+    """One beat_schedule entry: its name, the node to report it on, its fields."""
+
+    name: str
+    node: ast.AST
+    fields: list  # (key or None when unseen, node, value)
+
+
+def schedule_entries(model: ModuleModel) -> Iterator[Entry]:
+    """Every beat_schedule entry the module writes, in any config form."""
+    seen: set[int] = set()
+    for item in model.config:
+        if item.key == "beat_schedule" and not item.unseen:
+            yield from _entries(model, item.value, seen)
+    for stmt in model.nodes.get(ast.Assign, ()):
+        for target in stmt.targets:  # app.conf.beat_schedule["name"] = {...}
+            if isinstance(target, ast.Subscript) and _is_schedule(model, target.value):
+                name = target.slice
+                if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                    yield from _entry(model, name.value, target, stmt.value, seen)
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func  # app.conf.beat_schedule.update({...})
+        if isinstance(func, ast.Attribute) and func.attr == "update" and _is_schedule(model, func.value):
+            for arg in call.args:
+                yield from _entries(model, arg, seen)
+
+
+def _is_schedule(model: ModuleModel, expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Attribute) and expr.attr == "beat_schedule" and is_conf(model, expr.value)
+
+
+def _entries(model: ModuleModel, schedule: ast.AST, seen: set[int]) -> Iterator[Entry]:
+    for name, node, value in dict_items(model, schedule):
+        if name is not None:
+            yield from _entry(model, name, node, value, seen)
+
+
+def _entry(model: ModuleModel, name: str, node: ast.AST, value: ast.AST, seen: set[int]) -> Iterator[Entry]:
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    fields = list(dict_items(model, value))
+    if fields and fields[0][0] is None and fields[0][1] is value:
+        return  # not a mapping the module shows
+    yield Entry(name, node, fields)
+
+
+def _describe(expr: ast.AST) -> str:
+    if isinstance(expr, ast.Constant):
+        return _CONSTANT_NAMES.get(type(expr.value), "a constant")
+    return _TYPE_NAMES.get(type(expr), "no tuple")
+
+
+def _bad_value(model: ModuleModel, value: ast.AST, bad: tuple) -> ast.AST | None:
+    """The value when it is evidently of a wrong type (None is allowed: beat uses a default)."""
+    resolved = name_value(model, value) if isinstance(value, ast.Name) else value
+    if resolved is None or not isinstance(resolved, bad):
+        return None
+    if isinstance(resolved, ast.Constant) and resolved.value is None:
+        return None
+    return resolved
+
+
+@on_module
+def beat_entries(ctx: Context) -> None:
+    model = ctx.model
+    for entry in schedule_entries(model):
+        has_expires: bool | None = False  # None: the module does not show it
+        complete = True
+        for key, node, value in entry.fields:
+            if key is None:
+                complete = False
+            elif key not in BEAT_ENTRY_KEYS:
+                if key == "expires":
+                    has_expires = True  # misplaced: CEL606 says where it goes
+                ctx.report(node, "CEL606", entry=entry.name, problem=f"has the key '{key}' that beat does not know",
+                           fix=_key_fix(key))
+            elif key == "args" and _bad_value(model, value, _NOT_ARGS) is not None:
+                found = _bad_value(model, value, _NOT_ARGS)
+                ctx.report(value, "CEL606", entry=entry.name, problem=f"gives args {_describe(found)}",
+                           fix="pass a list or a tuple, e.g. args=('x',) with a trailing comma")
+            elif key == "kwargs" and _bad_value(model, value, _NOT_KWARGS) is not None:
+                found = _bad_value(model, value, _NOT_KWARGS)
+                ctx.report(value, "CEL606", entry=entry.name, problem=f"gives kwargs {_describe(found)}",
+                           fix="pass a dict of keyword arguments")
+            elif key == "options" and has_expires is False:
+                has_expires = _sets_expires(model, value)
+        if has_expires is False and complete:
+            ctx.report(entry.node, "CEL608", entry=entry.name,
+                       fix="add options={'expires': <seconds>} to the entry, shorter than its interval")
+
+
+def _key_fix(key: str) -> str:
+    if key in EXECUTION_OPTIONS:
+        return f"move it under options={{'{key}': ...}}"
+    close = difflib.get_close_matches(key, sorted(BEAT_ENTRY_KEYS), n=1, cutoff=0.7)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"an entry takes only {_ENTRY_KEYS}"
+
+
+def _sets_expires(model: ModuleModel, options: ast.AST) -> bool | None:
+    """Does an options mapping set expires (None when the module does not show it all)?"""
+    complete = True
+    for key, _, _ in dict_items(model, options):
+        if key == "expires":
+            return True
+        if key is None:
+            complete = False
+    return False if complete else None
+
+
+@on(ast.Call)
+def periodic_task_call(node: ast.Call, ctx: Context) -> None:
+    """``app.add_periodic_task(schedule, sig, ...)`` without ``expires=``."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "add_periodic_task"):
+        return
+    model = ctx.model
+    if not (model.mentions_celery or model.is_app(func.value)):
+        return
+    if any(kw.arg is None or kw.arg == "expires" for kw in node.keywords):
+        return
+    sig = node.args[1] if len(node.args) > 1 else next((kw.value for kw in node.keywords if kw.arg == "sig"), None)
+    if sig is None or _signature_may_expire(sig):
+        return
+    name = next((kw.value for kw in node.keywords if kw.arg == "name"), None)
+    if isinstance(name, ast.Constant) and isinstance(name.value, str):
+        label = name.value
+    else:
+        label = _signature_task(sig)
+    ctx.report(node, "CEL608", entry=label,
+               fix="pass expires=<seconds> to add_periodic_task, shorter than the interval")
+
+
+def _signature_may_expire(sig: ast.AST) -> bool:
+    """Could the signature carry its own expires (``.set(expires=)``, ``options=``, ``**opts``)?"""
+    if not isinstance(sig, ast.Call):
+        return True  # a name or anything else: its options are not visible
+    for node in ast.walk(sig):
+        if isinstance(node, ast.keyword) and node.arg in (None, "expires", "options"):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set":
+            return True
+    return False
+
+
+def _signature_task(sig: ast.AST) -> str:
+    if isinstance(sig, ast.Call) and isinstance(sig.func, ast.Attribute):
+        target = sig.func.value
+        if isinstance(target, ast.Name):
+            return target.id
+        if isinstance(target, ast.Attribute):
+            return target.attr
+    return "?"

@@ -1,0 +1,578 @@
+"""Broker and configuration: brokers, credentials, serializers, setting names (CEL001-CEL009)."""
+from __future__ import annotations
+
+import ast
+import difflib
+from typing import Iterator
+from urllib.parse import SplitResult, urlsplit
+
+from ..celery_data import OLD_TO_NEW, SETTINGS
+from ..config import CELERY_INIT_RENAMES, ConfigItem, groups, name_value, spell
+from ..engine import Context, on, on_module
+from ..model import ModuleModel
+from ..rule import Rule
+
+_CONF_DOCS = "Celery user guide, Configuration and defaults (docs/userguide/configuration.rst)"
+_REF_BROKERS = "Celery getting started, Backends and Brokers (docs/getting-started/backends-and-brokers/index.rst)"
+_REF_SECURITY = "Celery user guide, Security: Serializers (docs/userguide/security.rst#serializers)"
+_REF_NEW_NAMES = ("Celery user guide, Configuration and defaults: New lowercase settings "
+                  "(docs/userguide/configuration.rst#new-lowercase-settings)")
+_REF_DJANGO = ("Celery getting started, First steps with Django: Using Celery with Django "
+               "(docs/django/first-steps-with-django.rst)")
+
+RULES = (
+    Rule(
+        code="CEL001",
+        symbol="celery-sql-broker",
+        message="{setting} uses the '{scheme}' transport: a relational database is no production broker "
+                "(SQL brokers are unsupported since Celery 4.0); use RabbitMQ (amqp://) or Redis (redis://)",
+        summary="Use RabbitMQ or Redis as broker, not a SQL database",
+        kind="W",
+        what="Finds a literal broker URL (`broker_url`, `BROKER_URL`, `CELERY_BROKER_URL`, `Celery(broker=...)`, "
+             "`conf.update(broker_url=...)`) whose scheme is `sqla+...`, `sqlalchemy+...`, `django://` or a "
+             "bare SQL scheme (`postgresql`, `mysql`, `sqlite`, `oracle`, `mssql`).",
+        why="Celery dropped support for SQL databases as brokers in 4.0: they poll, lose messages under load "
+            "and lack the acknowledgement semantics Celery relies on. `pgmq://` (a real PostgreSQL queue) is "
+            "fine, and `db+...` is fine as a result backend.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj", broker="sqla+postgresql://db.internal/proj")
+""",
+        instead="""\
+import os
+
+from celery import Celery
+
+app = Celery("proj", broker=os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0"))
+""",
+        references=(_REF_BROKERS, f"{_CONF_DOCS}: broker_url"),
+    ),
+    Rule(
+        code="CEL002",
+        symbol="celery-hardcoded-broker-credentials",
+        message="the {setting} URL has a password written into the code; read the URL (or its password) "
+                "from the environment, e.g. os.environ['CELERY_BROKER_URL'], or a secrets store",
+        summary="Keep broker and result backend passwords out of the code",
+        what="Finds a literal broker or result backend URL (`broker_url`, `result_backend`, `Celery(broker=..., "
+             "backend=...)`, Django's `CELERY_BROKER_URL`) that carries a non-empty password, such as "
+             "`amqp://user:s3cret@host//`. RabbitMQ's default `guest:guest` on `localhost` is not reported.",
+        why="A password in the source ends up in version control, in every clone and in every image built from "
+            "it, and cannot be rotated without a release. Whoever can write to the broker can make the "
+            "workers run tasks.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj", broker="amqp://proj:s3cret@rabbit.internal:5672//")
+""",
+        instead="""\
+import os
+
+from celery import Celery
+
+app = Celery("proj", broker=os.environ["CELERY_BROKER_URL"])
+""",
+        references=(f"{_CONF_DOCS}: broker_url", "Celery user guide, Security (docs/userguide/security.rst)"),
+    ),
+    Rule(
+        code="CEL003",
+        symbol="celery-pickle-serializer",
+        message="{setting} uses pickle, which lets anyone who can write to the broker run code in your "
+                "workers; use 'json' (or 'msgpack') and pass plain data to tasks",
+        summary="Do not accept or send pickle messages",
+        what="Finds `'pickle'` (or `application/x-python-serialize`) in `task_serializer`, `result_serializer`, "
+             "`event_serializer`, `accept_content`, `result_accept_content`, and in `serializer=` on a task or "
+             "in `apply_async`.",
+        why="Unpickling runs arbitrary code. A worker that accepts pickle runs whatever a message tells it "
+            "to, so a leaked broker password becomes remote code execution on every worker.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(task_serializer="pickle", accept_content=["pickle", "json"])
+""",
+        instead="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(task_serializer="json", accept_content=["json"])
+""",
+        references=(_REF_SECURITY, f"{_CONF_DOCS}: accept_content, task_serializer"),
+    ),
+    Rule(
+        code="CEL004",
+        symbol="celery-old-setting-name",
+        message="'{old}' is a pre-4.0 Celery setting name that Celery 6 no longer reads; rename it to {new}",
+        summary="Use the current (lower-case, or CELERY_-namespaced) setting names",
+        what="Finds settings written with a name from Celery's old-to-new table (`celery/app/defaults.py`): "
+             "`CELERY_ALWAYS_EAGER`, `CELERYD_CONCURRENCY`, `CELERY_DEFAULT_QUEUE`, `BROKER_URL`, ... Names "
+             "that are also valid under Django's `CELERY_` namespace (`CELERY_RESULT_BACKEND`, "
+             "`CELERY_TIMEZONE`) are not reported. The message names the new name, namespaced in Django "
+             "settings (`CELERY_WORKER_CONCURRENCY`).",
+        why="Old names are removed in Celery 6. Under Django's `CELERY_` namespace most of them are already "
+            "ignored today (`BROKER_URL`, `CELERY_ALWAYS_EAGER`), and mixing old and new names in one "
+            "config makes Celery refuse to start.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(CELERYD_CONCURRENCY=8)
+""",
+        instead="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(worker_concurrency=8)
+""",
+        references=(_REF_NEW_NAMES, _REF_DJANGO),
+    ),
+    Rule(
+        code="CEL005",
+        symbol="celery-db-result-backend",
+        message="{setting} stores task results in the main database ('{scheme}'), adding load to it; "
+                "prefer Redis as result backend, or ignore results you never read (task_ignore_result)",
+        summary="Keep task results out of the main database",
+        default=False,
+        what="Finds a literal `result_backend` that is `db+...` (SQLAlchemy) or `django-db` "
+             "(django-celery-results).",
+        why="Every task writes its state and result: a busy queue turns into a steady stream of writes, "
+            "locks and table bloat on the database the application needs. Redis handles it easily, and "
+            "most results are never read at all.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj", backend="db+postgresql://db.internal/results")
+""",
+        instead="""\
+import os
+
+from celery import Celery
+
+app = Celery("proj", backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://localhost:6379/1"))
+""",
+        references=(f"{_CONF_DOCS}: result_backend",
+                    "Celery user guide, Tasks: Result Backends (docs/userguide/tasks.rst#result-backends)"),
+    ),
+    Rule(
+        code="CEL006",
+        symbol="celery-unknown-setting",
+        message="'{name}' is not a Celery setting, so Celery ignores it and the default applies; {hint}",
+        summary="Use only setting names Celery knows",
+        what="Finds config keys that are neither a current nor an old Celery setting: `app.conf.broker = ...`, "
+             "`conf.update(result_backend_url=...)`, a lower-case name in a `celeryconfig` module. In Django "
+             "settings only `CELERY_*` names a typo away from a real setting are reported.",
+        why="Celery keeps unknown keys without a word, so a misspelt setting silently leaves the default in "
+            "place: the broker stays `amqp://localhost`, the time limit never applies.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(result_backend_url="redis://localhost:6379/1")
+""",
+        instead="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(result_backend="redis://localhost:6379/1")
+""",
+        references=(_CONF_DOCS,),
+    ),
+    Rule(
+        code="CEL007",
+        symbol="celery-serializer-not-accepted",
+        message="{setting} is '{serializer}' but {accept} in the same config does not list it, so workers "
+                "reject these messages (ContentDisallowed); add '{serializer}' to {accept}",
+        summary="Accept the serializer you send with",
+        what="In one config, finds `task_serializer` / `result_serializer` set to a serializer missing from "
+             "the `accept_content` / `result_accept_content` set next to it.",
+        why="Workers only decode content types listed in `accept_content`: a task serialized with anything "
+            "else is rejected with `ContentDisallowed`, so the app cannot run its own tasks.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(task_serializer="msgpack", accept_content=["json"])
+""",
+        instead="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(task_serializer="msgpack", accept_content=["msgpack", "json"])
+""",
+        references=(f"{_CONF_DOCS}: accept_content, result_accept_content",),
+    ),
+    Rule(
+        code="CEL008",
+        symbol="celery-acks-late-without-prefetch-one",
+        message="{setting} is on but {prefetch} is not 1 in this config, so a crashed worker redelivers its "
+                "whole prefetched batch; set {prefetch} = 1 next to it",
+        summary="With late acknowledgement, prefetch one task at a time",
+        default=False,
+        what="Finds `task_acks_late = True` in a config that does not set `worker_prefetch_multiplier = 1`.",
+        why="With late acks a worker holds unacknowledged messages for every prefetched task. The default "
+            "multiplier (4 per process) means a crash or a long task delays, then redelivers, a whole batch; "
+            "Celery's optimizing guide recommends a multiplier of 1 with `acks_late`.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(task_acks_late=True)
+""",
+        instead="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.update(task_acks_late=True, worker_prefetch_multiplier=1)
+""",
+        references=("Celery user guide, Optimizing: Prefetch Limits (docs/userguide/optimizing.rst#prefetch-limits)",
+                    f"{_CONF_DOCS}: task_acks_late, worker_prefetch_multiplier"),
+    ),
+    Rule(
+        code="CEL009",
+        symbol="celery-results-never-expire",
+        message="{setting} = {value} means task results never expire and pile up in the result backend; "
+                "set {name} to a positive number of seconds or a timedelta",
+        summary="Let task results expire",
+        what="Finds `result_expires` (any spelling: `CELERY_RESULT_EXPIRES`, `CELERY_TASK_RESULT_EXPIRES`) "
+             "set to `None` or `0`.",
+        why="Without an expiry every result stays in the backend for ever: Redis runs out of memory, the "
+            "database table grows without bound.",
+        example="""\
+from celery import Celery
+
+app = Celery("proj")
+app.conf.result_expires = None
+""",
+        instead="""\
+from datetime import timedelta
+
+from celery import Celery
+
+app = Celery("proj")
+app.conf.result_expires = timedelta(hours=12)
+""",
+        references=(f"{_CONF_DOCS}: result_expires",),
+    ),
+)
+
+# Settings whose value is a broker URL, and those that hold any URL with credentials.
+BROKER_URL_KEYS = frozenset({"broker_url", "broker_read_url", "broker_write_url"})
+CREDENTIAL_URL_KEYS = BROKER_URL_KEYS | {"result_backend", "database_url"}
+SERIALIZER_KEYS = frozenset({"task_serializer", "result_serializer", "event_serializer"})
+ACCEPT_KEYS = frozenset({"accept_content", "result_accept_content"})
+PICKLE = frozenset({"pickle", "application/x-python-serialize"})
+# Bare SQL URL schemes (also with an SQLAlchemy driver: mysql+pymysql).
+SQL_SCHEMES = frozenset({"postgresql", "postgres", "mysql", "sqlite", "oracle", "mssql"})
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# Stands for a {placeholder} of an f-string, so that its literal parts can be parsed.
+HOLE = "\ufffd"
+
+
+# -- values ------------------------------------------------------------------------
+
+def literal_strings(model: ModuleModel, expr: ast.AST) -> Iterator[tuple[str, ast.AST]]:
+    """The literal strings a setting value is made of, with the node each comes from.
+
+    A string, an f-string (its placeholders become :data:`HOLE`), the elements of a list or
+    tuple, and a name bound once to one of those.  Anything else (``os.environ[...]``, calls,
+    ``+``, ``%``) yields nothing.
+    """
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        yield expr.value, expr
+    elif isinstance(expr, ast.JoinedStr):
+        yield "".join(v.value if isinstance(v, ast.Constant) else HOLE for v in expr.values), expr
+    elif isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        for elt in expr.elts:
+            yield from literal_strings(model, elt)
+    elif isinstance(expr, ast.Name):
+        value = name_value(model, expr)
+        if value is not None and not isinstance(value, ast.Name):
+            yield from literal_strings(model, value)
+
+
+def split_url(url: str) -> SplitResult | None:
+    """The parts of a URL (urllib.parse), or None when it is no URL."""
+    if "://" not in url:
+        return None
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
+
+
+def broker_urls(model: ModuleModel, item: ConfigItem) -> Iterator[tuple[SplitResult, ast.AST]]:
+    """Each URL of a setting value; ``broker_url`` may list fail-over URLs with ``;``."""
+    for text, node in literal_strings(model, item.value):
+        for url in text.split(";"):
+            parts = split_url(url)
+            if parts is not None:
+                yield parts, node
+
+
+def spelled(ctx: Context, item: ConfigItem, key: str) -> str:
+    """A setting name as the item's config would write it (Django: CELERY_<KEY>)."""
+    return spell(key, item.style, ctx.filename)
+
+
+def _setting_label(item: ConfigItem) -> str:
+    if item.source == "celery" and item.raw != item.key and isinstance(item.node, ast.keyword):
+        return f"Celery({item.raw}=...)"
+    return item.raw
+
+
+def module_reads(model: ModuleModel) -> frozenset[str]:
+    """Names the module reads (used to tell helper constants from settings)."""
+    return frozenset(
+        node.id for node in ast.walk(model.tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    )
+
+
+def is_helper(item: ConfigItem, reads: frozenset[str]) -> bool:
+    """A module-level name the module itself reads: a helper constant, maybe no setting at all."""
+    return item.source == "module" and item.raw in reads
+
+
+# -- checks ------------------------------------------------------------------------
+
+@on_module
+def check_config(ctx: Context) -> None:
+    model = ctx.model
+    if not model.config:
+        return
+    reads = None
+    for item in model.config:
+        if item.unseen:
+            continue
+        key = item.key
+        if key in BROKER_URL_KEYS:
+            _sql_broker(ctx, item)
+        if key in CREDENTIAL_URL_KEYS:
+            _credentials(ctx, item)
+        if key in SERIALIZER_KEYS or key in ACCEPT_KEYS:
+            _pickle_setting(ctx, item)
+        if key == "result_backend":
+            _db_backend(ctx, item)
+        if key == "result_expires":
+            _never_expire(ctx, item)
+        if key is None or item.old:
+            if reads is None:
+                reads = module_reads(model) if any(i.source == "module" for i in model.config) else frozenset()
+            if is_helper(item, reads):
+                continue
+            if key is not None:
+                ctx.report(item.node, "CEL004", old=item.raw, new=spelled(ctx, item, key))
+            else:
+                _unknown_setting(ctx, item)
+    for items in groups(model.config):
+        _serializers_accepted(ctx, items)
+        _acks_late_prefetch(ctx, items)
+
+
+def _sql_broker(ctx: Context, item: ConfigItem) -> None:
+    for parts, node in broker_urls(ctx.model, item):
+        scheme = parts.scheme
+        if HOLE in scheme:
+            continue
+        if (
+            scheme.startswith(("sqla+", "sqlalchemy+"))
+            or scheme == "django"
+            or scheme.split("+", 1)[0] in SQL_SCHEMES
+        ):
+            ctx.report(node, "CEL001", setting=_setting_label(item), scheme=scheme)
+            return
+
+
+def _credentials(ctx: Context, item: ConfigItem) -> None:
+    for parts, node in broker_urls(ctx.model, item):
+        try:
+            password, user, host = parts.password, parts.username, parts.hostname
+        except ValueError:
+            continue
+        if not password or HOLE in password:
+            continue
+        if user == "guest" and password == "guest" and (host in LOCAL_HOSTS or host is None or HOLE in host):
+            continue
+        ctx.report(node, "CEL002", setting=_setting_label(item))
+        return
+
+
+def _pickle_setting(ctx: Context, item: ConfigItem) -> None:
+    value = item.value
+    if item.key in ACCEPT_KEYS and not isinstance(value, (ast.List, ast.Tuple, ast.Set, ast.Name)):
+        return
+    for text, node in literal_strings(ctx.model, value):
+        if text.strip().lower() in PICKLE:
+            ctx.report(node, "CEL003", setting=item.raw)
+
+
+@on(ast.Call)
+def pickle_call(node: ast.Call, ctx: Context) -> None:
+    """``serializer='pickle'`` in ``apply_async`` / ``app.send_task``."""
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return
+    if func.attr == "send_task" and not ctx.model.is_app(func.value):
+        return
+    if func.attr not in ("apply_async", "send_task"):
+        return
+    _pickle_keyword(ctx, node.keywords, f"{func.attr}(serializer=...)")
+
+
+def _pickle_keyword(ctx: Context, keywords: list, label: str) -> None:
+    for kw in keywords:
+        if kw.arg == "serializer" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str) \
+                and kw.value.value.strip().lower() in PICKLE:
+            ctx.report(kw, "CEL003", setting=label)
+
+
+@on_module
+def pickle_tasks(ctx: Context) -> None:
+    """``serializer='pickle'`` on a task decorator or as a Task class attribute."""
+    model = ctx.model
+    for task in model.tasks:
+        if task.kind == "function":
+            _pickle_keyword(ctx, list(task.options.values()), f"task '{task.name}' serializer")
+    for info in model.classes.values():
+        value = info.attrs.get("serializer")
+        if info.is_task_class and isinstance(value, ast.Constant) and isinstance(value.value, str) \
+                and value.value.strip().lower() in PICKLE:
+            ctx.report(info.attr_nodes["serializer"], "CEL003", setting=f"{info.name}.serializer")
+
+
+def _db_backend(ctx: Context, item: ConfigItem) -> None:
+    for text, node in literal_strings(ctx.model, item.value):
+        text = text.strip()
+        if text.lower().startswith("db+"):
+            parts = split_url(text)
+            scheme = parts.scheme if parts is not None else "db+"
+            ctx.report(node, "CEL005", setting=_setting_label(item), scheme=scheme)
+        elif text == "django-db":
+            ctx.report(node, "CEL005", setting=_setting_label(item), scheme=text)
+
+
+def _never_expire(ctx: Context, item: ConfigItem) -> None:
+    """result_expires None or 0."""
+    value = item.value
+    if isinstance(value, ast.Constant) and (
+        value.value is None or (type(value.value) in (int, float) and value.value == 0)
+    ):
+        ctx.report(item.node, "CEL009", setting=item.raw, value=repr(value.value),
+                   name=spelled(ctx, item, "result_expires"))
+
+
+# -- CEL006: unknown settings ------------------------------------------------------
+
+_NAMESPACES = frozenset(name.split("_", 1)[0] for name in SETTINGS)
+_DJANGO_NAMES = {"CELERY_" + name.upper(): name for name in SETTINGS}
+_DJANGO_NAMES.update({old: new for old, new in OLD_TO_NEW.items() if old.startswith("CELERY_")})
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, transpositions."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                d = min(d, prev2[j - 2] + 1)
+            cur.append(d)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def typo_of(name: str, candidates) -> str | None:
+    """The real name ``name`` is a typo of: a close match at most two edits away."""
+    limit = 1 if len(name) < 8 else 2
+    for match in difflib.get_close_matches(name, candidates, n=3, cutoff=0.8):
+        if edit_distance(name, match) <= limit:
+            return match
+    return None
+
+
+def _unknown_setting(ctx: Context, item: ConfigItem) -> None:
+    raw = item.raw
+    if item.style == "django":
+        if not raw.startswith("CELERY_"):
+            return
+        match = typo_of(raw, _DJANGO_NAMES)
+        if match is None:
+            return
+        suggestion = spelled(ctx, item, _DJANGO_NAMES[match])
+    else:
+        lower = raw.lower()
+        suggestion = CELERY_INIT_RENAMES.get(raw) if item.source != "celery" else None
+        suggestion = suggestion or typo_of(lower, SETTINGS)
+        if suggestion is None:
+            if lower.split("_", 1)[0] not in _NAMESPACES or not raw.islower():
+                return
+            close = difflib.get_close_matches(lower, SETTINGS, n=1, cutoff=0.75)
+            suggestion = close[0] if close else None
+    hint = f"did you mean '{suggestion}'?" if suggestion else "check the name in Celery's configuration reference"
+    ctx.report(item.node, "CEL006", name=raw, hint=hint)
+
+
+# -- settings that must agree within one config ----------------------------------------
+
+def _last(items: list[ConfigItem], key: str) -> ConfigItem | None:
+    found = None
+    for item in items:
+        if item.key == key:
+            found = item
+    return found
+
+
+def _complete(items: list[ConfigItem]) -> bool:
+    return not any(item.unseen for item in items)
+
+
+def _names(model: ModuleModel, item: ConfigItem) -> set[str] | None:
+    """The literal names of an accept list, or None when not all of it is visible."""
+    value = item.value
+    if isinstance(value, ast.Name):
+        value = name_value(model, value)
+    if not isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return None
+    names = set()
+    for elt in value.elts:
+        if not (isinstance(elt, ast.Constant) and isinstance(elt.value, str)):
+            return None
+        names.add(elt.value.strip().lower())
+    return names
+
+
+def _serializers_accepted(ctx: Context, items: list[ConfigItem]) -> None:
+    accept = _last(items, "accept_content")
+    result_accept = _last(items, "result_accept_content")
+    checks = (("task_serializer", accept),
+              ("result_serializer", result_accept or (accept if _complete(items) else None)))
+    for key, accepting in checks:
+        serializer = _last(items, key)
+        if serializer is None or accepting is None:
+            continue
+        value = serializer.value
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            continue
+        name = value.value.strip().lower()
+        names = _names(ctx.model, accepting)
+        # Content types (application/json) need kombu's registry to compare: stay silent.
+        if names is None or "/" in name or any("/" in n for n in names) or name in names:
+            continue
+        ctx.report(serializer.node, "CEL007", setting=serializer.raw, serializer=value.value, accept=accepting.raw)
+
+
+def _acks_late_prefetch(ctx: Context, items: list[ConfigItem]) -> None:
+    acks = _last(items, "task_acks_late")
+    if acks is None or not (isinstance(acks.value, ast.Constant) and acks.value.value is True):
+        return
+    if not _complete(items):
+        return
+    prefetch = _last(items, "worker_prefetch_multiplier")
+    if prefetch is not None:
+        literal = isinstance(prefetch.value, ast.Constant)
+        if not literal or prefetch.value.value == 1:
+            return  # one at a time, or a value the module does not show
+    ctx.report(acks.node, "CEL008", setting=acks.raw,
+               prefetch=prefetch.raw if prefetch is not None else spelled(ctx, acks, "worker_prefetch_multiplier"))

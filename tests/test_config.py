@@ -1,0 +1,316 @@
+"""The configuration model (celery_lint.config) and the rules built on it."""
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+
+import pytest
+
+import celery_lint
+from celery_lint import Settings
+from celery_lint.config import (
+    CELERY_INIT_PARAMS,
+    CELERY_INIT_RENAMES,
+    UNSEEN,
+    groups,
+    is_celeryconfig_module,
+    is_settings_module,
+    setting_key,
+)
+from celery_lint.checks.configuration import edit_distance, typo_of
+from celery_lint.checks.testing import is_dev_settings
+from celery_lint.engine import Engine
+from celery_lint.model import build
+
+
+def model_of(source: str, filename: str = "proj/celery.py", settings: Settings | None = None):
+    tree = ast.parse(textwrap.dedent(source))
+    return build(tree, filename, settings or Settings(), Engine(()).wanted)
+
+
+def items(source: str, filename: str = "proj/celery.py"):
+    return [(i.raw, i.key, i.style, i.source) for i in model_of(source, filename).config]
+
+
+def codes(source: str, filename: str = "proj/celery.py") -> list[tuple[int, str]]:
+    found = celery_lint.check_source(textwrap.dedent(source), filename, strict=True)
+    return [(v.line, v.code) for v in found]
+
+
+# -- facts about Celery that config.py keeps ----------------------------------------
+
+def test_celery_init_params_match_celery():
+    celery = pytest.importorskip("celery")
+    params = inspect.signature(celery.Celery.__init__).parameters
+    named = {p for p, v in params.items() if p != "self" and v.kind is not inspect.Parameter.VAR_KEYWORD}
+    assert CELERY_INIT_PARAMS == named
+
+
+def test_celery_init_renames_match_celery():
+    celery = pytest.importorskip("celery")
+    source = textwrap.dedent(inspect.getsource(celery.Celery.__init__))
+    autoset = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr.endswith("__autoset") and isinstance(node.args[0], ast.Constant):
+            autoset[node.args[1].id] = node.args[0].value
+    assert autoset == CELERY_INIT_RENAMES
+
+
+# -- setting names ----------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, style, expected", [
+    ("broker_url", "celery", ("broker_url", False)),
+    ("BROKER_URL", "celery", ("broker_url", True)),
+    ("BROKER_URL", "django", ("broker_url", True)),
+    ("CELERY_BROKER_URL", "django", ("broker_url", False)),
+    ("CELERY_BROKER_URL", "celery", ("broker_url", False)),
+    ("CELERY_RESULT_BACKEND", "django", ("result_backend", False)),
+    ("CELERY_ALWAYS_EAGER", "django", ("task_always_eager", True)),
+    ("CELERYD_CONCURRENCY", "django", ("worker_concurrency", True)),
+    ("CELERY_TASK_ALWAYS_EAGER", "django", ("task_always_eager", False)),
+    ("broker", "celery", (None, False)),
+    ("CELERY_EMAIL_TASK_CONFIG", "django", (None, False)),
+])
+def test_setting_key(raw, style, expected):
+    assert setting_key(raw, style) == expected
+
+
+def test_module_names():
+    assert is_celeryconfig_module("proj/celeryconfig.py")
+    assert is_celeryconfig_module("celery_config.py")
+    assert not is_celeryconfig_module("proj/celery.py")
+    assert is_settings_module("proj/settings.py")
+    assert is_settings_module("proj/settings/test.py")
+    assert is_settings_module("test_settings.py")
+    assert not is_settings_module("proj/tasks.py")
+    assert is_dev_settings("proj/settings/dev.py")
+    assert is_dev_settings("proj/local.py")
+    assert is_dev_settings("proj/settings/development.py")
+    assert is_dev_settings("proj/settings/staging_dev.py")
+    assert not is_dev_settings("proj/settings/production.py")
+    assert not is_dev_settings("proj/devices.py")
+
+
+def test_typos():
+    assert edit_distance("worker_concurency", "worker_concurrency") == 1
+    assert edit_distance("task_acsk_late", "task_acks_late") == 1
+    assert typo_of("task_serialiser", ["task_serializer", "result_serializer"]) == "task_serializer"
+    assert typo_of("redbeat_redis_url", ["redis_host", "broker_url"]) is None
+
+
+# -- the forms of configuration ---------------------------------------------------
+
+def test_celery_keywords():
+    found = items("""
+        from celery import Celery
+        app = Celery("proj", broker="redis://", backend="redis://", include=["a"], set_as_current=False,
+                     task_acks_late=True, changes={"worker_concurrency": 2})
+    """)
+    assert found == [
+        ("broker", "broker_url", "celery", "celery"),
+        ("backend", "result_backend", "celery", "celery"),
+        ("include", "include", "celery", "celery"),
+        ("task_acks_late", "task_acks_late", "celery", "celery"),
+        ("worker_concurrency", "worker_concurrency", "celery", "celery"),
+    ]
+
+
+def test_conf_forms_and_groups():
+    model = model_of("""
+        from celery import Celery
+        app = Celery("proj")
+        app.conf.task_always_eager = True
+        app.conf["task_eager_propagates"] = True
+        app.autodiscover_tasks()
+        app.conf.timezone = "UTC"
+        app.conf.update({"result_expires": 60}, task_acks_late=True)
+        EXTRA = {"worker_concurrency": 2}
+        app.conf.update(**EXTRA)
+        app.conf.update(**get_extra())
+    """)
+    found = [(i.raw, i.source) for i in model.config]
+    assert found == [
+        ("result_expires", "update"), ("task_acks_late", "update"),
+        ("worker_concurrency", "update"), (UNSEEN, "update"),
+        ("task_always_eager", "conf"), ("task_eager_propagates", "conf"), ("timezone", "conf"),
+    ]
+    sizes = sorted(len(g) for g in groups(model.config))
+    assert sizes == [1, 1, 1, 2, 2]
+
+
+def test_mutated_dict_is_not_followed():
+    found = items("""
+        from celery import Celery
+        app = Celery("proj")
+        conf = {"task_always_eager": True}
+        conf["task_eager_propagates"] = True
+        app.conf.update(conf)
+    """)
+    assert found == [(UNSEEN, None, "celery", "update")]
+
+
+def test_config_from_object_class_and_dict():
+    found = items("""
+        from celery import Celery
+        class Base:
+            broker_url = "redis://"
+        class Config(Base):
+            CELERY_TASK_ACKS_LATE = True
+            _private = 1
+        app = Celery("proj")
+        app.config_from_object(Config, namespace="CELERY")
+        app.config_from_object({"timezone": "UTC"})
+        app.config_from_object("django.conf:settings", namespace="CELERY")
+    """)
+    assert found == [
+        ("CELERY_TASK_ACKS_LATE", "task_acks_late", "django", "object"),
+        ("broker_url", "broker_url", "django", "object"),
+        ("timezone", "timezone", "celery", "object"),
+    ]
+
+
+def test_tests_forms():
+    found = items("""
+        import pytest
+        from django.test import override_settings
+
+        @pytest.fixture
+        def celery_config():
+            return {"task_always_eager": True}
+
+        @override_settings(CELERY_TASK_ALWAYS_EAGER=True, DEBUG=True)
+        def test_a(settings):
+            settings.CELERY_TASK_EAGER_PROPAGATES = True
+            settings.DEBUG = True
+
+        class T:
+            def test_b(self):
+                with self.settings(CELERY_ALWAYS_EAGER=True):
+                    pass
+    """, "tests/test_a.py")
+    assert found == [
+        ("CELERY_TASK_ALWAYS_EAGER", "task_always_eager", "django", "override"),
+        ("CELERY_ALWAYS_EAGER", "task_always_eager", "django", "override"),
+        ("CELERY_TASK_EAGER_PROPAGATES", "task_eager_propagates", "django", "fixture"),
+        ("task_always_eager", "task_always_eager", "celery", "pytest"),
+    ]
+
+
+def test_module_level_settings():
+    source = """
+        from .base import *
+        DEBUG = True
+        CELERY_BROKER_URL = "redis://"
+        BROKER_URL = "redis://"
+        S3_BUCKET = "media"
+        if DEBUG:
+            CELERY_TASK_ALWAYS_EAGER = True
+    """
+    assert items(source, "proj/settings/dev.py") == [
+        ("CELERY_BROKER_URL", "broker_url", "django", "module"),
+        ("BROKER_URL", "broker_url", "django", "module"),
+        ("CELERY_TASK_ALWAYS_EAGER", "task_always_eager", "django", "module"),
+        (UNSEEN, None, "django", "module"),
+    ]
+
+
+def test_celeryconfig_module():
+    assert items("""
+        import os
+        broker_url = os.environ["BROKER"]
+        _helper = 1
+        CELERYD_CONCURRENCY = 2
+        S3_BUCKET = "x"
+    """, "proj/celeryconfig.py") == [
+        ("broker_url", "broker_url", "celery", "module"),
+        ("CELERYD_CONCURRENCY", "worker_concurrency", "django", "module"),
+        ("S3_BUCKET", "s3_bucket", "django", "module"),
+    ]
+
+
+def test_constants_of_an_app_module_are_no_settings():
+    assert items("""
+        import os
+        from celery import Celery
+        BROKER_URL = os.environ.get("BROKER_URL", "redis://localhost")
+        app = Celery("proj", broker=BROKER_URL)
+    """) == [("broker", "broker_url", "celery", "celery")]
+    assert items("""
+        CELERY_QUEUE = "default"
+    """, "tests/test_tasks.py") == []
+
+
+# -- rules that need more than a fixture ---------------------------------------------
+
+SECRETS = ["s3cret", "p%40ss", "hunter2", "x" * 40]
+
+
+@pytest.mark.parametrize("password", SECRETS)
+@pytest.mark.parametrize("template", [
+    'app = Celery("proj", broker="amqp://proj:{pw}@rabbit.internal//")',
+    'app.conf.result_backend = "db+postgresql://proj:{pw}@db.internal/results"',
+    'app.conf.broker_url = "sqla+postgresql://proj:{pw}@db.internal/proj"',
+    'app.conf.broker_url = f"redis://:{pw}@{{HOST}}:6379/0"',
+    'app.conf.result_backend = "redis://:{pw}@cache.internal:6379/1"',
+])
+def test_messages_never_show_the_password(template, password):
+    source = "from celery import Celery\napp = Celery('proj')\nHOST = 'h'\n" + template.format(pw=password) + "\n"
+    found = celery_lint.check_source(source, "proj/celery.py", strict=True)
+    assert "CEL002" in {v.code for v in found}
+    for v in found:
+        assert password not in v.message
+
+
+def test_django_settings_message_names_the_namespaced_setting():
+    found = celery_lint.check_source("CELERYD_CONCURRENCY = 4\n", "proj/settings.py", strict=True)
+    assert [v.code for v in found] == ["CEL004"]
+    assert "CELERY_WORKER_CONCURRENCY" in found[0].message
+    found = celery_lint.check_source("CELERYD_CONCURRENCY = 4\n", "proj/celeryconfig.py", strict=True)
+    assert "rename it to worker_concurrency" in found[0].message
+
+
+def test_helper_constant_read_by_settings_is_not_reported():
+    source = """
+        import os
+        BROKER_URL = os.environ["BROKER_URL"]
+        CELERY_BROKER_URL = BROKER_URL
+    """
+    assert codes(source, "proj/settings.py") == []
+
+
+def test_test_paths_setting_silences_cel801():
+    source = "from celery import Celery\napp = Celery('p', task_always_eager=True, task_eager_propagates=True)\n"
+    assert [v.code for v in celery_lint.check_source(source, "qa/checks.py", strict=True)] == ["CEL801"]
+    settings = Settings(test_paths=("qa/*",))
+    assert celery_lint.check_source(source, "qa/checks.py", settings, strict=True) == []
+    assert celery_lint.check_source(source, "proj/tests/test_x.py", strict=True) == []
+    assert celery_lint.check_source(source, "proj/settings/dev.py", strict=True) == []
+
+
+@pytest.mark.parametrize("code", ["CEL001", "CEL002", "CEL003", "CEL004", "CEL005", "CEL006", "CEL007",
+                                  "CEL008", "CEL009", "CEL606", "CEL608", "CEL801", "CEL802"])
+def test_examples_trigger_and_instead_does_not(code):
+    rule = celery_lint.RULES[code]
+    assert code in {v.code for v in celery_lint.check_source(rule.example, "tasks.py", strict=True)}
+    assert code not in {v.code for v in celery_lint.check_source(rule.instead, "tasks.py", strict=True)}
+
+
+def test_never_raises_on_odd_config():
+    source = """
+        from celery import Celery
+        app = Celery("proj", **{})
+        app.conf.update(1, *args, **{"a": 1}, **{1: 2})
+        app.conf[key] = 1
+        app.conf.broker_url = "amqp://[::1"
+        app.conf.broker_url = "amqp://u:p@[bad/"
+        app.conf.broker_url = 42
+        app.conf.beat_schedule = {"x": None, 1: {}, **other, "y": {1: 2, **z}}
+        app.conf.accept_content = "pickle"
+        app.conf.task_serializer = None
+        app.add_periodic_task()
+        app.config_from_object()
+        app.config_from_object(Unknown)
+    """
+    celery_lint.check_source(textwrap.dedent(source), "proj/celery.py", strict=True)
