@@ -1,0 +1,380 @@
+"""Atomicity and idempotency: tasks and database transactions (CEL301-CEL304).
+
+A task sent from inside a database transaction can reach a worker before the transaction
+commits; a task that may run twice (retries, late acknowledgement) must not repeat what
+is not safe to repeat; and a task's own writes belong in one transaction.
+"""
+from __future__ import annotations
+
+import ast
+
+from .. import dataflow as df
+from ..engine import Context, on, on_module
+from ..model import ModuleModel, TaskInfo, const
+from ..rule import Rule
+
+_REF_TRANSACTIONS = ("Celery user guide, Tasks: Database transactions "
+                     "(docs/userguide/tasks.rst#database-transactions)")
+_REF_DJANGO_TASK = ("Celery API reference, celery.contrib.django.task: DjangoTask.delay_on_commit "
+                    "(docs/reference/celery.contrib.django.task.rst)")
+_REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
+_REF_ACKS_LATE = "Celery FAQ: Should I use retry or acks_late? (docs/faq.rst#faq-acks-late-vs-retry)"
+
+RULES = (
+    Rule(
+        code="CEL301",
+        symbol="celery-delay-in-transaction",
+        message="{method}() inside {block} sends the task before the transaction commits, so the worker "
+                "may not see the new rows; {fix}",
+        summary="Send tasks after the database transaction commits",
+        what="Finds `.delay()`, `.apply_async()` and `app.send_task()` called directly inside "
+             "`with transaction.atomic():` or inside a function decorated with `@transaction.atomic` "
+             "(Django).",
+        why="The message goes to the broker at once, while the rows the task needs are still invisible to "
+            "other connections until the transaction commits. A fast worker reads the old data or gets "
+            "`DoesNotExist`; if the transaction rolls back, the task works on rows that never existed. "
+            "`delay_on_commit()` (Celery 5.4+) or `transaction.on_commit(...)` send it after the commit.",
+        example="""\
+from django.db import transaction
+
+from .models import Order
+from .tasks import send_confirmation
+
+
+def place_order(cart):
+    with transaction.atomic():
+        order = Order.objects.create(cart=cart)
+        send_confirmation.delay(order.pk)
+    return order
+""",
+        instead="""\
+from django.db import transaction
+
+from .models import Order
+from .tasks import send_confirmation
+
+
+def place_order(cart):
+    with transaction.atomic():
+        order = Order.objects.create(cart=cart)
+        send_confirmation.delay_on_commit(order.pk)
+    return order
+""",
+        references=(_REF_TRANSACTIONS, _REF_DJANGO_TASK),
+    ),
+    Rule(
+        code="CEL302",
+        symbol="celery-non-idempotent-retry",
+        message="task '{task}' {repeats}, but {action} is not safe to repeat; {fix}",
+        summary="Make tasks that may run twice idempotent",
+        default=False,
+        what="In a task that retries (`autoretry_for`, `self.retry(...)`) or acknowledges late "
+             "(`acks_late=True`), finds statements that do something again on every run: "
+             "`Model.objects.create(...)`, `F('n') + 1` updates, `obj.field += ...` followed by "
+             "`obj.save()`, and `send_mail(...)`.",
+        why="A retried task runs again from the start, and a late-acknowledged task runs again when its "
+            "worker dies: every row created, counter incremented and mail sent before the failure is "
+            "created, incremented or sent a second time. `get_or_create()` / `update_or_create()`, setting "
+            "absolute values, or an idempotency key make a second run harmless.",
+        example="""\
+from celery import shared_task
+
+from .models import Payment
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def record_payment(order_id, amount):
+    Payment.objects.create(order_id=order_id, amount=amount)
+    notify_accounting(order_id)
+""",
+        instead="""\
+from celery import shared_task
+
+from .models import Payment
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def record_payment(order_id, amount):
+    Payment.objects.get_or_create(order_id=order_id, defaults={"amount": amount})
+    notify_accounting(order_id)
+""",
+        references=(_REF_RETRYING, _REF_ACKS_LATE),
+    ),
+    Rule(
+        code="CEL303",
+        symbol="celery-non-atomic-writes",
+        message="task '{task}' makes {count} database writes ({writes}) outside transaction.atomic(): a "
+                "failure between them leaves the data half-written; wrap them in 'with transaction.atomic():'",
+        summary="Group a task's database writes in one transaction",
+        default=False,
+        what="Finds tasks with two or more Django ORM writes (`save()`, `create()`, `update()`, `delete()`, "
+             "`bulk_create()`, `bulk_update()`, `update_or_create()`) that are not inside "
+             "`with transaction.atomic():` or a function decorated with `@transaction.atomic`.",
+        why="A task can fail half way: a worker is killed, a time limit fires, the database drops the "
+            "connection. Without a transaction the writes before the failure stay, the later ones never "
+            "happen, and a retry starts from data no run would have produced.",
+        example="""\
+from celery import shared_task
+
+from .models import Account, Transfer
+
+
+@shared_task
+def transfer(source_id, target_id, amount):
+    source = Account.objects.get(pk=source_id)
+    target = Account.objects.get(pk=target_id)
+    source.balance -= amount
+    source.save()
+    target.balance += amount
+    target.save()
+    Transfer.objects.create(source=source, target=target, amount=amount)
+""",
+        instead="""\
+from celery import shared_task
+from django.db import transaction
+
+from .models import Account, Transfer
+
+
+@shared_task
+def transfer(source_id, target_id, amount):
+    with transaction.atomic():
+        source = Account.objects.select_for_update().get(pk=source_id)
+        target = Account.objects.select_for_update().get(pk=target_id)
+        source.balance -= amount
+        source.save()
+        target.balance += amount
+        target.save()
+        Transfer.objects.create(source=source, target=target, amount=amount)
+""",
+        references=(_REF_TRANSACTIONS,),
+    ),
+    Rule(
+        code="CEL304",
+        symbol="celery-delay-in-model-signal",
+        message="{method}() in {where} runs before the caller's transaction commits, so the worker may not "
+                "see the saved row; {fix}",
+        summary="Send tasks from model signals and save() only after the commit",
+        what="Finds `.delay()` and `.apply_async()` called directly in a receiver of Django's `post_save`, "
+             "`post_delete` or `m2m_changed` signal (`@receiver(...)` or `signal.connect(...)`), or in the "
+             "`save()` / `delete()` method of a model class.",
+        why="Model signals and `save()` run inside the caller's transaction (the admin, "
+            "`ATOMIC_REQUESTS`, any `transaction.atomic()` block): the task is sent before the row is "
+            "committed, so the worker reads the old row or none at all, and a rollback leaves a task "
+            "about data that never existed.",
+        example="""\
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import Article
+from .tasks import index_article
+
+
+@receiver(post_save, sender=Article)
+def reindex(sender, instance, **kwargs):
+    index_article.delay(instance.pk)
+""",
+        instead="""\
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import Article
+from .tasks import index_article
+
+
+@receiver(post_save, sender=Article)
+def reindex(sender, instance, **kwargs):
+    index_article.delay_on_commit(instance.pk)
+""",
+        references=(_REF_TRANSACTIONS, _REF_DJANGO_TASK),
+    ),
+)
+
+_SENDS = frozenset({"delay", "apply_async"})
+_ON_COMMIT_FIX = {
+    "delay": "use delay_on_commit() or transaction.on_commit(...) instead",
+    "apply_async": "use apply_async_on_commit() or transaction.on_commit(...) instead",
+    "send_task": "send it from transaction.on_commit(...) instead",
+}
+_SIGNAL_RECEIVERS = frozenset(df.INSTANCE_SIGNALS - {
+    "django.db.models.signals.pre_save", "django.db.models.signals.pre_delete",
+})
+_MODEL_METHODS = ("save", "delete")
+_MAIL_FUNCTIONS = frozenset({
+    "django.core.mail.send_mail", "django.core.mail.send_mass_mail",
+    "django.core.mail.mail_admins", "django.core.mail.mail_managers",
+})
+_MAIL_CLASSES = frozenset({"django.core.mail.EmailMessage", "django.core.mail.EmailMultiAlternatives"})
+_F = frozenset({"django.db.models.F", "django.db.models.expressions.F"})
+
+
+def _sending_call(ctx: Context, node: ast.Call) -> str | None:
+    """``task.delay()`` / ``task.apply_async()`` on a Celery task, or ``app.send_task()``: the method."""
+    call = df.task_call(ctx.model, node)
+    if call is None:
+        return None
+    if call.method == "send_task" or (call.method in _SENDS and call.known):
+        return call.method
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# CEL301 / CEL304: sending before the commit
+# --------------------------------------------------------------------------------------
+def _atomic_block(model: ModuleModel, node: ast.AST) -> str | None:
+    child = node
+    for anc in model.ancestors(node):
+        if isinstance(anc, (ast.With, ast.AsyncWith)) and child not in anc.items:
+            if any(df.is_atomic(model, item.context_expr) for item in anc.items):
+                return "'with transaction.atomic()'"
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return f"'{anc.name}', decorated with @transaction.atomic," if df.atomic_decorated(model, anc) else None
+        if isinstance(anc, (ast.Lambda, ast.ClassDef)):
+            return None
+        child = anc
+    return None
+
+
+def _commit_sensitive_place(model: ModuleModel, func: ast.AST) -> str | None:
+    """A model-signal receiver or a model's save()/delete(): how to name it, else None."""
+    signals = df.signal_receivers(model).get(func, frozenset()) & _SIGNAL_RECEIVERS
+    if signals:
+        signal = sorted(signals)[0].rsplit(".", 1)[-1]
+        return f"the {signal} receiver '{func.name}'"
+    cls = model.parent(func)
+    if func.name in _MODEL_METHODS and isinstance(cls, ast.ClassDef) and df.is_model_class_def(model, cls):
+        return f"{cls.name}.{func.name}()"
+    return None
+
+
+@on(ast.Call)
+def send_before_commit(node: ast.Call, ctx: Context) -> None:
+    method = _sending_call(ctx, node)
+    if method is None:
+        return
+    model = ctx.model
+    fix = _ON_COMMIT_FIX[method]
+    block = _atomic_block(model, node)
+    if block is not None:
+        ctx.report(node, "CEL301", method=method, block=block, fix=fix)
+    if method in _SENDS:
+        func = df.direct_function(model, node)
+        where = _commit_sensitive_place(model, func) if func is not None else None
+        if where is not None:
+            ctx.report(node, "CEL304", method=method, where=where, fix=fix)
+
+
+# --------------------------------------------------------------------------------------
+# CEL302: things a second run repeats
+# --------------------------------------------------------------------------------------
+def _retry_calls(model: ModuleModel, task: TaskInfo) -> bool:
+    for node in df.body_nodes(task.node):
+        if isinstance(node, ast.Call):
+            call = df.task_call(model, node)
+            if call is not None and call.method == "retry" and call.task is task:
+                return True
+    return False
+
+
+def _repeats(ctx: Context, task: TaskInfo) -> str | None:
+    """Why the task may run twice: 'retries' / 'acknowledges late', else None."""
+    model = ctx.model
+    autoretry = task.option("autoretry_for", model)
+    if autoretry is not None and not (isinstance(autoretry, (ast.Tuple, ast.List)) and not autoretry.elts):
+        return "retries (autoretry_for)"
+    if _retry_calls(model, task):
+        return "retries (self.retry)"
+    acks_late = task.option("acks_late", model)
+    if const(acks_late) is True:
+        return "acknowledges late (acks_late=True)"
+    if acks_late is None and any(item.key == "task_acks_late" and const(item.value) is True
+                                 for item in model.config):
+        return "acknowledges late (task_acks_late=True)"
+    return None
+
+
+def _uses_f(model: ModuleModel, expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Call) and model.resolve(expr.func) in _F
+
+
+def _saved_later(model: ModuleModel, func: ast.AST, name: str, after: ast.AST) -> bool:
+    for node in df.body_nodes(func):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+                and (node.lineno, node.col_offset) > (after.lineno, after.col_offset)):
+            return True
+    return False
+
+
+def _repeated_action(model: ModuleModel, task: TaskInfo, node: ast.AST) -> tuple[str, str] | None:
+    """(what the node repeats, how to make it idempotent) or None."""
+    if isinstance(node, ast.Call):
+        if df.is_manager_call(model, node, frozenset({"create", "bulk_create"})):
+            return f"{node.func.attr}()", "use get_or_create() / update_or_create() or an idempotency key"
+        q = model.resolve(node.func)
+        if q in _MAIL_FUNCTIONS:
+            return f"{q.rsplit('.', 1)[-1]}()", "record that the mail was sent (an idempotency key) and check it first"
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "send":
+            target = df.value_of(model, func.value)
+            if isinstance(target, ast.Call) and model.resolve(target.func) in _MAIL_CLASSES:
+                return "sending the mail", "record that the mail was sent (an idempotency key) and check it first"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        if _uses_f(model, node.left) or _uses_f(model, node.right):
+            return f"the relative update {ast.unparse(node)}", "set an absolute value or record the run"
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
+        target = node.target
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                and _saved_later(model, task.node, target.value.id, node):
+            return f"'{ast.unparse(target)} {'+=' if isinstance(node.op, ast.Add) else '-='} ...' then save()", \
+                "set an absolute value or record the run"
+    return None
+
+
+def _statement(model: ModuleModel, node: ast.AST) -> ast.AST:
+    while not isinstance(node, ast.stmt):
+        node = model.parent(node)
+    return node
+
+
+def _check_repeats(ctx: Context) -> None:
+    model = ctx.model
+    for task in model.tasks:
+        repeats = _repeats(ctx, task)
+        if repeats is None:
+            continue
+        reported = set()
+        for node in df.body_nodes(task.node):
+            found = _repeated_action(model, task, node)
+            if found is None:
+                continue
+            stmt = _statement(model, node)
+            if id(stmt) in reported:
+                continue
+            reported.add(id(stmt))
+            ctx.report(stmt, "CEL302", task=task.name, repeats=repeats, action=found[0], fix=found[1])
+
+
+# --------------------------------------------------------------------------------------
+# CEL303: several writes without a transaction
+# --------------------------------------------------------------------------------------
+def _check_writes(ctx: Context) -> None:
+    model = ctx.model
+    for task in model.tasks:
+        if df.atomic_decorated(model, task.node):
+            continue
+        writes = []
+        for node in df.body_nodes(task.node):
+            if isinstance(node, ast.Call) and not df.in_atomic_block(model, node):
+                write = df.orm_write(model, node)
+                if write is not None:
+                    writes.append(write)
+        if len(writes) >= 2:
+            shown = ", ".join(dict.fromkeys(writes))
+            ctx.report(task.node, "CEL303", task=task.name, count=len(writes), writes=shown)
+
+
+@on_module
+def task_bodies(ctx: Context) -> None:
+    _check_repeats(ctx)
+    _check_writes(ctx)

@@ -1,0 +1,895 @@
+"""Task arguments and calling tasks (CEL101-CEL108).
+
+What a task receives travels through the broker as a serialized message: it must be small,
+plain data (ids, not objects) that the serializer can carry, and the call's execution
+options (``countdown=``, ``eta=``, ``expires=``, ...) must reach Celery rather than the task,
+with the types Celery expects.  The checks here read each call that sends a task
+(``add.delay(...)``, ``add.apply_async(...)``, ``add.s(...)``, ``app.send_task(...)``,
+``self.retry(...)``) and the options of task decorators and Task classes.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from typing import Iterator
+
+from .. import dataflow as df
+from ..celery_data import EXECUTION_OPTIONS
+from ..engine import Context, on, on_module
+from ..model import ModuleModel, TaskInfo, const
+from ..rule import Rule
+
+_REF_STATE = "Celery user guide, Tasks: State (docs/userguide/tasks.rst#state)"
+_REF_CALLING = "Celery user guide, Calling Tasks: Basics (docs/userguide/calling.rst#basics)"
+_REF_ETA = "Celery user guide, Calling Tasks: ETA and Countdown (docs/userguide/calling.rst#eta-and-countdown)"
+_REF_EXPIRES = "Celery user guide, Calling Tasks: Expiration (docs/userguide/calling.rst#expiration)"
+_REF_SERIALIZERS = "Celery user guide, Calling Tasks: Serializers (docs/userguide/calling.rst#serializers)"
+_REF_APPLY_ASYNC = "Celery API reference, celery.app.task: Task.apply_async (docs/reference/celery.app.task.rst)"
+_REF_TIMEZONE = "Celery user guide, Configuration: timezone (docs/userguide/configuration.rst#timezone)"
+_REF_VISIBILITY = ("Celery getting started, Using Redis: Visibility timeout "
+                   "(docs/getting-started/backends-and-brokers/redis.rst#visibility-timeout)")
+
+RULES = (
+    Rule(
+        code="CEL101",
+        symbol="celery-complex-argument",
+        message="{what} is passed to a task; Celery serializes task arguments into the message "
+                "(task_serializer), so pass plain data such as the primary key and re-fetch the object "
+                "inside the task",
+        summary="Pass ids and plain data to tasks, not model instances, requests or other objects",
+        what="Finds task arguments that are evidently complex objects: a name bound in the same function "
+             "to a Django model instance or queryset (`Order.objects.get(...)`, `.filter(...)`, "
+             "`get_object_or_404(...)`, `get_or_create(...)[0]`, a loop variable over a queryset, "
+             "`form.save()`, `serializer.save()`), `self`, a view's `request` or `request.user`, the "
+             "`instance` of a model-signal receiver, a lambda, a generator or an open file, given to "
+             "`.delay()`, `.apply_async(args=, kwargs=)`, `.s()`, `.si()` or `signature(...)`. Also a task "
+             "parameter annotated with a model class.",
+        why="The arguments travel through the broker. With the JSON serializer a model instance cannot be "
+            "sent at all (`EncodeError`); with pickle it arrives as a stale copy of the row as it was when "
+            "the task was queued, and the worker may overwrite newer data with it. Requests, files, "
+            "lambdas and generators cannot be serialized. Passing the primary key and fetching the object "
+            "inside the task always sees the current row.",
+        example="""\
+from celery import shared_task
+from django.shortcuts import get_object_or_404
+
+from .models import Order
+
+
+@shared_task
+def send_receipt(order):
+    order.send_receipt()
+
+
+def checkout(request, order_id):
+    order = get_object_or_404(Order, pk=order_id)
+    send_receipt.delay(order)
+""",
+        instead="""\
+from celery import shared_task
+from django.shortcuts import get_object_or_404
+
+from .models import Order
+
+
+@shared_task
+def send_receipt(order_id):
+    Order.objects.get(pk=order_id).send_receipt()
+
+
+def checkout(request, order_id):
+    order = get_object_or_404(Order, pk=order_id)
+    send_receipt.delay(order.pk)
+""",
+        references=(_REF_STATE, _REF_SERIALIZERS),
+    ),
+    Rule(
+        code="CEL102",
+        symbol="celery-delay-execution-option",
+        message="'{option}=' given to {method}() is passed to the task as an argument, not used as "
+                "Celery's execution option; {fix}",
+        summary="Give execution options to apply_async(), not to delay()",
+        kind="E",
+        what="Finds `.delay(...)` (and `.s()`, `.si()`, `.delay_on_commit()`) called with a keyword that is "
+             "one of `apply_async()`'s execution options (`countdown=`, `eta=`, `expires=`, `queue=`, "
+             "`priority=`, `link=`, ...). When the task is defined in the same module and declares a "
+             "parameter of that name (or takes `**kwargs`), the keyword is meant for the task and is not "
+             "reported.",
+        why="`delay(*args, **kwargs)` is `apply_async(args, kwargs)`: every keyword becomes a keyword "
+            "argument of the task. `add.delay(2, 2, countdown=60)` does not delay anything; it calls "
+            "`add(2, 2, countdown=60)`, which fails with `TypeError` when the task does not take "
+            "`countdown`, or silently does the wrong thing when it takes `**kwargs`.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task
+def send_reminder(user_id):
+    ...
+
+
+def schedule(user_id):
+    send_reminder.delay(user_id, countdown=3600)
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task
+def send_reminder(user_id):
+    ...
+
+
+def schedule(user_id):
+    send_reminder.apply_async((user_id,), countdown=3600)
+""",
+        references=(_REF_CALLING, _REF_APPLY_ASYNC),
+    ),
+    Rule(
+        code="CEL103",
+        symbol="celery-apply-async-args",
+        message="{problem}: apply_async() takes the task's positional arguments as one tuple or list "
+                "(args=(x,)) and its keyword arguments as a dict (kwargs=), and Celery raises TypeError "
+                "when sending",
+        summary="Give apply_async() a tuple of args and a dict of kwargs",
+        kind="E",
+        what="Finds `apply_async()` calls whose `args=` (or first positional argument) is evidently not a "
+             "sequence: a parenthesised single value `(x)` (which is not a tuple), a string, bytes, number, "
+             "dict or set literal, an f-string; whose `kwargs=` is a list or tuple literal; or that pass "
+             "the task's arguments one by one as more than two positional arguments.",
+        why="`apply_async(args, kwargs, ...)` does not unpack: `args` must be a list or tuple and `kwargs` "
+            "a mapping, or Celery raises `TypeError: task args must be a list or tuple` when sending. "
+            "`args=(user_id)` is only a parenthesised integer; the tuple is `(user_id,)`. A string is worse: "
+            "Celery may unpack it into single characters.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task
+def index_document(doc_id):
+    ...
+
+
+def reindex(doc_id):
+    index_document.apply_async(args=(doc_id), queue="search")
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task
+def index_document(doc_id):
+    ...
+
+
+def reindex(doc_id):
+    index_document.apply_async(args=(doc_id,), queue="search")
+""",
+        references=(_REF_APPLY_ASYNC, _REF_CALLING),
+    ),
+    Rule(
+        code="CEL104",
+        symbol="celery-eta-and-countdown",
+        message="both eta= and countdown= are given to {method}(): countdown silently replaces eta; "
+                "pass only one of them",
+        summary="Give a task either eta or countdown, not both",
+        what="Finds `apply_async()`, `send_task()`, `retry()` and signature options that set both `eta=` and "
+             "`countdown=`.",
+        why="Celery turns `countdown` into an ETA and overwrites the `eta` you gave; the documentation says "
+            "they may not both be given. One of the two values is silently ignored, so the task runs at a "
+            "time nobody wrote down.",
+        example="""\
+from datetime import datetime, timedelta, timezone
+
+from celery import shared_task
+
+
+@shared_task
+def close_poll(poll_id):
+    ...
+
+
+def schedule_close(poll_id):
+    close_at = datetime.now(timezone.utc) + timedelta(days=7)
+    close_poll.apply_async((poll_id,), eta=close_at, countdown=60)
+""",
+        instead="""\
+from datetime import datetime, timedelta, timezone
+
+from celery import shared_task
+
+
+@shared_task
+def close_poll(poll_id):
+    ...
+
+
+def schedule_close(poll_id):
+    close_at = datetime.now(timezone.utc) + timedelta(days=7)
+    close_poll.apply_async((poll_id,), eta=close_at)
+""",
+        references=(_REF_ETA, _REF_APPLY_ASYNC),
+    ),
+    Rule(
+        code="CEL105",
+        symbol="celery-naive-eta",
+        message="{option}={value} is a naive local time, which Celery reads as UTC, so the task runs off by "
+                "the server's UTC offset; use an aware datetime such as datetime.now(timezone.utc) or "
+                "Django's timezone.now()",
+        summary="Give eta and expires aware datetimes",
+        what="Finds `eta=` and `expires=` given `datetime.now()`, `datetime.today()` or "
+             "`datetime.fromtimestamp(x)` without a time zone (directly, through a local name, or plus or "
+             "minus a `timedelta`).",
+        why="Celery treats a naive `eta` or `expires` as UTC. `datetime.now()` is the server's local time, so "
+            "on a server that is not on UTC the task runs (or expires) hours early or late. "
+            "`datetime.utcnow()` is naive but UTC, so it is right; aware datetimes are always right.",
+        example="""\
+from datetime import datetime, timedelta
+
+from celery import shared_task
+
+
+@shared_task
+def send_digest(user_id):
+    ...
+
+
+def schedule_digest(user_id):
+    send_digest.apply_async((user_id,), eta=datetime.now() + timedelta(hours=1))
+""",
+        instead="""\
+from datetime import datetime, timedelta, timezone
+
+from celery import shared_task
+
+
+@shared_task
+def send_digest(user_id):
+    ...
+
+
+def schedule_digest(user_id):
+    send_digest.apply_async((user_id,), eta=datetime.now(timezone.utc) + timedelta(hours=1))
+""",
+        references=(_REF_ETA, _REF_TIMEZONE),
+    ),
+    Rule(
+        code="CEL106",
+        symbol="celery-time-option-type",
+        message="{option}= is given {given}, but Celery expects {expected} and fails when sending the task; "
+                "{fix}",
+        summary="Give countdown, expires and time limits in seconds and eta as a datetime",
+        kind="E",
+        what="Finds a `timedelta(...)` given to `countdown=`, `expires=`, `time_limit=` or `soft_time_limit=` "
+             "(of `apply_async()`, `send_task()`, `retry()`, a signature, a task decorator or a Task class, "
+             "and `default_retry_delay`), and a number or a `timedelta` given to `eta=`.",
+        why="Celery compares `countdown` and `expires` with numbers and calls `eta.isoformat()`: a `timedelta` "
+            "countdown raises `TypeError`, a numeric `eta` raises `AttributeError`, and a `timedelta` time "
+            "limit cannot be encoded into the message (`EncodeError`). The task is never sent.",
+        example="""\
+from datetime import timedelta
+
+from celery import shared_task
+
+
+@shared_task
+def expire_session(session_id):
+    ...
+
+
+def logout_later(session_id):
+    expire_session.apply_async((session_id,), countdown=timedelta(minutes=30))
+""",
+        instead="""\
+from datetime import timedelta
+
+from celery import shared_task
+
+
+@shared_task
+def expire_session(session_id):
+    ...
+
+
+def logout_later(session_id):
+    expire_session.apply_async((session_id,), countdown=timedelta(minutes=30).total_seconds())
+""",
+        references=(_REF_ETA, _REF_EXPIRES, _REF_APPLY_ASYNC),
+    ),
+    Rule(
+        code="CEL107",
+        symbol="celery-countdown-beyond-visibility-timeout",
+        message="{option} of {delay} seconds reaches the broker's visibility timeout ({timeout} seconds): "
+                "Redis and SQS redeliver the unacknowledged task, so it runs twice; use a shorter delay "
+                "(or a periodic task) or raise visibility_timeout in broker_transport_options",
+        summary="Keep countdowns and ETAs below the broker's visibility timeout",
+        default=False,
+        what="Finds a literal `countdown=` (of `apply_async()` or `retry()`), `default_retry_delay`, or "
+             "`eta=now + timedelta(...)` of at least the `visibility-timeout` setting (3600 seconds by "
+             "default, Redis's; SQS uses 1800). Silent when the module's Celery configuration raises "
+             "`visibility_timeout` in `broker_transport_options`, or uses an AMQP broker.",
+        why="Redis and SQS give a task that a worker has reserved but not acknowledged back to another "
+            "worker after the visibility timeout. A task waiting for its ETA is reserved, not acknowledged: "
+            "when the delay is longer than the timeout, a second worker receives it too and the task runs "
+            "twice (celery/celery#4766, #2599).",
+        example="""\
+from celery import shared_task
+
+
+@shared_task
+def send_trial_reminder(account_id):
+    ...
+
+
+def start_trial(account_id):
+    send_trial_reminder.apply_async((account_id,), countdown=3 * 24 * 3600)
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task
+def send_trial_reminder(account_id):
+    ...
+
+
+def start_trial(account_id):
+    send_trial_reminder.apply_async((account_id,), countdown=600)
+""",
+        options=("visibility_timeout",),
+        references=(_REF_VISIBILITY, _REF_ETA),
+    ),
+    Rule(
+        code="CEL108",
+        symbol="celery-unserializable-argument",
+        message="{what} {where} cannot be encoded by Celery's JSON serializer (task_serializer / "
+                "result_serializer), so kombu raises EncodeError; {fix}",
+        summary="Send and return only what JSON can carry",
+        kind="E",
+        what="Finds task arguments that JSON cannot carry: set and frozenset literals, comprehensions and "
+             "calls, `Path(...)` objects (directly, through a local name, or inside a list or dict); and "
+             "tasks that return a set, a Path, a model instance or a queryset. Tasks with "
+             "`serializer=\"pickle\"` are left alone.",
+        why="Celery's default serializer is JSON; kombu's encoder adds datetimes, `Decimal` and `UUID`, but "
+            "not sets, paths or Django objects. Sending such an argument raises `EncodeError` in the caller; "
+            "returning one fails after the task did all its work, and the result is lost.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task
+def notify_users(user_ids):
+    ...
+
+
+def notify_team(team):
+    notify_users.delay({member.user_id for member in team.members.all()})
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task
+def notify_users(user_ids):
+    ...
+
+
+def notify_team(team):
+    notify_users.delay(sorted({member.user_id for member in team.members.all()}))
+""",
+        references=(_REF_SERIALIZERS,),
+    ),
+)
+
+# The options each check reads (names of apply_async()'s execution options; a test proves
+# they are all in celery_data.EXECUTION_OPTIONS).
+SECONDS_OPTIONS = ("countdown", "expires", "time_limit", "soft_time_limit")
+DATETIME_OPTIONS = ("eta", "expires")
+RETRY_DELAY = "default_retry_delay"
+
+# Calls whose keywords are execution options (not task arguments).
+_OPTION_METHODS = frozenset({
+    "apply_async", "apply_async_on_commit", "send_task", "retry", "set", "signature", "signature()",
+})
+_APPLY_ASYNC = frozenset({"apply_async", "apply_async_on_commit"})
+_SENDING = frozenset({"delay", "apply_async", "delay_on_commit", "apply_async_on_commit"})
+_BUILTIN_POOLS = ("multiprocessing", "billiard", "concurrent")
+
+_TIMEDELTA = frozenset({"datetime.timedelta", "django.utils.timezone.timedelta"})
+_TIMEDELTA_UNITS = (  # positional order of timedelta(); seconds per unit
+    ("days", 86400.0), ("seconds", 1.0), ("microseconds", 1e-6), ("milliseconds", 1e-3),
+    ("minutes", 60.0), ("hours", 3600.0), ("weeks", 604800.0),
+)
+_NOW_CALLS = frozenset({
+    "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today", "django.utils.timezone.now",
+})
+_NAIVE_CALLS = {"datetime.datetime.now": 0, "datetime.datetime.today": None, "datetime.datetime.fromtimestamp": 1}
+_EPOCH_CALLS = frozenset({"time.time", "time.monotonic"})
+
+_MAX_SNIPPET = 40
+
+
+def _snippet(expr: ast.AST) -> str:
+    text = ast.unparse(expr)
+    return text if len(text) <= _MAX_SNIPPET else text[:_MAX_SNIPPET - 3] + "..."
+
+
+# --------------------------------------------------------------------------------------
+# Which calls count
+# --------------------------------------------------------------------------------------
+def _likely_task(ctx: Context, call: df.TaskCall) -> bool:
+    """Is the receiver a Celery task?  Evidently so, or an imported name calling apply_async()."""
+    if call.known:
+        return True
+    if call.method not in _APPLY_ASYNC:
+        return False
+    expr = call.node.func.value
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return False
+    bindings = ctx.model.lookup(expr.id, expr)
+    return bool(bindings) and all(
+        b.kind == "import" and not str(b.value).startswith(_BUILTIN_POOLS) for b in bindings
+    )
+
+
+def _sends_arguments(ctx: Context, call: df.TaskCall) -> bool:
+    """Does CEL101 read this call's arguments?  ``.delay`` on anything; the others on tasks."""
+    if call.method in ("delay", "delay_on_commit"):
+        return True
+    if call.method in _APPLY_ASYNC:
+        return call.known or not df.receiver_root_is_local(ctx.model, call.node)
+    return call.known and call.method not in ("set",)
+
+
+def _pickled(ctx: Context, task: TaskInfo | None, call: ast.Call | None, setting: str) -> bool:
+    """Is the message (or result) serialized with pickle, as far as the module shows?"""
+    if task is not None and const(task.option("serializer", ctx.model)) == "pickle":
+        return True
+    if call is not None:
+        for kw in call.keywords:
+            if kw.arg == "serializer" and const(kw.value) == "pickle":
+                return True
+    return any(item.key == setting and const(item.value) == "pickle" for item in ctx.model.config)
+
+
+def _nested(expr: ast.AST) -> Iterator[ast.AST]:
+    """An argument and, inside list/tuple/dict displays, each element."""
+    yield expr
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        for elt in expr.elts:
+            yield from _nested(elt.value if isinstance(elt, ast.Starred) else elt)
+    elif isinstance(expr, ast.Dict):
+        for value in expr.values:
+            yield from _nested(value)
+
+
+# --------------------------------------------------------------------------------------
+# CEL101 / CEL108: what the task receives
+# --------------------------------------------------------------------------------------
+def _complex_phrase(expr: ast.AST, kind: str) -> str:
+    if kind in (df.LAMBDA, df.GENERATOR):
+        return kind[0].upper() + kind[1:]
+    if kind == df.USER:
+        return "'request.user' (a user model instance)" if _snippet(expr) == "request.user" \
+            else f"'{_snippet(expr)}' (request.user, a model instance)"
+    if kind == df.SELF:
+        return "'self'"
+    return f"'{_snippet(expr)}' ({kind})"
+
+
+_UNSERIALIZABLE_FIX = {
+    df.SET: "pass a list instead (sorted(...) or list(...))",
+    df.FROZENSET: "pass a list instead (sorted(...) or list(...))",
+    df.PATH: "pass str(path) instead",
+}
+
+
+def _check_arguments(ctx: Context, call: df.TaskCall) -> None:
+    model = ctx.model
+    check_complex = _sends_arguments(ctx, call)
+    check_json = (call.known or _likely_task(ctx, call)) and not _pickled(
+        ctx, call.task, call.node, "task_serializer")
+    if not (check_complex or check_json):
+        return
+    for arg in call.task_arguments():
+        for expr in _nested(arg):
+            kind = df.kind_of(model, expr)
+            if kind in df.COMPLEX and check_complex:
+                ctx.report(expr, "CEL101", what=_complex_phrase(expr, kind))
+                break
+            if kind in _UNSERIALIZABLE_FIX and check_json:
+                ctx.report(expr, "CEL108", what=f"'{_snippet(expr)}' ({kind})", where="passed to a task",
+                           fix=_UNSERIALIZABLE_FIX[kind])
+                break
+
+
+def _check_annotated_params(ctx: Context) -> None:
+    for task in ctx.model.tasks:
+        params = task.params[1:] if task.bound else task.params
+        for arg in (*params, *task.node.args.kwonlyargs):
+            if df.model_annotated(ctx.model, arg):
+                ctx.report(arg, "CEL101",
+                           what=f"task parameter '{arg.arg}: {_snippet(arg.annotation)}' says a model instance")
+
+
+def _check_returns(ctx: Context) -> None:
+    model = ctx.model
+    for task in model.tasks:
+        if const(task.option("ignore_result", model)) is True or _pickled(ctx, task, None, "result_serializer"):
+            continue
+        for node in df.body_nodes(task.node):
+            if not (isinstance(node, ast.Return) and node.value is not None):
+                continue
+            for expr in _nested(node.value):
+                kind = df.kind_of(model, expr)
+                if kind in df.ORM or kind in _UNSERIALIZABLE_FIX:
+                    fix = _UNSERIALIZABLE_FIX.get(kind, "return primary keys or plain data instead")
+                    ctx.report(node, "CEL108", what=f"'{_snippet(expr)}' ({kind})",
+                               where=f"returned by task '{task.name}'", fix=fix)
+                    break
+
+
+# --------------------------------------------------------------------------------------
+# CEL102 / CEL103 / CEL104: the shape of the call
+# --------------------------------------------------------------------------------------
+def _task_accepts(task: TaskInfo | None, name: str) -> bool:
+    if task is None:
+        return False
+    args = task.node.args
+    if args.kwarg is not None:
+        return True
+    return any(a.arg == name for a in (*args.args, *args.kwonlyargs))
+
+
+def _check_delay_options(ctx: Context, call: df.TaskCall) -> None:
+    if call.method not in df.STAR_METHODS or not call.known:
+        return
+    for kw in call.node.keywords:
+        if kw.arg in EXECUTION_OPTIONS and not _task_accepts(call.task, kw.arg):
+            if call.method in ("s", "si"):
+                fix = f"set it on the signature with .{call.method}(...).set({kw.arg}=...)"
+            else:
+                fix = f"call apply_async((...), {kw.arg}=...) instead"
+            ctx.report(kw, "CEL102", option=kw.arg, method=call.method, fix=fix)
+
+
+def _parenthesised_keyword(kw: ast.keyword) -> bool:
+    """``args=(x)``: the keyword ends after its value, at a closing parenthesis."""
+    value = kw.value
+    return (kw.end_lineno, kw.end_col_offset) > (value.end_lineno, value.end_col_offset)
+
+
+def _parenthesised_first(call: ast.Call) -> bool:
+    """``apply_async((x), ...)`` on one line: a gap both before and after the first argument."""
+    arg = call.args[0]
+    func = call.func
+    if not (func.end_lineno == arg.lineno == arg.end_lineno == call.end_lineno):
+        return False
+    if arg.col_offset <= func.end_col_offset + 1:
+        return False
+    following = [n for n in (*call.args[1:], *call.keywords) if n.lineno == arg.lineno]
+    if following:
+        return min(n.col_offset for n in following) > arg.end_col_offset + 2
+    return call.end_col_offset > arg.end_col_offset + 1
+
+
+_SCALAR_EXPRS = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.JoinedStr)
+
+
+def _is_sequence_value(ctx: Context, expr: ast.AST) -> bool:
+    value = df.value_of(ctx.model, expr)
+    if isinstance(value, (ast.Tuple, ast.List, ast.ListComp)):
+        return True
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("list", "tuple")
+
+
+def _args_problem(ctx: Context, call: df.TaskCall) -> tuple[ast.AST, str] | None:
+    node = call.node
+    kw = call.keyword("args")
+    value = kw.value if kw is not None else (node.args[0] if node.args else None)
+    if value is None or isinstance(value, ast.Starred):
+        return None
+    where = kw if kw is not None else value
+    if isinstance(value, ast.Constant):
+        if value.value is None or value.value is Ellipsis:
+            return None
+        return where, f"args is a {type(value.value).__name__} literal, not a tuple"
+    if isinstance(value, ast.JoinedStr):
+        return where, "args is an f-string, not a tuple"
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return where, "args is a dict, not a tuple (use kwargs= for keyword arguments)"
+    if isinstance(value, (ast.Set, ast.SetComp)):
+        return where, "args is a set, not a tuple"
+    if isinstance(value, ast.GeneratorExp):
+        return where, "args is a generator, not a tuple"
+    parenthesised = _parenthesised_keyword(kw) if kw is not None else _parenthesised_first(node)
+    if parenthesised and isinstance(value, _SCALAR_EXPRS) and not _is_sequence_value(ctx, value):
+        text = _snippet(value)
+        return where, f"args=({text}) is a parenthesised value, not a tuple (write ({text},))"
+    return None
+
+
+def _kwargs_problem(call: df.TaskCall) -> tuple[ast.AST, str] | None:
+    node = call.node
+    kw = call.keyword("kwargs")
+    value = kw.value if kw is not None else (node.args[1] if len(node.args) > 1 else None)
+    if value is None or isinstance(value, ast.Starred):
+        return None
+    where = kw if kw is not None else value
+    if isinstance(value, (ast.List, ast.ListComp)):
+        return where, "kwargs is a list, not a dict"
+    if isinstance(value, ast.Tuple):
+        return where, "kwargs is a tuple, not a dict (positional arguments go in args=)"
+    if isinstance(value, (ast.Set, ast.SetComp)):
+        return where, "kwargs is a set, not a dict"
+    if isinstance(value, ast.Constant) and value.value is not None and value.value is not Ellipsis:
+        return where, f"kwargs is a {type(value.value).__name__} literal, not a dict"
+    return None
+
+
+def _named_like(expr: ast.AST, word: str) -> bool:
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    return word in name.lower()
+
+
+def _spread_arguments(call: df.TaskCall) -> bool:
+    """``apply_async(a, b, c)``: the task's arguments one by one, not (args, kwargs, task_id)."""
+    args = call.node.args
+    if len(args) <= 2 or any(isinstance(a, ast.Starred) for a in args):
+        return False
+    first, second = args[0], args[1]
+    first_ok = isinstance(first, (ast.Tuple, ast.List)) or const(first, 0) is None or _named_like(first, "args")
+    second_ok = isinstance(second, ast.Dict) or const(second, 0) is None or _named_like(second, "kwargs") or (
+        isinstance(second, ast.Call) and isinstance(second.func, ast.Name) and second.func.id == "dict")
+    return not (first_ok and second_ok)
+
+
+def _check_apply_async_args(ctx: Context, call: df.TaskCall) -> None:
+    if call.method not in _APPLY_ASYNC or not _likely_task(ctx, call):
+        return
+    if _spread_arguments(call):
+        ctx.report(call.node, "CEL103",
+                   problem=f"{len(call.node.args)} positional arguments are given one by one")
+        return
+    for found in (_args_problem(ctx, call), _kwargs_problem(call)):
+        if found is not None:
+            ctx.report(found[0], "CEL103", problem=found[1])
+
+
+# --------------------------------------------------------------------------------------
+# CEL104-CEL107: times
+# --------------------------------------------------------------------------------------
+def _is_timedelta(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
+    expr = df.value_of(model, expr)
+    if depth > 4:
+        return False
+    if isinstance(expr, ast.Call):
+        return model.resolve(expr.func) in _TIMEDELTA
+    if isinstance(expr, ast.BinOp):
+        if isinstance(expr.op, (ast.Add, ast.Sub)):
+            return _is_timedelta(model, expr.left, depth + 1) and _is_timedelta(model, expr.right, depth + 1)
+        if isinstance(expr.op, ast.Mult):
+            return _is_timedelta(model, expr.left, depth + 1) or _is_timedelta(model, expr.right, depth + 1)
+        if isinstance(expr.op, (ast.Div, ast.FloorDiv)):
+            return _is_timedelta(model, expr.left, depth + 1) and _number(model, expr.right, depth + 1)
+    return False
+
+
+def _number(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
+    """Is the expression evidently a plain number (literals, time.time() and arithmetic on them)?"""
+    expr = df.value_of(model, expr)
+    if depth > 4:
+        return False
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+        return _number(model, expr.operand, depth + 1)
+    if isinstance(expr, ast.Call):
+        return model.resolve(expr.func) in _EPOCH_CALLS
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv)):
+        return _number(model, expr.left, depth + 1) and _number(model, expr.right, depth + 1)
+    return False
+
+
+def _naive(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
+    """Is the expression a naive local datetime (``datetime.now()``, ``+ timedelta``, ...)?"""
+    expr = df.value_of(model, expr)
+    if depth > 4:
+        return False
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub)):
+        if _naive(model, expr.left, depth + 1):
+            return _is_timedelta(model, expr.right)
+        return isinstance(expr.op, ast.Add) and _naive(model, expr.right, depth + 1) \
+            and _is_timedelta(model, expr.left)
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    if isinstance(func, ast.Attribute) and func.attr == "replace":
+        return not any(kw.arg == "tzinfo" for kw in expr.keywords) and _naive(model, func.value, depth + 1)
+    q = model.resolve(func)
+    if q not in _NAIVE_CALLS:
+        return False
+    tz_position = _NAIVE_CALLS[q]
+    if tz_position is None:
+        return True
+    tz = expr.args[tz_position] if len(expr.args) > tz_position else None
+    for kw in expr.keywords:
+        if kw.arg == "tz":
+            tz = kw.value
+        elif kw.arg is None:
+            return False
+    return tz is None or const(tz, 0) is None
+
+
+def _seconds(model: ModuleModel, expr: ast.AST, depth: int = 0) -> float | None:
+    """The literal number of seconds an expression evaluates to, or None."""
+    expr = df.value_of(model, expr)
+    if depth > 6:
+        return None
+    if isinstance(expr, ast.Constant):
+        ok = isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)
+        return float(expr.value) if ok else None
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
+        value = _seconds(model, expr.operand, depth + 1)
+        return -value if value is not None else None
+    if isinstance(expr, ast.BinOp):
+        left, right = _seconds(model, expr.left, depth + 1), _seconds(model, expr.right, depth + 1)
+        if left is None or right is None:
+            return None
+        try:
+            if isinstance(expr.op, ast.Add):
+                return left + right
+            if isinstance(expr.op, ast.Sub):
+                return left - right
+            if isinstance(expr.op, ast.Mult):
+                return left * right
+            if isinstance(expr.op, ast.Div):
+                return left / right
+            if isinstance(expr.op, ast.FloorDiv):
+                return float(left // right)
+        except (ZeroDivisionError, OverflowError):
+            return None
+        return None
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if isinstance(func, ast.Attribute) and func.attr == "total_seconds" and not expr.args:
+            return _timedelta_seconds(model, func.value, depth + 1)
+        return _timedelta_seconds(model, expr, depth + 1)
+    return None
+
+
+def _timedelta_seconds(model: ModuleModel, expr: ast.AST, depth: int) -> float | None:
+    expr = df.value_of(model, expr)
+    if not (isinstance(expr, ast.Call) and model.resolve(expr.func) in _TIMEDELTA):
+        return None
+    total = 0.0
+    pairs = list(zip((unit for unit, _ in _TIMEDELTA_UNITS), expr.args))
+    pairs += [(kw.arg, kw.value) for kw in expr.keywords]
+    factors = dict(_TIMEDELTA_UNITS)
+    for unit, value in pairs:
+        if unit not in factors or isinstance(value, ast.Starred):
+            return None
+        amount = _seconds(model, value, depth + 1)
+        if amount is None:
+            return None
+        total += amount * factors[unit]
+    return total
+
+
+def _eta_delay(model: ModuleModel, expr: ast.AST) -> float | None:
+    """``now + timedelta(hours=2)``: the delay in seconds from now, or None."""
+    expr = df.value_of(model, expr)
+    if not (isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add)):
+        return None
+    for now, delta in ((expr.left, expr.right), (expr.right, expr.left)):
+        now = df.value_of(model, now)
+        if isinstance(now, ast.Call) and model.resolve(now.func) in _NOW_CALLS:
+            return _timedelta_seconds(model, delta, 0)
+    return None
+
+
+def _visibility_timeout(ctx: Context) -> float | None:
+    """The visibility timeout to compare with, or None when the module's config makes it moot."""
+    timeout = float(ctx.settings.visibility_timeout)
+    for item in ctx.model.config:
+        if item.key == "broker_url" and str(const(item.value, "")).startswith(("amqp", "pyamqp")):
+            return None
+        if item.key != "broker_transport_options":
+            continue
+        value = item.value
+        if not isinstance(value, ast.Dict):
+            return None
+        for key, val in zip(value.keys, value.values):
+            if key is None:
+                return None
+            if const(key) == "visibility_timeout":
+                seconds = _seconds(ctx.model, val)
+                if seconds is None:
+                    return None
+                timeout = max(timeout, seconds)
+    return timeout
+
+
+def _format_seconds(value: float) -> str:
+    return str(int(value)) if math.isfinite(value) and value == int(value) else f"{value:g}"
+
+
+def _check_time_option(ctx: Context, name: str, value: ast.AST, where: ast.AST, in_call: bool) -> None:
+    """CEL105-CEL107 for one option, of a call (in_call) or of a task definition."""
+    model = ctx.model
+    if name in SECONDS_OPTIONS or name == RETRY_DELAY:
+        if _is_timedelta(model, value):
+            ctx.report(where, "CEL106", option=name, given="a timedelta", expected="a number of seconds",
+                       fix="use timedelta(...).total_seconds()" if name != "expires"
+                       else "use seconds (timedelta(...).total_seconds()) or a datetime")
+            return
+    if name == "eta" and in_call:
+        if _is_timedelta(model, value):
+            ctx.report(where, "CEL106", option=name, given="a timedelta", expected="a datetime",
+                       fix="use countdown= for a delay in seconds, or now + timedelta(...) as eta")
+            return
+        if _number(model, value):
+            ctx.report(where, "CEL106", option=name, given="a number", expected="a datetime",
+                       fix="use countdown= for a delay in seconds, or a datetime as eta")
+            return
+    if name in DATETIME_OPTIONS and in_call and _naive(model, value):
+        ctx.report(where, "CEL105", option=name, value=_snippet(value))
+        return
+    if name in ("countdown", RETRY_DELAY, "eta"):
+        delay = _eta_delay(model, value) if name == "eta" else _seconds(model, value)
+        timeout = _visibility_timeout(ctx) if delay is not None else None
+        if delay is not None and timeout is not None and delay >= timeout:
+            label = "a default_retry_delay" if name == RETRY_DELAY else \
+                "an eta" if name == "eta" else "a countdown"
+            ctx.report(where, "CEL107", option=label, delay=_format_seconds(delay),
+                       timeout=_format_seconds(timeout))
+
+
+def _check_call_options(ctx: Context, call: df.TaskCall) -> None:
+    if call.method not in _OPTION_METHODS or not _likely_task(ctx, call):
+        return
+    names = {kw.arg for kw in call.node.keywords}
+    if "eta" in names and "countdown" in names:
+        ctx.report(call.node, "CEL104", method=call.method.rstrip("()"))
+    for kw in call.node.keywords:
+        if kw.arg is not None:
+            _check_time_option(ctx, kw.arg, kw.value, kw, in_call=True)
+
+
+def _check_definition_options(ctx: Context) -> None:
+    """Time options of task decorators and Task classes (CEL106, CEL107)."""
+    names = (*SECONDS_OPTIONS, RETRY_DELAY)
+    for task in ctx.model.tasks:
+        for name in names:
+            kw = task.options.get(name)
+            if kw is not None:
+                _check_time_option(ctx, name, kw.value, kw, in_call=False)
+    for info in ctx.model.classes.values():
+        if not info.is_task_class:
+            continue
+        for name in names:
+            if name in info.attrs:
+                _check_time_option(ctx, name, info.attrs[name], info.attr_nodes[name], in_call=False)
+
+
+# --------------------------------------------------------------------------------------
+# Handlers
+# --------------------------------------------------------------------------------------
+@on(ast.Call)
+def task_call(node: ast.Call, ctx: Context) -> None:
+    call = df.task_call(ctx.model, node)
+    if call is None:
+        return
+    _check_arguments(ctx, call)
+    _check_delay_options(ctx, call)
+    _check_apply_async_args(ctx, call)
+    _check_call_options(ctx, call)
+
+
+@on_module
+def task_definitions(ctx: Context) -> None:
+    _check_annotated_params(ctx)
+    _check_returns(ctx)
+    _check_definition_options(ctx)

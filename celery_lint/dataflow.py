@@ -1,0 +1,716 @@
+"""A small, honest local data-flow: what a name holds where it is used.
+
+The checks of task calls (CEL101, CEL108) and of task bodies (CEL302-CEL304) need to know
+what an argument evidently is: a Django model instance, a queryset, the HTTP request, a
+set, a lambda ...  This module answers from what a reader sees in the same function: the
+expression itself, or the bindings of a name that reach the use (the assignments, loop
+targets, ``with`` targets and parameters before it, and those later in a loop around it).
+When the bindings disagree or say nothing, the answer is "unknown" (None) and the checks
+stay silent.
+
+It also recognises the Django and Celery shapes those checks share: ORM calls
+(``Order.objects.filter(...)``), model classes, signal receivers and calls that send a task
+(``add.delay(...)``, ``add.s(...)``, ``app.send_task(...)``, ``self.retry(...)``).
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Iterator
+
+from .model import FUNCTION_TYPES, Binding, ModuleModel, TaskInfo, const
+
+# --------------------------------------------------------------------------------------
+# What an expression can evidently be.  The values are the phrases messages use.
+# --------------------------------------------------------------------------------------
+INSTANCE = "a model instance"
+PAIR = "the (object, created) pair of get_or_create()"
+QUERYSET = "a queryset"
+INSTANCES = "a list of model instances"
+REQUEST = "the HTTP request"
+USER = "request.user"
+SELF = "self"
+LAMBDA = "a lambda"
+GENERATOR = "a generator"
+FILE = "an open file"
+SET = "a set"
+FROZENSET = "a frozenset"
+PATH = "a Path"
+
+#: Kinds that are complex objects: pass an id instead (CEL101).
+COMPLEX = frozenset({INSTANCE, PAIR, QUERYSET, INSTANCES, REQUEST, USER, SELF, LAMBDA, GENERATOR, FILE})
+#: Kinds of Django's ORM (model instances and querysets).
+ORM = frozenset({INSTANCE, PAIR, QUERYSET, INSTANCES})
+
+# Django's QuerySet API (Django facts, not Celery's): what each method returns.
+_INSTANCE_METHODS = frozenset({"get", "create", "first", "last", "earliest", "latest"})
+_PAIR_METHODS = frozenset({"get_or_create", "update_or_create"})
+_QUERYSET_METHODS = frozenset({
+    "all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "distinct",
+    "annotate", "alias", "only", "defer", "using", "select_for_update", "reverse", "none",
+    "union", "intersection", "difference", "values", "values_list", "iterator",
+})
+#: ORM calls that write to the database.
+WRITE_METHODS = frozenset({"save", "delete", "create", "update", "bulk_create", "bulk_update", "update_or_create"})
+_INSTANCE_WRITES = frozenset({"save", "delete"})
+
+_PATH_CLASSES = frozenset({
+    "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath",
+    "pathlib.PurePosixPath", "pathlib.PureWindowsPath",
+})
+_OPEN_FUNCTIONS = frozenset({"io.open", "codecs.open"})
+_REQUEST_CLASSES = frozenset({"django.http.HttpRequest", "django.http.request.HttpRequest",
+                              "rest_framework.request.Request"})
+_MODEL_BASE = "django.db.models.Model"
+_SIGNALS = "django.db.models.signals."
+#: Model signals whose receivers get the saved/deleted object as ``instance``.
+INSTANCE_SIGNALS = frozenset(_SIGNALS + s for s in (
+    "pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed",
+))
+
+_MAX_DEPTH = 6
+
+
+# --------------------------------------------------------------------------------------
+# Bindings that reach a use
+# --------------------------------------------------------------------------------------
+def _pos(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _inside(model: ModuleModel, node: ast.AST, container: ast.AST) -> bool:
+    return node is container or any(anc is container for anc in model.ancestors(node))
+
+
+def _binding_scope(model: ModuleModel, b: Binding) -> ast.AST:
+    if b.kind == "param":
+        return model.parent(model.parent(b.node))  # arg -> arguments -> function/lambda
+    return model.scope(b.node)
+
+
+def _loops_around(model: ModuleModel, node: ast.AST) -> list[ast.AST]:
+    loops = []
+    for anc in model.ancestors(node):
+        if isinstance(anc, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+            break
+        if isinstance(anc, (ast.For, ast.AsyncFor, ast.While)):
+            loops.append(anc)
+    return loops
+
+
+def reaching(model: ModuleModel, name: ast.Name) -> list[Binding]:
+    """The bindings of ``name`` that may give it its value where it is read.
+
+    Bindings of the same scope count when they come before the use (and are not the
+    statement the use is part of), or sit in a loop around the use; bindings of an
+    enclosing scope (a closure, the module) all count.  Comprehension targets count only
+    for uses inside their comprehension, where they are the only binding.
+    """
+    found = model.lookup(name.id, name)
+    if not found:
+        return []
+    comps = [b for b in found if isinstance(b.node, ast.comprehension)]
+    for b in comps:
+        owner = model.parent(b.node)
+        if owner is not None and _inside(model, name, owner):
+            return [b]
+    found = [b for b in found if not isinstance(b.node, ast.comprehension)]
+    use_scope = model.scope(name)
+    here = _pos(name)
+    loops = None
+    out = []
+    for b in found:
+        if _binding_scope(model, b) is not use_scope:
+            out.append(b)
+            continue
+        if b.kind == "param":
+            out.append(b)
+            continue
+        if b.kind == "assign" and _inside(model, name, b.node):
+            continue
+        if b.kind == "with" and any(_inside(model, name, item) for item in b.node.items):
+            continue
+        if b.kind == "for" and _inside(model, name, b.node.iter):
+            continue
+        if _pos(b.node) < here:
+            out.append(b)
+            continue
+        if loops is None:
+            loops = _loops_around(model, name)
+        if any(_inside(model, b.node, loop) for loop in loops):
+            out.append(b)
+    return out
+
+
+def value_of(model: ModuleModel, expr: ast.AST, depth: int = 0) -> ast.AST:
+    """Follow a name to the one expression assigned to it (``d = timedelta(...)``), if any."""
+    while isinstance(expr, ast.Name) and depth < _MAX_DEPTH:
+        bindings = reaching(model, expr)
+        if len(bindings) != 1:
+            return expr
+        b = bindings[0]
+        if b.kind != "assign" or b.index is not None or b.value is None:
+            return expr
+        expr = b.value
+        depth += 1
+    return expr
+
+
+# --------------------------------------------------------------------------------------
+# Django shapes
+# --------------------------------------------------------------------------------------
+def _last_name(expr: ast.AST) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return None
+
+
+def _from_models_module(qualname: str | None) -> bool:
+    """``app.models.Order``, ``.models.Order``: a class name imported from a models module."""
+    if not qualname or qualname.startswith("django.db.models."):
+        return False
+    parts = qualname.split(".")
+    name = parts[-1]
+    return (
+        "models" in parts[:-1]
+        and name[:1].isupper()
+        and not name.endswith("Choices")
+    )
+
+
+def is_model_class(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
+    """Is ``expr`` evidently a Django model class?
+
+    A name imported from a ``models`` module, a class of this module deriving from
+    ``models.Model`` (directly or through such classes), or ``get_user_model()``'s value.
+    """
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(expr, ast.Call):
+        return model.resolve(expr.func) == "django.contrib.auth.get_user_model"
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str) and expr.value.isidentifier():
+        return _model_name_at_module(model, expr.value, depth)  # a string annotation: "Order"
+    if _from_models_module(model.resolve(expr)):
+        return True
+    if isinstance(expr, ast.Name):
+        for b in model.lookup(expr.id, expr):
+            if b.kind == "class":
+                return any(
+                    model.resolve(base) == _MODEL_BASE or is_model_class(model, base, depth + 1)
+                    for base in b.node.bases
+                )
+            if b.kind == "assign" and b.index is None and isinstance(b.value, ast.Call):
+                return is_model_class(model, b.value, depth + 1)
+    return False
+
+
+def _model_name_at_module(model: ModuleModel, name: str, depth: int) -> bool:
+    for b in model.bindings.get(model.tree, {}).get(name, ()):
+        if b.kind == "import":
+            return _from_models_module(b.value)
+        if b.kind == "assign" and b.index is None and isinstance(b.value, ast.Call):
+            return is_model_class(model, b.value, depth + 1)
+        if b.kind == "class":
+            return any(
+                model.resolve(base) == _MODEL_BASE or is_model_class(model, base, depth + 1)
+                for base in b.node.bases
+            )
+    return False
+
+
+def is_model_class_def(model: ModuleModel, cls: ast.ClassDef) -> bool:
+    """Does a class of this module derive from ``models.Model``?"""
+    return any(model.resolve(base) == _MODEL_BASE or is_model_class(model, base) for base in cls.bases)
+
+
+def _is_manager(model: ModuleModel, expr: ast.AST) -> bool:
+    """``Order.objects``, ``get_user_model().objects``: a model's default manager."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr == "objects"):
+        return False
+    owner = expr.value
+    if isinstance(owner, ast.Call):
+        return is_model_class(model, owner)
+    last = _last_name(owner)
+    return bool(last) and (last[:1].isupper() or is_model_class(model, owner))
+
+
+def _orm_call_kind(model: ModuleModel, call: ast.Call, depth: int) -> str | None:
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    base = func.value
+    if not (_is_manager(model, base) or kind_of(model, base, depth + 1) == QUERYSET):
+        return None
+    method = func.attr
+    if method in _INSTANCE_METHODS:
+        return INSTANCE
+    if method in _PAIR_METHODS:
+        return PAIR
+    if method in _QUERYSET_METHODS:
+        return QUERYSET
+    return None
+
+
+def _looks_like(name: str | None, word: str) -> bool:
+    return bool(name) and (name == word or name.endswith("_" + word))
+
+
+def _is_form_or_serializer(model: ModuleModel, expr: ast.AST) -> bool:
+    """``form`` / ``serializer`` (or ``*_form``), or a name bound to ``SomeForm(...)``."""
+    name = _last_name(expr)
+    if _looks_like(name, "form") or _looks_like(name, "serializer"):
+        return True
+    if isinstance(expr, ast.Name):
+        for b in reaching(model, expr):
+            value = b.value if b.kind == "assign" and b.index is None else None
+            if isinstance(value, ast.Call):
+                cls = _last_name(value.func) or ""
+                if cls.endswith(("Form", "Serializer")):
+                    return True
+    return False
+
+
+def is_request_param(model: ModuleModel, b: Binding) -> bool:
+    """A view's ``request`` parameter: first of a function, or first after ``self``."""
+    arg = b.node
+    func = model.parent(model.parent(arg))
+    if not isinstance(func, FUNCTION_TYPES) or func in model.task_by_node:
+        return False
+    annotated = arg.annotation is not None and model.resolve(arg.annotation) in _REQUEST_CLASSES
+    if annotated:
+        return True
+    if arg.arg != "request":
+        return False
+    params = [*func.args.posonlyargs, *func.args.args]
+    position = 1 if isinstance(model.parent(func), ast.ClassDef) else 0
+    return len(params) > position and params[position] is arg
+
+
+def _is_self_param(model: ModuleModel, b: Binding) -> bool:
+    arg = b.node
+    func = model.parent(model.parent(arg))
+    if not isinstance(func, FUNCTION_TYPES):
+        return False
+    params = [*func.args.posonlyargs, *func.args.args]
+    if not params or params[0] is not arg:
+        return False
+    task = model.task_by_node.get(func)
+    if task is not None:
+        return task.bound
+    if not isinstance(model.parent(func), ast.ClassDef):
+        return False
+    return not any(
+        isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in func.decorator_list
+    )
+
+
+def _annotation_is_model(model: ModuleModel, ann: ast.AST | None) -> bool:
+    if ann is None:
+        return False
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):  # Order | None
+        sides = [s for s in (ann.left, ann.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+        return len(sides) == 1 and _annotation_is_model(model, sides[0])
+    if isinstance(ann, ast.Subscript) and model.resolve(ann.value) == "typing.Optional":
+        return _annotation_is_model(model, ann.slice)
+    return is_model_class(model, ann)
+
+
+def model_annotated(model: ModuleModel, arg: ast.arg) -> bool:
+    """Is a parameter annotated with a Django model class?"""
+    return _annotation_is_model(model, arg.annotation)
+
+
+def _param_kind(model: ModuleModel, b: Binding) -> str | None:
+    arg = b.node
+    if model_annotated(model, arg):
+        return INSTANCE
+    if arg.arg == "self" and _is_self_param(model, b):
+        return SELF
+    if is_request_param(model, b):
+        return REQUEST
+    if arg.arg == "instance":
+        func = model.parent(model.parent(arg))
+        if isinstance(func, FUNCTION_TYPES) and signal_receivers(model).get(func, frozenset()) & INSTANCE_SIGNALS:
+            return INSTANCE
+    return None
+
+
+def _binding_kind(model: ModuleModel, b: Binding, depth: int) -> str | None:
+    if b.kind == "param":
+        return _param_kind(model, b)
+    if b.kind == "assign":
+        value = b.value
+        if value is None:
+            return None
+        if b.index is None:
+            return kind_of(model, value, depth + 1)
+        if isinstance(value, (ast.Tuple, ast.List)) and b.index < len(value.elts):
+            return kind_of(model, value.elts[b.index], depth + 1)
+        if b.index == 0 and kind_of(model, value, depth + 1) == PAIR:
+            return INSTANCE
+        return None
+    if b.kind == "for":
+        it = b.value
+        index_ok = b.index is None
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" \
+                and not model.lookup("enumerate", it) and it.args:
+            it, index_ok = it.args[0], b.index == 1
+        if index_ok and kind_of(model, it, depth + 1) in (QUERYSET, INSTANCES):
+            return INSTANCE
+        return None
+    if b.kind == "with" and b.index is None and kind_of(model, b.value, depth + 1) == FILE:
+        return FILE
+    return None
+
+
+def _builtin(model: ModuleModel, func: ast.AST, names: tuple[str, ...]) -> str | None:
+    if isinstance(func, ast.Name) and func.id in names and not model.lookup(func.id, func):
+        return func.id
+    return None
+
+
+def kind_of(model: ModuleModel, expr: ast.AST | None, depth: int = 0) -> str | None:
+    """What ``expr`` evidently is (one of the kinds above), or None when unknown."""
+    if expr is None or depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Lambda):
+        return LAMBDA
+    if isinstance(expr, ast.GeneratorExp):
+        return GENERATOR
+    if isinstance(expr, (ast.Set, ast.SetComp)):
+        return SET
+    if isinstance(expr, ast.Name):
+        kinds = {_binding_kind(model, b, depth) for b in reaching(model, expr)}
+        if len(kinds) == 1:
+            return kinds.pop()
+        return None
+    if isinstance(expr, ast.Attribute):
+        if expr.attr == "user" and kind_of(model, expr.value, depth + 1) == REQUEST:
+            return USER
+        return None
+    if isinstance(expr, ast.Subscript):
+        base = kind_of(model, expr.value, depth + 1)
+        index = expr.slice
+        if base == PAIR and const(index) == 0:
+            return INSTANCE
+        if base == QUERYSET:
+            if isinstance(index, ast.Slice):
+                return QUERYSET
+            if isinstance(const(index), int):
+                return INSTANCE
+        return None
+    if isinstance(expr, ast.Call):
+        return _call_kind(model, expr, depth)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):  # Path("/srv") / name
+        return PATH if kind_of(model, expr.left, depth + 1) == PATH else None
+    return None
+
+
+def _call_kind(model: ModuleModel, call: ast.Call, depth: int) -> str | None:
+    func = call.func
+    builtin = _builtin(model, func, ("set", "frozenset", "open"))
+    if builtin == "set":
+        return SET
+    if builtin == "frozenset":
+        return FROZENSET
+    if builtin == "open":
+        return FILE
+    q = model.resolve(func)
+    if q in _PATH_CLASSES:
+        return PATH
+    if q in _OPEN_FUNCTIONS:
+        return FILE
+    if q == "django.shortcuts.get_object_or_404":
+        return INSTANCE
+    if q == "django.shortcuts.get_list_or_404":
+        return INSTANCES
+    if isinstance(func, ast.Attribute) and func.attr == "save" and _is_form_or_serializer(model, func.value):
+        return INSTANCE
+    kind = _orm_call_kind(model, call, depth)
+    if kind is not None:
+        return kind
+    if isinstance(func, (ast.Name, ast.Attribute)) and is_model_class(model, func):
+        return INSTANCE
+    return None
+
+
+def orm_write(model: ModuleModel, call: ast.Call) -> str | None:
+    """``obj.save()``, ``Order.objects.create(...)``, ``qs.update(...)``: the write's name, else None."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in WRITE_METHODS:
+        return None
+    base = func.value
+    if func.attr in _INSTANCE_WRITES:
+        if func.attr == "save" and _is_form_or_serializer(model, base):
+            return f"{_last_name(base)}.save()"
+        if kind_of(model, base) == INSTANCE:
+            return f"{_last_name(base) or 'object'}.{func.attr}()"
+    if func.attr != "save" and (_is_manager(model, base) or kind_of(model, base) == QUERYSET):
+        return f"{func.attr}()"
+    return None
+
+
+def is_manager_call(model: ModuleModel, call: ast.Call, methods: frozenset[str]) -> bool:
+    """``Order.objects.<method>(...)`` for one of ``methods``."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in methods and _is_manager(model, func.value)
+
+
+# --------------------------------------------------------------------------------------
+# Signal receivers and transactions
+# --------------------------------------------------------------------------------------
+def _signals_in(model: ModuleModel, expr: ast.AST) -> Iterator[str]:
+    items = expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]
+    for item in items:
+        q = model.resolve(item)
+        if q and q.startswith(_SIGNALS):
+            yield q
+
+
+def signal_receivers(model: ModuleModel) -> dict[ast.AST, frozenset[str]]:
+    """Functions connected to Django model signals: function node -> canonical signal names.
+
+    ``@receiver(post_save, sender=Order)``, ``@receiver([post_save, post_delete])`` and
+    ``post_save.connect(handler, sender=Order)``.
+    """
+    cache = _cache(model)
+    found = cache.get("receivers")
+    if found is not None:
+        return found
+    out: dict[ast.AST, set[str]] = {}
+    for t in FUNCTION_TYPES:
+        for func in model.nodes.get(t, ()):
+            for dec in func.decorator_list:
+                if isinstance(dec, ast.Call) and dec.args and model.resolve(dec.func) == "django.dispatch.receiver":
+                    out.setdefault(func, set()).update(_signals_in(model, dec.args[0]))
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "connect" and call.args:
+            signals = list(_signals_in(model, func.value))
+            handler = call.args[0]
+            if signals and isinstance(handler, ast.Name):
+                for b in model.lookup(handler.id, handler):
+                    if b.kind == "def":
+                        out.setdefault(b.node, set()).update(signals)
+    found = {func: frozenset(sigs) for func, sigs in out.items() if sigs}
+    cache["receivers"] = found
+    return found
+
+
+def _cache(model: ModuleModel) -> dict:
+    """Per-module memo (the model lives for one module's check only)."""
+    cache = model.__dict__.get("_dataflow_cache")
+    if cache is None:
+        cache = model.__dict__["_dataflow_cache"] = {}
+    return cache
+
+
+ATOMIC = "django.db.transaction.atomic"
+
+
+def is_atomic(model: ModuleModel, expr: ast.AST) -> bool:
+    """``transaction.atomic`` or ``transaction.atomic(...)`` (Django), through imports."""
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    return model.resolve(expr) == ATOMIC
+
+
+def atomic_decorated(model: ModuleModel, func: ast.AST) -> bool:
+    return isinstance(func, FUNCTION_TYPES) and any(is_atomic(model, d) for d in func.decorator_list)
+
+
+def in_atomic_block(model: ModuleModel, node: ast.AST) -> bool:
+    """Is the node directly (not through a nested function or lambda) in an atomic block?
+
+    ``with transaction.atomic():`` around it, or ``@transaction.atomic`` on its function.
+    """
+    child = node
+    for anc in model.ancestors(node):
+        if isinstance(anc, (ast.With, ast.AsyncWith)) and child not in anc.items:
+            if any(is_atomic(model, item.context_expr) for item in anc.items):
+                return True
+        if isinstance(anc, FUNCTION_TYPES):
+            return atomic_decorated(model, anc)
+        if isinstance(anc, (ast.Lambda, ast.ClassDef)):
+            return False
+        child = anc
+    return False
+
+
+def direct_function(model: ModuleModel, node: ast.AST) -> ast.AST | None:
+    """The function whose own body runs the node: None when a lambda or class intervenes."""
+    for anc in model.ancestors(node):
+        if isinstance(anc, FUNCTION_TYPES):
+            return anc
+        if isinstance(anc, (ast.Lambda, ast.ClassDef)):
+            return None
+    return None
+
+
+def body_nodes(func: ast.AST) -> Iterator[ast.AST]:
+    """Every node a function's own body runs: nested functions, lambdas and classes excluded."""
+    stack = list(reversed(func.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+# --------------------------------------------------------------------------------------
+# Calls that send a task
+# --------------------------------------------------------------------------------------
+#: Methods of tasks and signatures that send or describe a task call.
+SEND_METHODS = frozenset({
+    "delay", "apply_async", "s", "si", "signature", "delay_on_commit", "apply_async_on_commit",
+    "retry", "set", "send_task",
+})
+#: Methods whose positional and keyword arguments all go to the task.
+STAR_METHODS = frozenset({"delay", "delay_on_commit", "s", "si"})
+_CANVAS = frozenset({"celery.group", "celery.chain", "celery.chord", "celery.chunks", "celery.signature"})
+
+
+@dataclass
+class TaskCall:
+    """A call that sends (or describes) a task: ``add.delay(2, 2)``, ``app.send_task(...)``."""
+
+    node: ast.Call
+    method: str  # one of SEND_METHODS, or "signature()" for celery.signature(...)
+    known: bool  # the receiver is evidently a Celery task, signature or app
+    task: TaskInfo | None = None  # the task of this module it sends, when resolvable
+
+    def keyword(self, name: str) -> ast.keyword | None:
+        for kw in self.node.keywords:
+            if kw.arg == name:
+                return kw
+        return None
+
+    def _slot(self, position: int, name: str) -> ast.AST | None:
+        kw = self.keyword(name)
+        if kw is not None:
+            return kw.value
+        args = self.node.args
+        if len(args) > position and not any(isinstance(a, ast.Starred) for a in args[:position + 1]):
+            return args[position]
+        return None
+
+    @property
+    def args_slot(self) -> ast.AST | None:
+        """The ``args`` sequence (apply_async-style calls)."""
+        if self.method in STAR_METHODS or self.method == "set":
+            return None
+        return self._slot(1 if self.method in ("send_task", "signature()") else 0, "args")
+
+    @property
+    def kwargs_slot(self) -> ast.AST | None:
+        if self.method in STAR_METHODS or self.method == "set":
+            return None
+        return self._slot(2 if self.method in ("send_task", "signature()") else 1, "kwargs")
+
+    def task_arguments(self) -> Iterator[ast.AST]:
+        """The expressions the task receives as its arguments, where the call shows them."""
+        if self.method in STAR_METHODS:
+            for arg in self.node.args:
+                if not isinstance(arg, ast.Starred):
+                    yield arg
+            for kw in self.node.keywords:
+                if kw.arg is not None:
+                    yield kw.value
+            return
+        args, kwargs = self.args_slot, self.kwargs_slot
+        if isinstance(args, (ast.Tuple, ast.List)):
+            yield from (e for e in args.elts if not isinstance(e, ast.Starred))
+        if isinstance(kwargs, ast.Dict):
+            yield from (v for k, v in zip(kwargs.keys, kwargs.values) if k is not None)
+        elif isinstance(kwargs, ast.Call) and isinstance(kwargs.func, ast.Name) and kwargs.func.id == "dict":
+            yield from (kw.value for kw in kwargs.keywords if kw.arg is not None)
+
+
+def _from_tasks_module(qualname: str | None) -> bool:
+    """``proj.orders.tasks.send_receipt``, ``.tasks.x``, ``proj.celery_tasks.x``."""
+    if not qualname:
+        return False
+    module = qualname.split(".")[:-1]
+    return any(part == "tasks" or part.endswith("_tasks") for part in module)
+
+
+def _bound_self_task(model: ModuleModel, expr: ast.AST) -> TaskInfo | None:
+    """The bound task whose ``self`` parameter ``expr`` names."""
+    if not isinstance(expr, ast.Name):
+        return None
+    for b in model.lookup(expr.id, expr):
+        if b.kind == "param":
+            func = model.parent(model.parent(b.node))
+            task = model.task_by_node.get(func)
+            params = task.params if task is not None else []
+            if task is not None and task.bound and params and params[0] is b.node:
+                return task
+    return None
+
+
+def task_receiver(model: ModuleModel, expr: ast.AST, depth: int = 0) -> tuple[bool, TaskInfo | None]:
+    """(is ``expr`` evidently a Celery task or signature?, the task of this module it names)."""
+    if depth > _MAX_DEPTH:
+        return False, None
+    task = model.task_named(expr)
+    if task is not None:
+        return True, task
+    task = _bound_self_task(model, expr)
+    if task is not None:
+        return True, task
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        q = model.resolve(func)
+        if q in _CANVAS:
+            target = expr.args[0] if q == "celery.signature" and expr.args else None
+            return True, model.task_named(target) if target is not None else None
+        if isinstance(func, ast.Attribute) and func.attr in ("s", "si", "signature", "set", "clone"):
+            return task_receiver(model, func.value, depth + 1)
+        if isinstance(func, ast.Attribute) and func.attr == "signature" and model.is_app(func.value):
+            return True, None
+        return False, None
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Attribute) \
+            and expr.value.attr == "tasks" and model.is_app(expr.value.value):
+        return True, None
+    if isinstance(expr, (ast.Name, ast.Attribute)) and _from_tasks_module(model.resolve(expr)):
+        return True, None
+    if isinstance(expr, ast.Name):
+        value = value_of(model, expr)
+        if value is not expr and isinstance(value, ast.Call):
+            return task_receiver(model, value, depth + 1)
+    return False, None
+
+
+def task_call(model: ModuleModel, node: ast.Call) -> TaskCall | None:
+    """The call as a task call, or None when it is none of the sending methods."""
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        if model.resolve(func) == "celery.signature":
+            target = node.args[0] if node.args else None
+            task = model.task_named(target) if target is not None else None
+            return TaskCall(node, "signature()", True, task)
+        return None
+    method = func.attr
+    if method not in SEND_METHODS:
+        return None
+    receiver = func.value
+    if method == "send_task":
+        return TaskCall(node, method, True) if model.is_app(receiver) else None
+    known, task = task_receiver(model, receiver)
+    if method in ("retry", "set") and not known:
+        return None
+    return TaskCall(node, method, known, task)
+
+
+def receiver_root_is_local(model: ModuleModel, node: ast.Call) -> bool:
+    """Is the receiver a local variable or parameter (``pool.apply_async``), not an import?"""
+    expr = node.func.value if isinstance(node.func, ast.Attribute) else None
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return False
+    bindings = model.lookup(expr.id, expr)
+    return bool(bindings) and all(b.kind in ("assign", "with", "param", "for") for b in bindings)
