@@ -165,6 +165,7 @@ class _LoggerUse:
     def __init__(self, model: ModuleModel):
         self.model = model
         self._calls_of: dict[ast.AST, list[ast.Call]] | None = None
+        self._origins: dict[ast.AST, ast.Call | None] = {}
 
     def calls_of(self, func: ast.AST) -> list[ast.Call]:
         """The calls in the module of a function defined in it (``helper(...)``)."""
@@ -182,6 +183,13 @@ class _LoggerUse:
         """The ``logging.getLogger(...)`` call that made the logger ``expr`` holds, or None."""
         if depth > _MAX_DEPTH:
             return None
+        if expr in self._origins:
+            return self._origins[expr]
+        self._origins[expr] = None  # while in progress: a cycle holds no logger
+        made = self._origins[expr] = self._origin(expr, depth)
+        return made
+
+    def _origin(self, expr: ast.AST, depth: int) -> ast.Call | None:
         model = self.model
         if isinstance(expr, ast.Call):
             func = expr.func

@@ -308,13 +308,13 @@ def after_return_without_super(ctx: Context) -> None:
 
 def _own_statements(func: ast.FunctionDef) -> Iterator[ast.AST]:
     """The nodes of a function's body, without nested functions, lambdas and classes."""
-    stack = list(reversed(func.body))
+    nested = (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)
+    stack = [stmt for stmt in reversed(func.body) if not isinstance(stmt, nested)]
     while stack:
         node = stack.pop()
         yield node
-        for child in reversed(list(ast.iter_child_nodes(node))):
-            if not isinstance(child, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
-                stack.append(child)
+        stack.extend(child for child in reversed(list(ast.iter_child_nodes(node)))
+                     if not isinstance(child, nested))
 
 
 def _assigned_targets(stmt: ast.AST) -> list[ast.AST]:

@@ -1,0 +1,234 @@
+"""CEL701-CEL703: cases a fixture cannot show (passed-down loggers, helpers, odd input)."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import celery_lint
+from celery_lint.checks import reporting
+
+CODES = tuple(rule.code for rule in reporting.RULES)
+HEADER = """\
+import logging
+from celery import shared_task
+from celery.utils.log import get_task_logger
+"""
+
+
+def found(source: str) -> list[tuple[int, str]]:
+    source = HEADER + textwrap.dedent(source)
+    return [(v.line - 3, v.code) for v in celery_lint.check_source(source, "tasks.py", strict=True)
+            if v.code in CODES]
+
+
+@pytest.mark.parametrize("rule", reporting.RULES, ids=lambda r: r.code)
+def test_example_triggers_and_instead_does_not(rule):
+    codes = {v.code for v in celery_lint.check_source(rule.example, "tasks.py", strict=True)}
+    assert rule.code in codes
+    codes = {v.code for v in celery_lint.check_source(rule.instead, "tasks.py", strict=True)}
+    assert rule.code not in codes
+
+
+def test_opt_in_rules():
+    assert [r.code for r in reporting.RULES if not r.default] == ["CEL702"]
+
+
+# -- CEL701 ---------------------------------------------------------------------------------
+
+def test_module_without_tasks_is_silent():
+    source = """
+    logger = logging.getLogger(__name__)
+
+    def helper():
+        logger.info("x")
+        logging.info("y")
+    """
+    assert found(source) == []
+
+
+def test_logger_passed_by_default_value():
+    source = """
+    logger = logging.getLogger(__name__)
+
+    def store(rows, log=logger):
+        log.info("stored %s", len(rows))
+
+    @shared_task
+    def work(rows):
+        store(rows)
+    """
+    assert found(source) == [(5, "CEL701")]
+
+
+def test_helper_called_with_a_task_logger_somewhere_is_silent():
+    source = """
+    logger = logging.getLogger(__name__)
+    task_logger = get_task_logger(__name__)
+
+    def store(rows, log):
+        log.info("stored %s", len(rows))
+
+    @shared_task
+    def work(rows):
+        store(rows, logger)
+
+    def view(rows):
+        store(rows, task_logger)
+    """
+    assert found(source) == []
+
+
+def test_helper_not_called_from_a_task_is_silent():
+    source = """
+    logger = logging.getLogger(__name__)
+
+    def store(rows, log):
+        log.info("stored %s", len(rows))
+
+    def view(rows):
+        store(rows, logger)
+
+    @shared_task
+    def work(rows):
+        return rows
+    """
+    assert found(source) == []
+
+
+def test_recursive_helpers_terminate():
+    source = """
+    def a(log):
+        log.info("a")
+        b(log)
+
+    def b(log):
+        a(log)
+
+    @shared_task
+    def work():
+        a(logging.getLogger("x"))
+    """
+    assert found(source) == []  # a cycle of helpers holds no logger we can be sure of
+
+
+def test_root_logger_from_import_and_message():
+    source = """
+    from logging import warning
+
+    @shared_task
+    def work():
+        warning("careful")
+    """
+    found_codes = found(source)
+    assert found_codes == [(6, "CEL701")]
+    (v,) = [v for v in celery_lint.check_source(HEADER + textwrap.dedent(source), "tasks.py", strict=True)
+            if v.code == "CEL701"]
+    assert "root logger (logging.warning)" in v.message and "get_task_logger" in v.message
+
+
+def test_message_names_the_line_of_getlogger():
+    source = HEADER + "log = logging.getLogger(__name__)\n@shared_task\ndef work():\n    log.info('x')\n"
+    (v,) = [v for v in celery_lint.check_source(source, "tasks.py", strict=True) if v.code == "CEL701"]
+    assert "'log'" in v.message and "line 4" in v.message
+
+
+def test_shadowed_logging_name_is_not_the_module():
+    source = """
+    @shared_task
+    def work(logging):
+        logging.info("not the logging module")
+    """
+    assert found(source) == []
+
+
+# -- CEL702 ---------------------------------------------------------------------------------
+
+def test_print_shadowed_by_assignment_is_silent():
+    source = """
+    print = get_task_logger(__name__).info
+
+    @shared_task
+    def work():
+        print("logged")
+    """
+    assert found(source) == []
+
+
+# -- CEL703 ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("handler, body, reported", [
+    ("except Exception:", "pass", True),
+    ("except Exception as exc:", "return str(exc)", True),
+    ("except Exception as exc:", "print(exc)", True),
+    ("except Exception as exc:", "log.error('failed: %s', exc)", True),
+    ("except Exception as exc:", "log.error('failed', exc_info=None)", True),
+    ("except Exception as exc:", "log.error('failed', exc_info=exc)", False),
+    ("except Exception as exc:", "log.error('failed', exc_info=1)", False),
+    ("except Exception as exc:", "failures = [exc]", False),
+    ("except Exception as exc:", "return exc", False),
+    ("except Exception as exc:", "if isinstance(exc, KeyError):\n            raise", False),
+    ("except Exception:", "handle(*sys.exc_info())", False),
+    ("except Exception:", "traceback.print_exc()", False),
+    ("except Exception:", "sentry_sdk.capture_message('failed')", False),
+    ("except Exception:", "hub.capture_exception()", False),
+    ("except ValueError:", "pass", False),
+    ("except (KeyError, ValueError):", "pass", False),
+    ("except builtins.Exception:", "pass", True),
+])
+def test_what_counts_as_reporting(handler, body, reported):
+    source = f"""
+    import builtins, sys, traceback
+    import sentry_sdk
+    log = get_task_logger(__name__)
+
+    @shared_task
+    def work():
+        try:
+            run()
+        {handler}
+            {body}
+    """
+    assert [f for f in found(source) if f[1] == "CEL703"] == ([(10, "CEL703")] if reported else [])
+
+
+def test_shadowed_exception_class_is_not_broad():
+    source = """
+    from shop.errors import Exception
+
+    @shared_task
+    def work():
+        try:
+            run()
+        except Exception:
+            pass
+    """
+    assert found(source) == []
+
+
+def test_class_defined_in_a_task_is_not_the_task():
+    source = """
+    @shared_task
+    def work():
+        class Handler:
+            def handle(self):
+                try:
+                    run()
+                except Exception:
+                    pass
+        return Handler
+    """
+    assert found(source) == []
+
+
+@pytest.mark.skipif(not hasattr(__import__("ast"), "TryStar"), reason="except* needs Python 3.11")
+def test_except_star():
+    source = """
+    @shared_task
+    def work():
+        try:
+            run()
+        except* Exception:
+            pass
+    """
+    assert found(source) == [(6, "CEL703")]
