@@ -113,7 +113,8 @@ def rule_page(rule: Rule) -> str:
 
 def _enabling(rule: Rule) -> str:
     lines = [
-        f"**Default:** {'on' if rule.default else 'opt-in (off until you enable it)'}. Enable it with:",
+        "**Default:** on. Where a configuration selects only some codes, enable it with:" if rule.default
+        else "**Default:** opt-in (off until you enable it). Enable it with:",
         "",
         f"- flake8: `extend-select = {rule.code}`",
         f"- pylint: `enable = {rule.symbol}`",
