@@ -40,7 +40,7 @@ TABLE_START = "<!-- rules-table:start -->"
 TABLE_END = "<!-- rules-table:end -->"
 
 CELERY_DOCS = "https://docs.celeryq.dev/en/stable/"
-_DOCS_REF = re.compile(r"^(?P<text>.*?)\s*\((?P<path>docs/[^()\s]+?)\.rst(?P<anchor>#[\w.-]+)?\)\s*$")
+_DOCS_REF = re.compile(r"^(?P<text>.*?)\s*\((?P<path>docs/[^()\s]+?)\.rst(?P<anchor>#[\w.-]+)?\)(?P<rest>.*)$")
 _HEADER = re.compile(r"^#\s*(filename|settings):\s*(.+?)\s*$")
 
 
@@ -150,14 +150,24 @@ def _option_line(name: str) -> str:
 
 
 def reference_link(reference: str) -> str:
-    """A reference as Markdown: ``Title (docs/userguide/tasks.rst#retrying)`` links to the Celery docs."""
+    """A reference as Markdown: ``Title (docs/userguide/tasks.rst#retrying)`` links to the Celery docs.
+
+    Text after the parenthesis stays after the link (``...configuration.rst): broker_url``).
+    """
     match = _DOCS_REF.match(reference)
     if match:
-        url = CELERY_DOCS + match["path"][len("docs/"):] + ".html" + (match["anchor"] or "")
-        return f"[{match['text'] or match['path']}]({url})"
+        url = CELERY_DOCS + match["path"][len("docs/"):] + ".html" + _html_anchor(match["anchor"])
+        return f"[{match['text'] or match['path']}]({url}){match['rest'].rstrip()}"
     if reference.startswith(("http://", "https://")):
         return f"<{reference}>"
     return reference.strip()
+
+
+def _html_anchor(anchor: str | None) -> str:
+    """The HTML id Sphinx gives a label or section: docutils' make_id, ``a_b`` -> ``a-b``."""
+    if not anchor:
+        return ""
+    return "#" + re.sub(r"[^a-z0-9]+", "-", anchor[1:].lower()).strip("-")
 
 
 # --------------------------------------------------------------------------- all rules

@@ -183,5 +183,9 @@ def test_references_to_celery_docs_become_links():
     link = docs.reference_link("Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)")
     assert link == ("[Celery user guide, Tasks: Retrying]"
                     "(https://docs.celeryq.dev/en/stable/userguide/tasks.html#retrying)")
+    assert docs.reference_link("Configuration (docs/userguide/configuration.rst): broker_url") == (
+        "[Configuration](https://docs.celeryq.dev/en/stable/userguide/configuration.html): broker_url")
+    assert docs.reference_link("Ignore results (docs/userguide/tasks.rst#task-ignore_results)") == (
+        "[Ignore results](https://docs.celeryq.dev/en/stable/userguide/tasks.html#task-ignore-results)")
     assert docs.reference_link("https://example.org/x") == "<https://example.org/x>"
     assert docs.reference_link("Celery changelog 5.4") == "Celery changelog 5.4"
