@@ -1,0 +1,867 @@
+"""Defining tasks: binding, decorator order, placement, options, names, coroutines and the
+exceptions tasks raise (CEL501-CEL504, CEL509, CEL514-CEL516)."""
+from __future__ import annotations
+
+import ast
+import difflib
+from typing import Iterator
+
+from ..celery_data import TASK_OPTIONS
+from ..engine import Context, on_module
+from ..model import (
+    CELERY_APP_CLASSES,
+    FUNCTION_TYPES,
+    REMOVED_TASK_DECORATORS,
+    TASK_BASES,
+    TASK_DECORATORS,
+    ClassInfo,
+    ModuleModel,
+    TaskInfo,
+    const,
+    dotted,
+)
+from ..rule import Rule
+
+_REF_BASICS = "Celery user guide, Tasks: Basics (docs/userguide/tasks.rst#basics)"
+_REF_BOUND = "Celery user guide, Tasks: Bound tasks (docs/userguide/tasks.rst#bound-tasks)"
+_REF_NAMES = "Celery user guide, Tasks: Names (docs/userguide/tasks.rst#names)"
+_REF_OPTIONS = "Celery user guide, Tasks: List of Options (docs/userguide/tasks.rst#list-of-options)"
+_REF_INHERITANCE = "Celery user guide, Tasks: Task inheritance (docs/userguide/tasks.rst#task-inheritance)"
+_REF_STATES = "Celery user guide, Tasks: States (docs/userguide/tasks.rst#states)"
+_REF_RETRY = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
+
+RULES = (
+    Rule(
+        code="CEL501",
+        symbol="celery-bind-mismatch",
+        message="task '{task}' {problem} but its decorator does not pass bind=True, so Celery gives it "
+                "no task instance; add bind=True to the task decorator (with 'self' as first parameter)",
+        summary="Use bind=True for tasks that take self or use self.request / self.retry",
+        kind="E",
+        what="Finds function tasks whose first parameter is named `self`, or that use `self.request` "
+             "or `self.retry` with no `self` in scope, while the task decorator does not pass "
+             "`bind=True`. Methods of Task subclasses are bound already and are not reported; tasks "
+             "made by a decorator of the `task-decorators` setting are reported only when they pass "
+             "`bind=False` themselves, since the project's decorator may bind.",
+        why="Only `bind=True` makes Celery pass the task instance as the first argument; a `base=` "
+            "class cannot do it. Without it the caller's first argument lands in `self`, so the task "
+            "fails with `TypeError` or works on the wrong values, and `self.retry()` raises "
+            "`AttributeError` or `NameError` exactly when the task should retry.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task(max_retries=3)
+def refresh_feed(self, url):
+    try:
+        return download(url)
+    except ConnectionError as exc:
+        raise self.retry(exc=exc)
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task(bind=True, max_retries=3)
+def refresh_feed(self, url):
+    try:
+        return download(url)
+    except ConnectionError as exc:
+        raise self.retry(exc=exc)
+""",
+        options=("task_decorators",),
+        references=(_REF_BOUND, _REF_RETRY),
+    ),
+    Rule(
+        code="CEL502",
+        symbol="celery-decorator-order",
+        message="the task decorator of '{task}' sits below {above}, which then wraps the task object "
+                "and hides it from Celery; list the task decorator first, above every other decorator",
+        summary="Put the task decorator on top of the decorator list",
+        what="Finds a task decorator that is not the first (top-most) decorator of its function. "
+             "Decorators that only register the task and return it unchanged are allowed above it: "
+             "`.connect` of Celery signals (`worker_ready.connect`, `app.on_after_configure.connect`) "
+             "and Django's `receiver(...)`.",
+        why="Decorators apply from the bottom up. Celery must wrap the final function, so the task "
+            "decorator has to be applied last, which in Python means listed first. A decorator above "
+            "it wraps the Task object instead: the module-level name loses `.delay()` and "
+            "`.apply_async()`, and the worker runs the task without that decorator's behaviour.",
+        example="""\
+from celery import shared_task
+from django.db import transaction
+
+
+@transaction.atomic
+@shared_task
+def close_invoice(invoice_id):
+    ...
+""",
+        instead="""\
+from celery import shared_task
+from django.db import transaction
+
+
+@shared_task
+@transaction.atomic
+def close_invoice(invoice_id):
+    ...
+""",
+        references=(_REF_BASICS,),
+    ),
+    Rule(
+        code="CEL503",
+        symbol="celery-nested-task",
+        message="task '{task}' is defined inside {where}, so it is registered only when that code runs "
+                "and workers may report 'Received unregistered task'; define the task at module level",
+        summary="Define tasks at module level",
+        what="Finds task decorators on functions defined inside another function, a method, a class "
+             "body or a loop. Module-level tasks under a module-level `if` or `try` are fine; test "
+             "modules, where defining a task inside a test is the documented pattern, are not checked.",
+        why="A worker knows the tasks that exist once it has imported the task modules. A task "
+            "defined inside a function exists only after that function has run in the worker "
+            "process, so messages for it fail with 'Received unregistered task of type ...'; a task "
+            "defined in a loop is redefined on every pass.",
+        example="""\
+from celery import shared_task
+
+
+def make_exporter(fmt):
+    @shared_task
+    def export(report_id):
+        ...
+    return export
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task
+def export(report_id, fmt):
+    ...
+""",
+        references=(_REF_NAMES,),
+    ),
+    Rule(
+        code="CEL504",
+        symbol="celery-unknown-task-option",
+        message="'{option}' is not a Celery task option, so Celery only sets it as an unused task "
+                "attribute; {advice}",
+        summary="Pass only Celery task options to the task decorator",
+        what="Finds keyword arguments of a task decorator that are not options of Celery's Task "
+             "(`retry_limit`, `max_retry`, setting names such as `task_time_limit`) and suggests the "
+             "option meant. Keywords named after attributes of a `base=` class of the module are "
+             "valid; nothing is reported when `base=` (or the app's `task_cls`) is a class the module "
+             "cannot see, nor for decorators of the `task-decorators` setting.",
+        why="The task decorator turns every keyword into a class attribute of the task. Celery reads "
+            "only its own options, so a misspelt option is silently ignored and the default applies: "
+            "`retry_limit=5` leaves `max_retries` at 3, `task_time_limit=60` sets no time limit.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task(max_retry=5, task_time_limit=60)
+def sync_account(account_id):
+    ...
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task(max_retries=5, time_limit=60)
+def sync_account(account_id):
+    ...
+""",
+        options=("task_decorators",),
+        references=(_REF_OPTIONS, _REF_INHERITANCE),
+    ),
+    Rule(
+        code="CEL509",
+        symbol="celery-duplicate-task-name",
+        message="task '{task}' reuses the name '{name}' of task '{first}' (line {line}); Celery keeps "
+                "the task registered first under that name, so give each task its own name",
+        summary="Give every task a unique name",
+        what="Finds two tasks of one module with the same literal `name=` (or `name` class attribute "
+             "of a Task subclass), and reports the later one. Definitions in exclusive branches of an "
+             "`if`/`else` or `try`/`except` are not reported.",
+        why="Celery registers one task per name: the second definition is not registered, and "
+            "every message sent under that name runs the first task's code.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task(name="reports.build")
+def build_daily_report(day):
+    ...
+
+
+@shared_task(name="reports.build")
+def build_weekly_report(week):
+    ...
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task(name="reports.build_daily")
+def build_daily_report(day):
+    ...
+
+
+@shared_task(name="reports.build_weekly")
+def build_weekly_report(week):
+    ...
+""",
+        references=(_REF_NAMES,),
+    ),
+    Rule(
+        code="CEL514",
+        symbol="celery-async-task",
+        message="task '{task}' is a coroutine function: Celery does not await it, so the task returns an "
+                "un-awaited coroutine and its body never runs; make it a plain def (use asyncio.run() inside)",
+        summary="Do not define tasks as async def",
+        kind="E",
+        what="Finds a task decorator on an `async def`, and `async def run` in a Task subclass. Tasks "
+             "whose `base=` class, base classes or the app's `task_cls` may run coroutines (a "
+             "custom `__call__`, a class the module cannot see) and decorators of the "
+             "`task-decorators` setting are not reported.",
+        why="Celery 5 calls the task function and stores what it returns. For a coroutine function "
+            "that is a coroutine object that nobody awaits: the task 'succeeds' at once, its body "
+            "never runs, and the result cannot be serialized (celery/celery#7743). Worker pools that "
+            "run coroutines (such as celery-aio-pool) change this; silence the rule there.",
+        example="""\
+import httpx
+from celery import shared_task
+
+
+@shared_task
+async def ping(url):
+    async with httpx.AsyncClient() as client:
+        await client.get(url)
+""",
+        instead="""\
+import asyncio
+
+import httpx
+from celery import shared_task
+
+
+async def _ping(url):
+    async with httpx.AsyncClient() as client:
+        await client.get(url)
+
+
+@shared_task
+def ping(url):
+    asyncio.run(_ping(url))
+""",
+        options=("task_decorators",),
+        references=(_REF_BASICS,),
+    ),
+    Rule(
+        code="CEL515",
+        symbol="celery-implicit-task-name",
+        message="task '{task}' has no explicit name, so its name follows the module path and moving "
+                "or renaming the module orphans queued messages; {fix}",
+        summary="Give tasks an explicit, stable name",
+        default=False,
+        kind="C",
+        what="Finds function tasks whose decorator has no `name=`, and Task subclasses (with a `run` "
+             "method) without a `name` class attribute. Decorators of the `task-decorators` setting "
+             "may name tasks themselves and are not checked.",
+        why="Without a name, Celery names a task after its module and function "
+            "(`proj.billing.tasks.charge`). Moving or renaming the module changes the name: messages "
+            "already queued, beat schedules and `send_task()` calls still use the old one, and "
+            "workers reject them as unregistered.",
+        example="""\
+from celery import shared_task
+
+
+@shared_task
+def charge(order_id):
+    ...
+""",
+        instead="""\
+from celery import shared_task
+
+
+@shared_task(name="billing.charge")
+def charge(order_id):
+    ...
+""",
+        options=("task_decorators",),
+        references=(_REF_NAMES,),
+    ),
+    Rule(
+        code="CEL516",
+        symbol="celery-unpicklable-exception",
+        message="{exc} raised in task '{task}' takes required arguments ({params}) that its __init__ does "
+                "not pass to super().__init__(), so the result backend cannot rebuild it from exc.args; "
+                "pass every argument to super().__init__(...)",
+        summary="Make task exceptions rebuildable from their args",
+        default=False,
+        what="Finds exceptions raised in a task (or given to `retry(exc=...)`) whose class is defined "
+             "in the module and whose `__init__` has required parameters it does not forward, in "
+             "order, to `super().__init__(...)` or `Base.__init__(self, ...)`. Classes that set "
+             "`self.args` themselves are left alone; a `__reduce__` method does not help, because "
+             "the JSON result serializer (the default) rebuilds exceptions from their args.",
+        why="The result backend stores a failed task's exception as its class and `exc.args`, and "
+            "rebuilds it with `cls(*args)` (pickle does the same). When `__init__` turns its arguments "
+            "into one message, `cls(message)` raises `TypeError`, and callers of `result.get()` receive "
+            "a different exception than the task raised (celery/celery#6990).",
+        example="""\
+from celery import shared_task
+
+
+class QuotaExceeded(Exception):
+    def __init__(self, account, limit):
+        super().__init__(f"{account} is over its quota of {limit}")
+
+
+@shared_task
+def upload(account, size):
+    raise QuotaExceeded(account, 100)
+""",
+        instead="""\
+from celery import shared_task
+
+
+class QuotaExceeded(Exception):
+    def __init__(self, account, limit):
+        super().__init__(account, limit)
+        self.account, self.limit = account, limit
+
+    def __str__(self):
+        return f"{self.account} is over its quota of {self.limit}"
+
+
+@shared_task
+def upload(account, size):
+    raise QuotaExceeded(account, 100)
+""",
+        references=(_REF_STATES, _REF_RETRY),
+    ),
+)
+
+
+# ------------------------------------------------------------------------------------
+# Shared helpers
+# ------------------------------------------------------------------------------------
+
+def _is_celery_decorator(task: TaskInfo) -> bool:
+    """Made by Celery's own current decorators (not a removed one, not a project's own)."""
+    return task.kind == "function" and (task.via in TASK_DECORATORS or task.via == "<app>.task")
+
+
+def _is_project_decorator(task: TaskInfo) -> bool:
+    """Made by a decorator named in the task-decorators setting (its signature is the project's)."""
+    return task.kind == "function" and task.via not in TASK_DECORATORS and task.via != "<app>.task" \
+        and task.via not in REMOVED_TASK_DECORATORS
+
+
+def _class_chain(model: ModuleModel, cls: ClassInfo) -> tuple[list[ClassInfo], bool]:
+    """The class and its base classes of this module, and whether that chain is closed:
+    every base is a class of the module, ``celery.Task`` or ``object``."""
+    chain: list[ClassInfo] = []
+    closed = True
+    todo = [cls]
+    while todo:
+        info = todo.pop()
+        if any(info is seen for seen in chain):
+            continue
+        chain.append(info)
+        for base in info.node.bases:
+            local = model.local_class(base)
+            if local is not None:
+                todo.append(local)
+            elif model.resolve(base) not in TASK_BASES and not _is_builtin_object(model, base):
+                closed = False
+        if info.node.keywords:  # metaclass=..., or class keywords we cannot follow
+            closed = False
+    return chain, closed
+
+
+def _is_builtin_object(model: ModuleModel, base: ast.expr) -> bool:
+    return isinstance(base, ast.Name) and base.id == "object" and not model.lookup("object", base)
+
+
+def _class_names(chain: list[ClassInfo]) -> set[str]:
+    """Attribute and method names defined in the bodies of a chain of classes."""
+    names: set[str] = set()
+    for info in chain:
+        names.update(info.attrs, info.methods)
+        for stmt in info.node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                names.add(stmt.target.id)
+    return names
+
+
+def _app_task_class_unknown(model: ModuleModel) -> bool:
+    """Does the module give its app a Task class of its own (``Celery(task_cls=...)``, a Celery
+    subclass, ``app.Task = ...``)?  Then any keyword may be an attribute of that class."""
+    for call in model.nodes.get(ast.Call, ()):
+        if any(kw.arg in ("task_cls", None) for kw in call.keywords) and model.is_app(call):
+            return True
+    for node in model.classes:
+        if any(model.resolve(base) in CELERY_APP_CLASSES for base in node.bases):
+            return True
+    for stmt in model.nodes.get(ast.Assign, ()):
+        for target in stmt.targets:
+            if isinstance(target, ast.Attribute) and target.attr == "Task" and model.is_app(target.value):
+                return True
+    return False
+
+
+def _own_nodes(func: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function's body, not descending into nested functions or classes."""
+    stack = list(reversed(func.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in reversed(list(ast.iter_child_nodes(node))):
+            if not isinstance(child, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+                stack.append(child)
+
+
+def _report_node(task: TaskInfo) -> ast.AST:
+    """A task's definition line: the ``def`` (function tasks) or the ``class`` (class tasks)."""
+    return task.cls.node if task.kind == "class" and task.cls is not None else task.node
+
+
+# ------------------------------------------------------------------------------------
+# CEL501: self without bind=True
+# ------------------------------------------------------------------------------------
+
+def _bind_unknowable(model: ModuleModel, task: TaskInfo) -> bool:
+    """Could the task be bound by something we cannot see?"""
+    bind = task.options.get("bind")
+    if bind is not None and (not isinstance(bind.value, ast.Constant) or bind.value.value):
+        return True  # bind=SOME_FLAG, or a truthy literal such as bind=1
+    if task.has_star_kwargs or "filter" in task.options:
+        return True  # **options may hold bind; filter= may rebind (celery.contrib.methods)
+    if _is_project_decorator(task):
+        return bind is None  # the project's decorator may bind; an explicit bind=False is visible
+    return task.via in REMOVED_TASK_DECORATORS  # pre-Celery-4 APIs: CEL513 reports them
+
+
+def _unbound_self_use(model: ModuleModel, task: TaskInfo) -> str | None:
+    """``self.request`` / ``self.retry`` in the body, where ``self`` is bound nowhere."""
+    for node in ast.walk(task.node):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("request", "retry")
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and not model.lookup("self", node.value)
+        ):
+            return f"uses self.{node.attr}"
+    return None
+
+
+@on_module
+def bind_mismatch(ctx: Context) -> None:
+    model = ctx.model
+    for task in model.tasks:
+        if task.kind != "function" or task.bound or isinstance(model.parent(task.node), ast.ClassDef):
+            continue
+        if _bind_unknowable(model, task):
+            continue
+        params = task.params
+        if params and params[0].arg == "self":
+            problem = "takes 'self' as its first parameter"
+        else:
+            problem = _unbound_self_use(model, task)
+        if problem:
+            ctx.report(task.node, "CEL501", task=task.name, problem=problem)
+
+
+# ------------------------------------------------------------------------------------
+# CEL502: task decorator not on top
+# ------------------------------------------------------------------------------------
+
+#: Attributes of a Celery app that are signals (``@app.on_after_configure.connect``).
+_APP_SIGNALS = frozenset({"on_configure", "on_after_configure", "on_after_finalize", "on_after_fork"})
+
+
+def _returns_its_argument(model: ModuleModel, dec: ast.expr) -> bool:
+    """Decorators that register the task and return it unchanged: Celery signals' ``connect``
+    (without ``retry=True``, which wraps) and Django's ``receiver``."""
+    core = dec.func if isinstance(dec, ast.Call) else dec
+    if isinstance(dec, ast.Call) and any(kw.arg == "retry" and const(kw.value, True) for kw in dec.keywords):
+        return False
+    if model.resolve(core) == "django.dispatch.receiver":
+        return True
+    if not (isinstance(core, ast.Attribute) and core.attr == "connect"):
+        return False
+    signal = core.value
+    qualname = model.resolve(signal) or ""
+    if qualname.startswith("celery.signals."):
+        return True
+    return isinstance(signal, ast.Attribute) and signal.attr in _APP_SIGNALS and model.is_app(signal.value)
+
+
+@on_module
+def decorator_order(ctx: Context) -> None:
+    model = ctx.model
+    for task in model.tasks:
+        if task.kind != "function" or task.decorator_index == 0:
+            continue
+        above = task.node.decorator_list[:task.decorator_index]
+        wrapping = [dec for dec in above if not _returns_its_argument(model, dec)]
+        if wrapping:
+            core = wrapping[-1].func if isinstance(wrapping[-1], ast.Call) else wrapping[-1]
+            name = dotted(core)
+            ctx.report(task.decorator, "CEL502", task=task.name, above=f"@{name}" if name else "another decorator")
+
+
+# ------------------------------------------------------------------------------------
+# CEL503: nested tasks
+# ------------------------------------------------------------------------------------
+
+#: Hooks that run in every process that sets up the app, workers included (Celery's own
+#: built-in tasks are defined in connect_on_app_finalize functions, celery/app/builtins.py).
+_APP_SETUP_HOOKS = frozenset({"on_configure", "on_after_configure", "on_after_finalize"})
+
+
+def _runs_at_app_setup(model: ModuleModel, func: ast.AST) -> bool:
+    for dec in func.decorator_list:
+        core = dec.func if isinstance(dec, ast.Call) else dec
+        if model.resolve(core) == "celery._state.connect_on_app_finalize":
+            return True
+        if (isinstance(core, ast.Attribute) and core.attr == "connect" and isinstance(core.value, ast.Attribute)
+                and core.value.attr in _APP_SETUP_HOOKS and model.is_app(core.value.value)):
+            return True
+    return False
+
+
+def _nesting(model: ModuleModel, node: ast.AST) -> str | None:
+    """Where a definition sits when it is not at module level: a function, class or loop."""
+    for anc in model.ancestors(node):
+        if isinstance(anc, FUNCTION_TYPES):
+            return None if _runs_at_app_setup(model, anc) else f"function '{anc.name}'"
+        if isinstance(anc, ast.ClassDef):
+            return f"class '{anc.name}'"
+        if isinstance(anc, (ast.For, ast.AsyncFor, ast.While)):
+            return "a loop"
+    return None
+
+
+@on_module
+def nested_task(ctx: Context) -> None:
+    model = ctx.model
+    if model.is_test_module():
+        return
+    for task in model.tasks:
+        if task.kind != "function":
+            continue
+        where = _nesting(model, task.node)
+        if where is not None:
+            ctx.report(task.node, "CEL503", task=task.name, where=where)
+
+
+# ------------------------------------------------------------------------------------
+# CEL504: unknown task options
+# ------------------------------------------------------------------------------------
+
+#: Task attributes Celery reads through ``Task.from_config`` (celery/app/task.py) that the
+#: generated TASK_OPTIONS misses because Task defines no class attribute for them.
+_FROM_CONFIG_OPTIONS = frozenset({"store_eager_result"})
+_VALID_OPTIONS = TASK_OPTIONS | _FROM_CONFIG_OPTIONS
+
+#: Usual slips whose closest spelling is not the option meant.  Each target is a real option.
+_MEANT = {
+    name: option
+    for name, option in {
+        "retry_limit": "max_retries",
+        "retries": "max_retries",
+        "max_retry": "max_retries",
+        "retry_max": "max_retries",
+        "retry_delay": "default_retry_delay",
+        "countdown": "default_retry_delay",
+        "timeout": "time_limit",
+        "hard_time_limit": "time_limit",
+        "soft_timeout": "soft_time_limit",
+        "queue_name": "queue",
+        "auto_retry": "autoretry_for",
+        "autoretry": "autoretry_for",
+        "retry_for": "autoretry_for",
+        "ack_late": "acks_late",
+    }.items()
+    if option in _VALID_OPTIONS
+}
+
+#: Setting-name prefixes whose remainder may be the task option meant (task_time_limit).
+_SETTING_PREFIXES = ("celery_task_default_", "celery_task_", "celery_", "task_default_", "task_")
+
+
+def suggest_option(name: str) -> str | None:
+    """The task option a wrong keyword most likely meant, or None."""
+    lower = name.lower()
+    for prefix in _SETTING_PREFIXES:
+        if lower.startswith(prefix) and lower[len(prefix):] in _VALID_OPTIONS:
+            return lower[len(prefix):]
+    if lower in _VALID_OPTIONS:
+        return lower
+    if lower in _MEANT:
+        return _MEANT[lower]
+    close = difflib.get_close_matches(lower, sorted(_VALID_OPTIONS), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def _valid_keywords(model: ModuleModel, task: TaskInfo, app_task_class_unknown: bool) -> frozenset[str] | None:
+    """The keywords the task's decorator accepts, or None when any keyword may be valid."""
+    if task.base_unresolved:
+        return None
+    if "base" in task.options:
+        if task.cls is None:
+            return _VALID_OPTIONS  # base=celery.Task
+        chain, closed = _class_chain(model, task.cls)
+        if not closed:
+            return None
+        return _VALID_OPTIONS | _class_names(chain)
+    if app_task_class_unknown:
+        return None
+    return _VALID_OPTIONS
+
+
+@on_module
+def unknown_task_option(ctx: Context) -> None:
+    model = ctx.model
+    tasks = [task for task in model.tasks if _is_celery_decorator(task) and task.options]
+    app_task_class_unknown = bool(tasks) and _app_task_class_unknown(model)
+    for task in tasks:
+        valid = _valid_keywords(model, task, app_task_class_unknown)
+        if valid is None:
+            continue
+        for name, kw in task.options.items():
+            if name in valid:
+                continue
+            meant = suggest_option(name)
+            if meant is not None:
+                advice = f"did you mean '{meant}'?"
+            else:
+                advice = "remove it, or make it an attribute of a Task subclass given as base="
+            ctx.report(kw, "CEL504", option=name, advice=advice)
+
+
+# ------------------------------------------------------------------------------------
+# CEL509: duplicate task names
+# ------------------------------------------------------------------------------------
+
+def _literal_name(task: TaskInfo) -> tuple[str, ast.AST] | None:
+    """A task's explicit literal name and the node that sets it."""
+    if task.kind == "function":
+        kw = task.options.get("name")
+        if kw is not None and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+            return kw.value.value, kw
+        return None
+    if task.cls is not None:
+        value = task.cls.attrs.get("name")
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return value.value, task.cls.attr_nodes["name"]
+    return None
+
+
+def _branch(parent: ast.AST, child: ast.AST) -> str | None:
+    """The branch of an if/try/match a child statement belongs to."""
+    if isinstance(parent, ast.If):
+        return "body" if child in parent.body else "orelse"
+    if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        if isinstance(child, ast.ExceptHandler):
+            return f"handler{parent.handlers.index(child)}"
+        if child in parent.body or child in parent.orelse:
+            return "body"  # the else branch runs after the body, the handlers instead of it
+        return None  # finally runs in every case
+    if isinstance(parent, ast.Match):
+        return f"case{parent.cases.index(child)}"
+    return None
+
+
+def _exclusive(model: ModuleModel, first: ast.AST, second: ast.AST) -> bool:
+    """Do two definitions sit in branches of which at most one runs?"""
+    path: dict[ast.AST, ast.AST] = {}
+    child = first
+    for anc in model.ancestors(first):
+        path[anc] = child
+        child = anc
+    child = second
+    for anc in model.ancestors(second):
+        if anc in path:
+            a, b = _branch(anc, path[anc]), _branch(anc, child)
+            return a is not None and b is not None and a != b
+        child = anc
+    return False
+
+
+@on_module
+def duplicate_task_name(ctx: Context) -> None:
+    model = ctx.model
+    seen: dict[str, list[TaskInfo]] = {}
+    for task in model.tasks:
+        found = _literal_name(task)
+        if found is None:
+            continue
+        name, node = found
+        earlier = [t for t in seen.get(name, ()) if not _exclusive(model, t.node, task.node)]
+        if earlier:
+            first = earlier[0]
+            ctx.report(node, "CEL509", task=task.name if task.kind == "function" else task.cls.name,
+                       name=name, first=first.name if first.kind == "function" else first.cls.name,
+                       line=_report_node(first).lineno)
+        seen.setdefault(name, []).append(task)
+
+
+# ------------------------------------------------------------------------------------
+# CEL514: async tasks
+# ------------------------------------------------------------------------------------
+
+def _may_run_coroutines(model: ModuleModel, task: TaskInfo, app_task_class_unknown: bool) -> bool:
+    """A task class that may await what run() returns: a custom __call__ anywhere in its base
+    classes, or a class we cannot see."""
+    if task.kind == "function":
+        if _is_project_decorator(task):
+            return True
+        if "base" not in task.options:
+            return app_task_class_unknown
+        if task.cls is None:
+            return task.base_unresolved
+    if task.cls is None:
+        return True
+    chain, closed = _class_chain(model, task.cls)
+    return not closed or any("__call__" in info.methods for info in chain)
+
+
+@on_module
+def async_task(ctx: Context) -> None:
+    model = ctx.model
+    tasks = [task for task in model.tasks if isinstance(task.node, ast.AsyncFunctionDef)]
+    app_task_class_unknown = bool(tasks) and _app_task_class_unknown(model)
+    for task in tasks:
+        if not _may_run_coroutines(model, task, app_task_class_unknown):
+            ctx.report(task.node, "CEL514", task=task.name if task.kind == "function" else task.cls.name)
+
+
+# ------------------------------------------------------------------------------------
+# CEL515: implicit task names
+# ------------------------------------------------------------------------------------
+
+@on_module
+def implicit_task_name(ctx: Context) -> None:
+    model = ctx.model
+    for task in model.tasks:
+        if task.kind == "function":
+            if not _is_celery_decorator(task) or task.has_star_kwargs or "name" in task.options:
+                continue
+            ctx.report(task.node, "CEL515", task=task.name,
+                       fix="pass name='...' to the task decorator")
+        elif task.cls is not None and task.cls.removed_base is None and task.option("name", model) is None \
+                and const(task.option("abstract", model)) is not True:
+            ctx.report(task.cls.node, "CEL515", task=task.cls.name,
+                       fix="set a name = '...' class attribute")
+
+
+# ------------------------------------------------------------------------------------
+# CEL516: exceptions the result backend cannot rebuild
+# ------------------------------------------------------------------------------------
+
+def _effective_init(model: ModuleModel, cls: ClassInfo) -> ast.FunctionDef | None:
+    """The ``__init__`` the class runs, when it is defined in this module (else None)."""
+    seen: list[ClassInfo] = []
+    info: ClassInfo | None = cls
+    while info is not None and not any(info is s for s in seen):
+        seen.append(info)
+        init = info.methods.get("__init__")
+        if init is not None:
+            return init if isinstance(init, ast.FunctionDef) else None
+        bases = info.node.bases
+        info = model.local_class(bases[0]) if bases else None
+    return None
+
+
+def _super_init_args(call: ast.Call, self_name: str) -> list[ast.expr] | None:
+    """The arguments a ``super().__init__(...)`` / ``Base.__init__(self, ...)`` call passes on,
+    or None when the call is not one."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+        return None
+    owner = func.value
+    if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+        return list(call.args)
+    if isinstance(owner, (ast.Name, ast.Attribute)) and call.args and isinstance(call.args[0], ast.Name) \
+            and call.args[0].id == self_name:
+        return list(call.args[1:])
+    return None
+
+
+def _forwards_required(init: ast.FunctionDef) -> tuple[bool, list[str]]:
+    """(True when ``cls(*exc.args)`` can rebuild the exception, the required parameter names)."""
+    args = init.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    if not positional:
+        return True, []
+    self_name, params = positional[0], positional[1:]
+    n_required = len(params) - len(args.defaults)
+    required = params[:max(n_required, 0)]
+    required_kw = [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
+    if required_kw:
+        return False, required + required_kw
+    if not required:
+        return True, []
+    calls = []
+    for node in _own_nodes(init):
+        if isinstance(node, ast.Call):
+            passed = _super_init_args(node, self_name)
+            if passed is not None:
+                calls.append((node, passed))
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Attribute) and t.attr == "args" and isinstance(t.value, ast.Name)
+                   and t.value.id == self_name for t in targets):
+                return True, required  # sets exc.args itself
+    if not calls:
+        return True, required  # BaseException keeps the constructor's arguments as args
+    for call, passed in calls:
+        if call.keywords or any(isinstance(a, ast.Starred) for a in passed):
+            return True, required  # forwards *args (or fails for another reason)
+        names = [a.id if isinstance(a, ast.Name) else None for a in passed]
+        if len(names) >= len(required) and names == params[:len(names)]:
+            return True, required
+    return False, required
+
+
+def _raised_class(model: ModuleModel, expr: ast.AST | None) -> ClassInfo | None:
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    info = model.local_class(expr) if expr is not None else None
+    if info is None or not info.node.bases:
+        return None
+    return info
+
+
+def _raised_in_tasks(model: ModuleModel) -> Iterator[tuple[ast.AST, ast.AST, TaskInfo]]:
+    """(node to report, exception expression, task) for raises and retry(exc=...) in tasks."""
+    for task in model.tasks:
+        for node in _own_nodes(task.node):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                yield node, node.exc, task
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "retry":
+                for kw in node.keywords:
+                    if kw.arg == "exc":
+                        yield node, kw.value, task
+
+
+@on_module
+def unpicklable_exception(ctx: Context) -> None:
+    model = ctx.model
+    if not model.tasks:
+        return
+    verdicts: dict[ast.ClassDef, tuple[bool, list[str]]] = {}
+    for node, expr, task in _raised_in_tasks(model):
+        info = _raised_class(model, expr)
+        if info is None:
+            continue
+        if info.node not in verdicts:
+            init = _effective_init(model, info)
+            verdicts[info.node] = (True, []) if init is None else _forwards_required(init)
+        ok, required = verdicts[info.node]
+        if not ok:
+            ctx.report(node, "CEL516", exc=info.name, task=task.name, params=", ".join(required))

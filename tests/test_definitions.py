@@ -1,0 +1,193 @@
+"""CEL501-CEL504, CEL509, CEL511-CEL516: cases a fixture cannot show (file names, settings,
+messages, option suggestions)."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import celery_lint
+from celery_lint.checks import definitions, limits, removed
+
+MODULES = (definitions, limits, removed)
+RULES = [rule for module in MODULES for rule in module.RULES]
+CODES = frozenset(rule.code for rule in RULES)
+DEFAULT_CODES = frozenset(rule.code for rule in RULES if rule.default)
+
+
+def found(source: str, filename: str = "tasks.py", settings: celery_lint.Settings | None = None,
+          codes: frozenset[str] = DEFAULT_CODES):
+    """The findings of this family's rules: those on by default, unless told otherwise."""
+    source = textwrap.dedent(source)
+    return [(v.line, v.code) for v in celery_lint.check_source(source, filename, settings, strict=True)
+            if v.code in codes]
+
+
+def messages(source: str, code: str, filename: str = "tasks.py") -> list[str]:
+    source = textwrap.dedent(source)
+    return [v.message for v in celery_lint.check_source(source, filename, strict=True) if v.code == code]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_example_triggers_and_instead_does_not(rule):
+    assert rule.code in {code for _, code in found(rule.example, codes=CODES)}
+    assert rule.code not in {code for _, code in found(rule.instead, codes=CODES)}
+
+
+def test_codes_and_opt_in():
+    assert sorted(CODES) == ["CEL501", "CEL502", "CEL503", "CEL504", "CEL509", "CEL511", "CEL512",
+                             "CEL513", "CEL514", "CEL515", "CEL516"]
+    assert sorted(r.code for r in RULES if not r.default) == ["CEL515", "CEL516"]
+
+
+# -- CEL501 ---------------------------------------------------------------------------------
+
+def test_bind_from_project_decorator_only_when_explicitly_false():
+    source = """
+    from proj.decorators import instrumented_task
+
+    @instrumented_task
+    def a(self):
+        return self.request.id
+
+    @instrumented_task(bind=False)
+    def b(self):
+        return self.request.id
+    """
+    settings = celery_lint.Settings(task_decorators=("proj.decorators.instrumented_task",))
+    assert found(source, settings=settings) == [(9, "CEL501")]
+
+
+def test_bind_truthy_literal_counts_as_bound():
+    assert found("""
+    from celery import shared_task
+
+    @shared_task(bind=1)
+    def a(self):
+        return self.request.id
+    """) == []
+
+
+# -- CEL503 ---------------------------------------------------------------------------------
+
+NESTED = """
+from proj.celery import app
+
+def test_task_runs():
+    @app.task
+    def mul(x, y):
+        return x * y
+    assert mul.delay(2, 3).get() == 6
+"""
+
+
+def test_nested_task_in_test_module_is_the_documented_pattern():
+    assert found(NESTED, "tests/test_tasks.py") == []
+    assert found(NESTED, "proj/tasks.py") == [(6, "CEL503")]
+
+
+# -- CEL504 ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("wrong, meant", [
+    ("max_retry", "max_retries"),
+    ("retry_limit", "max_retries"),
+    ("task_time_limit", "time_limit"),
+    ("task_acks_late", "acks_late"),
+    ("CELERY_TASK_SOFT_TIME_LIMIT", "soft_time_limit"),
+    ("task_default_rate_limit", "rate_limit"),
+    ("ignore_results", "ignore_result"),
+    ("autoretry", "autoretry_for"),
+    ("lock_timeout", None),
+])
+def test_option_suggestions(wrong, meant):
+    assert definitions.suggest_option(wrong) == meant
+
+
+def test_unknown_option_silent_when_app_has_its_own_task_class():
+    assert found("""
+    from celery import Celery
+
+    app = Celery("proj", task_cls="proj.base:AuditedTask")
+
+    @app.task(audit_channel="billing")
+    def a():
+        return 1
+    """) == []
+
+
+def test_unknown_option_message_names_the_option_and_the_fix():
+    [message] = messages("""
+    from celery import shared_task
+
+    @shared_task(retry_limit=3)
+    def a():
+        return 1
+    """, "CEL504")
+    assert "'retry_limit'" in message and "'max_retries'" in message
+
+
+# -- CEL511 / CEL512 ------------------------------------------------------------------------
+
+def test_soft_limit_in_django_settings():
+    source = """
+    CELERY_TASK_SOFT_TIME_LIMIT = 600
+    CELERY_TASK_TIME_LIMIT = 600
+    """
+    assert found(source, "proj/settings.py") == [(2, "CEL511")]
+    assert "CELERY_TASK_SOFT_TIME_LIMIT=600" in messages(source, "CEL511", "proj/settings.py")[0]
+
+
+def test_soft_limit_inherited_from_base_class_is_reported_once():
+    assert found("""
+    from celery import Task
+
+    class Slow(Task):
+        soft_time_limit = 90
+        time_limit = 60
+
+    class Slower(Slow):
+        def run(self):
+            return 1
+    """) == [(5, "CEL511")]
+
+
+# -- CEL513 ---------------------------------------------------------------------------------
+
+def test_uses_of_a_reported_import_are_not_reported_again():
+    assert found("""
+    import celery.task
+
+    class Legacy(celery.task.Task):
+        def run(self):
+            return celery.task.control.inspect()
+    """) == [(2, "CEL513")]
+
+
+def test_execute_send_task_still_exists():
+    assert found("""
+    import celery
+    from celery.execute import send_task
+    from celery import execute
+
+    send_task("a")
+    execute.send_task("b")
+    celery.execute.send_task("c")
+    """) == []
+
+
+def test_amqp_backend_in_django_settings_without_leaking_credentials():
+    source = """
+    CELERY_RESULT_BACKEND = "amqp://user:s3cret@rabbit//"
+    CELERY_BROKER_URL = "amqp://user:s3cret@rabbit//"
+    """
+    assert found(source, "proj/settings.py") == [(2, "CEL513")]
+    [message] = messages(source, "CEL513", "proj/settings.py")
+    assert "s3cret" not in message and "rpc://" in message
+
+
+def test_relative_import_of_a_project_module_named_task():
+    assert found("""
+    from .celery import app
+    from . import task
+    from .task import periodic_task
+    """, "proj/tasks.py") == []
