@@ -11,7 +11,8 @@ Sources (``ConfigItem.source``):
   ``celeryconfig``-style modules (lower-case setting names);
 * ``override``: Django's ``override_settings(...)`` and ``self.settings(...)`` in tests;
 * ``fixture``: ``settings.CELERY_X = ...`` with pytest-django's ``settings`` fixture;
-* ``pytest``: the dict returned by the ``celery_config`` fixture of Celery's pytest plugin.
+* ``pytest``: the dict returned by the ``celery_config`` fixture of Celery's pytest plugin;
+* ``flask``: the ``CELERY`` mapping of a Flask app's config (``app.config.from_mapping(CELERY=...)``).
 
 Each setting becomes a :class:`ConfigItem`; the items of one config share ``group``.  A part
 of a config the module cannot see (``**options``, ``from .base import *``) becomes an item
@@ -56,7 +57,7 @@ class ConfigItem:
     group: object  # items of one config share it (a call, a module, a block of statements)
     style: str  # "celery" (lower-case names) or "django" (CELERY_ namespace)
     old: bool = False  # written with a pre-4.0 name
-    source: str = ""  # celery, conf, update, object, module, override, fixture, pytest
+    source: str = ""  # celery, conf, update, object, module, override, fixture, pytest, flask
 
     @property
     def value_node(self) -> ast.AST:
@@ -299,11 +300,23 @@ class _Collector:
                 group = node.value
                 self.mapping(node.value, group, "celery", "pytest")
 
-    def module_level(self) -> None:
+    def flask_config(self, call: ast.Call) -> None:
+        """``app.config.from_mapping(CELERY=dict(...))`` (Flask's Celery pattern)."""
+        for kw in call.keywords:
+            if kw.arg == "CELERY":
+                self.mapping(kw.value, kw.value, "celery", "flask")
+        for arg in call.args:
+            if isinstance(arg, ast.Dict):
+                for k, v in zip(arg.keys, arg.values):
+                    if isinstance(k, ast.Constant) and k.value == "CELERY":
+                        self.mapping(v, v, "celery", "flask")
+
+    def module_level(self, creates_app: bool) -> None:
+        """Settings and celeryconfig modules: module-level names are the config."""
         model = self.model
         celeryconfig = is_celeryconfig_module(model.filename)
         if not (celeryconfig or is_settings_module(model.filename)):
-            if model.is_test_module() or model.tasks or _creates_app(model):
+            if model.is_test_module() or model.tasks or creates_app:
                 return
         tree = model.tree
         found = False
@@ -351,10 +364,6 @@ def _module_statements(body: list) -> Iterator[ast.stmt]:
             yield stmt
 
 
-def _creates_app(model: ModuleModel) -> bool:
-    return any(model._is_app_class(call.func) for call in model.nodes.get(ast.Call, ()))
-
-
 def _statement_block(model: ModuleModel, stmt: ast.AST) -> tuple[list, int] | None:
     parent = model.parent(stmt)
     if parent is None:
@@ -400,9 +409,11 @@ def collect_config(model: ModuleModel) -> None:
     def is_settings_assign(stmt) -> bool:
         return isinstance(stmt, ast.Assign) and any(_settings_fixture_target(model, t) for t in stmt.targets)
 
+    creates_app = False
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
         if model._is_app_class(func):
+            creates_app = True
             collector.celery_call(call)
         elif not isinstance(func, ast.Attribute):
             if isinstance(func, ast.Name) and model.resolve(func) == "django.test.override_settings":
@@ -416,9 +427,15 @@ def collect_config(model: ModuleModel) -> None:
         elif func.attr == "settings" and isinstance(func.value, ast.Name) and func.value.id == "self" \
                 and any(kw.arg and kw.arg.startswith(CONFIG_PREFIXES) for kw in call.keywords):
             collector.override(call)  # django.test.SimpleTestCase.settings(...)
+        elif func.attr in ("from_mapping", "update") and isinstance(func.value, ast.Attribute) \
+                and func.value.attr == "config":
+            collector.flask_config(call)
 
     for stmt in model.nodes.get(ast.Assign, ()):
         for target in stmt.targets:
+            if _flask_celery_target(target):
+                collector.mapping(stmt.value, stmt.value, "celery", "flask")
+                continue
             raw = _conf_target(model, target)
             if raw is not None:
                 collector.add(raw, stmt.value, target, _block_group(model, stmt, is_conf_assign), "celery", "conf")
@@ -432,7 +449,18 @@ def collect_config(model: ModuleModel) -> None:
         if _is_celery_config_fixture(model, func):
             collector.pytest_fixture(func)
 
-    collector.module_level()
+    collector.module_level(creates_app)
+
+
+def _flask_celery_target(target: ast.AST) -> bool:
+    """``app.config["CELERY"]`` (Flask's documented home of the Celery config)."""
+    return (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Attribute)
+        and target.value.attr == "config"
+        and isinstance(target.slice, ast.Constant)
+        and target.slice.value == "CELERY"
+    )
 
 
 def _conf_target(model: ModuleModel, target: ast.AST) -> str | None:

@@ -314,3 +314,30 @@ def test_never_raises_on_odd_config():
         app.config_from_object(Unknown)
     """
     celery_lint.check_source(textwrap.dedent(source), "proj/celery.py", strict=True)
+
+
+def test_flask_celery_mapping():
+    assert items("""
+        from flask import Flask
+        app = Flask(__name__)
+        app.config.from_mapping(DEBUG=True, CELERY=dict(broker_url="redis://", task_ignore_result=True))
+        app.config["CELERY"] = {"result_backend": "redis://"}
+        app.config["OTHER"] = {"result_backend": "redis://"}
+    """, "proj/app.py") == [
+        ("broker_url", "broker_url", "celery", "flask"),
+        ("task_ignore_result", "task_ignore_result", "celery", "flask"),
+        ("result_backend", "result_backend", "celery", "flask"),
+    ]
+
+
+def test_custom_scheduler_keeps_extra_entry_fields():
+    source = """
+        from celery import Celery
+        app = Celery("proj")
+        app.conf.beat_scheduler = "{scheduler}"
+        app.conf.beat_schedule = {{"a": {{"task": "t", "schedule": 5.0, "enabled": False, "args": "x"}}}}
+    """
+    default = codes(source.format(scheduler="celery.beat:PersistentScheduler"))
+    assert [c for c in default if c[1] == "CEL606"] == [(5, "CEL606"), (5, "CEL606")]
+    custom = codes(source.format(scheduler="django_celery_beat.schedulers:DatabaseScheduler"))
+    assert [c for c in custom if c[1] == "CEL606"] == [(5, "CEL606")]  # args is still no tuple

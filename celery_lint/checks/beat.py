@@ -24,7 +24,9 @@ RULES = (
         what="Checks each entry of `beat_schedule` (`app.conf.beat_schedule`, Django's `CELERY_BEAT_SCHEDULE`, "
              "a `celeryconfig` module): keys beat does not know (valid: `task`, `schedule`, `args`, `kwargs`, "
              "`options`, `relative`; `expires` and `queue` belong under `options`), `args` that is not a list "
-             "or tuple (`(\"x\")` is a string), `kwargs` that is not a dict.",
+             "or tuple (`(\"x\")` is a string), `kwargs` that is not a dict. Unknown keys are not reported "
+             "when the module sets `beat_scheduler` to another scheduler (django-celery-beat stores extra "
+             "fields).",
         why="Beat builds a `ScheduleEntry(**entry)` from each entry: an unknown key is a `TypeError` at "
             "start-up. A string as `args` is split into characters or rejected when the task is sent, on "
             "every tick.",
@@ -89,6 +91,8 @@ app.conf.beat_schedule = {
 )
 
 _ENTRY_KEYS = "task, schedule, args, kwargs, options, relative"
+# Option names that make an entry expire: Celery's, and django-celery-beat's field.
+_EXPIRES = frozenset({"expires", "expire_seconds"})
 _NOT_ARGS = (ast.Constant, ast.JoinedStr, ast.Dict, ast.Set, ast.DictComp, ast.SetComp, ast.GeneratorExp)
 _NOT_KWARGS = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp,
                ast.GeneratorExp)
@@ -164,18 +168,37 @@ def _bad_value(model: ModuleModel, value: ast.AST, bad: tuple) -> ast.AST | None
     return resolved
 
 
+def custom_scheduler(model: ModuleModel) -> bool:
+    """Does the module's config name a scheduler other than Celery's own?
+
+    Database schedulers (django-celery-beat) store extra entry fields as model fields.
+    """
+    for item in model.config:
+        if item.key == "beat_scheduler":
+            value = item.value
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)
+                    and value.value.startswith("celery.beat")):
+                return True
+    return False
+
+
 @on_module
 def beat_entries(ctx: Context) -> None:
     model = ctx.model
+    custom = None
     for entry in schedule_entries(model):
+        if custom is None:
+            custom = custom_scheduler(model)
         has_expires: bool | None = False  # None: the module does not show it
         complete = True
         for key, node, value in entry.fields:
             if key is None:
                 complete = False
             elif key not in BEAT_ENTRY_KEYS:
-                if key == "expires":
-                    has_expires = True  # misplaced: CEL606 says where it goes
+                if key in _EXPIRES:
+                    has_expires = True  # misplaced (CEL606 says where it goes), or a scheduler's field
+                if custom:
+                    continue
                 ctx.report(node, "CEL606", entry=entry.name, problem=f"has the key '{key}' that beat does not know",
                            fix=_key_fix(key))
             elif key == "args" and _bad_value(model, value, _NOT_ARGS) is not None:
@@ -206,7 +229,7 @@ def _sets_expires(model: ModuleModel, options: ast.AST) -> bool | None:
     """Does an options mapping set expires (None when the module does not show it all)?"""
     complete = True
     for key, _, _ in dict_items(model, options):
-        if key == "expires":
+        if key in _EXPIRES:
             return True
         if key is None:
             complete = False

@@ -266,6 +266,8 @@ SQL_SCHEMES = frozenset({"postgresql", "postgres", "mysql", "sqlite", "oracle", 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # Stands for a {placeholder} of an f-string, so that its literal parts can be parsed.
 HOLE = "\ufffd"
+# Characters of a templated password rather than a real one.
+_TEMPLATE_MARKS = (HOLE, "{", "}", "$", "%(", "<", ">")
 
 
 # -- values ------------------------------------------------------------------------
@@ -388,8 +390,8 @@ def _credentials(ctx: Context, item: ConfigItem) -> None:
             password, user, host = parts.password, parts.username, parts.hostname
         except ValueError:
             continue
-        if not password or HOLE in password:
-            continue
+        if not password or any(c in password for c in _TEMPLATE_MARKS):
+            continue  # none, or a placeholder: {password}, ${RABBIT_PASSWORD}, %(password)s, <password>
         if user == "guest" and password == "guest" and (host in LOCAL_HOSTS or host is None or HOLE in host):
             continue
         ctx.report(node, "CEL002", setting=_setting_label(item))
