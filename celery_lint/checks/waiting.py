@@ -4,7 +4,9 @@ from __future__ import annotations
 import ast
 
 from ..engine import Context, on
+from ..model import ModuleModel, TaskInfo, is_const
 from ..rule import Rule
+from .canvas import ignores_result, signature_of
 
 _REFS_CALLING = ("Celery user guide, Tasks: Avoid launching synchronous subtasks "
                  "(docs/userguide/tasks.rst#avoid-launching-synchronous-subtasks)",)
@@ -104,6 +106,47 @@ def report_view(request):
 """,
         references=("Celery user guide, Calling Tasks: Results (docs/userguide/calling.rst)",),
     ),
+    Rule(
+        code="CEL204",
+        symbol="celery-ignored-result-read",
+        message="{read} reads the result of task '{task}', which has ignore_result=True: the state stays "
+                "PENDING and get() returns None; keep the result (ignore_result=False) or stop reading it",
+        summary="Do not read the result of a task that ignores its result",
+        kind="E",
+        what="Finds `.get()`, `.ready()`, `.result`, `.state` and `.status` on the async result of "
+             "`.delay()` / `.apply_async()` (directly or through a local name) of a task of the module "
+             "defined with `ignore_result=True`, on the decorator or on its Task class.",
+        why="A task that ignores its result never writes it to the result backend. Its AsyncResult "
+            "stays PENDING forever, `ready()` never becomes true, and `get()` returns None at once "
+            "(Celery 5.7 skips the wait for ignored results), so code that polls or uses the value "
+            "never sees it.",
+        example="""\
+from celery import shared_task
+
+@shared_task(ignore_result=True)
+def render(report_id):
+    ...
+
+def report_status(report_id):
+    result = render.delay(report_id)
+    return result.state
+""",
+        instead="""\
+from celery import shared_task
+
+@shared_task
+def render(report_id):
+    ...
+
+def report_status(report_id):
+    result = render.delay(report_id)
+    return result.state
+""",
+        options=("task_decorators", "app_names", "task_base_classes"),
+        references=("Celery user guide, Tasks: Ignore results you don't want "
+                    "(docs/userguide/tasks.rst#task-ignore_results)",
+                    "Celery API reference: celery.result.AsyncResult.get"),
+    ),
 )
 
 BLOCKING_METHODS = frozenset({"get", "wait", "join", "join_native", "collect"})
@@ -132,3 +175,60 @@ def allow_join_result(node: ast.With, ctx: Context) -> None:
         expr = item.context_expr
         if isinstance(expr, ast.Call) and ctx.resolve(expr.func) == "celery.result.allow_join_result":
             ctx.report(expr, "CEL202", what="allow_join_result()")
+
+
+# -- CEL204: reading results a task never stores ---------------------------------------
+
+_RESULT_METHODS = frozenset({"get", "ready"})
+_RESULT_ATTRS = frozenset({"result", "state", "status"})
+
+
+def ignored_result_task(model: ModuleModel, expr: ast.AST, depth: int = 0) -> TaskInfo | None:
+    """The task whose ignored result ``expr`` holds: ``t.delay()`` / ``t.apply_async()`` /
+    ``t.s().delay()`` of a task with ``ignore_result=True``, directly or through local names
+    that are only ever bound to such results."""
+    if depth > 3:
+        return None
+    if isinstance(expr, ast.Name):
+        bindings = model.lookup(expr.id, expr)
+        if not bindings or any(b.kind != "assign" or b.index is not None for b in bindings):
+            return None
+        tasks = [ignored_result_task(model, b.value, depth + 1) for b in bindings]
+        return tasks[0] if all(tasks) else None
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)):
+        return None
+    method = expr.func.attr
+    if method not in ("delay", "apply_async"):
+        return None
+    if method == "apply_async" and any(kw.arg in (None, "ignore_result") for kw in expr.keywords):
+        return None  # apply_async(ignore_result=...) overrides the task's option
+    producer = expr.func.value
+    task = model.task_named(producer)
+    if task is None:
+        sig = signature_of(model, producer)
+        if sig is None or sig.task is None or not sig.options_known:
+            return None
+        override = sig.options.get("ignore_result")
+        if override is not None:
+            return sig.task if is_const(override, True) else None
+        task = sig.task
+    return task if ignores_result(model, task) else None
+
+
+@on(ast.Call)
+def ignored_result_call(node: ast.Call, ctx: Context) -> None:
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in _RESULT_METHODS or not ctx.model.tasks:
+        return
+    task = ignored_result_task(ctx.model, func.value)
+    if task is not None:
+        ctx.report(node, "CEL204", read=f"{func.attr}()", task=task.name)
+
+
+@on(ast.Attribute)
+def ignored_result_attribute(node: ast.Attribute, ctx: Context) -> None:
+    if node.attr not in _RESULT_ATTRS or not isinstance(node.ctx, ast.Load) or not ctx.model.tasks:
+        return
+    task = ignored_result_task(ctx.model, node.value)
+    if task is not None:
+        ctx.report(node, "CEL204", read=f".{node.attr}", task=task.name)

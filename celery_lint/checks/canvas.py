@@ -1,0 +1,724 @@
+"""Routing and canvas: queues, chains, chords, crontab schedules, fan-out (CEL601-CEL605).
+
+The canvas checks read signatures (``add.s(...)``, ``add.si(...)``, ``add.signature(...)``,
+``celery.signature(add, ...)``) of tasks defined in the module, and follow them through
+``|``, ``chain(...)``, ``group(...)`` and ``chord(...)`` as Celery 5.7's ``celery/canvas.py``
+does: a chain prepends the parent's result to the args of the next mutable signature, a chord
+body gets the list of header results, ``group(...) | task`` is a chord.  Whenever a piece is
+not known (``*args``, ``**kwargs``, a task of another module, a signature made elsewhere) the
+checks stay silent.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ..engine import Context, on, on_module
+from ..model import ModuleModel, TaskInfo, const, is_const
+from ..rule import Rule
+
+_TASK_OPTIONS = ("task_decorators", "app_names", "task_base_classes")
+_REF_CHAINS = "Celery user guide, Canvas: Chains (docs/userguide/canvas.rst#canvas-chain)"
+_REF_IMMUTABLE = "Celery user guide, Canvas: Immutability (docs/userguide/canvas.rst#immutability)"
+_REF_CHORD_NOTES = ("Celery user guide, Canvas: Chords, Important Notes "
+                    "(docs/userguide/canvas.rst#chord-important-notes)")
+
+RULES = (
+    Rule(
+        code="CEL601",
+        symbol="celery-hardcoded-queue",
+        message="queue={queue!r} hard-codes where this task goes; route tasks centrally with the "
+                "task_routes setting (and declare queues in task_queues) instead",
+        summary="Route tasks centrally with task_routes, not with queue= at each task or call",
+        default=False,
+        kind="C",
+        what="Finds `queue=` given a queue name written in the code (a string, or a name bound to one) "
+             "on a task decorator and in `apply_async(...)`, `signature(...)`, `send_task(...)` and "
+             "`sig.set(...)` calls. A queue computed at run time (a parameter, a setting) is not reported.",
+        why="Queue names spread over task definitions and call sites are hard to change: moving a "
+            "task to another queue means finding every place that names it, and a call that forgets "
+            "the queue silently goes to the default queue. Celery's `task_routes` setting keeps the "
+            "whole routing table in one place, next to `task_queues`.",
+        example="""\
+from celery import shared_task
+
+@shared_task(queue="emails")
+def send_welcome(user_id):
+    ...
+
+def signup(user_id):
+    send_welcome.apply_async((user_id,), queue="emails")
+""",
+        instead="""\
+from celery import Celery, shared_task
+
+app = Celery("proj")
+app.conf.task_routes = {"proj.tasks.send_welcome": {"queue": "emails"}}
+
+@shared_task
+def send_welcome(user_id):
+    ...
+
+def signup(user_id):
+    send_welcome.delay(user_id)
+""",
+        options=("task_decorators", "app_names"),
+        references=("Celery user guide, Routing Tasks: Automatic routing "
+                    "(docs/userguide/routing.rst#routing-automatic)",
+                    "Celery configuration: task_routes (docs/userguide/configuration.rst#task-routes)"),
+    ),
+    Rule(
+        code="CEL602",
+        symbol="celery-chord-ignore-result",
+        message="task '{task}' in this chord header has ignore_result=True, so the chord body may never "
+                "run; chord header tasks must keep their results (ignore_result=False)",
+        summary="Tasks in a chord header must not ignore their results",
+        kind="E",
+        what="Finds a chord -- `chord(header)(body)`, `chord(header, body)`, `group(...) | body`, or a "
+             "group followed by another step in a chain -- whose header holds a signature of a task of "
+             "the module defined with `ignore_result=True` (on the decorator or on its Task class).",
+        why="A chord runs its body once every header task has stored its result. A header task that "
+            "ignores its result never reports it, so the chord waits forever and the body never runs, "
+            "without an error. Celery's documentation: tasks used within a chord must not ignore "
+            "their results.",
+        example="""\
+from celery import chord, shared_task
+
+@shared_task(ignore_result=True)
+def resize(image_id):
+    ...
+
+@shared_task
+def notify(results, album_id):
+    ...
+
+def publish(album_id, image_ids):
+    chord([resize.s(i) for i in image_ids])(notify.s(album_id))
+""",
+        instead="""\
+from celery import chord, shared_task
+
+@shared_task
+def resize(image_id):
+    ...
+
+@shared_task
+def notify(results, album_id):
+    ...
+
+def publish(album_id, image_ids):
+    chord([resize.s(i) for i in image_ids])(notify.s(album_id))
+""",
+        options=_TASK_OPTIONS,
+        references=(_REF_CHORD_NOTES,),
+    ),
+    Rule(
+        code="CEL603",
+        symbol="celery-chain-arity",
+        message="{task}() gets the previous task's result as its first argument, but the signature "
+                "already fills its parameters ({given}): TypeError at run time; use {task}.si(...) when "
+                "it does not need the result, or give it a parameter for it",
+        summary="A chained signature needs room for the parent's result, or must be immutable (.si)",
+        kind="E",
+        what="Finds a mutable signature of a task of the module (`b.s(...)`) placed after another step "
+             "of a chain (`a.s() | b.s(x)`, `chain(a.s(), b.s(x))`, a group after a step) or used as a "
+             "chord body, whose arguments already fill every parameter of the task, so the parent's "
+             "result (prepended to the arguments) makes the call fail.",
+        why="In a chain Celery calls the next task with the previous task's return value as its first "
+            "positional argument, and a chord body with the list of header results. When the "
+            "signature already supplies all the parameters, the task is called with one argument too "
+            "many and fails with TypeError, after the earlier steps have done their work. An immutable "
+            "signature (`.si(...)`) ignores the parent's result.",
+        example="""\
+from celery import chain, shared_task
+
+@shared_task
+def fetch(url):
+    ...
+
+@shared_task
+def send_report(email, subject):
+    ...
+
+def run(url, email):
+    chain(fetch.s(url), send_report.s(email, "Done")).delay()
+""",
+        instead="""\
+from celery import chain, shared_task
+
+@shared_task
+def fetch(url):
+    ...
+
+@shared_task
+def send_report(email, subject):
+    ...
+
+def run(url, email):
+    chain(fetch.s(url), send_report.si(email, "Done")).delay()
+""",
+        options=_TASK_OPTIONS,
+        references=(_REF_CHAINS, _REF_IMMUTABLE),
+    ),
+    Rule(
+        code="CEL604",
+        symbol="celery-crontab-implicit-minute",
+        message="crontab({fields}) without minute= runs every minute of the matching hours, because "
+                "minute defaults to '*'; give minute= explicitly (e.g. minute=0)",
+        summary="Give crontab() schedules an explicit minute",
+        what="Finds `celery.schedules.crontab(...)` (however imported) given `hour=`, `day_of_week=`, "
+             "`day_of_month=` or `month_of_year=` but no `minute`.",
+        why="Every field of `crontab` defaults to `'*'`. `crontab(hour=7)` does not mean \"at 7 "
+            "o'clock\" but \"every minute from 7:00 to 7:59\": the task runs sixty times a day.",
+        example="""\
+from celery.schedules import crontab
+
+beat_schedule = {
+    "daily-report": {"task": "reports.tasks.daily", "schedule": crontab(hour=7)},
+}
+""",
+        instead="""\
+from celery.schedules import crontab
+
+beat_schedule = {
+    "daily-report": {"task": "reports.tasks.daily", "schedule": crontab(minute=0, hour=7)},
+}
+""",
+        references=("Celery user guide, Periodic Tasks: Crontab schedules "
+                    "(docs/userguide/periodic-tasks.rst#beat-crontab)",),
+    ),
+    Rule(
+        code="CEL605",
+        symbol="celery-delay-in-loop",
+        message="{method}() inside a loop sends one message per iteration; send the fan-out as one "
+                "canvas with group(...) or {task}.chunks(...) instead",
+        summary="Send a fan-out as one group or chunks, not .delay() in a loop",
+        default=False,
+        what="Finds `.delay(...)` and `.apply_async(...)` inside a `for` / `while` loop or a "
+             "comprehension, called on a task of the module, a task imported from a `tasks` module, or "
+             "a signature (`task.s(...).delay()`).",
+        why="A loop of `.delay()` calls publishes the messages one at a time, gives no handle on the "
+            "whole fan-out, and cannot be followed by a callback. `group(...)` sends them as one "
+            "canvas with one GroupResult (and a chord callback if needed); `Task.chunks` splits a "
+            "long list into a few messages.",
+        example="""\
+from celery import shared_task
+
+@shared_task
+def index_document(doc_id):
+    ...
+
+def reindex(doc_ids):
+    for doc_id in doc_ids:
+        index_document.delay(doc_id)
+""",
+        instead="""\
+from celery import group, shared_task
+
+@shared_task
+def index_document(doc_id):
+    ...
+
+def reindex(doc_ids):
+    group(index_document.s(doc_id) for doc_id in doc_ids).delay()
+""",
+        options=_TASK_OPTIONS,
+        references=("Celery user guide, Canvas: Groups (docs/userguide/canvas.rst#canvas-group)",
+                    "Celery user guide, Canvas: Chunks (docs/userguide/canvas.rst#canvas-chunks)"),
+    ),
+)
+
+_GROUP = "celery.group"
+_CHAIN = "celery.chain"
+_CHORD = "celery.chord"
+_SIGNATURE = "celery.signature"
+_CRONTAB = "celery.schedules.crontab"
+_OTHER_CANVAS = frozenset({
+    "celery.chunks", "celery.xmap", "celery.xstarmap", "celery.maybe_signature", "celery.Signature",
+})
+_SIGNATURE_METHODS = frozenset({"signature", "subtask"})
+# Positional parameters of celery.canvas.Signature after ``task`` (Task.signature passes them on).
+_SIGNATURE_PARAMS = ("args", "kwargs", "options", "type", "subtask_type", "immutable", "app")
+_CRONTAB_FIELDS = ("hour", "day_of_week", "day_of_month", "month_of_year")
+_SENDING_METHODS = frozenset({"delay", "apply_async"})
+_MAX_DEPTH = 4
+
+
+# ------------------------------------------------------------------------------------
+# Signatures and canvases
+# ------------------------------------------------------------------------------------
+
+@dataclass
+class Sig:
+    """A signature expression: which task, with which arguments, how mutable."""
+
+    node: ast.Call  # the call that makes (or last changes) the signature
+    task: TaskInfo | None  # the task of this module it names, if any
+    args: list[ast.expr] | None = None  # positional arguments; None: not known
+    kwargs: list[str] | None = None  # keyword argument names; None: not known
+    immutable: bool | None = False  # None: not known
+    options: dict[str, ast.expr] = field(default_factory=dict)  # execution options seen
+    options_known: bool = True
+
+
+def _literal_args(expr: ast.expr | None) -> list[ast.expr] | None:
+    """The items of a literal args tuple/list (``None`` is no args), else None."""
+    if expr is None or is_const(expr, None):
+        return []
+    if isinstance(expr, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in expr.elts):
+        return list(expr.elts)
+    return None
+
+
+def _literal_kwargs(expr: ast.expr | None) -> list[str] | None:
+    """The keys of a literal kwargs dict (``None`` is no kwargs), else None."""
+    if expr is None or is_const(expr, None):
+        return []
+    if isinstance(expr, ast.Dict):
+        keys = []
+        for key in expr.keys:
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return None
+            keys.append(key.value)
+        return keys
+    return None
+
+
+def _signature_call(call: ast.Call, task: TaskInfo | None, params: list[ast.expr]) -> Sig:
+    """``Signature(task, args, kwargs, options, type, subtask_type, immutable, app, **options)``."""
+    sig = Sig(call, task, immutable=None, options_known=False)
+    if len(params) > len(_SIGNATURE_PARAMS) or any(isinstance(p, ast.Starred) for p in params):
+        return sig
+    if any(kw.arg is None for kw in call.keywords):
+        return sig
+    given = dict(zip(_SIGNATURE_PARAMS, params))
+    for kw in call.keywords:
+        if kw.arg in _SIGNATURE_PARAMS:
+            given[kw.arg] = kw.value
+        else:
+            sig.options[kw.arg] = kw.value
+    sig.args = _literal_args(given.get("args"))
+    sig.kwargs = _literal_kwargs(given.get("kwargs"))
+    immutable = const(given["immutable"], None) if "immutable" in given else False
+    sig.immutable = immutable if isinstance(immutable, bool) else None
+    options = given.get("options")
+    if options is None or is_const(options, None):
+        sig.options_known = True
+    elif isinstance(options, ast.Dict) and _literal_kwargs(options) is not None:
+        sig.options.update({k.value: v for k, v in zip(options.keys, options.values)})
+        sig.options_known = True
+    return sig
+
+
+def signature_of(model: ModuleModel, expr: ast.AST, depth: int = 0) -> Sig | None:
+    """The signature an expression makes, or None when it is not evidently a signature."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Name):
+        value = _single_value(model, expr)
+        return signature_of(model, value, depth + 1) if value is not None else None
+    if not isinstance(expr, ast.Call):
+        return None
+    func = expr.func
+    if isinstance(func, ast.Attribute):
+        if func.attr in ("s", "si"):
+            sig = Sig(expr, model.task_named(func.value), immutable=func.attr == "si")
+            if not any(isinstance(a, ast.Starred) for a in expr.args):
+                sig.args = list(expr.args)
+            if all(kw.arg is not None for kw in expr.keywords):
+                sig.kwargs = [kw.arg for kw in expr.keywords]
+            return sig
+        if func.attr in _SIGNATURE_METHODS and model.resolve(func) != "inspect.signature":
+            return _signature_call(expr, model.task_named(func.value), list(expr.args))
+        if func.attr in ("set", "set_immutable", "clone"):
+            inner = signature_of(model, func.value, depth + 1)
+            if inner is None:
+                return None
+            return _changed(inner, expr)
+    if model.resolve(func) == _SIGNATURE and expr.args and not isinstance(expr.args[0], ast.Starred):
+        return _signature_call(expr, model.task_named(expr.args[0]), list(expr.args[1:]))
+    return None
+
+
+def _changed(inner: Sig, call: ast.Call) -> Sig:
+    """``sig.set(...)``, ``sig.set_immutable(...)``, ``sig.clone(...)``: the changed signature."""
+    sig = Sig(call, inner.task, inner.args, inner.kwargs, inner.immutable, dict(inner.options),
+              inner.options_known)
+    method = call.func.attr  # type: ignore[attr-defined]
+    if method == "set_immutable":
+        value = const(call.args[0], None) if len(call.args) == 1 else None
+        sig.immutable = value if isinstance(value, bool) else None
+        return sig
+    if method == "clone" and (call.args or any(kw.arg in (None, "args", "kwargs") for kw in call.keywords)):
+        sig.args = sig.kwargs = None  # clone(args=...) prepends arguments we do not follow
+    if call.args and method == "set":
+        sig.options_known = False
+    for kw in call.keywords:
+        if kw.arg is None:
+            sig.options_known = False
+            sig.immutable = None
+        elif kw.arg == "immutable":
+            value = const(kw.value, None)
+            sig.immutable = value if isinstance(value, bool) else None
+        elif method == "set" or kw.arg not in ("args", "kwargs"):
+            sig.options[kw.arg] = kw.value
+    return sig
+
+
+def _single_value(model: ModuleModel, name: ast.Name) -> ast.expr | None:
+    """The value of a name bound exactly once, by a plain assignment, else None."""
+    bindings = model.lookup(name.id, name)
+    if len(bindings) != 1:
+        return None
+    b = bindings[0]
+    if b.kind != "assign" or b.index is not None or not isinstance(b.value, ast.expr):
+        return None
+    if isinstance(b.node, ast.NamedExpr):
+        return None
+    return b.value
+
+
+def _canvas_name(model: ModuleModel, expr: ast.AST) -> str | None:
+    """``celery.group`` / ``chain`` / ``chord`` for a call of one of them, else None."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, (ast.Name, ast.Attribute)):
+        q = model.resolve(expr.func)
+        if q in (_GROUP, _CHAIN, _CHORD):
+            return q
+    return None
+
+
+def is_canvas(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
+    """Is the expression evidently a Celery signature or canvas?"""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(expr, ast.Name):
+        value = _single_value(model, expr)
+        return value is not None and is_canvas(model, value, depth + 1)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return is_canvas(model, expr.left, depth + 1)
+    if _canvas_name(model, expr) is not None:
+        return True
+    if isinstance(expr, ast.Call) and isinstance(expr.func, (ast.Name, ast.Attribute)):
+        if model.resolve(expr.func) in _OTHER_CANVAS:
+            return True
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("chunks", "map", "starmap"):
+            return model.task_named(expr.func.value) is not None
+    return signature_of(model, expr, depth + 1) is not None
+
+
+def _sequence_items(expr: ast.AST) -> list[ast.expr] | None:
+    """The members of a literal list/tuple (Starred dropped), a comprehension's element."""
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return [e for e in expr.elts if not isinstance(e, ast.Starred)]
+    if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):
+        return [expr.elt]
+    return None
+
+
+def group_members(model: ModuleModel, expr: ast.AST, depth: int = 0) -> list[ast.expr]:
+    """The signatures a group (or a chord header) is made of, as far as they can be seen."""
+    if depth > _MAX_DEPTH:
+        return []
+    if isinstance(expr, ast.Name):
+        value = _single_value(model, expr)
+        return group_members(model, value, depth + 1) if value is not None else []
+    items = _sequence_items(expr)
+    if items is not None:
+        return items
+    if _canvas_name(model, expr) == _GROUP:
+        args = [a for a in expr.args if not isinstance(a, ast.Starred)]  # type: ignore[attr-defined]
+        if len(expr.args) == 1:  # type: ignore[attr-defined]
+            return group_members(model, expr.args[0], depth + 1)  # type: ignore[attr-defined]
+        return args
+    if signature_of(model, expr) is not None:
+        return [expr]  # a header of one signature
+    return []
+
+
+def chain_steps(call: ast.Call) -> list[ast.expr]:
+    """The steps of ``chain(a, b, c)`` or ``chain([a, b, c])``; Starred steps kept as markers."""
+    if len(call.args) == 1 and isinstance(call.args[0], (ast.List, ast.Tuple)):
+        return list(call.args[0].elts)
+    return list(call.args)
+
+
+def _chord_parts(call: ast.Call) -> tuple[ast.expr | None, ast.expr | None]:
+    """(header, body) of ``chord(header, body)``."""
+    header = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
+    body = call.args[1] if len(call.args) > 1 and not isinstance(call.args[1], ast.Starred) else None
+    for kw in call.keywords:
+        if kw.arg == "header":
+            header = kw.value
+        elif kw.arg == "body":
+            body = kw.value
+    return header, body
+
+
+def receivers(model: ModuleModel, expr: ast.AST, depth: int = 0) -> list[Sig]:
+    """The signatures that get a parent's result when ``expr`` runs after another step."""
+    if depth > _MAX_DEPTH:
+        return []
+    if isinstance(expr, ast.Name):
+        value = _single_value(model, expr)
+        return receivers(model, value, depth + 1) if value is not None else []
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return receivers(model, expr.left, depth + 1)
+    kind = _canvas_name(model, expr)
+    if kind == _CHAIN:
+        steps = chain_steps(expr)  # type: ignore[arg-type]
+        if steps and not isinstance(steps[0], ast.Starred):
+            return receivers(model, steps[0], depth + 1)
+        return []
+    if kind == _GROUP:
+        return [s for m in group_members(model, expr) for s in receivers(model, m, depth + 1)]
+    if kind is not None:
+        return []
+    sig = signature_of(model, expr)
+    return [sig] if sig is not None else []
+
+
+def last_step(model: ModuleModel, expr: ast.AST, depth: int = 0) -> ast.AST | None:
+    """The last step of a chain expression (the expression itself for a single step)."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Name):
+        value = _single_value(model, expr)
+        return last_step(model, value, depth + 1) if value is not None else None
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return last_step(model, expr.right, depth + 1)
+    if _canvas_name(model, expr) == _CHAIN:
+        steps = chain_steps(expr)  # type: ignore[arg-type]
+        if steps and not isinstance(steps[-1], ast.Starred):
+            return last_step(model, steps[-1], depth + 1)
+        return None
+    return expr
+
+
+def _is_nonempty_group(model: ModuleModel, expr: ast.AST | None) -> bool:
+    return (expr is not None and _canvas_name(model, expr) == _GROUP
+            and bool(expr.args))  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------------------------
+# CEL602 and CEL603
+# ------------------------------------------------------------------------------------
+
+def ignores_result(model: ModuleModel, task: TaskInfo | None) -> bool:
+    """Is the task defined with ``ignore_result=True`` (decorator or Task class)?"""
+    if task is None:
+        return False
+    if "ignore_result" not in task.options and task.has_star_kwargs:
+        return False
+    return is_const(task.option("ignore_result", model), True)
+
+
+def _check_header(ctx: Context, header: ast.AST | None) -> None:
+    if header is None:
+        return
+    model = ctx.model
+    for member in group_members(model, header):
+        sig = signature_of(model, member)
+        if sig is None or sig.task is None or not sig.options_known:
+            continue
+        override = sig.options.get("ignore_result")
+        ignored = ignores_result(model, sig.task) if override is None else is_const(override, True)
+        if ignored:
+            ctx.report(sig.node, "CEL602", task=sig.task.name)
+
+
+def _given(sig: Sig) -> str:
+    parts = [f"{len(sig.args or ())} positional"]
+    if sig.kwargs:
+        parts.append("keyword " + ", ".join(f"{k}=" for k in sig.kwargs))
+    return " and ".join(parts)
+
+
+def lacks_room(task: TaskInfo, sig: Sig) -> bool:
+    """Does ``task(parent_result, *sig.args, **sig.kwargs)`` fail for want of a parameter?"""
+    if sig.args is None or sig.kwargs is None:
+        return False
+    if task.node.args.vararg is not None or task.has_star_kwargs:
+        return False
+    if task.kind == "function" and len(task.node.decorator_list) != 1:
+        return False  # other decorators may change what the task is called with
+    params = task.params
+    posonly = len(task.node.args.posonlyargs)
+    if task.bound:
+        if not params:
+            return False
+        params = params[1:]
+        posonly = max(posonly - 1, 0)
+    positional = 1 + len(sig.args)
+    if positional > len(params):
+        return True
+    filled = {p.arg for i, p in enumerate(params[:positional]) if i >= posonly}
+    return any(name in filled for name in sig.kwargs)
+
+
+def _check_receivers(ctx: Context, expr: ast.AST | None) -> None:
+    if expr is None:
+        return
+    for sig in receivers(ctx.model, expr):
+        if sig.immutable is False and sig.task is not None and lacks_room(sig.task, sig):
+            ctx.report(sig.node, "CEL603", task=sig.task.name, given=_given(sig))
+
+
+@on(ast.BinOp)
+def pipe(node: ast.BinOp, ctx: Context) -> None:
+    """``left | right`` of signatures: a chain step (CEL603), or a chord (CEL602)."""
+    if not isinstance(node.op, ast.BitOr) or not ctx.model.tasks:
+        return
+    model = ctx.model
+    if not is_canvas(model, node.left):
+        return
+    _check_receivers(ctx, node.right)
+    step = last_step(model, node.left)
+    if _is_nonempty_group(model, step) and is_canvas(model, node.right):
+        _check_header(ctx, step)
+
+
+def _check_chain(ctx: Context, call: ast.Call) -> None:
+    steps = chain_steps(call)
+    seen_step = False
+    for i, step in enumerate(steps):
+        if isinstance(step, ast.Starred):
+            continue
+        if seen_step:
+            _check_receivers(ctx, step)
+        seen_step = True
+        if i + 1 < len(steps) and _is_nonempty_group(ctx.model, step):
+            _check_header(ctx, step)
+
+
+def _check_canvas_call(ctx: Context, call: ast.Call) -> None:
+    kind = _canvas_name(ctx.model, call)
+    if kind == _CHAIN:
+        _check_chain(ctx, call)
+    elif kind == _CHORD:
+        header, body = _chord_parts(call)
+        _check_header(ctx, header)
+        _check_receivers(ctx, body)
+    elif isinstance(call.func, ast.Call) and _canvas_name(ctx.model, call.func) == _CHORD:
+        # chord(header)(body): chord.__call__(body=None, **options)
+        body = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
+        for kw in call.keywords:
+            if kw.arg == "body":
+                body = kw.value
+        _check_receivers(ctx, body)
+
+
+# ------------------------------------------------------------------------------------
+# CEL601, CEL604, CEL605
+# ------------------------------------------------------------------------------------
+
+def literal_queue(model: ModuleModel, expr: ast.AST) -> str | None:
+    """The queue name an expression spells out: a string, or a name bound once to one."""
+    if isinstance(expr, ast.Name):
+        value = _single_value(model, expr)
+        expr = value if value is not None else expr
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    return None
+
+
+def _queue_keywords(ctx: Context, call: ast.Call) -> list[tuple[ast.AST, ast.expr]]:
+    """(node to report, value) of ``queue=`` (or ``options={"queue": ...}``) in a routing call."""
+    func = call.func
+    model = ctx.model
+    if isinstance(func, ast.Attribute):
+        method = func.attr
+        if method == "apply_async":
+            pass
+        elif method == "send_task":
+            if not model.is_app(func.value):
+                return []
+        elif method in _SIGNATURE_METHODS or method == "set":
+            if signature_of(model, call) is None:
+                return []
+        else:
+            return []
+    elif model.resolve(func) != _SIGNATURE:
+        return []
+    found: list[tuple[ast.AST, ast.expr]] = [(kw, kw.value) for kw in call.keywords if kw.arg == "queue"]
+    for kw in call.keywords:
+        if kw.arg == "options" and isinstance(kw.value, ast.Dict):
+            found.extend((k, v) for k, v in zip(kw.value.keys, kw.value.values) if is_const(k, "queue"))
+    return found
+
+
+def _crontab_without_minute(ctx: Context, call: ast.Call) -> None:
+    if call.args or ctx.resolve(call.func) != _CRONTAB:
+        return
+    names = [kw.arg for kw in call.keywords]
+    if None in names or "minute" in names:
+        return
+    fields = [kw.arg for kw in call.keywords if kw.arg in _CRONTAB_FIELDS and not is_const(kw.value, "*")]
+    if fields:
+        ctx.report(call, "CEL604", fields=", ".join(f"{f}=..." for f in fields))
+
+
+def _from_tasks_module(qualname: str | None) -> bool:
+    """``proj.tasks.send_mail`` / ``.tasks.send_mail`` / ``billing_tasks.charge``."""
+    if not qualname or qualname.split(".")[0] == "celery":
+        return False
+    module = qualname.split(".")[:-1]
+    return any(part == "tasks" or part.endswith("_tasks") for part in module)
+
+
+def _expr_name(expr: ast.AST) -> str:
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else "task"
+
+
+def _sent_task_name(ctx: Context, receiver: ast.AST) -> str | None:
+    """The name of the task a ``.delay`` / ``.apply_async`` receiver evidently is, else None."""
+    model = ctx.model
+    task = model.task_named(receiver)
+    if task is not None:
+        return task.name
+    sig = signature_of(model, receiver)
+    if sig is not None:
+        if sig.task is not None:
+            return sig.task.name
+        func = sig.node.func
+        return _expr_name(func.value) if isinstance(func, ast.Attribute) else "task"
+    if isinstance(receiver, (ast.Name, ast.Attribute)) and _from_tasks_module(model.resolve(receiver)):
+        return _expr_name(receiver)
+    return None
+
+
+def _delay_in_loop(ctx: Context, call: ast.Call) -> None:
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in _SENDING_METHODS:
+        return
+    if ctx.model.in_loop(call) is None:
+        return
+    name = _sent_task_name(ctx, func.value)
+    if name is not None:
+        ctx.report(call, "CEL605", method=func.attr, task=name)
+
+
+@on(ast.Call)
+def canvas_call(node: ast.Call, ctx: Context) -> None:
+    for where, value in _queue_keywords(ctx, node):
+        _report_queue(ctx, where, value)
+    _crontab_without_minute(ctx, node)
+    _delay_in_loop(ctx, node)
+    if ctx.model.tasks:
+        _check_canvas_call(ctx, node)
+
+
+@on_module
+def decorator_queue(ctx: Context) -> None:
+    """CEL601 on ``queue=`` of task decorators."""
+    for task in ctx.model.tasks:
+        kw = task.options.get("queue")
+        if kw is not None:
+            _report_queue(ctx, kw, kw.value)
+
+
+def _report_queue(ctx: Context, where: ast.AST, value: ast.expr) -> None:
+    queue = literal_queue(ctx.model, value)
+    if queue is not None:
+        ctx.report(where, "CEL601", queue=queue)
