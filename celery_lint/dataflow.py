@@ -98,13 +98,49 @@ def _loops_around(model: ModuleModel, node: ast.AST) -> list[ast.AST]:
     return loops
 
 
+def _statement_of(model: ModuleModel, node: ast.AST) -> ast.AST | None:
+    while node is not None and not isinstance(node, (ast.stmt, ast.ExceptHandler)):
+        node = model.parent(node)
+    return node
+
+
+def _dominates(model: ModuleModel, b: Binding, use: ast.AST) -> bool:
+    """Does the binding surely happen on every path to the use (so earlier ones are dead)?
+
+    A parameter does; a ``for`` target does for its own body; any other binding statement
+    does for what follows it in its own statement list, and for its own body.
+    """
+    if b.kind == "param":
+        return True
+    stmt = _statement_of(model, b.node)
+    if stmt is None:
+        return False
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        return any(_inside(model, use, s) for s in stmt.body)
+    if _inside(model, use, stmt):
+        return True
+    parent = model.parent(stmt)
+    toward = use
+    while toward is not None and model.parent(toward) is not parent:
+        toward = model.parent(toward)
+    if toward is None or parent is None:
+        return False
+    for field in ("body", "orelse", "finalbody", "handlers"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and stmt in block and toward in block:
+            return block.index(toward) > block.index(stmt)
+    return False
+
+
 def reaching(model: ModuleModel, name: ast.Name) -> list[Binding]:
     """The bindings of ``name`` that may give it its value where it is read.
 
-    Bindings of the same scope count when they come before the use (and are not the
-    statement the use is part of), or sit in a loop around the use; bindings of an
-    enclosing scope (a closure, the module) all count.  Comprehension targets count only
-    for uses inside their comprehension, where they are the only binding.
+    Of the bindings of the same scope before the use (not counting the statement the use
+    is part of), the latest one and, when it may be skipped (a branch, a loop target, an
+    ``except``), the earlier ones back to one that surely happens; plus the bindings later
+    in a loop around the use.  Bindings of an enclosing scope (a closure, the module) all
+    count.  Comprehension targets count only for uses inside their comprehension, where
+    they are the only binding.
     """
     found = model.lookup(name.id, name)
     if not found:
@@ -118,27 +154,31 @@ def reaching(model: ModuleModel, name: ast.Name) -> list[Binding]:
     use_scope = model.scope(name)
     here = _pos(name)
     loops = None
-    out = []
+    out: list[Binding] = []
+    before: list[Binding] = []
     for b in found:
         if _binding_scope(model, b) is not use_scope:
             out.append(b)
+        elif b.kind == "param":
+            before.append(b)
+        elif b.kind == "assign" and _inside(model, name, b.node):
             continue
-        if b.kind == "param":
-            out.append(b)
+        elif b.kind == "with" and any(_inside(model, name, item) for item in b.node.items):
             continue
-        if b.kind == "assign" and _inside(model, name, b.node):
+        elif b.kind == "for" and _inside(model, name, b.node.iter):
             continue
-        if b.kind == "with" and any(_inside(model, name, item) for item in b.node.items):
-            continue
-        if b.kind == "for" and _inside(model, name, b.node.iter):
-            continue
-        if _pos(b.node) < here:
-            out.append(b)
-            continue
-        if loops is None:
-            loops = _loops_around(model, name)
-        if any(_inside(model, b.node, loop) for loop in loops):
-            out.append(b)
+        elif _pos(b.node) < here:
+            before.append(b)
+        else:
+            if loops is None:
+                loops = _loops_around(model, name)
+            if any(_inside(model, b.node, loop) for loop in loops):
+                out.append(b)
+    before.sort(key=lambda b: _pos(b.node))
+    for b in reversed(before):
+        out.append(b)
+        if _dominates(model, b, name):
+            break
     return out
 
 
@@ -373,19 +413,34 @@ def _builtin(model: ModuleModel, func: ast.AST, names: tuple[str, ...]) -> str |
 
 def kind_of(model: ModuleModel, expr: ast.AST | None, depth: int = 0) -> str | None:
     """What ``expr`` evidently is (one of the kinds above), or None when unknown."""
-    if expr is None or depth > _MAX_DEPTH:
+    if expr is None:
         return None
+    cache = _cache(model)
+    if depth > _MAX_DEPTH:
+        cache["cut"] = True
+        return None
+    if isinstance(expr, ast.Name):
+        # Names are memoised (the checks ask about the same names again); a cycle through
+        # a loop reads as unknown, and an answer cut short by the depth limit is not kept.
+        memo = cache.setdefault("kinds", {})
+        if expr in memo:
+            return memo[expr]
+        memo[expr] = None
+        cut, cache["cut"] = cache.get("cut", False), False
+        kinds = {_binding_kind(model, b, depth) for b in reaching(model, expr)}
+        kind = kinds.pop() if len(kinds) == 1 else None
+        if cache["cut"]:
+            del memo[expr]
+        else:
+            memo[expr] = kind
+        cache["cut"] = cut or cache["cut"]
+        return kind
     if isinstance(expr, ast.Lambda):
         return LAMBDA
     if isinstance(expr, ast.GeneratorExp):
         return GENERATOR
     if isinstance(expr, (ast.Set, ast.SetComp)):
         return SET
-    if isinstance(expr, ast.Name):
-        kinds = {_binding_kind(model, b, depth) for b in reaching(model, expr)}
-        if len(kinds) == 1:
-            return kinds.pop()
-        return None
     if isinstance(expr, ast.Attribute):
         if expr.attr == "user" and kind_of(model, expr.value, depth + 1) == REQUEST:
             return USER
@@ -521,22 +576,23 @@ def atomic_decorated(model: ModuleModel, func: ast.AST) -> bool:
     return isinstance(func, FUNCTION_TYPES) and any(is_atomic(model, d) for d in func.decorator_list)
 
 
-def in_atomic_block(model: ModuleModel, node: ast.AST) -> bool:
-    """Is the node directly (not through a nested function or lambda) in an atomic block?
+def atomic_context(model: ModuleModel, node: ast.AST) -> ast.AST | None:
+    """The atomic block the node runs in directly (not through a nested function or lambda).
 
-    ``with transaction.atomic():`` around it, or ``@transaction.atomic`` on its function.
+    The ``with transaction.atomic():`` statement around it, or its function when that is
+    decorated with ``@transaction.atomic``; None when there is none.
     """
     child = node
     for anc in model.ancestors(node):
         if isinstance(anc, (ast.With, ast.AsyncWith)) and child not in anc.items:
             if any(is_atomic(model, item.context_expr) for item in anc.items):
-                return True
+                return anc
         if isinstance(anc, FUNCTION_TYPES):
-            return atomic_decorated(model, anc)
+            return anc if atomic_decorated(model, anc) else None
         if isinstance(anc, (ast.Lambda, ast.ClassDef)):
-            return False
+            return None
         child = anc
-    return False
+    return None
 
 
 def direct_function(model: ModuleModel, node: ast.AST) -> ast.AST | None:

@@ -222,17 +222,13 @@ def _sending_call(ctx: Context, node: ast.Call) -> str | None:
 # CEL301 / CEL304: sending before the commit
 # --------------------------------------------------------------------------------------
 def _atomic_block(model: ModuleModel, node: ast.AST) -> str | None:
-    child = node
-    for anc in model.ancestors(node):
-        if isinstance(anc, (ast.With, ast.AsyncWith)) and child not in anc.items:
-            if any(df.is_atomic(model, item.context_expr) for item in anc.items):
-                return "'with transaction.atomic()'"
-        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return f"'{anc.name}', decorated with @transaction.atomic," if df.atomic_decorated(model, anc) else None
-        if isinstance(anc, (ast.Lambda, ast.ClassDef)):
-            return None
-        child = anc
-    return None
+    """How to name the atomic block the node runs in, or None."""
+    block = df.atomic_context(model, node)
+    if block is None:
+        return None
+    if isinstance(block, (ast.With, ast.AsyncWith)):
+        return "'with transaction.atomic()'"
+    return f"'{block.name}', decorated with @transaction.atomic,"
 
 
 def _commit_sensitive_place(model: ModuleModel, func: ast.AST) -> str | None:
@@ -365,7 +361,7 @@ def _check_writes(ctx: Context) -> None:
             continue
         writes = []
         for node in df.body_nodes(task.node):
-            if isinstance(node, ast.Call) and not df.in_atomic_block(model, node):
+            if isinstance(node, ast.Call) and df.atomic_context(model, node) is None:
                 write = df.orm_write(model, node)
                 if write is not None:
                     writes.append(write)

@@ -1,0 +1,141 @@
+"""CEL101-CEL108 and CEL301-CEL304 beyond the fixtures: Celery facts, settings, config."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import celery_lint
+from celery_lint import Settings
+from celery_lint.celery_data import EXECUTION_OPTIONS, TASK_OPTIONS
+from celery_lint.checks import atomicity, calls
+
+CODES = [rule.code for module in (calls, atomicity) for rule in module.RULES]
+
+
+def _codes(source: str, code: str, settings: Settings | None = None, filename: str = "tasks.py"):
+    found = celery_lint.check_source(textwrap.dedent(source), filename, settings, strict=True)
+    return [v.line for v in found if v.code == code]
+
+
+def test_option_names_are_celerys():
+    """The options the time checks read are apply_async()'s and the task decorator's."""
+    assert set(calls.SECONDS_OPTIONS) <= EXECUTION_OPTIONS
+    assert set(calls.DATETIME_OPTIONS) <= EXECUTION_OPTIONS
+    assert {"expires", "time_limit", "soft_time_limit", calls.RETRY_DELAY} <= TASK_OPTIONS
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_examples(code):
+    rule = celery_lint.RULES[code]
+    assert _codes(rule.example, code), "the example must trigger the rule"
+    assert not _codes(rule.instead, code), "the fixed example must not trigger it"
+    assert set(rule.options) <= set(Settings.__dataclass_fields__)
+
+
+def test_cel102_uses_celerys_execution_options():
+    source = """
+    from .tasks import send
+    def f():
+        send.delay(1, {option}=2)
+    """
+    for option in sorted(EXECUTION_OPTIONS):
+        assert _codes(source.format(option=option), "CEL102") == [4], option
+    assert not _codes(source.format(option="user_id"), "CEL102")
+
+
+VISIBILITY = """
+from proj.tasks import remind
+def f():
+    remind.apply_async((1,), countdown=2000)
+"""
+
+
+def test_cel107_setting():
+    assert not _codes(VISIBILITY, "CEL107")
+    assert _codes(VISIBILITY, "CEL107", Settings(visibility_timeout=1800)) == [4]
+    assert _codes(VISIBILITY, "CEL107", Settings.from_mapping({"visibility-timeout": "1800"})) == [4]
+
+
+@pytest.mark.parametrize("config, fires", [
+    ('app.conf.broker_transport_options = {"visibility_timeout": 7200}', False),
+    ('app.conf.broker_transport_options = {"visibility_timeout": 1000}', True),
+    ("app.conf.broker_transport_options = TRANSPORT_OPTIONS", False),
+    ('app.conf.broker_transport_options = {"max_retries": 3}', True),
+    ('app.conf.broker_url = "amqp://guest@localhost//"', False),
+])
+def test_cel107_module_config(config, fires):
+    source = f"""
+    from celery import Celery
+    app = Celery("proj")
+    {config}
+
+    @app.task
+    def remind(x):
+        ...
+
+    def f():
+        remind.apply_async((1,), countdown=5000)
+    """
+    assert bool(_codes(source, "CEL107")) is fires
+
+
+def test_cel108_pickle_config_silences():
+    source = """
+    from celery import Celery
+    app = Celery("proj")
+    {config}
+
+    @app.task
+    def collect(ids):
+        return set(ids)
+
+    def f():
+        collect.delay({{1, 2}})
+    """
+    assert len(_codes(source.format(config=""), "CEL108")) == 2
+    assert _codes(source.format(config='app.conf.task_serializer = "pickle"'), "CEL108") == [8]
+    assert _codes(source.format(config='app.conf.result_serializer = "pickle"'), "CEL108") == [11]
+
+
+def test_other_libraries_are_not_tasks():
+    source = """
+    from multiprocessing.pool import ThreadPool
+    from rq_scheduler import scheduler
+    from datetime import datetime, timedelta
+
+    def f(pool: ThreadPool, job):
+        pool.apply_async(print, (1,), {}, None)
+        scheduler.delay(5, countdown=3)
+        job.apply_async(args=(1), eta=datetime.now(), countdown=timedelta(1))
+    """
+    found = celery_lint.check_source(textwrap.dedent(source), "jobs.py", strict=True)
+    assert not [v for v in found if v.code in CODES]
+
+
+def test_messages_name_the_argument_not_secrets():
+    source = """
+    from .tasks import send
+    def view(request):
+        send.delay(request.user)
+    """
+    (found,) = [v for v in celery_lint.check_source(textwrap.dedent(source), "views.py", strict=True)
+                if v.code == "CEL101"]
+    assert "request.user" in found.message and "primary key" in found.message
+
+
+def test_cel301_cel304_only_for_celery_sends():
+    source = """
+    from django.db import transaction
+    from django.db.models.signals import post_save
+    from django.dispatch import receiver
+    from .animations import fade
+
+    @receiver(post_save)
+    def saved(sender, instance, **kwargs):
+        fade.delay(1)
+        with transaction.atomic():
+            fade.apply_async((1,))
+    """
+    found = celery_lint.check_source(textwrap.dedent(source), "signals.py", strict=True)
+    assert not [v for v in found if v.code in ("CEL301", "CEL304")]
