@@ -336,11 +336,28 @@ def is_helper(item: ConfigItem, reads: frozenset[str]) -> bool:
 
 # -- checks ------------------------------------------------------------------------
 
+class _Once:
+    """A Context that reports each (node, code) once: several settings may share one literal
+    (``BROKER = "..."`` read by ``CELERY_BROKER_URL = BROKER``)."""
+
+    def __init__(self, ctx: Context):
+        self.model = ctx.model
+        self.filename = ctx.filename
+        self._ctx = ctx
+        self._seen: set[tuple[int, str]] = set()
+
+    def report(self, node: ast.AST, code: str, **fmt) -> None:
+        if (id(node), code) not in self._seen:
+            self._seen.add((id(node), code))
+            self._ctx.report(node, code, **fmt)
+
+
 @on_module
 def check_config(ctx: Context) -> None:
     model = ctx.model
     if not model.config:
         return
+    ctx = _Once(ctx)
     reads = None
     for item in model.config:
         if item.unseen:

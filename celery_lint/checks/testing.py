@@ -21,8 +21,9 @@ RULES = (
         summary="Run tasks eagerly only in tests",
         what="Finds `task_always_eager = True` (any spelling: `CELERY_TASK_ALWAYS_EAGER`, `CELERY_ALWAYS_EAGER`, "
              "`app.conf.update(...)`, `Celery(...)`) in a module that is not a test module (the `test-paths` "
-             "setting) nor a development settings module (`settings/dev.py`, `local.py`, `development.py`, "
-             "`*_dev.py`). A value read from the environment, or set under an `if`, is not reported.",
+             "setting) nor a development or CI settings module (`settings/dev.py`, `local.py`, "
+             "`development.py`, `*_dev.py`, `settings/ci.py`). A value read from the environment, or set "
+             "under an `if`, is not reported; neither are `override_settings(...)` and test fixtures.",
         why="With eager mode every `.delay()` runs the task in the web process, synchronously, without retries, "
             "time limits or routing. Left on in production, requests get slow and the workers sit idle "
             "without anyone noticing.",
@@ -91,6 +92,7 @@ DEV_SETTINGS_PATHS = (
     "development.py",
     "*_dev.py",
     "dev_settings.py",
+    "settings/ci.py",
 )
 # Config sources that only exist in tests (override_settings, pytest fixtures).
 _TEST_ONLY_SOURCES = frozenset({"override", "fixture", "pytest"})
