@@ -67,6 +67,20 @@ REMOVED_TASK_BASES = frozenset({
 CELERY_APP_CLASSES = frozenset({"celery.Celery"})
 
 
+# Libraries whose objects are no Celery apps, though code may name them ``app`` and they
+# may have a ``task`` decorator of their own.
+_NOT_CELERY = frozenset({
+    "airflow", "arq", "click", "dask", "django", "dramatiq", "fastapi", "flask", "huey", "invoke",
+    "kombu", "prefect", "quart", "ray", "rq", "sanic", "starlette", "taskiq", "typer",
+})
+
+
+def _maybe_celery_factory(qualname: str | None) -> bool:
+    """Could a call of this (resolved) callable return a Celery app?  Yes for local and
+    project factories (``make_celery()``), no for other frameworks' constructors."""
+    return qualname is None or qualname.lstrip(".").split(".")[0] not in _NOT_CELERY
+
+
 def canonical(qualname: str | None) -> str | None:
     if qualname is None:
         return None
@@ -280,16 +294,27 @@ class ModuleModel:
             expr = expr.value
         if not isinstance(expr, ast.Name):
             return None
-        bindings = self.lookup(expr.id, expr)
-        base = None
-        for b in bindings:
-            if b.kind == "import":
-                base = b.value
-                break
+        base = self._imported_as(self.lookup(expr.id, expr))
         if base is None:
             return None
         parts.append(base)
         return canonical(".".join(reversed(parts)))
+
+    def _imported_as(self, bindings: list[Binding]) -> str | None:
+        """The qualified name a name is imported as, unless the same scope rebinds it for good.
+
+        A def, class or assignment straight in the scope's body shadows the import
+        (``from celery import group`` then ``def group(...)``); one inside a ``try``/``if``
+        is a fallback (``except ImportError: def shared_task(...)``) and does not.
+        """
+        found = None
+        for b in bindings:
+            if b.kind == "import":
+                if found is None:
+                    found = b.value
+            elif b.kind in ("def", "class", "assign") and isinstance(self.parents.get(b.node), SCOPE_TYPES):
+                return None
+        return found
 
     def assigned_values(self, name: ast.Name) -> list[Binding]:
         """Bindings of a name in its scope that give it a value (assign/for/with)."""
@@ -326,7 +351,7 @@ class ModuleModel:
                 if isinstance(value, ast.Call):
                     if self._is_app_class(value.func):
                         return True
-                    if in_names and self.resolve(value.func) is None:
+                    if in_names and _maybe_celery_factory(self.resolve(value.func)):
                         return True  # app = make_celery(...) / create_celery_app()
                 elif isinstance(value, (ast.Name, ast.Attribute)) and in_names:
                     return True

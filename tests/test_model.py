@@ -1,0 +1,216 @@
+"""The module model: names resolved through imports, apps, tasks, task classes, results."""
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from celery_lint import Settings
+from celery_lint.model import build
+
+
+def model_of(source: str, settings: Settings | None = None, filename: str = "tasks.py"):
+    return build(ast.parse(textwrap.dedent(source)), filename, settings or Settings(), frozenset())
+
+
+def task_names(source: str, settings: Settings | None = None) -> list[str]:
+    return [t.name for t in model_of(source, settings).tasks]
+
+
+def first_call(model, name: str) -> ast.Call:
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+            func = node.func
+            if (func.id if isinstance(func, ast.Name) else func.attr) == name:
+                return node
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("source", [
+    "from celery import shared_task\n@shared_task\ndef t(): pass\n",
+    "from celery import shared_task as st\n@st(bind=True)\ndef t(self): pass\n",
+    "import celery as c\n@c.shared_task\ndef t(): pass\n",
+    "import celery.app\n@celery.app.shared_task\ndef t(): pass\n",
+    "from celery import Celery\napp = Celery('p')\n@app.task\ndef t(): pass\n",
+    "from celery import Celery as C\nworker = C('p')\n@worker.task()\ndef t(): pass\n",
+    "from proj.celery import app\n@app.task(bind=True)\ndef t(self): pass\n",
+    "from proj import celery_app as capp\n@capp.task\ndef t(): pass\n",
+    "from celery import current_app\n@current_app.task\ndef t(): pass\n",
+    "from .celery import app\n@app.task\ndef t(): pass\n",
+    "from flask_app import make_celery\ncelery = make_celery()\n@celery.task\ndef t(): pass\n",
+    "from celery.task import task\n@task\ndef t(): pass\n",
+    "import celery\n@celery.task\ndef t(): pass\n",
+    "from celery import shared_task\nif True:\n    @shared_task\n    def t(): pass\n",
+])
+def test_tasks_are_found_through_every_import_form(source):
+    assert task_names(source) == ["t"]
+
+
+@pytest.mark.parametrize("source", [
+    "from invoke import task\n@task\ndef t(c): pass\n",
+    "from prefect import task\n@task\ndef t(): pass\n",
+    "from airflow.decorators import task\n@task\ndef t(): pass\n@task.python\ndef u(): pass\n",
+    "from huey import RedisHuey\nhuey = RedisHuey()\n@huey.task()\ndef t(): pass\n",
+    "import dramatiq\n@dramatiq.actor\ndef t(): pass\n",
+    "from flask import Flask\napp = Flask(__name__)\n@app.task\ndef t(): pass\n",
+    "def setup(app):\n    @app.task\n    def t(): pass\n",
+    "from celery import group, shared_task\ndef shared_task(f): return f\n@shared_task\ndef t(): pass\n",
+    "@shared_task\ndef t(): pass\n",
+])
+def test_other_libraries_task_decorators_are_not_tasks(source):
+    assert task_names(source) == []
+
+
+def test_shadowing_only_when_unconditional():
+    fallback = (
+        "try:\n    from celery import shared_task\nexcept ImportError:\n"
+        "    def shared_task(f): return f\n@shared_task\ndef t(): pass\n"
+    )
+    assert task_names(fallback) == ["t"]
+
+
+def test_configured_decorators_and_app_names():
+    source = "from proj.base import instrumented_task\n@instrumented_task(name='x')\ndef t(): pass\n"
+    assert task_names(source) == []
+    assert task_names(source, Settings(task_decorators=("proj.base.instrumented_task",))) == ["t"]
+    assert task_names(source, Settings(task_decorators=("instrumented_task",))) == ["t"]
+    assert task_names(source, Settings(task_decorators=("other.instrumented_task",))) == []
+    source = "from proj.worker import broker\n@broker.task\ndef t(): pass\n"
+    assert task_names(source) == []
+    assert task_names(source, Settings(app_names=("broker",))) == ["t"]
+
+
+def test_task_classes_and_their_run_methods():
+    model = model_of("""
+        from celery import Task as T
+        from proj.base import ProjectTask
+        from proj.celery import app
+
+        class Base(T):
+            max_retries = 3
+
+        class Child(Base):
+            def run(self, x):
+                return x
+
+        class Later(Earlier):
+            def run(self):
+                pass
+
+        class Earlier(Base):
+            pass
+
+        class FromApp(app.Task):
+            def run(self):
+                pass
+
+        class Project(ProjectTask):
+            def run(self):
+                pass
+
+        class Task:
+            def run(self):
+                pass
+    """)
+    classes = {c.name: c.is_task_class for c in model.classes.values()}
+    assert classes == {"Base": True, "Child": True, "Later": True, "Earlier": True, "FromApp": True,
+                       "Project": False, "Task": False}
+    child_run = next(t for t in model.tasks if t.cls and t.cls.name == "Child")
+    assert child_run.kind == "class" and child_run.bound
+    assert child_run.option("max_retries", model).value == 3
+
+
+def test_task_options_and_inherited_base_options():
+    model = model_of("""
+        from celery import Task, shared_task
+
+        class Retrying(Task):
+            autoretry_for = (IOError,)
+            retry_backoff = True
+
+        @shared_task(bind=True, base=Retrying, max_retries=5, **extra)
+        def t(self):
+            pass
+
+        @shared_task(base=ImportedBase)
+        def u():
+            pass
+    """)
+    t, u = model.tasks
+    assert t.bound and t.has_star_kwargs and set(t.options) == {"bind", "base", "max_retries"}
+    assert t.option("retry_backoff", model).value is True
+    assert t.option_node("max_retries") is t.options["max_retries"]
+    assert not t.base_unresolved and u.base_unresolved
+
+
+def test_async_results_are_tracked_through_local_names():
+    model = model_of("""
+        from celery import group, chord
+        from celery.result import AsyncResult as AR
+        from proj.celery import app
+
+        def view(task_id):
+            a = fetch.delay(1)
+            b = AR(task_id)
+            c = group(x)()
+            d = chord(h)(body)
+            e = app.AsyncResult(task_id)
+            f = b
+            g = {}
+            h = requests.get("u")
+            return a.get(), b.get(), c.join(), d.get(), e.get(), f.get(), g.get(), h.get()
+    """)
+    ret = next(n for n in ast.walk(model.tree) if isinstance(n, ast.Return))
+    got = [model.is_async_result(call.func.value) for call in ret.value.elts]
+    assert got == [True, True, True, True, True, True, False, False]
+
+
+def test_enclosing_task_and_scopes():
+    model = model_of("""
+        from celery import shared_task
+
+        @shared_task
+        def outer():
+            x = fetch.delay(1)
+
+            def helper():
+                return 1
+            return x
+    """)
+    delay = first_call(model, "delay")
+    assert model.enclosing_task(delay).name == "outer"
+    helper = next(n for n in ast.walk(model.tree) if isinstance(n, ast.FunctionDef) and n.name == "helper")
+    assert model.enclosing_task(helper.body[0]) is None
+
+
+def test_config_items_in_every_form():
+    model = model_of("""
+        from celery import Celery
+        from django.test import override_settings
+
+        app = Celery("p", broker="redis://", task_always_eager=True)
+        app.conf.task_serializer = "json"
+        app.conf["result_backend"] = "redis://"
+        app.conf.update(CELERY_ALWAYS_EAGER=True, worker_concurrency=2)
+
+        class Config:
+            task_acks_late = True
+
+        app.config_from_object(Config)
+
+        @override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+        def test_x():
+            pass
+    """)
+    items = {(i.raw, i.key, i.old, i.style) for i in model.config}
+    assert items == {
+        ("broker", "broker_url", False, "celery"),
+        ("task_always_eager", "task_always_eager", False, "celery"),
+        ("task_serializer", "task_serializer", False, "celery"),
+        ("result_backend", "result_backend", False, "celery"),
+        ("CELERY_ALWAYS_EAGER", "task_always_eager", True, "celery"),
+        ("worker_concurrency", "worker_concurrency", False, "celery"),
+        ("task_acks_late", "task_acks_late", False, "celery"),
+        ("CELERY_TASK_ALWAYS_EAGER", "task_always_eager", False, "django"),
+    }
