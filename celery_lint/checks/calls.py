@@ -505,10 +505,36 @@ def _check_arguments(ctx: Context, call: df.TaskCall) -> None:
                 break
 
 
+def _may_convert_arguments(ctx: Context, task: TaskInfo) -> bool:
+    """Can the task's class turn the message's ids into objects before the body runs?
+
+    A base class the module cannot see, or one that overrides ``__call__`` (pretix's
+    ``EventTask`` looks the event up by its id), may.
+    """
+    if task.base_unresolved:
+        return True
+    cls, seen = task.cls, set()
+    while cls is not None and id(cls) not in seen:
+        seen.add(id(cls))
+        if "__call__" in cls.methods:
+            return True
+        cls = ctx.model.local_base(cls)
+    return False
+
+
 def _check_annotated_params(ctx: Context) -> None:
     for task in ctx.model.tasks:
-        params = task.params[1:] if task.bound else task.params
-        for arg in (*params, *task.node.args.kwonlyargs):
+        if _may_convert_arguments(ctx, task):
+            continue
+        args = task.node.args
+        positional = task.params
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        pairs = list(zip(positional, defaults))[1 if task.bound else 0:]
+        pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+        for arg, default in pairs:
+            # ``component: Component | None = None``: an object for direct calls only.
+            if default is not None and const(default, 0) is None:
+                continue
             if df.model_annotated(ctx.model, arg):
                 ctx.report(arg, "CEL101",
                            what=f"task parameter '{arg.arg}: {_snippet(arg.annotation)}' says a model instance")
@@ -547,7 +573,8 @@ def _check_delay_options(ctx: Context, call: df.TaskCall) -> None:
     if call.method not in df.STAR_METHODS or not call.known:
         return
     for kw in call.node.keywords:
-        if kw.arg in EXECUTION_OPTIONS and not _task_accepts(call.task, kw.arg):
+        # ``countdown=None`` means nothing as an option: it is the task's own parameter.
+        if kw.arg in EXECUTION_OPTIONS and const(kw.value, 0) is not None and not _task_accepts(call.task, kw.arg):
             if call.method in ("s", "si"):
                 fix = f"set it on the signature with .{call.method}(...).set({kw.arg}=...)"
             else:
