@@ -761,6 +761,17 @@ def task_call(model: ModuleModel, node: ast.Call) -> TaskCall | None:
     return TaskCall(node, method, known, task)
 
 
+def task_class_overrides(model: ModuleModel, task: TaskInfo, names: tuple[str, ...]) -> bool:
+    """Does the task's class (or a base the module defines) define one of these methods?"""
+    cls, seen = task.cls, set()
+    while cls is not None and id(cls) not in seen:
+        seen.add(id(cls))
+        if any(name in cls.methods for name in names):
+            return True
+        cls = model.local_base(cls)
+    return False
+
+
 def receiver_root_is_local(model: ModuleModel, node: ast.Call) -> bool:
     """Is the receiver a local variable or parameter (``pool.apply_async``), not an import?"""
     expr = node.func.value if isinstance(node.func, ast.Attribute) else None

@@ -103,9 +103,12 @@ def test_other_libraries_are_not_tasks():
     from multiprocessing.pool import ThreadPool
     from rq_scheduler import scheduler
     from datetime import datetime, timedelta
+    from proj.pools import worker_pool
 
     def f(pool: ThreadPool, job):
         pool.apply_async(print, (1,), {}, None)
+        worker_pool.apply_async(print, (1, 2), {}, None)
+        worker_pool.apply_async(print, [1])
         scheduler.delay(5, countdown=3)
         job.apply_async(args=(1), eta=datetime.now(), countdown=timedelta(1))
     """

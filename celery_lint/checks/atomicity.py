@@ -213,6 +213,8 @@ def _sending_call(ctx: Context, node: ast.Call) -> str | None:
     call = df.task_call(ctx.model, node)
     if call is None:
         return None
+    if call.task is not None and df.task_class_overrides(ctx.model, call.task, ("delay", "apply_async")):
+        return None  # a transaction-aware base class that defers the send itself
     if call.method == "send_task" or (call.method in _SENDS and call.known):
         return call.method
     return None

@@ -511,15 +511,7 @@ def _may_convert_arguments(ctx: Context, task: TaskInfo) -> bool:
     A base class the module cannot see, or one that overrides ``__call__`` (pretix's
     ``EventTask`` looks the event up by its id), may.
     """
-    if task.base_unresolved:
-        return True
-    cls, seen = task.cls, set()
-    while cls is not None and id(cls) not in seen:
-        seen.add(id(cls))
-        if "__call__" in cls.methods:
-            return True
-        cls = ctx.model.local_base(cls)
-    return False
+    return task.base_unresolved or df.task_class_overrides(ctx.model, task, ("__call__",))
 
 
 def _check_annotated_params(ctx: Context) -> None:
@@ -612,10 +604,18 @@ def _is_sequence_value(ctx: Context, expr: ast.AST) -> bool:
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("list", "tuple")
 
 
-def _args_problem(ctx: Context, call: df.TaskCall) -> tuple[ast.AST, str] | None:
+def _slot_value(call: df.TaskCall, name: str, position: int, positional: bool) -> ast.AST | None:
+    kw = call.keyword(name)
+    if kw is not None:
+        return kw.value
+    args = call.node.args
+    return args[position] if positional and len(args) > position else None
+
+
+def _args_problem(ctx: Context, call: df.TaskCall, positional: bool) -> tuple[ast.AST, str] | None:
     node = call.node
     kw = call.keyword("args")
-    value = kw.value if kw is not None else (node.args[0] if node.args else None)
+    value = _slot_value(call, "args", 0, positional)
     if value is None or isinstance(value, ast.Starred):
         return None
     where = kw if kw is not None else value
@@ -638,10 +638,9 @@ def _args_problem(ctx: Context, call: df.TaskCall) -> tuple[ast.AST, str] | None
     return None
 
 
-def _kwargs_problem(call: df.TaskCall) -> tuple[ast.AST, str] | None:
-    node = call.node
+def _kwargs_problem(call: df.TaskCall, positional: bool) -> tuple[ast.AST, str] | None:
     kw = call.keyword("kwargs")
-    value = kw.value if kw is not None else (node.args[1] if len(node.args) > 1 else None)
+    value = _slot_value(call, "kwargs", 1, positional)
     if value is None or isinstance(value, ast.Starred):
         return None
     where = kw if kw is not None else value
@@ -676,11 +675,14 @@ def _spread_arguments(call: df.TaskCall) -> bool:
 def _check_apply_async_args(ctx: Context, call: df.TaskCall) -> None:
     if call.method not in _APPLY_ASYNC or not _likely_task(ctx, call):
         return
-    if _spread_arguments(call):
+    # Positional arguments are read only when the receiver is evidently a task: another
+    # library's apply_async (a process pool's) takes a function first.
+    positional = call.known
+    if positional and _spread_arguments(call):
         ctx.report(call.node, "CEL103",
                    problem=f"{len(call.node.args)} positional arguments are given one by one")
         return
-    for found in (_args_problem(ctx, call), _kwargs_problem(call)):
+    for found in (_args_problem(ctx, call, positional), _kwargs_problem(call, positional)):
         if found is not None:
             ctx.report(found[0], "CEL103", problem=found[1])
 
