@@ -849,7 +849,9 @@ def _check_time_option(ctx: Context, name: str, value: ast.AST, where: ast.AST, 
     """CEL105-CEL107 for one option, of a call (in_call) or of a task definition."""
     model = ctx.model
     if name in SECONDS_OPTIONS or name == RETRY_DELAY:
-        if _is_timedelta(model, value):
+        # Celery skips a falsy countdown (timedelta(0)) before looking at its type.
+        zero = name in ("countdown", RETRY_DELAY) and _timedelta_seconds(model, value, 0) == 0
+        if _is_timedelta(model, value) and not zero:
             ctx.report(where, "CEL106", option=name, given="a timedelta", expected="a number of seconds",
                        fix="use timedelta(...).total_seconds()" if name != "expires"
                        else "use seconds (timedelta(...).total_seconds()) or a datetime")
@@ -859,7 +861,7 @@ def _check_time_option(ctx: Context, name: str, value: ast.AST, where: ast.AST, 
             ctx.report(where, "CEL106", option=name, given="a timedelta", expected="a datetime",
                        fix="use countdown= for a delay in seconds, or now + timedelta(...) as eta")
             return
-        if _number(model, value):
+        if _number(model, value) and const(value, 1) != 0:  # eta=0 is falsy: Celery ignores it
             ctx.report(where, "CEL106", option=name, given="a number", expected="a datetime",
                        fix="use countdown= for a delay in seconds, or a datetime as eta")
             return
