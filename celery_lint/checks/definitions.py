@@ -411,15 +411,21 @@ def _app_task_class_unknown(model: ModuleModel) -> bool:
     return False
 
 
-def _own_nodes(func: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of a function's body, not descending into nested functions or classes."""
-    stack = list(reversed(func.body))
+def own_nodes(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
+    """The nodes of some statements in source order, not descending into nested functions,
+    lambdas or classes."""
+    stack = list(reversed(stmts))
     while stack:
         node = stack.pop()
         yield node
         for child in reversed(list(ast.iter_child_nodes(node))):
             if not isinstance(child, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
                 stack.append(child)
+
+
+def task_label(task: TaskInfo) -> str:
+    """How messages name a task: its function, or its class for class tasks."""
+    return task.cls.name if task.kind == "class" and task.cls is not None else task.name
 
 
 def _report_node(task: TaskInfo) -> ast.AST:
@@ -704,8 +710,7 @@ def duplicate_task_name(ctx: Context) -> None:
         earlier = [t for t in seen.get(name, ()) if not _exclusive(model, t.node, task.node)]
         if earlier:
             first = earlier[0]
-            ctx.report(node, "CEL509", task=task.name if task.kind == "function" else task.cls.name,
-                       name=name, first=first.name if first.kind == "function" else first.cls.name,
+            ctx.report(node, "CEL509", task=task_label(task), name=name, first=task_label(first),
                        line=_report_node(first).lineno)
         seen.setdefault(name, []).append(task)
 
@@ -737,7 +742,7 @@ def async_task(ctx: Context) -> None:
     app_task_class_unknown = bool(tasks) and _app_task_class_unknown(model)
     for task in tasks:
         if not _may_run_coroutines(model, task, app_task_class_unknown):
-            ctx.report(task.node, "CEL514", task=task.name if task.kind == "function" else task.cls.name)
+            ctx.report(task.node, "CEL514", task=task_label(task))
 
 
 # ------------------------------------------------------------------------------------
@@ -807,7 +812,7 @@ def _forwards_required(init: ast.FunctionDef) -> tuple[bool, list[str]]:
     if not required:
         return True, []
     calls = []
-    for node in _own_nodes(init):
+    for node in own_nodes(init.body):
         if isinstance(node, ast.Call):
             passed = _super_init_args(node, self_name)
             if passed is not None:
@@ -840,7 +845,7 @@ def _raised_class(model: ModuleModel, expr: ast.AST | None) -> ClassInfo | None:
 def _raised_in_tasks(model: ModuleModel) -> Iterator[tuple[ast.AST, ast.AST, TaskInfo]]:
     """(node to report, exception expression, task) for raises and retry(exc=...) in tasks."""
     for task in model.tasks:
-        for node in _own_nodes(task.node):
+        for node in own_nodes(task.node.body):
             if isinstance(node, ast.Raise) and node.exc is not None:
                 yield node, node.exc, task
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "retry":
@@ -864,4 +869,4 @@ def unpicklable_exception(ctx: Context) -> None:
             verdicts[info.node] = (True, []) if init is None else _forwards_required(init)
         ok, required = verdicts[info.node]
         if not ok:
-            ctx.report(node, "CEL516", exc=info.name, task=task.name, params=", ".join(required))
+            ctx.report(node, "CEL516", exc=info.name, task=task_label(task), params=", ".join(required))

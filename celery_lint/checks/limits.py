@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import ast
 import operator
-from typing import Iterator
 
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, const
+from ..model import ClassInfo, ModuleModel, TaskInfo, const
 from ..rule import Rule
+from .definitions import own_nodes, task_label
 
 _REF_TIME_LIMITS = "Celery user guide, Workers: Time Limits (docs/userguide/workers.rst#time-limits)"
 _REF_OPTIONS = "Celery user guide, Tasks: List of Options (docs/userguide/tasks.rst#list-of-options)"
@@ -257,20 +257,9 @@ def _catches(model: ModuleModel, handler: ast.ExceptHandler, names: frozenset[st
     return False
 
 
-def _own_nodes(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
-    """Nodes of statements, not descending into nested functions or classes."""
-    stack = list(stmts)
-    while stack:
-        node = stack.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
-                stack.append(child)
-
-
 def _lets_it_through(handler: ast.ExceptHandler) -> bool:
     """Does the handler raise (re-raise, raise another error, or retry the task)?"""
-    for node in _own_nodes(handler.body):
+    for node in own_nodes(handler.body):
         if isinstance(node, ast.Raise):
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "retry":
@@ -312,4 +301,4 @@ def soft_limit_swallowed(ctx: Context) -> None:
             what = "a bare 'except:'"
         else:
             what = f"'except {ast.unparse(handler.type)}'"
-        ctx.report(handler, "CEL512", handler=what, task=task.name)
+        ctx.report(handler, "CEL512", handler=what, task=task_label(task))
