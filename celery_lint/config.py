@@ -6,7 +6,8 @@ Sources (``ConfigItem.source``):
 * ``conf``: ``app.conf.x = ...`` and ``app.conf["x"] = ...`` (consecutive statements of one
   block form one config);
 * ``update``: ``app.conf.update(...)``, with dicts and ``**`` spreads resolved when visible;
-* ``object``: a dict or a class of the same module given to ``config_from_object``;
+* ``object``: a dict or a class of the same module given to ``config_from_object``, and a
+  class named like ``CeleryConfig`` that sets Celery settings;
 * ``module``: module-level settings of Django settings modules (``CELERY_*`` names) and of
   ``celeryconfig``-style modules (lower-case setting names);
 * ``override``: Django's ``override_settings(...)`` and ``self.settings(...)`` in tests;
@@ -97,6 +98,15 @@ def is_settings_module(filename: str) -> bool:
     parts = filename.replace("\\", "/").lower().split("/")
     stem = parts[-1].rsplit(".", 1)[0]
     return "settings" in stem or "settings" in parts[:-1]
+
+
+def is_test_code(model: ModuleModel) -> bool:
+    """A test module (the test-paths setting), or test support code it may miss: a module
+    in a folder named ``test*`` (``testutils/``, ``testing/``)."""
+    if model.is_test_module():
+        return True
+    parts = model.filename.replace("\\", "/").lower().split("/")[:-1]
+    return any(part.startswith("test") for part in parts)
 
 
 def spell(key: str, style: str, filename: str) -> str:
@@ -211,6 +221,7 @@ class _Collector:
     def __init__(self, model: ModuleModel):
         self.model = model
         self.out = model.config
+        self.classes: set[int] = set()  # config classes already collected
 
     def add(self, raw: str, value, node, group, style: str, source: str, name: str | None = None) -> None:
         key, old = setting_key(name or raw, style)
@@ -275,6 +286,9 @@ class _Collector:
             self.mapping(obj, call, style, "object")
 
     def config_class(self, info, style: str) -> None:
+        if id(info.node) in self.classes:
+            return
+        self.classes.add(id(info.node))
         group = info.node
         seen = set()
         while info is not None and id(info) not in seen:
@@ -449,7 +463,19 @@ def collect_config(model: ModuleModel) -> None:
         if _is_celery_config_fixture(model, func):
             collector.pytest_fixture(func)
 
+    for info in model.classes.values():
+        if _is_config_class(info):
+            collector.config_class(info, "celery")
     collector.module_level(creates_app)
+
+
+def _is_config_class(info) -> bool:
+    """A class named like ``CeleryConfig`` that sets Celery settings (Superset's pattern:
+    handed to ``config_from_object`` in another module)."""
+    name = info.name.lower()
+    if "celery" not in name or not any(word in name for word in ("config", "conf", "settings")):
+        return False
+    return sum(1 for attr in info.attrs if attr in SETTINGS) >= 2
 
 
 def _flask_celery_target(target: ast.AST) -> bool:

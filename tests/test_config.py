@@ -341,3 +341,34 @@ def test_custom_scheduler_keeps_extra_entry_fields():
     assert [c for c in default if c[1] == "CEL606"] == [(5, "CEL606"), (5, "CEL606")]
     custom = codes(source.format(scheduler="django_celery_beat.schedulers:DatabaseScheduler"))
     assert [c for c in custom if c[1] == "CEL606"] == [(5, "CEL606")]  # args is still no tuple
+
+
+def test_celery_config_classes():
+    assert items("""
+        from django.apps import AppConfig
+
+        class CeleryConfig:
+            broker_url = "redis://"
+            task_acks_late = True
+
+        class CeleryAppConfig(AppConfig):
+            name = "proj.celery"
+            default_auto_field = "django.db.models.BigAutoField"
+
+        class DatabaseConfig:
+            broker_url = "x"
+            result_backend = "y"
+    """, "proj/config.py") == [
+        ("broker_url", "broker_url", "celery", "object"),
+        ("task_acks_late", "task_acks_late", "celery", "object"),
+    ]
+
+
+def test_test_code():
+    from celery_lint.config import is_test_code
+
+    assert is_test_code(model_of("x = 1", "proj/tests/test_a.py"))
+    assert is_test_code(model_of("x = 1", "proj/testutils/settings.py"))
+    assert is_test_code(model_of("x = 1", "conftest.py"))
+    assert not is_test_code(model_of("x = 1", "proj/settings/production.py"))
+    assert not is_test_code(model_of("x = 1", "proj/contest/views.py"))

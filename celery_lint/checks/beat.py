@@ -93,6 +93,7 @@ app.conf.beat_schedule = {
 _ENTRY_KEYS = "task, schedule, args, kwargs, options, relative"
 # Option names that make an entry expire: Celery's, and django-celery-beat's field.
 _EXPIRES = frozenset({"expires", "expire_seconds"})
+_DJANGO_SCHEDULES = frozenset({"CELERY_BEAT_SCHEDULE", "CELERYBEAT_SCHEDULE"})
 _NOT_ARGS = (ast.Constant, ast.JoinedStr, ast.Dict, ast.Set, ast.DictComp, ast.SetComp, ast.GeneratorExp)
 _NOT_KWARGS = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp,
                ast.GeneratorExp)
@@ -122,9 +123,7 @@ def schedule_entries(model: ModuleModel) -> Iterator[Entry]:
     for stmt in model.nodes.get(ast.Assign, ()):
         for target in stmt.targets:  # app.conf.beat_schedule["name"] = {...}
             if isinstance(target, ast.Subscript) and _is_schedule(model, target.value):
-                name = target.slice
-                if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                    yield from _entry(model, name.value, target, stmt.value, seen)
+                yield from _entry(model, _entry_name(target.slice), target, stmt.value, seen)
     for call in model.nodes.get(ast.Call, ()):
         func = call.func  # app.conf.beat_schedule.update({...})
         if isinstance(func, ast.Attribute) and func.attr == "update" and _is_schedule(model, func.value):
@@ -133,13 +132,32 @@ def schedule_entries(model: ModuleModel) -> Iterator[Entry]:
 
 
 def _is_schedule(model: ModuleModel, expr: ast.AST) -> bool:
-    return isinstance(expr, ast.Attribute) and expr.attr == "beat_schedule" and is_conf(model, expr.value)
+    """``app.conf.beat_schedule``, or Django's ``settings.CELERY_BEAT_SCHEDULE``."""
+    if not isinstance(expr, ast.Attribute):
+        return False
+    if expr.attr == "beat_schedule":
+        return is_conf(model, expr.value)
+    return expr.attr in _DJANGO_SCHEDULES and model.resolve(expr.value) == "django.conf.settings"
+
+
+def _entry_name(key: ast.AST) -> str:
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return key.value
+    return ast.unparse(key)[:60]
 
 
 def _entries(model: ModuleModel, schedule: ast.AST, seen: set[int]) -> Iterator[Entry]:
-    for name, node, value in dict_items(model, schedule):
+    value = name_value(model, schedule) if isinstance(schedule, ast.Name) else schedule
+    if isinstance(value, ast.Dict):  # keys may be computed: {task.name: {...}}
+        for key, entry in zip(value.keys, value.values):
+            if key is None:
+                yield from _entries(model, entry, seen)
+            else:
+                yield from _entry(model, _entry_name(key), key, entry, seen)
+        return
+    for name, node, entry in dict_items(model, schedule):
         if name is not None:
-            yield from _entry(model, name, node, value, seen)
+            yield from _entry(model, name, node, entry, seen)
 
 
 def _entry(model: ModuleModel, name: str, node: ast.AST, value: ast.AST, seen: set[int]) -> Iterator[Entry]:

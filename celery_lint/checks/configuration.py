@@ -7,7 +7,7 @@ from typing import Iterator
 from urllib.parse import SplitResult, urlsplit
 
 from ..celery_data import OLD_TO_NEW, SETTINGS
-from ..config import CELERY_INIT_RENAMES, ConfigItem, groups, name_value, spell
+from ..config import CELERY_INIT_RENAMES, ConfigItem, groups, is_test_code, name_value, spell
 from ..engine import Context, on, on_module
 from ..model import ModuleModel
 from ..rule import Rule
@@ -56,7 +56,8 @@ app = Celery("proj", broker=os.environ.get("CELERY_BROKER_URL", "redis://localho
         summary="Keep broker and result backend passwords out of the code",
         what="Finds a literal broker or result backend URL (`broker_url`, `result_backend`, `Celery(broker=..., "
              "backend=...)`, Django's `CELERY_BROKER_URL`) that carries a non-empty password, such as "
-             "`amqp://user:s3cret@host//`. RabbitMQ's default `guest:guest` on `localhost` is not reported.",
+             "`amqp://user:s3cret@host//`. RabbitMQ's default `guest:guest` on `localhost`, templated "
+             "passwords (`{password}`, `${RABBIT_PASSWORD}`) and test modules are not reported.",
         why="A password in the source ends up in version control, in every clone and in every image built from "
             "it, and cannot be rotated without a release. Whoever can write to the broker can make the "
             "workers run tasks.",
@@ -357,6 +358,7 @@ def check_config(ctx: Context) -> None:
     model = ctx.model
     if not model.config:
         return
+    test_module = is_test_code(model)  # fake credentials of tests are no secret
     ctx = _Once(ctx)
     reads = None
     for item in model.config:
@@ -365,7 +367,7 @@ def check_config(ctx: Context) -> None:
         key = item.key
         if key in BROKER_URL_KEYS:
             _sql_broker(ctx, item)
-        if key in CREDENTIAL_URL_KEYS:
+        if key in CREDENTIAL_URL_KEYS and not test_module:
             _credentials(ctx, item)
         if key in SERIALIZER_KEYS or key in ACCEPT_KEYS:
             _pickle_setting(ctx, item)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 
-from ..config import ConfigItem, groups, spell
+from ..config import ConfigItem, groups, is_test_code, spell
 from ..engine import Context, on_module
 from ..rule import Rule
 
@@ -119,7 +119,7 @@ def eager_mode(ctx: Context) -> None:
     model = ctx.model
     if not model.config:
         return
-    production = not (model.is_test_module() or is_dev_settings(ctx.filename))
+    production = not (is_test_code(model) or is_dev_settings(ctx.filename))
     for items in groups(model.config):
         eager = [item for item in items if item.key == "task_always_eager" and _is_true(item)]
         if not eager:
