@@ -468,6 +468,7 @@ TASK_OPTIONS = frozenset({
     'serializer',
     'shared',
     'soft_time_limit',
+    'store_eager_result',
     'store_errors_even_if_ignored',
     'throws',
     'time_limit',

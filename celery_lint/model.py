@@ -203,6 +203,18 @@ class TaskInfo:
         return None
 
 
+def _outside_part(scope: ast.AST, child: ast.AST) -> bool:
+    """Is ``child`` a part of ``scope``'s node evaluated in the enclosing scope?"""
+    if isinstance(scope, FUNCTION_TYPES):
+        return child is scope.args or child is scope.returns or any(child is d for d in scope.decorator_list)
+    if isinstance(scope, ast.ClassDef):
+        return (any(child is b for b in scope.bases) or any(child is k for k in scope.keywords)
+                or any(child is d for d in scope.decorator_list))
+    if isinstance(scope, ast.Lambda):
+        return child is scope.args
+    return False
+
+
 class ModuleModel:
     """The Celery facts of one module.  Build it with :func:`build`."""
 
@@ -230,21 +242,33 @@ class ModuleModel:
             yield node
             node = parents.get(node)
 
-    def scope(self, node: ast.AST) -> ast.AST:
-        """The scope a node's names are looked up in first.
+    def scopes(self, node: ast.AST) -> Iterator[ast.AST]:
+        """The scopes around a node, innermost first.
 
-        Decorators, default values and base classes belong to the enclosing scope.
+        Decorators, default values, annotations and base classes belong to the scope
+        around the function or class they are written on, not to its own.
         """
-        for anc in self.ancestors(node):
-            if isinstance(anc, SCOPE_TYPES):
-                return anc
+        parents = self.parents
+        child = node
+        anc = parents.get(node)
+        while anc is not None:
+            if isinstance(anc, SCOPE_TYPES) and not _outside_part(anc, child):
+                yield anc
+            child = anc
+            anc = parents.get(anc)
+
+    def scope(self, node: ast.AST) -> ast.AST:
+        """The scope a node's names are looked up in first."""
+        for anc in self.scopes(node):
+            return anc
         return self.tree
 
     def enclosing_function(self, node: ast.AST):
-        for anc in self.ancestors(node):
+        """The function whose body holds the node (through lambdas, not through classes)."""
+        for anc in self.scopes(node):
             if isinstance(anc, FUNCTION_TYPES):
                 return anc
-            if isinstance(anc, ast.ClassDef):
+            if isinstance(anc, (ast.ClassDef, ast.Module)):
                 return None
         return None
 
@@ -275,9 +299,7 @@ class ModuleModel:
     def lookup(self, name: str, at: ast.AST) -> list[Binding]:
         """The bindings of ``name`` in the innermost scope visible from ``at`` that binds it."""
         first = True
-        for anc in self.ancestors(at):
-            if not isinstance(anc, SCOPE_TYPES):
-                continue
+        for anc in self.scopes(at):
             if isinstance(anc, ast.ClassDef) and not first:
                 continue
             first = False

@@ -214,3 +214,22 @@ def test_config_items_in_every_form():
         ("task_acks_late", "task_acks_late", False, "celery"),
         ("CELERY_TASK_ALWAYS_EAGER", "task_always_eager", False, "django"),
     }
+
+
+def test_decorators_and_defaults_are_looked_up_in_the_enclosing_scope():
+    source = """
+        def add_group_task(app):
+            @app.task(name="x")
+            def group(self):
+                app = self.app
+                return app
+    """
+    assert task_names(source) == []
+    model = model_of("""
+        from celery import shared_task
+
+        @shared_task
+        def outer(x=fetch.delay(1)):
+            return x
+    """)
+    assert model.enclosing_task(first_call(model, "delay")) is None

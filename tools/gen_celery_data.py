@@ -97,6 +97,7 @@ def _routing_attributes():
     for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(task_module.Task.bind)))):
         if isinstance(node, ast.For) and isinstance(node.iter, ast.Tuple):
             names.update(e.value for e in node.iter.elts if isinstance(e, ast.Constant))
+    names.update(attr for attr, _setting in task_module.Task.from_config)  # filled from the config
     return names - {"immediate", "mandatory"}  # deprecated, kept by Celery only for compat
 
 

@@ -568,10 +568,6 @@ def nested_task(ctx: Context) -> None:
 # CEL504: unknown task options
 # ------------------------------------------------------------------------------------
 
-#: Task attributes Celery reads through ``Task.from_config`` (celery/app/task.py) that the
-#: generated TASK_OPTIONS misses because Task defines no class attribute for them.
-_FROM_CONFIG_OPTIONS = frozenset({"store_eager_result"})
-_VALID_OPTIONS = TASK_OPTIONS | _FROM_CONFIG_OPTIONS
 
 #: Usual slips whose closest spelling is not the option meant.  Each target is a real option.
 _MEANT = {
@@ -592,7 +588,7 @@ _MEANT = {
         "retry_for": "autoretry_for",
         "ack_late": "acks_late",
     }.items()
-    if option in _VALID_OPTIONS
+    if option in TASK_OPTIONS
 }
 
 #: Setting-name prefixes whose remainder may be the task option meant (task_time_limit).
@@ -603,13 +599,13 @@ def suggest_option(name: str) -> str | None:
     """The task option a wrong keyword most likely meant, or None."""
     lower = name.lower()
     for prefix in _SETTING_PREFIXES:
-        if lower.startswith(prefix) and lower[len(prefix):] in _VALID_OPTIONS:
+        if lower.startswith(prefix) and lower[len(prefix):] in TASK_OPTIONS:
             return lower[len(prefix):]
-    if lower in _VALID_OPTIONS:
+    if lower in TASK_OPTIONS:
         return lower
     if lower in _MEANT:
         return _MEANT[lower]
-    close = difflib.get_close_matches(lower, sorted(_VALID_OPTIONS), n=1, cutoff=0.8)
+    close = difflib.get_close_matches(lower, sorted(TASK_OPTIONS), n=1, cutoff=0.8)
     return close[0] if close else None
 
 
@@ -619,14 +615,14 @@ def _valid_keywords(model: ModuleModel, task: TaskInfo, app_task_class_unknown: 
         return None
     if "base" in task.options:
         if task.cls is None:
-            return _VALID_OPTIONS  # base=celery.Task
+            return TASK_OPTIONS  # base=celery.Task
         chain, closed = _class_chain(model, task.cls)
         if not closed:
             return None
-        return _VALID_OPTIONS | _class_names(chain)
+        return TASK_OPTIONS | _class_names(chain)
     if app_task_class_unknown:
         return None
-    return _VALID_OPTIONS
+    return TASK_OPTIONS
 
 
 @on_module
