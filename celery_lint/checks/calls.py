@@ -570,7 +570,8 @@ def _check_delay_options(ctx: Context, call: df.TaskCall) -> None:
             if call.method in ("s", "si"):
                 fix = f"set it on the signature with .{call.method}(...).set({kw.arg}=...)"
             else:
-                fix = f"call apply_async((...), {kw.arg}=...) instead"
+                send = "apply_async_on_commit" if call.method == "delay_on_commit" else "apply_async"
+                fix = f"call {send}((...), {kw.arg}=...) instead"
             ctx.report(kw, "CEL102", option=kw.arg, method=call.method, fix=fix)
 
 
