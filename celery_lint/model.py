@@ -15,7 +15,8 @@ from typing import Iterator
 from .settings import Settings
 
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
-SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+COMPREHENSION_TYPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module, *COMPREHENSION_TYPES)
 
 # Where Celery defines a public name, mapped to the name users import it by.
 _CANONICAL = {
@@ -614,8 +615,9 @@ def _collect_bindings(model: ModuleModel) -> None:
         if isinstance(node.target, ast.Name):
             _bind(model, scope(node), node.target.id, Binding("assign", node, node.value))
     for node in get(ast.NamedExpr, ()):
-        if isinstance(node.target, ast.Name):
-            _bind(model, scope(node), node.target.id, Binding("assign", node, node.value))
+        if isinstance(node.target, ast.Name):  # binds outside the comprehensions around it
+            s = next((s for s in model.scopes(node) if not isinstance(s, COMPREHENSION_TYPES)), model.tree)
+            _bind(model, s, node.target.id, Binding("assign", node, node.value))
     for t in (ast.For, ast.AsyncFor):
         for node in get(t, ()):
             s = scope(node)

@@ -233,3 +233,16 @@ def test_decorators_and_defaults_are_looked_up_in_the_enclosing_scope():
             return x
     """)
     assert model.enclosing_task(first_call(model, "delay")) is None
+
+
+def test_comprehension_targets_stay_in_the_comprehension():
+    model = model_of("""
+        def f(y):
+            x = 1
+            z = [x for x in y if (w := x)]
+            return x, w
+    """)
+    ret = next(n for n in ast.walk(model.tree) if isinstance(n, ast.Return))
+    x, w = ret.value.elts
+    assert [b.kind for b in model.lookup("x", x)] == ["assign"]
+    assert [b.kind for b in model.lookup("w", w)] == ["assign"]
