@@ -532,9 +532,8 @@ class _TaskOptions:
 
     def defines_run(self, cls: ClassInfo) -> bool:
         """Is the class a concrete task: does it or a base of the module define ``run``?"""
-        return any(
-            "run" in info.methods for info in self.model.classes.values() if id(info) in self._lineage(cls)
-        )
+        lineage = self.lineage.get(id(cls)) or self._lineage(cls)
+        return any("run" in info.methods for info in self.classes if id(info) in lineage)
 
 
 # -------------------------------------------------------------------------------------
