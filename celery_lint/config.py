@@ -193,26 +193,31 @@ def name_value(model: ModuleModel, expr: ast.AST) -> ast.expr | None:
 
 def _mutated(model: ModuleModel, name: str, scope: ast.AST) -> bool:
     """Is ``name[...] = ...`` or ``name.update(...)`` written in that scope?"""
+    return (id(scope), name) in _mutated_names(model)
+
+
+def _mutated_names(model: ModuleModel) -> frozenset[tuple[int, str]]:
+    """(scope, name) of every name the module changes in place; computed once per module
+    and kept on the model (``_celery_lint_mutated``)."""
+    found = getattr(model, "_celery_lint_mutated", None)
+    if found is not None:
+        return found
+    out = set()
     for stmt in model.nodes.get(ast.Assign, ()):
         for target in stmt.targets:
-            if (
-                isinstance(target, ast.Subscript)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == name
-                and model.scope(stmt) is scope
-            ):
-                return True
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                out.add((id(model.scope(stmt)), target.value.id))
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
         if (
             isinstance(func, ast.Attribute)
             and func.attr in ("update", "setdefault", "__setitem__", "pop")
             and isinstance(func.value, ast.Name)
-            and func.value.id == name
-            and model.scope(call) is scope
         ):
-            return True
-    return False
+            out.add((id(model.scope(call)), func.value.id))
+    found = frozenset(out)
+    model._celery_lint_mutated = found
+    return found
 
 
 class _Collector:
@@ -378,28 +383,29 @@ def _module_statements(body: list) -> Iterator[ast.stmt]:
             yield stmt
 
 
-def _statement_block(model: ModuleModel, stmt: ast.AST) -> tuple[list, int] | None:
-    parent = model.parent(stmt)
-    if parent is None:
-        return None
-    for name in ("body", "orelse", "finalbody", "handlers"):
-        body = getattr(parent, name, None)
-        if isinstance(body, list):
-            for i, s in enumerate(body):
-                if s is stmt:
-                    return body, i
-    return None
-
-
-def _block_group(model: ModuleModel, stmt: ast.AST, is_member) -> object:
-    """Consecutive statements of one block that set config form one group."""
-    found = _statement_block(model, stmt)
-    if found is None:
-        return stmt
-    body, i = found
-    while i > 0 and is_member(body[i - 1]):
-        i -= 1
-    return body[i]
+def _runs(model: ModuleModel, members: list[ast.stmt]) -> dict[int, ast.stmt]:
+    """For each member statement, the first statement of its run of consecutive members in
+    its block (consecutive ``app.conf.x = ...`` statements form one config)."""
+    ids = {id(stmt) for stmt in members}
+    first: dict[int, ast.stmt] = {}
+    blocks_done: set[int] = set()
+    for stmt in members:
+        parent = model.parent(stmt)
+        if parent is None or id(parent) in blocks_done:
+            continue
+        blocks_done.add(id(parent))
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(parent, field, None)
+            if not isinstance(body, list):
+                continue
+            start = None
+            for sibling in body:
+                if id(sibling) in ids:
+                    start = start or sibling
+                    first[id(sibling)] = start
+                else:
+                    start = None
+    return first
 
 
 def _is_celery_config_fixture(model: ModuleModel, func: ast.AST) -> bool:
@@ -416,13 +422,6 @@ def _is_celery_config_fixture(model: ModuleModel, func: ast.AST) -> bool:
 
 def collect_config(model: ModuleModel) -> None:
     collector = _Collector(model)
-
-    def is_conf_assign(stmt) -> bool:
-        return isinstance(stmt, ast.Assign) and any(_conf_target(model, t) for t in stmt.targets)
-
-    def is_settings_assign(stmt) -> bool:
-        return isinstance(stmt, ast.Assign) and any(_settings_fixture_target(model, t) for t in stmt.targets)
-
     creates_app = False
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
@@ -445,19 +444,28 @@ def collect_config(model: ModuleModel) -> None:
                 and func.value.attr == "config":
             collector.flask_config(call)
 
+    conf_assigns, fixture_assigns = [], []
     for stmt in model.nodes.get(ast.Assign, ()):
         for target in stmt.targets:
             if _flask_celery_target(target):
                 collector.mapping(stmt.value, stmt.value, "celery", "flask")
-                continue
-            raw = _conf_target(model, target)
-            if raw is not None:
-                collector.add(raw, stmt.value, target, _block_group(model, stmt, is_conf_assign), "celery", "conf")
-                continue
-            raw = _settings_fixture_target(model, target)
-            if raw is not None:
-                collector.add(raw, stmt.value, target, _block_group(model, stmt, is_settings_assign),
-                              "django", "fixture")
+            elif _conf_target(model, target) is not None:
+                conf_assigns.append(stmt)
+                break
+            elif _settings_fixture_target(model, target) is not None:
+                fixture_assigns.append(stmt)
+                break
+    blocks = (
+        (conf_assigns, "celery", "conf", _conf_target),
+        (fixture_assigns, "django", "fixture", _settings_fixture_target),
+    )
+    for stmts, style, source, name_of in blocks:
+        runs = _runs(model, stmts)
+        for stmt in stmts:
+            for target in stmt.targets:
+                raw = name_of(model, target)
+                if raw is not None:
+                    collector.add(raw, stmt.value, target, runs.get(id(stmt), stmt), style, source)
 
     for func in model.nodes.get(ast.FunctionDef, ()):
         if _is_celery_config_fixture(model, func):

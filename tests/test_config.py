@@ -18,7 +18,7 @@ from celery_lint.config import (
     is_settings_module,
     setting_key,
 )
-from celery_lint.checks.configuration import edit_distance, typo_of
+from celery_lint.checks.configuration import Names, edit_distance, typo_of
 from celery_lint.checks.testing import is_dev_settings
 from celery_lint.engine import Engine
 from celery_lint.model import build
@@ -96,8 +96,10 @@ def test_module_names():
 def test_typos():
     assert edit_distance("worker_concurency", "worker_concurrency") == 1
     assert edit_distance("task_acsk_late", "task_acks_late") == 1
-    assert typo_of("task_serialiser", ["task_serializer", "result_serializer"]) == "task_serializer"
-    assert typo_of("redbeat_redis_url", ["redis_host", "broker_url"]) is None
+    names = Names(["task_serializer", "result_serializer", "redis_host", "broker_url"])
+    assert typo_of("task_serialiser", names) == "task_serializer"
+    assert typo_of("redbeat_redis_url", names) is None
+    assert names.by_namespace["task"] == ("task_serializer",)
 
 
 # -- the forms of configuration ---------------------------------------------------

@@ -361,6 +361,7 @@ def check_config(ctx: Context) -> None:
     test_module = is_test_code(model)  # fake credentials of tests are no secret
     ctx = _Once(ctx)
     reads = None
+    lookups = _MAX_TYPO_LOOKUPS
     for item in model.config:
         if item.unseen:
             continue
@@ -383,7 +384,8 @@ def check_config(ctx: Context) -> None:
             if key is not None:
                 ctx.report(item.node, "CEL004", old=item.raw, new=spelled(ctx, item, key))
             else:
-                _unknown_setting(ctx, item)
+                _unknown_setting(ctx, item, lookups > 0)
+                lookups -= 1
     for items in groups(model.config):
         _serializers_accepted(ctx, items)
         _acks_late_prefetch(ctx, items)
@@ -483,9 +485,30 @@ def _never_expire(ctx: Context, item: ConfigItem) -> None:
 
 # -- CEL006: unknown settings ------------------------------------------------------
 
-_NAMESPACES = frozenset(name.split("_", 1)[0] for name in SETTINGS)
 _DJANGO_NAMES = {"CELERY_" + name.upper(): name for name in SETTINGS}
 _DJANGO_NAMES.update({old: new for old, new in OLD_TO_NEW.items() if old.startswith("CELERY_")})
+
+
+class Names:
+    """A fixed set of real names, indexed for typo look-ups (by length and by namespace)."""
+
+    def __init__(self, names):
+        self.by_length: dict[int, tuple[str, ...]] = {}
+        self.by_namespace: dict[str, tuple[str, ...]] = {}
+        for name in sorted(names):
+            self.by_length[len(name)] = (*self.by_length.get(len(name), ()), name)
+            prefix = name.split("_", 1)[0]
+            self.by_namespace[prefix] = (*self.by_namespace.get(prefix, ()), name)
+
+    def near(self, name: str, edits: int) -> list[str]:
+        """The names whose length is within ``edits`` of the name's."""
+        return [n for size in range(len(name) - edits, len(name) + edits + 1) for n in self.by_length.get(size, ())]
+
+
+_SETTING_NAMES = Names(SETTINGS)
+# Typo searches per module: keeps the cost linear on modules with hundreds of unknown keys.
+_MAX_TYPO_LOOKUPS = 200
+_DJANGO_SETTING_NAMES = Names(_DJANGO_NAMES)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -504,32 +527,35 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def typo_of(name: str, candidates) -> str | None:
-    """The real name ``name`` is a typo of: a close match at most two edits away."""
+def typo_of(name: str, names: Names) -> str | None:
+    """The real name ``name`` is a typo of: a close match (difflib) at most two edits away."""
     limit = 1 if len(name) < 8 else 2
-    for match in difflib.get_close_matches(name, candidates, n=3, cutoff=0.8):
+    for match in difflib.get_close_matches(name, names.near(name, limit), n=3, cutoff=0.8):
         if edit_distance(name, match) <= limit:
             return match
     return None
 
 
-def _unknown_setting(ctx: Context, item: ConfigItem) -> None:
+def _unknown_setting(ctx: Context, item: ConfigItem, look_up: bool = True) -> None:
+    """CEL006; ``look_up=False`` skips the typo search (a module with hundreds of unknown keys)."""
     raw = item.raw
     if item.style == "django":
-        if not raw.startswith("CELERY_"):
+        if not raw.startswith("CELERY_") or not look_up:
             return
-        match = typo_of(raw, _DJANGO_NAMES)
+        match = typo_of(raw, _DJANGO_SETTING_NAMES)
         if match is None:
             return
         suggestion = spelled(ctx, item, _DJANGO_NAMES[match])
     else:
         lower = raw.lower()
         suggestion = CELERY_INIT_RENAMES.get(raw) if item.source != "celery" else None
-        suggestion = suggestion or typo_of(lower, SETTINGS)
+        if suggestion is None and look_up:
+            suggestion = typo_of(lower, _SETTING_NAMES)
         if suggestion is None:
-            if lower.split("_", 1)[0] not in _NAMESPACES or not raw.islower():
-                return
-            close = difflib.get_close_matches(lower, SETTINGS, n=1, cutoff=0.75)
+            namespace = _SETTING_NAMES.by_namespace.get(lower.split("_", 1)[0])
+            if namespace is None or not raw.islower():
+                return  # another library's key (redbeat_*, ONCE), or a name nobody would mistake
+            close = difflib.get_close_matches(lower, namespace, n=1, cutoff=0.75) if look_up else ()
             suggestion = close[0] if close else None
     hint = f"did you mean '{suggestion}'?" if suggestion else "check the name in Celery's configuration reference"
     ctx.report(item.node, "CEL006", name=raw, hint=hint)
