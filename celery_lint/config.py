@@ -186,19 +186,19 @@ def name_value(model: ModuleModel, expr: ast.AST) -> ast.expr | None:
     b = bindings[0]
     if b.kind != "assign" or b.index is not None or not isinstance(b.node, (ast.Assign, ast.AnnAssign)):
         return None
-    if _mutated(model, expr.id, model.scope(b.node)):
+    if _mutated(model, expr.id):
         return None
     return b.value
 
 
-def _mutated(model: ModuleModel, name: str, scope: ast.AST) -> bool:
-    """Is ``name[...] = ...`` or ``name.update(...)`` written in that scope?"""
-    return (id(scope), name) in _mutated_names(model)
+def _mutated(model: ModuleModel, name: str) -> bool:
+    """Is ``name[...] = ...`` or ``name.update(...)`` written anywhere in the module?"""
+    return name in _mutated_names(model)
 
 
-def _mutated_names(model: ModuleModel) -> frozenset[tuple[int, str]]:
-    """(scope, name) of every name the module changes in place; computed once per module
-    and kept on the model (``_celery_lint_mutated``)."""
+def _mutated_names(model: ModuleModel) -> frozenset[str]:
+    """Every name the module changes in place (in any scope: a function may change a
+    module-level dict); computed once per module and kept on the model."""
     found = getattr(model, "_celery_lint_mutated", None)
     if found is not None:
         return found
@@ -206,7 +206,7 @@ def _mutated_names(model: ModuleModel) -> frozenset[tuple[int, str]]:
     for stmt in model.nodes.get(ast.Assign, ()):
         for target in stmt.targets:
             if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-                out.add((id(model.scope(stmt)), target.value.id))
+                out.add(target.value.id)
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
         if (
@@ -214,7 +214,7 @@ def _mutated_names(model: ModuleModel) -> frozenset[tuple[int, str]]:
             and func.attr in ("update", "setdefault", "__setitem__", "pop")
             and isinstance(func.value, ast.Name)
         ):
-            out.add((id(model.scope(call)), func.value.id))
+            out.add(func.value.id)
     found = frozenset(out)
     model._celery_lint_mutated = found
     return found

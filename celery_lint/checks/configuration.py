@@ -52,7 +52,7 @@ app = Celery("proj", broker=os.environ.get("CELERY_BROKER_URL", "redis://localho
         code="CEL002",
         symbol="celery-hardcoded-broker-credentials",
         message="the {setting} URL has a password written into the code; read the URL (or its password) "
-                "from the environment, e.g. os.environ['CELERY_BROKER_URL'], or a secrets store",
+                "from the environment (os.environ) or a secrets store instead",
         summary="Keep broker and result backend passwords out of the code",
         what="Finds a literal broker or result backend URL (`broker_url`, `result_backend`, `Celery(broker=..., "
              "backend=...)`, Django's `CELERY_BROKER_URL`) that carries a non-empty password, such as "
