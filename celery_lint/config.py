@@ -425,7 +425,7 @@ def collect_config(model: ModuleModel) -> None:
     creates_app = False
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
-        if model._is_app_class(func):
+        if model.is_app_class(func):
             creates_app = True
             collector.celery_call(call)
         elif not isinstance(func, ast.Attribute):

@@ -167,6 +167,28 @@ class TaskInfo:
         return self.node.name
 
     @property
+    def label(self) -> str:
+        """How messages name a task: its function, or its class for class tasks."""
+        return self.cls.name if self.kind == "class" and self.cls is not None else self.node.name
+
+    @property
+    def definition(self) -> ast.AST:
+        """The node of the task's definition line: its ``def``, or its ``class`` for class tasks."""
+        return self.cls.node if self.kind == "class" and self.cls is not None else self.node
+
+    @property
+    def by_project_decorator(self) -> bool:
+        """Defined through a decorator of the ``task-decorators`` setting, whose options and
+        behaviour are the project's, not Celery's."""
+        return self.kind == "function" and self.via != "<app>.task" and self.via not in TASK_DECORATORS \
+            and self.via not in REMOVED_TASK_DECORATORS
+
+    @property
+    def removed_api(self) -> bool:
+        """Defined through a decorator removed in Celery 5 (``celery.task``, ``celery.decorators``)."""
+        return self.via in REMOVED_TASK_DECORATORS
+
+    @property
     def bound(self) -> bool:
         """``self`` is the task: bind=True, or a method of a Task subclass."""
         if self.kind == "class":
@@ -230,6 +252,7 @@ class ModuleModel:
         self.tasks: list[TaskInfo] = []
         self.task_by_node: dict[ast.AST, TaskInfo] = {}
         self.config: list = []  # of celery_lint.config.ConfigItem
+        self.cache: dict = {}  # per-module memo of checks and helper modules, keyed by their name
         self.mentions_celery = False  # any import of celery at all
 
     # -- tree navigation -------------------------------------------------------------
@@ -347,7 +370,7 @@ class ModuleModel:
     def is_app(self, expr: ast.AST) -> bool:
         """Does the expression evaluate to a Celery app?"""
         if isinstance(expr, ast.Call):
-            return self._is_app_class(expr.func)
+            return self.is_app_class(expr.func)
         if isinstance(expr, ast.Attribute):
             q = self.resolve(expr)
             if q == "celery.current_app":
@@ -372,7 +395,7 @@ class ModuleModel:
             if b.kind == "assign" and b.index is None:
                 value = b.value
                 if isinstance(value, ast.Call):
-                    if self._is_app_class(value.func):
+                    if self.is_app_class(value.func):
                         return True
                     if in_names and _maybe_celery_factory(self.resolve(value.func)):
                         return True  # app = make_celery(...) / create_celery_app()
@@ -380,14 +403,15 @@ class ModuleModel:
                     return True
         return False
 
-    def _is_app_class(self, func: ast.AST) -> bool:
+    def is_app_class(self, func: ast.AST) -> bool:
+        """Does calling ``func`` create a Celery app (``Celery``, a subclass of the module)?"""
         q = self.resolve(func)
         if q in CELERY_APP_CLASSES:
             return True
         if isinstance(func, ast.Name):
             for b in self.lookup(func.id, func):
                 if b.kind == "class":
-                    return any(self._is_app_class(base) for base in b.node.bases)
+                    return any(self.is_app_class(base) for base in b.node.bases)
         return False
 
     def task_named(self, expr: ast.AST) -> TaskInfo | None:
@@ -416,6 +440,39 @@ class ModuleModel:
             if info is not None:
                 return info
         return None
+
+    def class_chain_known(self, cls: ClassInfo | None) -> bool:
+        """Is every class between ``cls`` and ``celery.Task`` visible in this module?"""
+        seen = set()
+        while cls is not None and id(cls) not in seen:
+            seen.add(id(cls))
+            if any(self.resolve(base) in TASK_BASES for base in cls.node.bases):
+                return True
+            cls = self.local_base(cls)
+        return False
+
+    @property
+    def app_has_own_task_class(self) -> bool:
+        """Does the module give its app a Task class of its own (``Celery(task_cls=...)`` or
+        ``**options``, a Celery subclass, ``app.Task = ...``)?  Then tasks may inherit
+        options and behaviour the module cannot see."""
+        found = self.cache.get("app_has_own_task_class")
+        if found is None:
+            found = self.cache["app_has_own_task_class"] = self._app_has_own_task_class()
+        return found
+
+    def _app_has_own_task_class(self) -> bool:
+        for call in self.nodes.get(ast.Call, ()):
+            if any(kw.arg in ("task_cls", None) for kw in call.keywords) and self.is_app_class(call.func):
+                return True
+        for node in self.classes:
+            if any(self.resolve(base) in CELERY_APP_CLASSES for base in node.bases):
+                return True
+        for stmt in self.nodes.get(ast.Assign, ()):
+            for target in stmt.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "Task" and self.is_app(target.value):
+                    return True
+        return False
 
     def is_async_result(self, expr: ast.AST, _depth: int = 0) -> bool:
         """Does the expression hold a Celery async result (AsyncResult, GroupResult, ...)?"""

@@ -246,3 +246,41 @@ def test_comprehension_targets_stay_in_the_comprehension():
     x, w = ret.value.elts
     assert [b.kind for b in model.lookup("x", x)] == ["assign"]
     assert [b.kind for b in model.lookup("w", w)] == ["assign"]
+
+
+def test_task_labels_definitions_and_origins():
+    model = model_of("""
+        from celery import Task, shared_task
+        from proj.base import instrumented_task
+
+        class Base(Task):
+            pass
+
+        class Add(Base):
+            def run(self, x):
+                return x
+
+        @shared_task
+        def plain():
+            pass
+
+        @instrumented_task
+        def custom():
+            pass
+    """, Settings(task_decorators=("instrumented_task",)))
+    add, plain, custom = sorted(model.tasks, key=lambda t: t.node.lineno)
+    assert (add.label, add.definition.lineno) == ("Add", 8)
+    assert (plain.label, plain.definition.lineno) == ("plain", 13)
+    assert [t.by_project_decorator for t in (add, plain, custom)] == [False, False, True]
+    assert model.class_chain_known(add.cls)
+
+
+@pytest.mark.parametrize("source,own", [
+    ("from celery import Celery\napp = Celery('p')\n", False),
+    ("from celery import Celery\napp = Celery('p', task_cls='proj.base:Base')\n", True),
+    ("from celery import Celery\napp = Celery('p', **options)\n", True),
+    ("from celery import Celery\nclass MyCelery(Celery):\n    pass\napp = MyCelery('p')\n", True),
+    ("from celery import Celery\napp = Celery('p')\napp.Task = Base\n", True),
+])
+def test_app_with_its_own_task_class(source, own):
+    assert model_of(source).app_has_own_task_class is own

@@ -422,7 +422,7 @@ def _class_chain_known(model: ModuleModel, cls: ClassInfo | None) -> bool:
 def _app_sets_task_cls(model: ModuleModel) -> bool:
     """Does a ``Celery(...)`` of the module give a task class (``task_cls=``) or ``**options``?"""
     return any(
-        model._is_app_class(call.func) and any(kw.arg in ("task_cls", None) for kw in call.keywords)
+        model.is_app_class(call.func) and any(kw.arg in ("task_cls", None) for kw in call.keywords)
         for call in model.nodes.get(ast.Call, ())
     )
 
