@@ -1,0 +1,667 @@
+"""How much celery-lint costs: flake8 and pylint with and without it, the core against one bare
+tree traversal, import time, memory and growth.  Writes docs/performance.md.
+
+    python benchmarks/get_corpus.py /tmp/corpus      # once
+    python benchmarks/bench.py                       # full run (about 25 min on 2 cores)
+    python benchmarks/bench.py --quick               # small subsets, 3 repeats (a few minutes)
+    python benchmarks/bench.py --repeats 9 --only core,growth
+
+Every comparison is measured side by side in one run: the two variants alternate (A B B A
+...) and the result is the ratio of the medians of the repeats.  Times are CPU seconds
+(user+sys of the child process for flake8/pylint, ``time.process_time`` in process), which
+other load on the machine disturbs far less than wall-clock time; wall-clock medians are
+reported too.  Timing runs use one process (``--jobs 1`` / ``-j 1``).
+
+flake8 runs in two fresh virtual environments that differ only by celery-lint: one with
+flake8 and pylint at the versions of the running environment (``--plain-venv``, default
+/tmp/bench-venv-plain), one with the same plus celery-lint installed from this checkout
+(``--plugin-venv``); both are created when missing, and celery-lint is reinstalled into
+the second on every run so that the current rules are measured.  pylint runs in the
+plugin environment, with and without ``--load-plugins=pylint_celery``.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import gc
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from _common import DEFAULT_CORPUS, REPO, Module, imports_celery, load_modules, machine, projects, table
+
+import celery_lint
+from celery_lint.model import build
+
+PARTS = ("flake8", "pylint", "core", "import", "memory", "growth")
+
+TARGETS = {
+    "flake8": 0.02,  # flake8 --select=E,F,W: extra CPU time with celery-lint installed
+    "pylint": 0.03,  # pylint default messages: extra CPU time with load-plugins=pylint_celery
+    "core_celery": 2.0,  # core / one bare NodeVisitor traversal, modules that import celery
+    "core_plain": 0.05,  # the same for modules that do not
+    "import_ms": 30.0,  # import of each front-end, beyond its tool's own import
+    "growth": 10.5,  # time(10x module) / time(1x module)
+}
+
+#: The default subsets; --quick uses the small ones.
+FLAKE8_PROJECTS = ("weblate",)
+FLAKE8_PROJECTS_QUICK = ("flower", "django-celery-beat", "django-celery-results", "airflow-providers-celery")
+PYLINT_PROJECT = "weblate"
+PYLINT_CELERY_MODULES = 12  # the first N modules (by path) of PYLINT_PROJECT that import celery
+PYLINT_CELERY_MODULES_QUICK = 4
+
+
+@dataclass
+class Result:
+    name: str
+    rows: list[list[str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def spread(xs: list[float]) -> str:
+    """The relative half-range of the repeats, a rough noise figure."""
+    if len(xs) < 2 or not median(xs):
+        return "-"
+    return f"±{(max(xs) - min(xs)) / 2 / median(xs) * 100:.1f}%"
+
+
+# ---------------------------------------------------------------------------------------------
+# Child processes: CPU time and peak memory from wait4
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    cpu: float
+    wall: float
+    maxrss_mb: float
+    returncode: int
+    stderr: str
+
+
+def run_measured(cmd: list[str], cwd: Path | None = None) -> Run:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["PYTHONHASHSEED"] = "0"
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return Run(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, proc.returncode, stderr)
+
+
+def alternate(variants: dict[str, callable], repeats: int) -> dict[str, list]:
+    """Run the variants in A B B A ... order; return each one's results in run order."""
+    names = list(variants)
+    out = {n: [] for n in names}
+    for i in range(repeats):
+        order = names if i % 2 == 0 else names[::-1]
+        for n in order:
+            out[n].append(variants[n]())
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The two virtual environments
+# ---------------------------------------------------------------------------------------------
+
+def _requirement_closure(roots: tuple[str, ...]) -> dict[str, str]:
+    """name -> installed version for the roots and everything they require (extras aside).
+
+    A requirement behind a marker that does not apply here is usually not installed, and is skipped.
+    """
+    seen: dict[str, str] = {}
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        key = name.lower().replace("_", "-")
+        if key in seen:
+            continue
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        seen[key] = dist.version
+        for req in dist.requires or ():
+            if "extra ==" in req or "extra==" in req:
+                continue
+            m = re.match(r"[A-Za-z0-9._-]+", req)
+            if m:
+                todo.append(m.group(0))
+    return seen
+
+
+def ensure_venv(path: Path, with_plugin: bool) -> Path:
+    """Create (once) a venv with flake8 and pylint at this environment's versions."""
+    python = path / "bin" / "python"
+    pins = _requirement_closure(("flake8", "pylint"))
+    stamp = path / ".bench-pins.json"
+    if not python.exists() or not stamp.exists() or json.loads(stamp.read_text()) != pins:
+        log(f"creating {path} ...")
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+        # setuptools >= 77 reads the SPDX `license = "MIT"` of pyproject.toml (PEP 639).
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--upgrade", "setuptools>=77", *[f"{k}=={v}" for k, v in sorted(pins.items())]],
+                       check=True)
+        stamp.write_text(json.dumps(pins, sort_keys=True))
+    if with_plugin:
+        install_checkout(python)
+    return python
+
+
+def install_checkout(python: Path) -> None:
+    """Install this checkout (not editable, as users get it) into a venv, fresh each run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src"
+        src.mkdir()
+        for name in ("pyproject.toml", "README.md", "LICENSE", "setup.cfg"):
+            if (REPO / name).exists():
+                shutil.copy2(REPO / name, src / name)
+        for pkg in ("celery_lint", "flake8_celery", "pylint_celery"):
+            shutil.copytree(REPO / pkg, src / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--no-deps", "--no-build-isolation", "--force-reinstall", str(src)], check=True)
+    probe = subprocess.run([str(python), "-c", "import celery_lint, flake8_celery, pylint_celery; "
+                            "print(len(celery_lint.RULES))"], capture_output=True, text=True, check=True)
+    log(f"installed celery-lint ({probe.stdout.strip()} rules) into {python.parent.parent}")
+
+
+# ---------------------------------------------------------------------------------------------
+# flake8 and pylint overhead
+# ---------------------------------------------------------------------------------------------
+
+def bench_flake8(plain: Path, plugin: Path, roots: list[Path], repeats: int) -> Result:
+    paths = [str(r) for r in roots]
+    lines = sum(m.read_bytes().count(b"\n") for r in roots for m in r.rglob("*.py"))
+    cmd = ["-m", "flake8", "--isolated", "--select=E,F,W", "--jobs=1", *paths]
+    for python in (plain, plugin):  # warm the file cache, and prove both run
+        r = run_measured([str(python), *cmd])
+        if r.returncode not in (0, 1) or "Traceback" in r.stderr:
+            raise SystemExit(f"flake8 failed in {python}: {r.stderr[-2000:]}")
+    log(f"flake8: {len(paths)} projects, {lines} lines, {repeats} repeats each way ...")
+    runs = alternate({"without": lambda: run_measured([str(plain), *cmd]),
+                      "with": lambda: run_measured([str(plugin), *cmd])}, repeats)
+    return _overhead_result("flake8", "flake8 --select=E,F,W --jobs 1", runs, TARGETS["flake8"],
+                            f"{', '.join(r.name for r in roots)} ({lines} lines)")
+
+
+def pylint_subset(root: Path, n_celery: int) -> list[Path]:
+    """The first n modules of a project that import celery, plus as many that do not.
+
+    The others are spread evenly over the project's sorted module list, so the subset is
+    fixed for a given release of the project.
+    """
+    modules, _ = load_modules([root])
+    celery_mods = [m.path for m in modules if imports_celery(m.tree)][:n_celery]
+    others = [m.path for m in modules if not imports_celery(m.tree)]
+    step = max(1, len(others) // max(1, len(celery_mods)))
+    return sorted(celery_mods + others[::step][:len(celery_mods)])
+
+
+def bench_pylint(plugin: Path, root: Path, files: list[Path], repeats: int) -> Result:
+    rel = [str(f.relative_to(root)) for f in files]
+    lines = sum(f.read_bytes().count(b"\n") for f in files)
+    base = ["-m", "pylint", "--rcfile=/dev/null", "-j", "1", "--persistent=n", "--score=n"]
+    without = [str(plugin), *base, *rel]
+    with_ = [str(plugin), *base, "--load-plugins=pylint_celery", *rel]
+    for cmd in (without, with_):
+        r = run_measured(cmd, cwd=root)
+        if r.returncode & 1 or r.returncode >= 32 or "Traceback" in r.stderr:
+            raise SystemExit(f"pylint failed: {r.stderr[-2000:]}")
+    log(f"pylint: {len(files)} modules of {root.name}, {lines} lines, {repeats} repeats each way ...")
+    runs = alternate({"without": lambda: run_measured(without, cwd=root),
+                      "with": lambda: run_measured(with_, cwd=root)}, repeats)
+    res = _overhead_result("pylint", "pylint (default messages) -j 1", runs, TARGETS["pylint"],
+                           f"{len(files)} modules of {root.name} ({lines} lines)")
+    res.data["files"] = rel
+    return res
+
+
+def _overhead_result(name: str, what: str, runs: dict[str, list[Run]], target: float, subset: str) -> Result:
+    cpu = {k: [r.cpu for r in v] for k, v in runs.items()}
+    wall = {k: [r.wall for r in v] for k, v in runs.items()}
+    rss = {k: max(r.maxrss_mb for r in v) for k, v in runs.items()}
+    overhead = median(cpu["with"]) / median(cpu["without"]) - 1
+    wall_overhead = median(wall["with"]) / median(wall["without"]) - 1
+    res = Result(name, header=["variant", "CPU s (median)", "noise", "wall s (median)", "peak RSS MB"])
+    for k in ("without", "with"):
+        res.rows.append([f"{what}, {k} celery-lint", f"{median(cpu[k]):.2f}", spread(cpu[k]),
+                         f"{median(wall[k]):.2f}", f"{rss[k]:.0f}"])
+    res.data.update(overhead=overhead, wall_overhead=wall_overhead, target=target, subset=subset,
+                    cpu=cpu, wall=wall, rss=rss, met=overhead <= target)
+    res.notes.append(f"subset: {subset}; overhead {overhead * 100:+.2f}% CPU ({wall_overhead * 100:+.2f}% wall), "
+                     f"peak RSS {rss['with'] - rss['without']:+.1f} MB")
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# The core in process
+# ---------------------------------------------------------------------------------------------
+
+def _floor(modules: list[Module]) -> None:
+    visitor = ast.NodeVisitor()
+    for m in modules:
+        visitor.visit(m.tree)
+
+
+def _core(modules: list[Module]) -> None:
+    check = celery_lint.check
+    for m in modules:
+        check(m.tree, str(m.path), source=m.source)
+
+
+def _prefilter(modules: list[Module]) -> None:
+    search = celery_lint._prefilter(celery_lint.DEFAULT_SETTINGS).search
+    for m in modules:
+        search(m.source)
+
+
+def _timed(func, modules) -> callable:
+    def run() -> tuple[float, float]:
+        gc.collect()
+        c0, w0 = time.process_time(), time.perf_counter()
+        func(modules)
+        return time.process_time() - c0, time.perf_counter() - w0
+
+    return run
+
+
+CELERY = "imports celery"
+HIT = "no celery import, prefilter passes it"
+MISS = "nothing Celery-related (prefilter skips it)"
+NO_IMPORT = "all modules not importing celery"
+
+
+def groups(modules: list[Module]) -> dict[str, list[Module]]:
+    """Modules that import celery; those that do not but that the prefilter lets through (they
+    call tasks, read CELERY_ settings, or merely mention a marker); and the rest."""
+    prefilter = celery_lint._prefilter(celery_lint.DEFAULT_SETTINGS)
+    out = {CELERY: [], HIT: [], MISS: []}
+    for m in modules:
+        if imports_celery(m.tree):
+            out[CELERY].append(m)
+        elif prefilter.search(m.source):
+            out[HIT].append(m)
+        else:
+            out[MISS].append(m)
+    return out
+
+
+def _core_row(name: str, count: int, lines: int, cpu: dict[str, float]) -> list:
+    return [name, count, lines, f"{cpu['floor'] * 1000:.0f}", f"{cpu['core'] * 1000:.0f}",
+            f"{cpu['core'] / cpu['floor']:.3f}x", f"{cpu['prefilter'] * 1000:.1f}",
+            f"{cpu['prefilter'] / cpu['floor']:.4f}x"]
+
+
+def bench_core(modules: list[Module], repeats: int) -> Result:
+    celery_lint.check(ast.parse("import celery"), "warm.py")  # build the engine once
+    res = Result("core", header=["modules", "count", "lines", "floor ms", "core ms", "core/floor",
+                                 "prefilter ms", "prefilter/floor"])
+    for name, mods in groups(modules).items():
+        if not mods:
+            continue
+        log(f"core: {name}: {len(mods)} modules, {repeats} repeats ...")
+        runs = alternate({"floor": _timed(_floor, mods), "core": _timed(_core, mods),
+                          "prefilter": _timed(_prefilter, mods)}, repeats)
+        cpu = {k: median([c for c, _ in v]) for k, v in runs.items()}
+        lines = sum(m.lines for m in mods)
+        res.rows.append(_core_row(name, len(mods), lines, cpu))
+        res.data[name] = {"modules": len(mods), "lines": lines, "ratio": cpu["core"] / cpu["floor"],
+                          "prefilter_ratio": cpu["prefilter"] / cpu["floor"], "median": cpu,
+                          "cpu": {k: [c for c, _ in v] for k, v in runs.items()}}
+    parts = [res.data[k] for k in (HIT, MISS) if k in res.data]
+    if parts:  # every module that does not import celery: the sums of the two groups' medians
+        cpu = {k: sum(p["median"][k] for p in parts) for k in ("floor", "core", "prefilter")}
+        res.rows.append(_core_row(NO_IMPORT, sum(p["modules"] for p in parts), sum(p["lines"] for p in parts), cpu))
+        res.data[NO_IMPORT] = {"ratio": cpu["core"] / cpu["floor"], "median": cpu}
+    return res
+
+
+def bench_memory(modules: list[Module]) -> Result:
+    """tracemalloc peak of one check() of each Celery module (tree pre-parsed, so the core's own)."""
+    celery_mods = groups(modules)[CELERY]
+    worst = (0, None)
+    tracemalloc.start()
+    for m in celery_mods:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        celery_lint.check(m.tree, str(m.path), source=m.source)
+        peak = tracemalloc.get_traced_memory()[1] - base
+        if peak > worst[0]:
+            worst = (peak, m)
+    tracemalloc.stop()
+    res = Result("memory", header=["what", "value"])
+    if worst[1] is not None:
+        m = worst[1]
+        res.rows.append(["largest core peak (tracemalloc) over one Celery module",
+                         f"{worst[0] / 2 ** 20:.1f} MB ({m.path.name}, {m.lines} lines)"])
+        res.data = {"peak_mb": worst[0] / 2 ** 20, "module": str(m.path), "lines": m.lines}
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# Growth
+# ---------------------------------------------------------------------------------------------
+
+def replicate(source: str, times: int) -> str:
+    """The module's text repeated; ``from __future__`` imports kept only in the first copy."""
+    tree = ast.parse(source)
+    future = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            future.update(range(node.lineno - 1, node.end_lineno))
+    rest = "".join(line for i, line in enumerate(source.splitlines(keepends=True)) if i not in future)
+    return source.rstrip("\n") + "\n" + "\n".join([rest.rstrip("\n")] * (times - 1)) + "\n"
+
+
+def pick_growth_module(modules: list[Module]) -> Module:
+    """The Celery module with the most tasks (ties: the larger)."""
+    best = None
+    for m in groups(modules)[CELERY]:
+        if m.lines > 1500:
+            continue
+        key = (len(build(m.tree, str(m.path), celery_lint.DEFAULT_SETTINGS, frozenset()).tasks), m.lines)
+        if best is None or key > best[0]:
+            best = (key, m)
+    if best is None:
+        raise SystemExit("no Celery module in the corpus subset")
+    return best[1]
+
+
+def _per_call(func, budget: float = 0.3) -> float:
+    """CPU seconds of one call: repeat until the budget is spent; the median of the calls."""
+    times = []
+    spent = 0.0
+    while spent < budget or len(times) < 3:
+        c0 = time.process_time()
+        func()
+        dt = time.process_time() - c0
+        times.append(dt)
+        spent += dt
+    return median(times)
+
+
+def bench_growth(modules: list[Module], repeats: int) -> Result:
+    m = pick_growth_module(modules)
+    one = ast.parse(m.source)
+    ten = ast.parse(replicate(m.source, 10))
+    visitor = ast.NodeVisitor()
+    runs = alternate({
+        "core 1x": lambda: _per_call(lambda: celery_lint.check(one, "m.py")),
+        "core 10x": lambda: _per_call(lambda: celery_lint.check(ten, "m.py")),
+        "floor 1x": lambda: _per_call(lambda: visitor.visit(one)),
+        "floor 10x": lambda: _per_call(lambda: visitor.visit(ten)),
+    }, repeats)
+    med = {k: median(v) for k, v in runs.items()}
+    core, floor = med["core 10x"] / med["core 1x"], med["floor 10x"] / med["floor 1x"]
+    res = Result("growth", header=["what", "1x ms", "10x ms", "10x / 1x"])
+    res.rows.append(["core", f"{med['core 1x'] * 1000:.2f}", f"{med['core 10x'] * 1000:.2f}", f"{core:.2f}x"])
+    res.rows.append(["bare traversal", f"{med['floor 1x'] * 1000:.2f}", f"{med['floor 10x'] * 1000:.2f}",
+                     f"{floor:.2f}x"])
+    res.rows.append(["core growth / bare traversal growth", "", "", f"{core / floor:.2f}x"])
+    res.notes.append(f"module: {m.path.name} of {m.project} ({m.lines} lines), replicated 10 times "
+                     "(same names defined again in each copy)")
+    res.data = {"ratio": core, "floor_ratio": floor, "module": str(m.path), "lines": m.lines}
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# Import time
+# ---------------------------------------------------------------------------------------------
+
+_IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)\s*$")
+
+
+def import_ms(python: Path, pre: str, module: str, repeats: int) -> list[float]:
+    """Cumulative import time of ``module`` (ms) after ``pre`` (the tool's own) is imported."""
+    code = f"{pre}\nimport {module}" if pre else f"import {module}"
+    out = []
+    for _ in range(repeats):
+        proc = subprocess.run([str(python), "-X", "importtime", "-c", code], capture_output=True, text=True,
+                              check=True)
+        total = None
+        for line in proc.stderr.splitlines():
+            m = _IMPORTTIME.match(line)
+            if m and m.group(4) == module and len(m.group(3)) <= 1:
+                total = int(m.group(2)) / 1000
+        if total is None:
+            raise SystemExit(f"no import time line for {module}:\n{proc.stderr[-2000:]}")
+        out.append(total)
+    return out
+
+
+def bench_import(python: Path, repeats: int) -> Result:
+    cases = [
+        ("flake8_celery", "import flake8.main.application, flake8.checker, flake8.style_guide", "flake8_celery"),
+        ("pylint_celery", "import pylint.lint, pylint.checkers", "pylint_celery"),
+        ("celery_lint (core, bare interpreter)", "", "celery_lint"),
+    ]
+    res = Result("import", header=["module", "import ms (best)", "import ms (median)"])
+    for label, pre, module in cases:
+        ms = import_ms(python, pre, module, repeats)
+        res.rows.append([label, f"{min(ms):.1f}", f"{median(ms):.1f}"])
+        res.data[module] = min(ms)
+        res.data[module + " median"] = median(ms)
+    # First check() builds the engine (handler tables): a one-off cost per process.
+    probe = subprocess.run([str(python), "-c", (
+        "import ast, time, celery_lint; t = ast.parse('import celery'); c = time.perf_counter(); "
+        "celery_lint.check(t, 'x.py'); print((time.perf_counter() - c) * 1000)")],
+        capture_output=True, text=True, check=True)
+    first = float(probe.stdout.strip())
+    res.rows.append(["first check() in a process (engine set-up)", f"{first:.1f}", ""])
+    res.data["first_check_ms"] = first
+    res.notes.append("front-ends: -X importtime cumulative time of the plugin module after the tool's own "
+                     "modules are imported (what the plugin adds to the tool's start-up); the best run is "
+                     "judged, since other load on the machine only ever adds to it")
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+
+def verdicts(results: dict[str, Result]) -> list[list[str]]:
+    rows = []
+
+    def add(name, measured, target, met):
+        rows.append([name, measured, target, "met" if met else "MISSED"])
+
+    if "flake8" in results:
+        d = results["flake8"].data
+        add("flake8 overhead (CPU)", f"{d['overhead'] * 100:+.2f}%", "<= 2%", d["overhead"] <= TARGETS["flake8"])
+    if "pylint" in results:
+        d = results["pylint"].data
+        add("pylint overhead (CPU)", f"{d['overhead'] * 100:+.2f}%", "<= 3%", d["overhead"] <= TARGETS["pylint"])
+    if "core" in results:
+        d = results["core"].data
+        if CELERY in d:
+            r = d[CELERY]["ratio"]
+            add("core / bare traversal, modules importing celery", f"{r:.2f}x", "<= 2x", r <= TARGETS["core_celery"])
+        if MISS in d:
+            r = d[MISS]["ratio"]
+            add("core / bare traversal, modules without anything Celery-related", f"{r:.3f}x", "<= 0.05x",
+                r <= TARGETS["core_plain"])
+        if NO_IMPORT in d:  # the prefilter's false hits cost a full check
+            r = d[NO_IMPORT]["ratio"]
+            rows.append(["(info) the same over all modules not importing celery", f"{r:.3f}x", "<= 0.05x",
+                         "met" if r <= TARGETS["core_plain"] else "over"])
+    if "import" in results:
+        d = results["import"].data
+        for module in ("flake8_celery", "pylint_celery"):
+            add(f"import {module}", f"{d[module]:.1f} ms", "<= 30 ms", d[module] <= TARGETS["import_ms"])
+    if "growth" in results:
+        r = results["growth"].data["ratio"]
+        add("growth 1x -> 10x module", f"{r:.2f}x", "<= 10.5x", r <= TARGETS["growth"])
+    return rows
+
+
+def git_commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "celery_lint", "flake8_celery",
+                                "pylint_celery"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        return head + (" + uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+SECTIONS = {
+    "flake8": "flake8 with and without celery-lint installed",
+    "pylint": "pylint with and without `load-plugins=pylint_celery`",
+    "core": "The core against one bare `ast.NodeVisitor` traversal (pre-parsed trees, CPU time)",
+    "import": "Import time",
+    "memory": "Memory",
+    "growth": "Growth with module size",
+}
+
+
+def render(results: dict[str, Result], meta: dict, argv: list[str]) -> str:
+    m = meta["machine"]
+    out = [
+        "# Performance",
+        "",
+        "Measured by `benchmarks/bench.py` (this page is its output; do not edit it by hand).",
+        "Reproduce from a clean checkout:",
+        "",
+        "```",
+        "python benchmarks/get_corpus.py --extras /tmp/corpus",
+        "python benchmarks/bench.py            # --quick for a short run, --repeats N, --only PARTS",
+        "```",
+        "",
+        f"- Command: `python benchmarks/bench.py {' '.join(argv)}`".rstrip() + f" ({meta['repeats']} repeats)",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['python']}, {m['os']}",
+        f"- Date: {m['date']}; celery-lint {celery_lint.__version__} at {meta['commit']}, "
+        f"{len(celery_lint.RULES)} rules",
+        f"- Load average at start: {meta['load']} (other work on the machine adds noise; CPU time is used "
+        "for every ratio, wall time is shown alongside)",
+        "",
+        "## Targets",
+        "",
+        table(verdicts(results), ["target", "measured", "goal", "verdict"]),
+        "",
+    ]
+    for key, res in results.items():
+        out += [f"## {SECTIONS[key]}", "", table(res.rows, res.header), ""]
+        out += [f"{n}" for n in res.notes]
+        if res.notes:
+            out.append("")
+    out += [
+        "## Method",
+        "",
+        "- Each comparison alternates its variants (A B B A ...) within one run and compares the medians of "
+        "the repeats; `noise` is half the range of the repeats relative to their median.",
+        "- flake8: two fresh virtual environments with the same flake8/pylint versions, one also with "
+        "celery-lint installed (not editable) from the checkout. flake8 runs every installed plugin whatever "
+        "`--select` says, so `--select=E,F,W` measures what installing celery-lint costs a user who runs "
+        "flake8 without looking at CEL codes.",
+        "- pylint: default messages, `-j 1`, `--rcfile=/dev/null`, the same fixed subset with and without "
+        f"`--load-plugins=pylint_celery`: the first {PYLINT_CELERY_MODULES} modules (by path) of "
+        f"{PYLINT_PROJECT} that import celery plus as many others spread evenly over the project.",
+        "- core: `celery_lint.check(tree, path, source=text)` as the flake8 front-end calls it (prefilter "
+        "first), against `ast.NodeVisitor().visit(tree)` over the same pre-parsed trees. Modules are grouped "
+        "by whether they import celery; those that do not are split by whether the source prefilter lets "
+        "them through: many do for good reasons (they call `.delay()` on tasks imported from elsewhere, "
+        "read `CELERY_*` settings), some only mention a marker in an import path, string or comment, and "
+        "each of those costs a full check.",
+        "- growth: the corpus Celery module with the most tasks (at most 1500 lines), and the same text "
+        "repeated 10 times.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="default: %(default)s")
+    parser.add_argument("--quick", action="store_true", help="small subsets and 3 repeats")
+    parser.add_argument("--repeats", type=int, default=None, help="repeats of each variant (default 5, quick 3)")
+    parser.add_argument("--only", type=lambda s: [p for p in s.split(",") if p], default=list(PARTS),
+                        metavar="PARTS", help=f"comma-separated subset of {','.join(PARTS)}")
+    parser.add_argument("--plain-venv", type=Path, default=Path("/tmp/bench-venv-plain"))
+    parser.add_argument("--plugin-venv", type=Path, default=Path("/tmp/bench-venv-plugin"))
+    parser.add_argument("--doc", type=Path, default=REPO / "docs" / "performance.md",
+                        help="where to write the report (default: %(default)s)")
+    parser.add_argument("--no-doc", action="store_true", help="print only")
+    parser.add_argument("--json", type=Path, default=None, help="also dump raw numbers here")
+    args = parser.parse_args(argv)
+    unknown = set(args.only) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    repeats = args.repeats or (3 if args.quick else 5)
+    meta = {"machine": machine(), "commit": git_commit(), "repeats": repeats,
+            "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+
+    results: dict[str, Result] = {}
+    if {"flake8", "pylint", "import"} & set(args.only):
+        plugin = ensure_venv(args.plugin_venv, with_plugin=True)
+    if "flake8" in args.only:
+        plain = ensure_venv(args.plain_venv, with_plugin=False)
+        names = FLAKE8_PROJECTS_QUICK if args.quick else FLAKE8_PROJECTS
+        results["flake8"] = bench_flake8(plain, plugin, projects(args.corpus, list(names)), repeats)
+    if "pylint" in args.only:
+        root = projects(args.corpus, [PYLINT_PROJECT])[0]
+        n = PYLINT_CELERY_MODULES_QUICK if args.quick else PYLINT_CELERY_MODULES
+        results["pylint"] = bench_pylint(plugin, root, pylint_subset(root, n), repeats)
+    if {"core", "memory", "growth"} & set(args.only):
+        roots = projects(args.corpus, list(FLAKE8_PROJECTS_QUICK) if args.quick else None)
+        log(f"parsing {len(roots)} projects ...")
+        modules, _ = load_modules(roots)
+        if "core" in args.only:
+            results["core"] = bench_core(modules, repeats)
+            results["core"].notes.append(f"projects: {', '.join(r.name for r in roots)}")
+        if "memory" in args.only:
+            results["memory"] = bench_memory(modules)
+        if "growth" in args.only:
+            results["growth"] = bench_growth(modules, repeats)
+    if "import" in args.only:
+        results["import"] = bench_import(plugin, max(repeats, 7))
+    if "memory" in results:  # child peak RSS from the flake8/pylint runs, if measured
+        for key in ("flake8", "pylint"):
+            if key in results:
+                rss = results[key].data["rss"]
+                results["memory"].rows.append([f"{key} peak RSS without / with celery-lint",
+                                               f"{rss['without']:.0f} / {rss['with']:.0f} MB"])
+
+    order = [k for k in ("flake8", "pylint", "core", "growth", "import", "memory") if k in results]
+    results = {k: results[k] for k in order}
+    text = render(results, meta, argv)
+    print(text)
+    if not args.no_doc:
+        args.doc.parent.mkdir(parents=True, exist_ok=True)
+        args.doc.write_text(text, encoding="utf-8")
+        log(f"wrote {args.doc}")
+    if args.json:
+        args.json.write_text(json.dumps({k: r.data for k, r in results.items()} | {"meta": meta},
+                                        indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
