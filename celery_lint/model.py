@@ -226,18 +226,6 @@ class TaskInfo:
         return None
 
 
-def _outside_part(scope: ast.AST, child: ast.AST) -> bool:
-    """Is ``child`` a part of ``scope``'s node evaluated in the enclosing scope?"""
-    if isinstance(scope, FUNCTION_TYPES):
-        return child is scope.args or child is scope.returns or any(child is d for d in scope.decorator_list)
-    if isinstance(scope, ast.ClassDef):
-        return (any(child is b for b in scope.bases) or any(child is k for k in scope.keywords)
-                or any(child is d for d in scope.decorator_list))
-    if isinstance(scope, ast.Lambda):
-        return child is scope.args
-    return False
-
-
 class ModuleModel:
     """The Celery facts of one module.  Build it with :func:`build`."""
 
@@ -246,6 +234,8 @@ class ModuleModel:
         self.filename = filename
         self.settings = settings
         self.parents: dict[ast.AST, ast.AST] = {}
+        self.scope_of: dict[ast.AST, ast.AST] = {}  # the scope each node's names belong to
+        self._lookups: dict[tuple, list[Binding]] = {}  # (name, scope) -> bindings, once built
         self.nodes: dict[type, list[ast.AST]] = {}
         self.bindings: dict[ast.AST, dict[str, list[Binding]]] = {}
         self.classes: dict[ast.ClassDef, ClassInfo] = {}
@@ -267,19 +257,17 @@ class ModuleModel:
             node = parents.get(node)
 
     def scopes(self, node: ast.AST) -> Iterator[ast.AST]:
-        """The scopes around a node, innermost first.
+        """The scopes around a node, innermost first, the module last.
 
         Decorators, default values, annotations and base classes belong to the scope
-        around the function or class they are written on, not to its own.
+        around the function or class they are written on, not to its own (the walk that
+        builds the model records each node's scope by these rules).
         """
-        parents = self.parents
-        child = node
-        anc = parents.get(node)
-        while anc is not None:
-            if isinstance(anc, SCOPE_TYPES) and not _outside_part(anc, child):
-                yield anc
-            child = anc
-            anc = parents.get(anc)
+        scope_of = self.scope_of
+        s = scope_of.get(node)
+        while s is not None:
+            yield s
+            s = scope_of.get(s)
 
     def scope(self, node: ast.AST) -> ast.AST:
         """The scope a node's names are looked up in first."""
@@ -322,14 +310,24 @@ class ModuleModel:
     # -- names -----------------------------------------------------------------------
     def lookup(self, name: str, at: ast.AST) -> list[Binding]:
         """The bindings of ``name`` in the innermost scope visible from ``at`` that binds it."""
+        start = self.scope_of.get(at)
+        key = (name, start)
+        found = self._lookups.get(key)
+        if found is None:
+            found = self._lookups[key] = self._lookup(name, start)
+        return found
+
+    def _lookup(self, name: str, scope: ast.AST | None) -> list[Binding]:
         first = True
-        for anc in self.scopes(at):
-            if isinstance(anc, ast.ClassDef) and not first:
-                continue
+        bindings = self.bindings
+        scope_of = self.scope_of
+        while scope is not None:
+            if first or not isinstance(scope, ast.ClassDef):  # class scopes: only the innermost
+                found = bindings.get(scope, {}).get(name)
+                if found:
+                    return found
             first = False
-            found = self.bindings.get(anc, {}).get(name)
-            if found:
-                return found
+            scope = scope_of.get(scope)
         return []
 
     def resolve(self, expr: ast.AST) -> str | None:
@@ -554,22 +552,32 @@ _MODEL_TYPES = (
 
 # Fields that never hold nodes worth visiting.
 _SKIP_FIELDS = frozenset({"ctx", "type_comment", "kind"})
-_FIELDS_CACHE: dict[type, tuple[str, ...]] = {}
+# The fields of a scope node whose children belong to that scope (the others -- decorators,
+# arguments with their defaults, annotations, bases -- belong to the scope around it).
+_INNER_FIELDS = {
+    ast.Module: ("body",), ast.FunctionDef: ("body",), ast.AsyncFunctionDef: ("body",),
+    ast.ClassDef: ("body",), ast.Lambda: ("body",),
+    ast.ListComp: ("elt", "generators"), ast.SetComp: ("elt", "generators"),
+    ast.GeneratorExp: ("elt", "generators"), ast.DictComp: ("key", "value", "generators"),
+}
+#: Per node type: its fields to visit, each with "do its children open this node's scope?"
+_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
 
-def _fields(t: type) -> tuple[str, ...]:
-    fs = _FIELDS_CACHE.get(t)
-    if fs is None:
-        fs = _FIELDS_CACHE[t] = tuple(f for f in t._fields if f not in _SKIP_FIELDS)
-    return fs
+def _plan(t: type) -> tuple[tuple[str, bool], ...]:
+    inner = _INNER_FIELDS.get(t, ())
+    plan = _PLANS[t] = tuple((f, f in inner) for f in t._fields if f not in _SKIP_FIELDS)
+    return plan
 
 
 def build(tree: ast.Module, filename: str, settings: Settings, wanted: frozenset) -> ModuleModel:
     """Walk the tree once and build the model.  ``wanted``: node types the checks visit."""
     model = ModuleModel(tree, filename, settings)
     parents = model.parents
+    scope_of = model.scope_of
     nodes = model.nodes
     collect = frozenset(wanted) | frozenset(_MODEL_TYPES)
+    plans = _PLANS
     AST = ast.AST
     stack = [tree]
     pop = stack.pop
@@ -583,15 +591,22 @@ def build(tree: ast.Module, filename: str, settings: Settings, wanted: frozenset
                 nodes[t] = [node]
             else:
                 lst.append(node)
-        for name in _fields(t):
+        plan = plans.get(t)
+        if plan is None:
+            plan = _plan(t)
+        scope = scope_of.get(node)
+        for name, inner in plan:
             value = getattr(node, name, None)
+            child_scope = node if inner else scope
             if type(value) is list:
                 for child in value:
                     if isinstance(child, AST):
                         parents[child] = node
+                        scope_of[child] = child_scope
                         push(child)
             elif isinstance(value, AST):
                 parents[value] = node
+                scope_of[value] = child_scope
                 push(value)
     # The walk is depth-first from the end: put every list back in source order.
     for lst in nodes.values():
