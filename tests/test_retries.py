@@ -252,3 +252,83 @@ def test_messages_name_the_place_and_the_fix():
 ])
 def test_odd_input_does_not_raise(source):
     found(source)
+
+
+def test_exact_delays_are_left_to_test_modules():
+    source = """
+    from celery import Task, shared_task
+
+    class ExactBackoffTask(Task):
+        autoretry_for = (ZeroDivisionError,)
+        retry_backoff = True
+        retry_jitter = False
+
+        def run(self, x, y):
+            return x / y
+
+    @shared_task(bind=True)
+    def flaky(self):
+        raise self.retry(countdown=0)
+    """
+    in_tasks = [(line, code) for line, code in found(source) if code in ("CEL406", "CEL409")]
+    assert in_tasks == [(7, "CEL406"), (14, "CEL409")]
+    in_tests = [v for v in celery_lint.check_source(textwrap.dedent(source), "proj/tests/test_tasks.py",
+                                                    strict=True) if v.code in ("CEL406", "CEL409")]
+    assert in_tests == []
+
+
+@pytest.mark.parametrize("run_body", ["pass", "...", "raise NotImplementedError", "raise NotImplementedError()",
+                                      '"""Subclasses do the work."""\n        raise NotImplementedError'])
+def test_a_class_with_a_placeholder_run_is_a_base(run_body):
+    source = f"""
+    from celery import Task
+
+    class Base(Task):
+        retry_backoff = True
+
+        def run(self, *args):
+            {run_body}
+    """
+    assert found(source) == []
+
+
+def test_a_limit_on_every_retry_call_bounds_the_task():
+    source = """
+    from celery import shared_task
+
+    @shared_task(bind=True, max_retries=None)
+    def positional(self, x):
+        raise self.retry(None, None, None, True, None, 5, 3)
+
+    @shared_task(bind=True, max_retries=None)
+    def none_limit(self, x):
+        raise self.retry(countdown=5, max_retries=None)
+
+    @shared_task(bind=True, max_retries=None)
+    def opaque(self, x, **options):
+        raise self.retry(countdown=5, **options)
+    """
+    assert [f for f in found(source) if f[1] == "CEL401"] == [(8, "CEL401")]
+
+
+def test_retry_kwargs_with_a_countdown_is_a_chosen_delay():
+    source = """
+    from celery import shared_task
+
+    @shared_task(autoretry_for=(OSError,), retry_kwargs=dict(countdown=60))
+    def a(x):
+        return x
+
+    @shared_task(autoretry_for=(OSError,), retry_kwargs=dict(max_retries=3))
+    def b(x):
+        return x
+
+    @shared_task(autoretry_for=(OSError,), retry_kwargs={"eta": None, **EXTRA})
+    def c(x):
+        return x
+
+    @shared_task(autoretry_for=(OSError,), retry_kwargs=make_kwargs())
+    def d(x):
+        return x
+    """
+    assert found(source) == [(8, "CEL405")]

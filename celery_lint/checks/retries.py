@@ -11,10 +11,10 @@ from __future__ import annotations
 import ast
 import builtins
 from dataclasses import dataclass
-from typing import Iterator, Union
+from typing import Union
 
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, is_const
+from ..model import FUNCTION_TYPES, TASK_BASES, ClassInfo, ModuleModel, TaskInfo, is_const
 from ..rule import Rule
 
 _REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
@@ -34,7 +34,9 @@ RULES = (
         summary="Bound the number of retries",
         kind="W",
         what="Finds `max_retries=None` in a task decorator and `max_retries = None` as an attribute of a "
-             "Task class (a `celery.Task` subclass, or a class used as a task's `base=`).",
+             "Task class (a `celery.Task` subclass, or a class used as a task's `base=`). A function task "
+             "whose every `self.retry()` passes a limit of its own (`max_retries=5`), with no automatic "
+             "retries or a limit in `retry_kwargs`, is left alone: the task's `None` never applies.",
         why="With `max_retries=None` Celery never gives up: a task that fails for good (a deleted row, a "
             "revoked token, a bug) is retried for ever, fills the queue and hides the error, which never "
             "reaches the result backend or the error tracker. `self.retry(max_retries=None)` is not "
@@ -63,7 +65,8 @@ def sync_account(account_id):
         summary="Raise the result of self.retry()",
         kind="C",
         what="Finds `self.retry(...)` (the task's own `Task.retry`) written as a bare statement inside a "
-             "task.",
+             "task or a method of a Task class, unless a `try` around it handles `MaxRetriesExceededError` "
+             "or `Retry`: there the exceptions of the call are used on purpose.",
         why="`Task.retry` always raises `celery.exceptions.Retry` (unless `throw=False`), so the code "
             "after it never runs. Written as a statement, the call reads as if the task carried on; "
             "Celery's documentation writes `raise self.retry(...)` so the flow visibly stops, and linters "
@@ -95,7 +98,7 @@ def charge(self, order_id):
                 "MaxRetriesExceededError replaces the real error; pass exc={name}",
         summary="Give self.retry() the exception it retries for",
         what="Finds `self.retry(...)` inside an `except ... as e` handler of a task that passes no `exc=` "
-             "argument.",
+             "argument, unless a `try` around the call handles `MaxRetriesExceededError` itself.",
         why="When the last retry is used up, `Task.retry` raises the exception given as `exc=`; without "
             "it Celery raises `MaxRetriesExceededError`, and the result backend, Flower and the error "
             "tracker show that instead of the error that made the task fail.",
@@ -178,7 +181,8 @@ def push(self, device_id):
         summary="Back off exponentially when retrying automatically",
         what="Finds `autoretry_for=` on a task decorator (or `autoretry_for = ...` on a Task class) when "
              "neither the task nor a base class the module can see sets `retry_backoff`, or sets it to "
-             "`False`.",
+             "`False`, and the task chooses no delay of its own (`default_retry_delay`, or a `countdown` "
+             "or `eta` in `retry_kwargs`).",
         why="Without `retry_backoff`, automatic retries all wait the task's `default_retry_delay` "
             "(3 minutes unless changed): a service that is down gets hammered at a steady rate, and a long "
             "outage uses up every retry in a short time. `retry_backoff=True` doubles the delay each time, "
@@ -205,7 +209,9 @@ def sync_inventory(store_id):
         message="retry_jitter=False on {target} makes every backed-off retry wait the same time; remove it "
                 "so that Celery spreads the retries with jitter",
         summary="Keep the jitter of automatic retries",
-        what="Finds `retry_jitter=False` on a task decorator and `retry_jitter = False` on a Task class.",
+        what="Finds `retry_jitter=False` on a task decorator and `retry_jitter = False` on a Task class or "
+             "mixin, where automatic retries may back off. Test modules are left alone: tests switch "
+             "jitter off to assert exact countdowns.",
         why="When a service fails, every task that used it fails at the same moment. Without jitter their "
             "backed-off retries all come back at the same moments too, and the recovering service is hit "
             "by the whole herd at once. Celery's default, `retry_jitter=True`, randomises each delay.",
@@ -292,7 +298,7 @@ def fetch(url):
         summary="Make the countdown of self.retry() grow with self.request.retries",
         default=False,
         what="Finds `self.retry(...)` calls without `countdown=` (so the task's `default_retry_delay` "
-             "applies) or with a constant `countdown=`.",
+             "applies) or with a constant `countdown=`, outside test modules.",
         why="A fixed delay retries a failing service at a steady rate however long it stays down, and "
             "tasks that failed together retry together. A countdown that grows with "
             "`self.request.retries`, with some randomness, spreads the load and gives the service time "
@@ -359,16 +365,19 @@ def import_feed(feed_id):
 _RETRY_NAMES = frozenset({
     "celery.exceptions.Retry", "celery.exceptions.RetryTaskError", "celery.app.task.Retry",
 })
+_MAX_RETRIES_NAMES = frozenset({
+    "celery.exceptions.MaxRetriesExceededError", "celery.app.task.MaxRetriesExceededError",
+})
+_RETRY_OUTCOME_NAMES = _RETRY_NAMES | _MAX_RETRIES_NAMES
 _RETRY_BASE_NAMES = frozenset({
     "celery.exceptions.CeleryError", "celery.exceptions.TaskPredicate",
     "builtins.Exception", "builtins.BaseException",
 })
 _BROAD_BUILTINS = ("Exception", "BaseException")
-_CELERY_TASK = frozenset({"celery.Task", "celery.app.task.Task"})
 _AUTORETRY_OPTIONS = ("autoretry_for", "dont_autoretry_for")
 _BACKOFF_OPTIONS = ("retry_backoff", "retry_backoff_max", "retry_jitter")
 # Task.retry(args, kwargs, exc, throw, eta, countdown, max_retries, **options): positions.
-_RETRY_POSITIONS = {"exc": 2, "throw": 3, "eta": 4, "countdown": 5}
+_RETRY_POSITIONS = {"exc": 2, "throw": 3, "eta": 4, "countdown": 5, "max_retries": 6}
 _BUILTIN_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items()
     if isinstance(value, type) and issubclass(value, BaseException)
@@ -425,7 +434,26 @@ def _value_here(owner: Owner, name: str) -> ast.expr | None:
 def _describe(owner: Owner) -> str:
     if isinstance(owner, ClassInfo):
         return f"Task class '{owner.name}'"
-    return f"task '{owner.name}'"
+    return f"task '{owner.label}'"
+
+
+def _lineage(model: ModuleModel, cls: ClassInfo) -> list[ClassInfo]:
+    """The class and the classes of the module it derives from, each once, nearest first."""
+    memo = model.cache.setdefault((__name__, "lineage"), {})
+    found = memo.get(cls.node)
+    if found is None:
+        found = []
+        seen: set[int] = set()
+        todo = [cls]
+        while todo:
+            current = todo.pop(0)
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            found.append(current)
+            todo.extend(local for local in map(model.local_class, current.node.bases) if local is not None)
+        memo[cls.node] = found
+    return found
 
 
 class _TaskOptions:
@@ -433,59 +461,39 @@ class _TaskOptions:
 
     An option of a function task comes from its decorator, then from its ``base=`` class; an
     option of a class from its own attributes, then from its bases, depth first.  A base the
-    module cannot see (imported, a project's own task decorator, an app with ``task_cls``)
-    makes the answer unknown.
+    module cannot see (imported, a project's own task decorator, an app with its own Task
+    class) makes the answer unknown.
     """
 
     def __init__(self, model: ModuleModel):
         self.model = model
-        self.default_task_known = not any(
-            any(kw.arg == "task_cls" for kw in call.keywords) and model.is_app(call)
-            for call in model.nodes.get(ast.Call, ())
-        )
+        self.default_task_known = not model.app_has_own_task_class
         self.tasks = [t for t in model.tasks if t.kind == "function"]
         relevant: set[int] = set()
         for info in model.classes.values():
             if info.is_task_class:
-                relevant |= self._lineage(info)
+                relevant.update(id(c) for c in _lineage(model, info))
         for task in self.tasks:
             if task.cls is not None:
-                relevant |= self._lineage(task.cls)
+                relevant.update(id(c) for c in _lineage(model, task.cls))
         self.classes = [info for info in model.classes.values() if id(info) in relevant]
         # id(owner) -> ids of the module's classes it derives from (a class: itself included).
-        self.lineage: dict[int, set[int]] = {id(info): self._lineage(info) for info in self.classes}
+        self.lineage: dict[int, set[int]] = {
+            id(info): {id(c) for c in _lineage(model, info)} for info in self.classes
+        }
         for task in self.tasks:
-            self.lineage[id(task)] = self._lineage(task.cls) if task.cls is not None else set()
+            self.lineage[id(task)] = {id(c) for c in _lineage(model, task.cls)} if task.cls is not None else set()
 
     @property
     def owners(self) -> list[Owner]:
         return [*self.tasks, *self.classes]
 
-    def _local_bases(self, cls: ClassInfo) -> Iterator[ClassInfo]:
-        for base in cls.node.bases:
-            local = self.model.local_class(base)
-            if local is not None:
-                yield local
-
-    def _lineage(self, cls: ClassInfo) -> set[int]:
-        out: set[int] = set()
-        todo = [cls]
-        while todo:
-            current = todo.pop()
-            if id(current) not in out:
-                out.add(id(current))
-                todo.extend(self._local_bases(current))
-        return out
-
-    def descendants(self, cls: ClassInfo) -> list[Owner]:
-        """Function tasks and classes of the module built on ``cls`` (not ``cls`` itself)."""
-        key = id(cls)
-        return [owner for owner in self.owners if owner is not cls and key in self.lineage[id(owner)]]
-
     def users(self, owner: Owner) -> list[Owner]:
-        """The owner and, for a class, everything of the module built on it."""
+        """The owner and, for a class, the function tasks and classes of the module built on it."""
         if isinstance(owner, ClassInfo):
-            return [owner, *self.descendants(owner)]
+            key = id(owner)
+            return [owner, *(other for other in self.owners
+                             if other is not owner and key in self.lineage[id(other)])]
         return [owner]
 
     def option(self, owner: Owner, name: str) -> _Found:
@@ -501,7 +509,7 @@ class _TaskOptions:
             if owner.cls is not None:
                 return self.class_option(owner.cls, name)
             return _MISSING if self._plain_base(base.value) else _UNKNOWN
-        if owner.via in ("celery.shared_task", "<app>.task") and self.default_task_known:
+        if not owner.by_project_decorator and not owner.removed_api and self.default_task_known:
             return _MISSING
         return _UNKNOWN  # a project's own task decorator may set any option
 
@@ -524,16 +532,48 @@ class _TaskOptions:
     def _plain_base(self, base: ast.expr) -> bool:
         """A base that sets no retry option: celery.Task, ``app.Task`` of a plain app, object."""
         model = self.model
-        if model.resolve(base) in _CELERY_TASK:
+        if model.resolve(base) in TASK_BASES:
             return True
         if isinstance(base, ast.Attribute) and base.attr == "Task" and model.is_app(base.value):
             return self.default_task_known
         return isinstance(base, ast.Name) and base.id == "object" and not model.lookup("object", base)
 
-    def defines_run(self, cls: ClassInfo) -> bool:
-        """Is the class a concrete task: does it or a base of the module define ``run``?"""
-        lineage = self.lineage.get(id(cls)) or self._lineage(cls)
-        return any("run" in info.methods for info in self.classes if id(info) in lineage)
+    def concrete(self, owner: Owner) -> bool:
+        """Does the owner run as a task itself, so that the module sees every task that uses it?
+
+        A function task does; a class only when it (or a base of the module) defines a real
+        ``run`` and it is not marked ``abstract``: a base class may serve tasks of other
+        modules, which set further options themselves.
+        """
+        if not isinstance(owner, ClassInfo):
+            return True
+        lineage = _lineage(self.model, owner)
+        if any(is_const(info.attrs.get("abstract"), True) for info in lineage):
+            return False
+        return any(_real_method(info.methods.get("run")) for info in lineage)
+
+    def certainly_off(self, owner: Owner, name: str) -> bool:
+        """Is the option off for the owner and for everything of the module that uses it?"""
+        return self.concrete(owner) and all(self.option(user, name).off for user in self.users(owner))
+
+
+def _real_method(function: ast.AST | None) -> bool:
+    """A method with a body of its own: not missing, not ``...``/``pass``/``raise NotImplementedError``."""
+    if function is None:
+        return False
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]  # the docstring
+    if len(body) != 1:
+        return bool(body)
+    stmt = body[0]
+    if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and is_const(stmt.value, ...)):
+        return False
+    if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return not (isinstance(exc, ast.Name) and exc.id == "NotImplementedError")
+    return True
 
 
 # -------------------------------------------------------------------------------------
@@ -545,16 +585,49 @@ def retry_options(ctx: Context) -> None:
     options = _TaskOptions(ctx.model)
     for owner in options.owners:
         target = _describe(owner)
-        _check_max_retries(ctx, owner, target)
+        _check_max_retries(ctx, options, owner, target)
         _check_autoretry_values(ctx, owner, target)
         _check_backoff(ctx, options, owner, target)
 
 
-def _check_max_retries(ctx: Context, owner: Owner, target: str) -> None:
+def _check_max_retries(ctx: Context, options: _TaskOptions, owner: Owner, target: str) -> None:
     node = _set_here(owner, "max_retries")
     value = _value_here(owner, "max_retries")
-    if node is not None and isinstance(value, ast.Constant) and value.value is None:
+    if node is not None and is_const(value, None) and not _every_retry_bounded(options, owner):
         ctx.report(node, "CEL401", target=target)
+
+
+def _every_retry_bounded(options: _TaskOptions, owner: Owner) -> bool:
+    """Does every retry of a function task pass a limit of its own, so that the task's
+    ``max_retries=None`` never applies?  Its ``self.retry(max_retries=...)`` calls (there is at
+    least one), and automatic retries, if any, through ``retry_kwargs``."""
+    if isinstance(owner, ClassInfo):
+        return False
+    calls = _own_retry_calls(options.model).get(owner.node)
+    if not calls or not all(_opaque(call) or _limit_given(_argument(call, "max_retries")) for call in calls):
+        return False
+    if options.option(owner, "autoretry_for").off:
+        return True
+    retry_kwargs = options.option(owner, "retry_kwargs").value
+    return retry_kwargs is not None and _limit_given(_dict_entry(retry_kwargs, "max_retries"))
+
+
+def _limit_given(expr: ast.expr | None) -> bool:
+    """An argument that sets a retry limit: given, and not the literal None."""
+    return expr is not None and not is_const(expr, None)
+
+
+def _dict_entry(expr: ast.expr, key: str) -> ast.expr | None:
+    """The value of ``key`` in a dict display or a ``dict(...)`` call, else None."""
+    if isinstance(expr, ast.Dict):
+        for k, v in zip(expr.keys, expr.values):
+            if is_const(k, key):
+                return v
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict":
+        for kw in expr.keywords:
+            if kw.arg == key:
+                return kw.value
+    return None
 
 
 def _check_autoretry_values(ctx: Context, owner: Owner, target: str) -> None:
@@ -577,9 +650,9 @@ def _check_backoff(ctx: Context, options: _TaskOptions, owner: Owner, target: st
     autoretry_node = _set_here(owner, "autoretry_for")
     if autoretry_node is not None and not _is_off(_value_here(owner, "autoretry_for")) and all(
         options.option(user, "retry_backoff").off for user in options.users(owner)
-    ):
+    ) and not _delay_chosen(options, owner):
         ctx.report(autoretry_node, "CEL405", target=target)
-    no_autoretry = _autoretry_certainly_off(options, owner)
+    no_autoretry = options.certainly_off(owner, "autoretry_for")
     for option in _BACKOFF_OPTIONS:
         node = _set_here(owner, option)
         if node is None:
@@ -588,19 +661,29 @@ def _check_backoff(ctx: Context, options: _TaskOptions, owner: Owner, target: st
             if option == "retry_backoff_max" or not _is_off(_value_here(owner, option)):
                 # retry_backoff=False / retry_jitter=False ask for what happens anyway
                 ctx.report(node, "CEL407", option=option, target=target)
-        elif option == "retry_jitter" and is_const(_value_here(owner, option), False):
+        elif option == "retry_jitter" and is_const(_value_here(owner, option), False) \
+                and not options.certainly_off(owner, "retry_backoff") and not ctx.model.is_test_module():
+            # Tests switch jitter off to assert exact countdowns; without backoff it changes nothing.
             ctx.report(node, "CEL406", target=target)
 
 
-def _autoretry_certainly_off(options: _TaskOptions, owner: Owner) -> bool:
-    """Is it certain that no automatic retry uses the owner's backoff options?
-
-    A class counts only when it is a concrete task (it defines ``run``): a base class may be
-    used by tasks of other modules that set ``autoretry_for`` themselves.
-    """
-    if isinstance(owner, ClassInfo) and not options.defines_run(owner):
+def _delay_chosen(options: _TaskOptions, owner: Owner) -> bool:
+    """Has the author chosen the delay of automatic retries: ``default_retry_delay``, or a
+    ``countdown``/``eta`` in ``retry_kwargs`` (or retry_kwargs we cannot read)?"""
+    if not options.option(owner, "default_retry_delay").off:
+        return True
+    found = options.option(owner, "retry_kwargs")
+    if not found.known:
+        return True
+    if found.value is None or _is_off(found.value):
         return False
-    return all(options.option(user, "autoretry_for").off for user in options.users(owner))
+    value = found.value
+    literal = isinstance(value, ast.Dict) and None not in value.keys
+    call = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" \
+        and not value.args and all(kw.arg is not None for kw in value.keywords)
+    if not (literal or call):
+        return True  # a name, a helper's result, ** entries: it may hold a countdown
+    return any(_dict_entry(value, key) is not None for key in ("countdown", "eta"))
 
 
 # -- CEL408: what autoretry_for is given ---------------------------------------------------
@@ -712,18 +795,23 @@ def _broad_member(model: ModuleModel, value: ast.expr, depth: int = 0) -> str | 
 # Calls of Task.retry: CEL402-CEL404, CEL409
 # -------------------------------------------------------------------------------------
 
-def _own_retry(call: ast.Call, ctx: Context) -> ast.AST | None:
-    """The task function (or Task method) when ``call`` is the task's own ``retry``."""
+def _own_retry(call: ast.Call, model: ModuleModel) -> ast.AST | None:
+    """The task function (or Task method) when ``call`` is the task's own ``Task.retry``.
+
+    A task whose class (or a base class of the module) defines ``retry`` itself is left
+    alone: that ``retry`` may not raise.
+    """
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr != "retry" or not isinstance(func.value, ast.Name):
         return None
-    model = ctx.model
     receiver = func.value
     function = model.enclosing_function(call)
     if function is None:
         return None
     task = model.task_by_node.get(function)
     if task is not None:
+        if task.cls is not None and _defines_retry(model, task.cls):
+            return None
         if task.kind == "function" and model.task_named(receiver) is task:
             return function  # fetch.retry(...) inside the task fetch
         if task.bound and _is_first_param(model, receiver, function):
@@ -731,9 +819,28 @@ def _own_retry(call: ast.Call, ctx: Context) -> ast.AST | None:
         return None
     parent = model.parent(function)
     info = model.classes.get(parent) if isinstance(parent, ast.ClassDef) else None
-    if info is None or not info.is_task_class or _is_static_or_class_method(model, function):
+    if info is None or not info.is_task_class or _is_static_or_class_method(model, function) \
+            or _defines_retry(model, info):
         return None
     return function if _is_first_param(model, receiver, function) else None
+
+
+def _defines_retry(model: ModuleModel, cls: ClassInfo) -> bool:
+    """Does the class, or a base class of the module, define its own ``retry``?"""
+    return any("retry" in info.methods for info in _lineage(model, cls))
+
+
+def _own_retry_calls(model: ModuleModel) -> dict[ast.AST, list[ast.Call]]:
+    """Every call of a task's own retry in the module, by the function that makes it."""
+    key = (__name__, "own_retry_calls")
+    calls = model.cache.get(key)
+    if calls is None:
+        calls = model.cache[key] = {}
+        for call in model.nodes.get(ast.Call, ()):
+            function = _own_retry(call, model)
+            if function is not None:
+                calls.setdefault(function, []).append(call)
+    return calls
 
 
 def _is_first_param(model: ModuleModel, name: ast.Name, function: ast.AST) -> bool:
@@ -775,25 +882,57 @@ def _throws(call: ast.Call) -> bool:
 
 @on(ast.Call)
 def retry_call(node: ast.Call, ctx: Context) -> None:
-    function = _own_retry(node, ctx)
+    model = ctx.model
+    function = _own_retry(node, model)
     if function is None:
         return
     call = ast.unparse(node.func)
     opaque = _opaque(node)
-    parent = ctx.parent(node)
-    if isinstance(parent, ast.Expr) and not opaque and _throws(node):
+    # A try around the call that handles MaxRetriesExceededError (or Retry itself) uses the
+    # exceptions of retry() on purpose: the task may go on, and the final error is dealt with.
+    if isinstance(ctx.parent(node), ast.Expr) and not opaque and _throws(node) \
+            and not _handled_around(model, node, function, _RETRY_OUTCOME_NAMES):
         ctx.report(node, "CEL402", call=call)
-    handler = _enclosing_handler(ctx.model, node, function)
-    if handler is not None and handler.name and not opaque and _argument(node, "exc") is None:
+    handler = _enclosing_handler(model, node, function)
+    if handler is not None and handler.name and not opaque and _argument(node, "exc") is None \
+            and not _handled_around(model, node, function, _MAX_RETRIES_NAMES):
         ctx.report(node, "CEL403", call=call, name=handler.name)
     if not opaque and _throws(node):
-        swallowing = _swallowing_handler(ctx.model, node, function)
+        swallowing = _swallowing_handler(model, node, function)
         if swallowing is not None:
             caught = f"except {ast.unparse(swallowing.type)}" if swallowing.type is not None else "except:"
             ctx.report(node, "CEL404", call=call, handler=caught, line=swallowing.lineno)
-    delay = _fixed_delay(ctx.model, node, opaque)
-    if delay is not None:
+    delay = _fixed_delay(model, node, opaque)
+    if delay is not None and not model.is_test_module():
         ctx.report(node, "CEL409", call=call, delay=delay)
+
+
+def _handled_around(model: ModuleModel, node: ast.Call, function: ast.AST, names: frozenset[str]) -> bool:
+    """Is the call inside the body of a ``try`` (in its function) with a handler of one of
+    the exceptions ``names`` (or, for MaxRetriesExceededError, the task's own
+    ``self.MaxRetriesExceededError``)?"""
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    child: ast.AST = node
+    for anc in model.ancestors(node):
+        if anc is function:
+            return False
+        if isinstance(anc, _TRY_TYPES) and child in anc.body and any(
+            _names_one_of(model, handler.type, names, receiver) for handler in anc.handlers
+        ):
+            return True
+        child = anc
+    return False
+
+
+def _names_one_of(model: ModuleModel, expr: ast.expr | None, names: frozenset[str], receiver: ast.AST | None) -> bool:
+    if isinstance(expr, ast.Tuple):
+        return any(_names_one_of(model, elt, names, receiver) for elt in expr.elts)
+    if not isinstance(expr, (ast.Name, ast.Attribute)):
+        return False
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and isinstance(receiver, ast.Name) \
+            and expr.value.id == receiver.id and expr.attr == "MaxRetriesExceededError":
+        return True  # self.MaxRetriesExceededError: Task keeps the class as an attribute
+    return model.resolve(expr) in names
 
 
 def _enclosing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) -> ast.ExceptHandler | None:
