@@ -332,3 +332,33 @@ def test_retry_kwargs_with_a_countdown_is_a_chosen_delay():
         return x
     """
     assert found(source) == [(8, "CEL405")]
+
+
+_TEMPLATE = """
+from celery import Task
+
+class SyncTask(Task):
+    {base_options}
+    def run(self, *args):
+        return self.sync(*args)
+
+    def sync(self, *args):
+        raise NotImplementedError
+
+class PartnerSync(SyncTask):
+    name = "partner.sync"
+    {child_options}
+    def sync(self, partner_id):
+        return partner_id
+"""
+
+
+@pytest.mark.parametrize(("base_options", "child_options", "expected"), [
+    # the base leaves sync() to subclasses, here and in other modules: they may add autoretry_for
+    ("retry_backoff = True\n    retry_backoff_max = 600\n", "", []),
+    # a subclass that fills in the template is a task of its own
+    ("", "retry_backoff = True\n", [(14, "CEL407")]),
+])
+def test_template_bases_and_the_tasks_that_fill_them_in(base_options, child_options, expected):
+    source = _TEMPLATE.format(base_options=base_options, child_options=child_options)
+    assert found(source) == expected

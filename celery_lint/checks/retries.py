@@ -541,39 +541,48 @@ class _TaskOptions:
     def concrete(self, owner: Owner) -> bool:
         """Does the owner run as a task itself, so that the module sees every task that uses it?
 
-        A function task does; a class only when it (or a base of the module) defines a real
-        ``run`` and it is not marked ``abstract``: a base class may serve tasks of other
-        modules, which set further options themselves.
+        A function task does.  A class does when its ``run`` (its own or a base's of the module)
+        does real work, it is not marked ``abstract`` and leaves no method for subclasses to
+        fill in (``raise NotImplementedError``): a base class may serve tasks of other modules,
+        which set further options themselves.
         """
         if not isinstance(owner, ClassInfo):
             return True
         lineage = _lineage(self.model, owner)
         if any(is_const(info.attrs.get("abstract"), True) for info in lineage):
             return False
-        return any(_real_method(info.methods.get("run")) for info in lineage)
+        methods: dict[str, ast.AST] = {}
+        for info in lineage:
+            for name, method in info.methods.items():
+                methods.setdefault(name, method)  # the nearest definition wins
+        if any(_placeholder(method) == "hook" for method in methods.values()):
+            return False
+        return "run" in methods and _placeholder(methods["run"]) is None
 
     def certainly_off(self, owner: Owner, name: str) -> bool:
         """Is the option off for the owner and for everything of the module that uses it?"""
         return self.concrete(owner) and all(self.option(user, name).off for user in self.users(owner))
 
 
-def _real_method(function: ast.AST | None) -> bool:
-    """A method with a body of its own: not missing, not ``...``/``pass``/``raise NotImplementedError``."""
-    if function is None:
-        return False
+def _placeholder(function: ast.AST) -> str | None:
+    """"hook" for a method left to subclasses (``raise NotImplementedError``), "empty" for
+    ``pass`` or ``...``, None for a method that does something."""
     body = function.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):
         body = body[1:]  # the docstring
+    if not body:
+        return "empty"
     if len(body) != 1:
-        return bool(body)
+        return None
     stmt = body[0]
     if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and is_const(stmt.value, ...)):
-        return False
+        return "empty"
     if isinstance(stmt, ast.Raise) and stmt.exc is not None:
         exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
-        return not (isinstance(exc, ast.Name) and exc.id == "NotImplementedError")
-    return True
+        if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
+            return "hook"
+    return None
 
 
 # -------------------------------------------------------------------------------------
