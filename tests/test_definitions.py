@@ -191,3 +191,83 @@ def test_relative_import_of_a_project_module_named_task():
     from . import task
     from .task import periodic_task
     """, "proj/tasks.py") == []
+
+
+# -- corpus review: patterns distilled from real projects ----------------------------------
+
+def test_duplicate_name_message_follows_how_each_kind_registers():
+    functions = messages("""
+    from celery import shared_task
+
+    @shared_task(name="a")
+    def one():
+        return 1
+
+    @shared_task(name="a")
+    def two():
+        return 2
+    """, "CEL509")
+    classes = messages("""
+    from celery import Celery, Task
+
+    app = Celery("proj")
+
+    class One(Task):
+        name = "a"
+
+        def run(self):
+            return 1
+
+    class Two(Task):
+        name = "a"
+
+        def run(self):
+            return 2
+
+    app.register_task(One)
+    app.register_task(Two())
+    """, "CEL509")
+    assert len(functions) == 1 and "does not register the later one" in functions[0]
+    assert len(classes) == 1 and "replaces" in classes[0] and "'Two'" in classes[0]
+
+
+def test_implicit_names_are_not_checked_in_test_modules():
+    source = """
+    from celery import shared_task
+
+    @shared_task
+    def ping():
+        return "pong"
+    """
+    assert found(source, "tests/test_ping.py", codes=frozenset({"CEL515"})) == []
+    assert found(source, "proj/tasks.py", codes=frozenset({"CEL515"})) == [(5, "CEL515")]
+
+
+def test_option_of_an_app_subclass_made_here_is_not_reported():
+    assert found("""
+    from celery import Celery
+
+    class FlaskCelery(Celery):
+        pass
+
+    app = FlaskCelery("proj")
+
+    @app.task(request_context=True)
+    def a():
+        return 1
+    """) == []
+
+
+def test_soft_limit_message_says_the_task_carries_on():
+    [message] = messages("""
+    from celery import shared_task
+
+    @shared_task(soft_time_limit=10)
+    def a(items):
+        for item in items:
+            try:
+                item.save()
+            except Exception:
+                pass
+    """, "CEL512")
+    assert "carry on" in message and "SoftTimeLimitExceeded" in message

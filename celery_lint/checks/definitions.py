@@ -11,9 +11,7 @@ from ..engine import Context, on_module
 from ..model import (
     CELERY_APP_CLASSES,
     FUNCTION_TYPES,
-    REMOVED_TASK_DECORATORS,
     TASK_BASES,
-    TASK_DECORATORS,
     ClassInfo,
     ModuleModel,
     TaskInfo,
@@ -111,16 +109,21 @@ def close_invoice(invoice_id):
     Rule(
         code="CEL503",
         symbol="celery-nested-task",
-        message="task '{task}' is defined inside {where}, so it is registered only when that code runs "
-                "and workers may report 'Received unregistered task'; define the task at module level",
+        message="task '{task}' is defined inside {where}, {consequence}; define the task once, at module level",
         summary="Define tasks at module level",
-        what="Finds task decorators on functions defined inside another function, a method, a class "
-             "body or a loop. Module-level tasks under a module-level `if` or `try` are fine; test "
+        what="Finds task decorators on functions defined inside another function or a method, except "
+             "hooks that run whenever the app is set up (`connect_on_app_finalize`, "
+             "`app.on_after_finalize.connect`, ...) and functions that make the app or receive it "
+             "(`app = Celery(...)` or a parameter `app`, then `@app.task`), and tasks defined in a "
+             "loop under one name (no "
+             "`name=`, or a literal one). Tasks at module level, also under a module-level `if` / "
+             "`try` or in a module-level class body, are defined at import and are fine; test "
              "modules, where defining a task inside a test is the documented pattern, are not checked.",
         why="A worker knows the tasks that exist once it has imported the task modules. A task "
             "defined inside a function exists only after that function has run in the worker "
-            "process, so messages for it fail with 'Received unregistered task of type ...'; a task "
-            "defined in a loop is redefined on every pass.",
+            "process, so messages for it fail with 'Received unregistered task of type ...'. A task "
+            "defined in a loop is defined again on every pass under the same name, and Celery keeps "
+            "only the first definition.",
         example="""\
 from celery import shared_task
 
@@ -149,9 +152,13 @@ def export(report_id, fmt):
         summary="Pass only Celery task options to the task decorator",
         what="Finds keyword arguments of a task decorator that are not options of Celery's Task "
              "(`retry_limit`, `max_retry`, setting names such as `task_time_limit`) and suggests the "
-             "option meant. Keywords named after attributes of a `base=` class of the module are "
-             "valid; nothing is reported when `base=` (or the app's `task_cls`) is a class the module "
-             "cannot see, nor for decorators of the `task-decorators` setting.",
+             "option meant. Keywords named after attributes of a `base=` class of the module, and "
+             "keywords the module uses as attributes of the task (`export.calls`, or `self.calls` "
+             "in the bound task), are deliberate. When the app comes from another module (its "
+             "Celery subclass may give tasks options of its own), only keywords that are evidently "
+             "slips of a Celery option (a setting name, a close misspelling) are reported; nothing "
+             "is reported when `base=` (or the app's `task_cls`) is a class the module cannot see, "
+             "nor for decorators of the `task-decorators` setting.",
         why="The task decorator turns every keyword into a class attribute of the task. Celery reads "
             "only its own options, so a misspelt option is silently ignored and the default applies: "
             "`retry_limit=5` leaves `max_retries` at 3, `task_time_limit=60` sets no time limit.",
@@ -177,14 +184,18 @@ def sync_account(account_id):
     Rule(
         code="CEL509",
         symbol="celery-duplicate-task-name",
-        message="task '{task}' reuses the name '{name}' of task '{first}' (line {line}); Celery keeps "
-                "the task registered first under that name, so give each task its own name",
+        message="task '{task}' reuses the name '{name}' of task '{first}' (line {line}); {consequence}; "
+                "give each task its own name",
         summary="Give every task a unique name",
-        what="Finds two tasks of one module with the same literal `name=` (or `name` class attribute "
-             "of a Task subclass), and reports the later one. Definitions in exclusive branches of an "
-             "`if`/`else` or `try`/`except` are not reported.",
-        why="Celery registers one task per name: the second definition is not registered, and "
-            "every message sent under that name runs the first task's code.",
+        what="Finds two tasks defined in the same scope of one module with the same literal `name=` "
+             "(or `name` class attribute of a Task subclass the module registers with "
+             "`app.register_task()`), and reports the later one. Definitions in exclusive branches "
+             "of an `if`/`else` or `try`/`except`, and in different functions (which may register "
+             "them with different apps), are not reported.",
+        why="Celery registers one task per name. A task decorator whose name is taken registers "
+            "nothing, so every message sent under that name runs the first task's code; "
+            "`register_task()` replaces the task registered before. Either way one of the two "
+            "tasks can never run.",
         example="""\
 from celery import shared_task
 
@@ -267,11 +278,14 @@ def ping(url):
         kind="C",
         what="Finds function tasks whose decorator has no `name=`, and Task subclasses (with a `run` "
              "method) without a `name` class attribute. Decorators of the `task-decorators` setting "
-             "may name tasks themselves and are not checked.",
+             "may name tasks themselves and are not checked, nor are test modules. This is a naming "
+             "policy, not a Celery requirement: Celery's automatic names serve most projects, so the "
+             "rule is for teams that want task names independent of the code layout.",
         why="Without a name, Celery names a task after its module and function "
             "(`proj.billing.tasks.charge`). Moving or renaming the module changes the name: messages "
-            "already queued, beat schedules and `send_task()` calls still use the old one, and "
-            "workers reject them as unregistered.",
+            "already queued (ETA and countdown tasks too), beat schedules and `send_task()` calls "
+            "still use the old one, and workers reject them as unregistered. An explicit name, "
+            "namespaced like a module path as Celery's guide suggests, survives such moves.",
         example="""\
 from celery import shared_task
 
@@ -349,13 +363,7 @@ def upload(account, size):
 
 def _is_celery_decorator(task: TaskInfo) -> bool:
     """Made by Celery's own current decorators (not a removed one, not a project's own)."""
-    return task.kind == "function" and (task.via in TASK_DECORATORS or task.via == "<app>.task")
-
-
-def _is_project_decorator(task: TaskInfo) -> bool:
-    """Made by a decorator named in the task-decorators setting (its signature is the project's)."""
-    return task.kind == "function" and task.via not in TASK_DECORATORS and task.via != "<app>.task" \
-        and task.via not in REMOVED_TASK_DECORATORS
+    return task.kind == "function" and not task.by_project_decorator and not task.removed_api
 
 
 def _class_chain(model: ModuleModel, cls: ClassInfo) -> tuple[list[ClassInfo], bool]:
@@ -373,15 +381,16 @@ def _class_chain(model: ModuleModel, cls: ClassInfo) -> tuple[list[ClassInfo], b
             local = model.local_class(base)
             if local is not None:
                 todo.append(local)
-            elif model.resolve(base) not in TASK_BASES and not _is_builtin_object(model, base):
+            elif model.resolve(base) not in TASK_BASES and not _is_builtin(model, base, "object"):
                 closed = False
         if info.node.keywords:  # metaclass=..., or class keywords we cannot follow
             closed = False
     return chain, closed
 
 
-def _is_builtin_object(model: ModuleModel, base: ast.expr) -> bool:
-    return isinstance(base, ast.Name) and base.id == "object" and not model.lookup("object", base)
+def _is_builtin(model: ModuleModel, expr: ast.expr, name: str) -> bool:
+    """Is the expression the builtin ``name`` (not shadowed in the module)?"""
+    return isinstance(expr, ast.Name) and expr.id == name and not model.lookup(name, expr)
 
 
 def _class_names(chain: list[ClassInfo]) -> set[str]:
@@ -393,22 +402,6 @@ def _class_names(chain: list[ClassInfo]) -> set[str]:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 names.add(stmt.target.id)
     return names
-
-
-def _app_task_class_unknown(model: ModuleModel) -> bool:
-    """Does the module give its app a Task class of its own (``Celery(task_cls=...)``, a Celery
-    subclass, ``app.Task = ...``)?  Then any keyword may be an attribute of that class."""
-    for call in model.nodes.get(ast.Call, ()):
-        if any(kw.arg in ("task_cls", None) for kw in call.keywords) and model.is_app(call):
-            return True
-    for node in model.classes:
-        if any(model.resolve(base) in CELERY_APP_CLASSES for base in node.bases):
-            return True
-    for stmt in model.nodes.get(ast.Assign, ()):
-        for target in stmt.targets:
-            if isinstance(target, ast.Attribute) and target.attr == "Task" and model.is_app(target.value):
-                return True
-    return False
 
 
 def own_nodes(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
@@ -423,16 +416,6 @@ def own_nodes(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
                 stack.append(child)
 
 
-def task_label(task: TaskInfo) -> str:
-    """How messages name a task: its function, or its class for class tasks."""
-    return task.cls.name if task.kind == "class" and task.cls is not None else task.name
-
-
-def _report_node(task: TaskInfo) -> ast.AST:
-    """A task's definition line: the ``def`` (function tasks) or the ``class`` (class tasks)."""
-    return task.cls.node if task.kind == "class" and task.cls is not None else task.node
-
-
 # ------------------------------------------------------------------------------------
 # CEL501: self without bind=True
 # ------------------------------------------------------------------------------------
@@ -444,9 +427,9 @@ def _bind_unknowable(model: ModuleModel, task: TaskInfo) -> bool:
         return True  # bind=SOME_FLAG, or a truthy literal such as bind=1
     if task.has_star_kwargs or "filter" in task.options:
         return True  # **options may hold bind; filter= may rebind (celery.contrib.methods)
-    if _is_project_decorator(task):
+    if task.by_project_decorator:
         return bind is None  # the project's decorator may bind; an explicit bind=False is visible
-    return task.via in REMOVED_TASK_DECORATORS  # pre-Celery-4 APIs: CEL513 reports them
+    return task.removed_api  # pre-Celery-4 APIs: CEL513 reports them
 
 
 def _unbound_self_use(model: ModuleModel, task: TaskInfo) -> str | None:
@@ -489,8 +472,11 @@ _APP_SIGNALS = frozenset({"on_configure", "on_after_configure", "on_after_finali
 
 
 def _returns_its_argument(model: ModuleModel, dec: ast.expr) -> bool:
-    """Decorators that register the task and return it unchanged: Celery signals' ``connect``
-    (without ``retry=True``, which wraps) and Django's ``receiver``."""
+    """Decorators that leave the task object reachable and unchanged: Celery signals' ``connect``
+    (without ``retry=True``, which wraps), Django's ``receiver`` and ``staticmethod`` (whose
+    attribute access hands back the task itself)."""
+    if _is_builtin(model, dec, "staticmethod"):
+        return True
     core = dec.func if isinstance(dec, ast.Call) else dec
     if isinstance(dec, ast.Call) and any(kw.arg == "retry" and const(kw.value, True) for kw in dec.keywords):
         return False
@@ -539,15 +525,52 @@ def _runs_at_app_setup(model: ModuleModel, func: ast.AST) -> bool:
     return False
 
 
-def _nesting(model: ModuleModel, node: ast.AST) -> str | None:
-    """Where a definition sits when it is not at module level: a function, class or loop."""
-    for anc in model.ancestors(node):
+_RUNS_LATE = "so it is registered only when that code runs and workers may report 'Received unregistered task'"
+_REDEFINED = "so every pass defines it again under the same name and Celery registers only the first definition"
+
+LOOP_TYPES = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _name_varies(task: TaskInfo) -> bool:
+    """Does the task's ``name=`` change from one pass of a loop to the next (an f-string, a
+    variable)?  Without a name, or with a literal one, every pass gives the same name."""
+    kw = task.options.get("name")
+    return task.has_star_kwargs or (kw is not None and not isinstance(kw.value, ast.Constant))
+
+
+def _app_of_function(model: ModuleModel, task: TaskInfo) -> bool:
+    """Is the task's app a local name of a function around it (``app = Celery()`` made there,
+    or an app handed in as a parameter)?  Then the task exists whenever that app does."""
+    if task.via != "<app>.task":
+        return False
+    core = task.decorator.func if isinstance(task.decorator, ast.Call) else task.decorator
+    app = core.value if isinstance(core, ast.Attribute) else None
+    if isinstance(app, ast.Call):
+        return True  # Celery(...).task
+    if not isinstance(app, ast.Name):
+        return False
+    for scope in model.scopes(app):
+        if app.id in model.bindings.get(scope, ()):
+            return isinstance(scope, FUNCTION_TYPES)
+    return False
+
+
+def _nesting(model: ModuleModel, task: TaskInfo) -> tuple[str, str] | None:
+    """(where, consequence) for a task that is not defined once when its module is imported:
+    inside a function (not an app set-up hook), or in a loop under one name.  Class bodies
+    run at import like the module, so a class does not count by itself."""
+    loop = None
+    child: ast.AST = task.node
+    for anc in model.ancestors(task.node):
         if isinstance(anc, FUNCTION_TYPES):
-            return None if _runs_at_app_setup(model, anc) else f"function '{anc.name}'"
-        if isinstance(anc, ast.ClassDef):
-            return f"class '{anc.name}'"
-        if isinstance(anc, (ast.For, ast.AsyncFor, ast.While)):
-            return "a loop"
+            if _runs_at_app_setup(model, anc) or _app_of_function(model, task):
+                break
+            return f"function '{anc.name}'", _RUNS_LATE
+        if loop is None and isinstance(anc, LOOP_TYPES) and child not in anc.orelse:
+            loop = anc
+        child = anc
+    if loop is not None and not _name_varies(task):
+        return "a loop", _REDEFINED
     return None
 
 
@@ -559,9 +582,9 @@ def nested_task(ctx: Context) -> None:
     for task in model.tasks:
         if task.kind != "function":
             continue
-        where = _nesting(model, task.node)
-        if where is not None:
-            ctx.report(task.node, "CEL503", task=task.name, where=where)
+        found = _nesting(model, task)
+        if found is not None:
+            ctx.report(task.node, "CEL503", task=task.name, where=found[0], consequence=found[1])
 
 
 # ------------------------------------------------------------------------------------
@@ -595,21 +618,31 @@ _MEANT = {
 _SETTING_PREFIXES = ("celery_task_default_", "celery_task_", "celery_", "task_default_", "task_")
 
 
-def suggest_option(name: str) -> str | None:
-    """The task option a wrong keyword most likely meant, or None."""
+#: Slips of ``_MEANT`` that are also likely attribute names of a project's own Task class.
+_GENERIC_WORDS = frozenset({"retries", "countdown", "timeout"})
+
+
+def _suggestion(name: str) -> tuple[str, bool] | None:
+    """(the option a wrong keyword most likely meant, is it surely a slip?), or None."""
     lower = name.lower()
     for prefix in _SETTING_PREFIXES:
         if lower.startswith(prefix) and lower[len(prefix):] in TASK_OPTIONS:
-            return lower[len(prefix):]
+            return lower[len(prefix):], True
     if lower in TASK_OPTIONS:
-        return lower
+        return lower, True
     if lower in _MEANT:
-        return _MEANT[lower]
+        return _MEANT[lower], lower not in _GENERIC_WORDS
     close = difflib.get_close_matches(lower, sorted(TASK_OPTIONS), n=1, cutoff=0.8)
-    return close[0] if close else None
+    return (close[0], True) if close else None
 
 
-def _valid_keywords(model: ModuleModel, task: TaskInfo, app_task_class_unknown: bool) -> frozenset[str] | None:
+def suggest_option(name: str) -> str | None:
+    """The task option a wrong keyword most likely meant, or None."""
+    found = _suggestion(name)
+    return found[0] if found is not None else None
+
+
+def _valid_keywords(model: ModuleModel, task: TaskInfo) -> frozenset[str] | None:
     """The keywords the task's decorator accepts, or None when any keyword may be valid."""
     if task.base_unresolved:
         return None
@@ -620,29 +653,76 @@ def _valid_keywords(model: ModuleModel, task: TaskInfo, app_task_class_unknown: 
         if not closed:
             return None
         return TASK_OPTIONS | _class_names(chain)
-    if app_task_class_unknown:
+    if model.app_has_own_task_class:
         return None
     return TASK_OPTIONS
+
+
+def _plain_app(model: ModuleModel, expr: ast.AST) -> bool:
+    """Is the expression an app this module makes with ``celery.Celery(...)`` itself?"""
+    if isinstance(expr, ast.Call):
+        return model.resolve(expr.func) in CELERY_APP_CLASSES
+    if isinstance(expr, ast.Name):
+        return any(b.kind == "assign" and b.index is None and isinstance(b.value, ast.Call)
+                   and model.resolve(b.value.func) in CELERY_APP_CLASSES for b in model.lookup(expr.id, expr))
+    return False
+
+
+def _task_class_seen(model: ModuleModel, task: TaskInfo) -> bool:
+    """Does the module show the class the task is made from?  Without ``base=``, that is the
+    app's Task class, which only an app made here with plain ``Celery(...)`` shows: an app
+    from another module may be a Celery subclass whose Task reads keywords of its own."""
+    if "base" in task.options:
+        return True
+    if task.via == "<app>.task":
+        core = task.decorator.func if isinstance(task.decorator, ast.Call) else task.decorator
+        return isinstance(core, ast.Attribute) and _plain_app(model, core.value)
+    return any(model.resolve(call.func) in CELERY_APP_CLASSES for call in model.nodes.get(ast.Call, ()))
+
+
+def _attributes_read(model: ModuleModel) -> dict[str, set[str]]:
+    """Attribute names read or written on each plain name of the module (``export.calls``)."""
+    found = model.cache.get("definitions.attributes")
+    if found is None:
+        found = model.cache["definitions.attributes"] = {}
+        for node in ast.walk(model.tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                found.setdefault(node.value.id, set()).add(node.attr)
+    return found
+
+
+def _used_as_attribute(model: ModuleModel, task: TaskInfo, name: str) -> bool:
+    """Does the module use the keyword as an attribute of the task (``export.calls`` or, in a
+    bound task, ``self.calls``)?  Then it is a deliberate task attribute, not a slip."""
+    attrs = _attributes_read(model)
+    if name in attrs.get(task.name, ()):
+        return True
+    params = task.params
+    return task.bound and bool(params) and name in attrs.get(params[0].arg, ())
 
 
 @on_module
 def unknown_task_option(ctx: Context) -> None:
     model = ctx.model
-    tasks = [task for task in model.tasks if _is_celery_decorator(task) and task.options]
-    app_task_class_unknown = bool(tasks) and _app_task_class_unknown(model)
-    for task in tasks:
-        valid = _valid_keywords(model, task, app_task_class_unknown)
+    for task in model.tasks:
+        if not _is_celery_decorator(task) or not task.options:
+            continue
+        valid = _valid_keywords(model, task)
         if valid is None:
             continue
-        for name, kw in task.options.items():
-            if name in valid:
+        unknown = [name for name in task.options if name not in valid]
+        if not unknown:
+            continue
+        seen = _task_class_seen(model, task)
+        for name in unknown:
+            meant = _suggestion(name)
+            if _used_as_attribute(model, task, name) or (not seen and (meant is None or not meant[1])):
                 continue
-            meant = suggest_option(name)
             if meant is not None:
-                advice = f"did you mean '{meant}'?"
+                advice = f"did you mean '{meant[0]}'?"
             else:
                 advice = "remove it, or make it an attribute of a Task subclass given as base="
-            ctx.report(kw, "CEL504", option=name, advice=advice)
+            ctx.report(task.options[name], "CEL504", option=name, advice=advice)
 
 
 # ------------------------------------------------------------------------------------
@@ -694,20 +774,47 @@ def _exclusive(model: ModuleModel, first: ast.AST, second: ast.AST) -> bool:
     return False
 
 
+_FIRST_KEPT = "Celery does not register the later one, so messages sent under that name run the first"
+_ONE_KEPT = ("Celery registers one task per name (register_task() replaces the one registered before), "
+             "so messages sent under that name run only one of them")
+
+
+def _registered_classes(model: ModuleModel) -> set[ast.ClassDef]:
+    """Task classes the module registers: ``app.register_task(C)`` / ``(C())``,
+    ``app.tasks.register(C())``.  Celery registers no Task subclass by itself."""
+    found = set()
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in ("register_task", "register") and call.args:
+            arg = call.args[0]
+            info = model.local_class(arg.func if isinstance(arg, ast.Call) else arg)
+            if info is not None:
+                found.add(info.node)
+    return found
+
+
 @on_module
 def duplicate_task_name(ctx: Context) -> None:
     model = ctx.model
     seen: dict[str, list[TaskInfo]] = {}
+    registered: set[ast.ClassDef] | None = None
     for task in model.tasks:
         found = _literal_name(task)
         if found is None:
             continue
+        if task.kind == "class":
+            registered = _registered_classes(model) if registered is None else registered
+            if task.definition not in registered:
+                continue
         name, node = found
-        earlier = [t for t in seen.get(name, ()) if not _exclusive(model, t.node, task.node)]
+        scope = model.scope(task.definition)
+        earlier = [t for t in seen.get(name, ()) if model.scope(t.definition) is scope
+                   and not _exclusive(model, t.node, task.node)]
         if earlier:
             first = earlier[0]
-            ctx.report(node, "CEL509", task=task_label(task), name=name, first=task_label(first),
-                       line=_report_node(first).lineno)
+            consequence = _FIRST_KEPT if task.kind == first.kind == "function" else _ONE_KEPT
+            ctx.report(node, "CEL509", task=task.label, name=name, first=first.label,
+                       line=first.definition.lineno, consequence=consequence)
         seen.setdefault(name, []).append(task)
 
 
@@ -715,14 +822,14 @@ def duplicate_task_name(ctx: Context) -> None:
 # CEL514: async tasks
 # ------------------------------------------------------------------------------------
 
-def _may_run_coroutines(model: ModuleModel, task: TaskInfo, app_task_class_unknown: bool) -> bool:
+def _may_run_coroutines(model: ModuleModel, task: TaskInfo) -> bool:
     """A task class that may await what run() returns: a custom __call__ anywhere in its base
     classes, or a class we cannot see."""
     if task.kind == "function":
-        if _is_project_decorator(task):
+        if task.by_project_decorator:
             return True
         if "base" not in task.options:
-            return app_task_class_unknown
+            return model.app_has_own_task_class
         if task.cls is None:
             return task.base_unresolved
     if task.cls is None:
@@ -734,11 +841,9 @@ def _may_run_coroutines(model: ModuleModel, task: TaskInfo, app_task_class_unkno
 @on_module
 def async_task(ctx: Context) -> None:
     model = ctx.model
-    tasks = [task for task in model.tasks if isinstance(task.node, ast.AsyncFunctionDef)]
-    app_task_class_unknown = bool(tasks) and _app_task_class_unknown(model)
-    for task in tasks:
-        if not _may_run_coroutines(model, task, app_task_class_unknown):
-            ctx.report(task.node, "CEL514", task=task_label(task))
+    for task in model.tasks:
+        if isinstance(task.node, ast.AsyncFunctionDef) and not _may_run_coroutines(model, task):
+            ctx.report(task.node, "CEL514", task=task.label)
 
 
 # ------------------------------------------------------------------------------------
@@ -748,6 +853,8 @@ def async_task(ctx: Context) -> None:
 @on_module
 def implicit_task_name(ctx: Context) -> None:
     model = ctx.model
+    if model.is_test_module():
+        return  # tasks of a test run no messages that a later rename could orphan
     for task in model.tasks:
         if task.kind == "function":
             if not _is_celery_decorator(task) or task.has_star_kwargs or "name" in task.options:
@@ -865,4 +972,4 @@ def unpicklable_exception(ctx: Context) -> None:
             verdicts[info.node] = (True, []) if init is None else _forwards_required(init)
         ok, required = verdicts[info.node]
         if not ok:
-            ctx.report(node, "CEL516", exc=info.name, task=task_label(task), params=", ".join(required))
+            ctx.report(node, "CEL516", exc=info.name, task=task.label, params=", ".join(required))

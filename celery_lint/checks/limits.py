@@ -5,9 +5,9 @@ import ast
 import operator
 
 from ..engine import Context, on, on_module
-from ..model import ClassInfo, ModuleModel, TaskInfo, const
+from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, const
 from ..rule import Rule
-from .definitions import own_nodes, task_label
+from .definitions import LOOP_TYPES, own_nodes
 
 _REF_TIME_LIMITS = "Celery user guide, Workers: Time Limits (docs/userguide/workers.rst#time-limits)"
 _REF_OPTIONS = "Celery user guide, Tasks: List of Options (docs/userguide/tasks.rst#list-of-options)"
@@ -54,17 +54,20 @@ def rebuild_index(index_id):
         code="CEL512",
         symbol="celery-soft-limit-swallowed",
         message="{handler} in task '{task}', which has a soft time limit, also catches "
-                "SoftTimeLimitExceeded and does not re-raise; add 'except SoftTimeLimitExceeded: raise' "
+                "SoftTimeLimitExceeded and lets the task carry on; add 'except SoftTimeLimitExceeded: raise' "
                 "(from celery.exceptions) before it, or re-raise",
         summary="Let SoftTimeLimitExceeded through broad except clauses",
         what="In a task with a soft time limit (`soft_time_limit` on the decorator or the Task class, "
              "or `task_soft_time_limit` in the module's Celery config), finds `except Exception`, "
              "`except BaseException` and bare `except:` handlers that neither re-raise nor retry, "
-             "in a `try` without an earlier `except SoftTimeLimitExceeded`.",
+             "in a `try` without an earlier `except SoftTimeLimitExceeded`, after which the task "
+             "goes on working: the `try` sits in a loop, or more statements follow it. A handler "
+             "that ends the task (a `return`, or nothing but a plain `return` after the `try`) has "
+             "done the clean-up the soft limit is there for and is not reported.",
         why="`SoftTimeLimitExceeded` is an ordinary `Exception`. A broad handler catches it, so the "
-            "task carries on as if nothing happened until the hard limit kills the worker process: "
-            "the clean-up the soft limit was meant to allow never happens, and the task's failure is "
-            "reported as a lost worker.",
+            "task carries on with its next item or step as if nothing happened, until the hard "
+            "limit kills the worker process: the time limit no longer stops the work in an orderly "
+            "way, and the task's failure is reported as a lost worker.",
         example="""\
 from celery import shared_task
 from celery.utils.log import get_task_logger
@@ -73,11 +76,12 @@ logger = get_task_logger(__name__)
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
-def render(doc_id):
-    try:
-        build_pdf(doc_id)
-    except Exception:
-        logger.exception("rendering %s failed", doc_id)
+def render_all(doc_ids):
+    for doc_id in doc_ids:
+        try:
+            build_pdf(doc_id)
+        except Exception:
+            logger.exception("rendering %s failed", doc_id)
 """,
         instead="""\
 from celery import shared_task
@@ -88,14 +92,15 @@ logger = get_task_logger(__name__)
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
-def render(doc_id):
-    try:
-        build_pdf(doc_id)
-    except SoftTimeLimitExceeded:
-        cleanup(doc_id)
-        raise
-    except Exception:
-        logger.exception("rendering %s failed", doc_id)
+def render_all(doc_ids):
+    for doc_id in doc_ids:
+        try:
+            build_pdf(doc_id)
+        except SoftTimeLimitExceeded:
+            logger.warning("out of time before %s", doc_id)
+            raise
+        except Exception:
+            logger.exception("rendering %s failed", doc_id)
 """,
         references=(_REF_TIME_LIMITS, _REF_SOFT_SETTING),
     ),
@@ -276,6 +281,48 @@ def _has_soft_limit(model: ModuleModel, task: TaskInfo, config_limit: bool) -> b
     return config_limit
 
 
+_TRY_TYPES = (ast.Try, getattr(ast, "TryStar", ast.Try))
+
+
+def _ends_at_once(stmts: list[ast.stmt]) -> bool:
+    """Statements that end the task straight away: nothing, ``pass``, or a ``return`` of a
+    name, attribute or literal."""
+    return all(isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Return) and (
+        stmt.value is None or isinstance(stmt.value, (ast.Name, ast.Attribute, ast.Constant)))) for stmt in stmts)
+
+
+def _rest_of_block(parent: ast.AST, child: ast.AST) -> list[ast.stmt] | None:
+    """The statements after ``child`` in the block of ``parent`` that holds it (None when
+    ``child`` is no statement of a block: a handler, a match case)."""
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(parent, name, None)
+        if isinstance(block, list) and child in block:
+            rest = block[block.index(child) + 1:]
+            if name == "body" and isinstance(parent, _TRY_TYPES):
+                rest = rest + parent.orelse  # the try's else runs after its body
+            return rest
+    return None
+
+
+def _task_carries_on(model: ModuleModel, handler: ast.ExceptHandler) -> bool:
+    """Can the task run more of its code after the handler: is the ``try`` in a loop, or do
+    statements follow it?  A handler that ends the task has done the clean-up the soft limit
+    is there for."""
+    if handler.body and isinstance(handler.body[-1], ast.Return):
+        return False
+    child: ast.AST = model.parent(handler)
+    for anc in model.ancestors(child):
+        if isinstance(anc, LOOP_TYPES) and child in anc.body:
+            return True
+        rest = _rest_of_block(anc, child)
+        if rest and not _ends_at_once(rest):
+            return True
+        if isinstance(anc, FUNCTION_TYPES):
+            return False
+        child = anc
+    return False
+
+
 @on_module
 def soft_limit_swallowed(ctx: Context) -> None:
     model = ctx.model
@@ -291,7 +338,8 @@ def soft_limit_swallowed(ctx: Context) -> None:
             verdicts[id(task)] = _has_soft_limit(model, task, config_limit)
         if not verdicts[id(task)]:
             continue
-        if not _catches(model, handler, _BROAD_EXCEPTIONS, builtins=True) or _lets_it_through(handler):
+        if not _catches(model, handler, _BROAD_EXCEPTIONS, builtins=True) or _lets_it_through(handler) \
+                or not _task_carries_on(model, handler):
             continue
         try_node = model.parent(handler)
         earlier = try_node.handlers[:try_node.handlers.index(handler)] if try_node is not None else []
@@ -301,4 +349,4 @@ def soft_limit_swallowed(ctx: Context) -> None:
             what = "a bare 'except:'"
         else:
             what = f"'except {ast.unparse(handler.type)}'"
-        ctx.report(handler, "CEL512", handler=what, task=task_label(task))
+        ctx.report(handler, "CEL512", handler=what, task=task.label)
