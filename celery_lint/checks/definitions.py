@@ -78,8 +78,9 @@ def refresh_feed(self, url):
         summary="Put the task decorator on top of the decorator list",
         what="Finds a task decorator that is not the first (top-most) decorator of its function. "
              "Decorators that only register the task and return it unchanged are allowed above it: "
-             "`.connect` of Celery signals (`worker_ready.connect`, `app.on_after_configure.connect`) "
-             "and Django's `receiver(...)`.",
+             "`.connect` of Celery signals (`worker_ready.connect`, `app.on_after_configure.connect`), "
+             "Django's `receiver(...)`, and `staticmethod` on a task kept in a class (attribute "
+             "access hands back the task itself).",
         why="Decorators apply from the bottom up. Celery must wrap the final function, so the task "
             "decorator has to be applied last, which in Python means listed first. A decorator above "
             "it wraps the Task object instead: the module-level name loses `.delay()` and "
