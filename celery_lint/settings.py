@@ -48,7 +48,8 @@ class Settings:
     )
     test_paths: tuple[str, ...] = _option(
         DEFAULT_TEST_PATHS,
-        "Glob patterns of test modules, where rules about production behaviour stay silent and CEL8xx apply: a pattern without '/' matches the file name, "
+        "Glob patterns of test modules, where rules about production behaviour stay silent and "
+        "CEL8xx apply: a pattern without '/' matches the file name, "
         "one with '/' matches the end of the path.",
         metavar="GLOBS",
     )
