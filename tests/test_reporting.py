@@ -133,6 +133,69 @@ def test_message_names_the_line_of_getlogger():
     assert "'log'" in v.message and "line 4" in v.message
 
 
+@pytest.mark.parametrize("call", [
+    'logger.info("[%s] executing %s", self.request.id, path)',
+    'logger.info(f"{self.request.id}: executing {path}")',
+    'logger.info("executing", extra={"task_id": self.request.id})',
+    'logger.info("[%s] executing", current_task.request.id)',
+    'logger.debug("acquired lock %s", lock_id)',
+    'logger.debug("task %s", task_id)',
+])
+def test_log_calls_that_carry_the_task_id_are_silent(call):
+    source = f"""
+    from celery import current_task
+    logger = logging.getLogger("proj.import")
+
+    @shared_task(bind=True)
+    def work(self, path):
+        lock_id = f"import-{{self.request.id}}"
+        task_id = None
+        if path:
+            task_id = self.request.id
+        {call}
+        logger.info("no id here")
+    """
+    assert found(source) == [(12, "CEL701")]
+
+
+@pytest.mark.parametrize("made, reported", [
+    ("logging.getLogger(__name__)", False),  # the logger get_task_logger(__name__) re-parents
+    ("logging.getLogger(name=__name__)", False),
+    ("logging.getLogger(name='celery.task.imports')", False),
+    ("logging.getLogger('celery.task')", False),
+    ("logging.getLogger('celery.worker')", True),  # a Celery logger, but no task logger
+    ("logging.getLogger('celery.tasks')", True),
+    ("logging.getLogger(__name__ + '.io')", True),
+    ("logging.getLogger()", True),
+])
+def test_loggers_named_like_task_loggers(made, reported):
+    source = f"""
+    task_logger = get_task_logger(__name__)
+    logger = {made}
+
+    @shared_task
+    def work():
+        logger.info("x")
+    """
+    assert found(source) == ([(7, "CEL701")] if reported else [])
+
+
+@pytest.mark.parametrize("decorator", ["from invoke import task", "from huey.contrib.djhuey import task",
+                                       "from prefect import task"])
+def test_other_libraries_tasks_are_no_celery_tasks(decorator):
+    source = f"""
+    {decorator}
+    logger = logging.getLogger(__name__)
+
+    @task
+    def work(ctx):
+        logger.info("x")
+        logging.info("y")
+        print("z")
+    """
+    assert found(source) == []
+
+
 def test_shadowed_logging_name_is_not_the_module():
     source = """
     @shared_task
@@ -143,6 +206,15 @@ def test_shadowed_logging_name_is_not_the_module():
 
 
 # -- CEL702 ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("filename, reported", [
+    ("tasks.py", True), ("tests/test_tasks.py", False), ("proj/testing/tasks.py", False),
+])
+def test_print_in_tasks_of_test_code_is_silent(filename, reported):
+    source = HEADER + "@shared_task\ndef work():\n    print('x')\n"
+    codes = [v.code for v in celery_lint.check_source(source, filename, strict=True)]
+    assert ("CEL702" in codes) is reported
+
 
 def test_print_shadowed_by_assignment_is_silent():
     source = """

@@ -80,11 +80,11 @@ def test_handler_message_shows_the_signature_from_celery():
 
 @pytest.mark.parametrize("body, expected", [
     ("super().after_return(*args, **kwargs)", []),
-    ("super(Base, self).after_return(*args, **kwargs)", []),
-    ("Task.after_return(self, *args, **kwargs)", []),
+    ("super(Child, self).after_return(*args, **kwargs)", []),
+    ("Base.after_return(self, *args, **kwargs)", []),
     ("if args:\n            super().after_return(*args, **kwargs)", []),
-    ("self.after_return(*args, **kwargs)", [(6, "CEL506")]),
-    ("cleanup(*args)", [(6, "CEL506")]),
+    ("self.after_return(*args, **kwargs)", [(10, "CEL506")]),
+    ("cleanup(*args)", [(10, "CEL506")]),
 ])
 def test_after_return_super(body, expected):
     source = f"""
@@ -93,9 +93,49 @@ def test_after_return_super(body, expected):
     class Base(Task):
         abstract = True
         def after_return(self, *args, **kwargs):
+            release(*args)
+
+    class Child(Base):
+        def after_return(self, *args, **kwargs):
             {body}
     """
     assert found(source) == expected
+
+
+@pytest.mark.parametrize("bases", ["Task", "app.Task", "ProjectTask", "Plain", "Task, ProjectMixin"])
+def test_after_return_of_a_base_that_shows_none_is_silent(bases):
+    source = f"""
+    from celery import Celery, Task
+    from proj.base import ProjectMixin, ProjectTask
+
+    app = Celery("proj")
+
+    class Plain:
+        def run(self):
+            pass
+
+    class Child({bases}):
+        def after_return(self, *args, **kwargs):
+            cleanup(*args)
+    """
+    assert found(source) == []
+
+
+def test_after_return_of_a_mixin_of_the_module_counts():
+    source = """
+    from celery import Task
+
+    class ClosingMixin:
+        def after_return(self, *args, **kwargs):
+            close_connections()
+
+    class Child(ClosingMixin, Task):
+        def after_return(self, *args, **kwargs):
+            cleanup(*args)
+    """
+    assert found(source) == [(9, "CEL506")]
+    (message,) = messages(source, "CEL506")
+    assert "'Child'" in message and "'ClosingMixin'" in message
 
 
 # -- CEL507 ---------------------------------------------------------------------------------
@@ -170,9 +210,16 @@ def work():
     "app = Celery('proj')\napp.conf.task_annotations = {'*': {'time_limit': 30}}",
     "app = Celery('proj', task_cls='proj.base:LimitedTask')",
     "app = Celery('proj')\napp.config_from_object({'task_time_limit': 300})",
+    # config the module does not show may set limits
+    "app = Celery('proj', **options)",
+    "app = Celery('proj')\napp.conf.update(**options)",
+    "app = Celery('proj')\napp.config_from_object('django.conf:settings', namespace='CELERY')",
+    "app = Celery('proj')\napp.config_from_object(celeryconfig)",
+    "app = Celery('proj')\napp.config_from_envvar('CELERY_CONFIG_MODULE')",
+    "class Proj(Celery):\n    pass\napp = Proj('proj')",
 ])
 def test_limits_in_the_module_config_are_honoured(config):
-    source = f"from celery import Celery, shared_task\n{config}\n{TASK}"
+    source = f"from celery import Celery, shared_task\nimport celeryconfig\n{config}\n{TASK}"
     assert found(source) == []
 
 
@@ -181,6 +228,19 @@ def test_limits_in_django_settings_are_honoured():
     assert found(source, "proj/settings.py") == []
     source = f"from celery import shared_task\nCELERYD_TASK_TIME_LIMIT = 300\n{TASK}"
     assert "CEL510" not in {c for _, c in found(source, "proj/settings.py")}
+
+
+@pytest.mark.parametrize("filename", ["tests/test_tasks.py", "proj/testing/tasks.py", "conftest.py"])
+def test_tasks_of_test_code_need_no_limit(filename):
+    assert found(f"from celery import shared_task\n{TASK}", filename) == []
+
+
+def test_tasks_of_project_decorators_may_get_limits_there():
+    source = "from proj.tasks import instrumented_task\n@instrumented_task\ndef work():\n    return 1\n"
+    source = "# settings: none\n" + source
+    assert [v for v in celery_lint.check_source(
+        source, "tasks.py", settings=celery_lint.Settings(task_decorators=("proj.tasks.instrumented_task",)),
+        strict=True) if v.code == "CEL510"] == []
 
 
 def test_unrelated_config_does_not_count():

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import ast
 
+from ..config import is_test_code
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, ModuleModel, TaskInfo
 from ..rule import Rule
-from .task_classes import task_label
 
 _REF_LOGGING = "Celery user guide, Tasks: Logging (docs/userguide/tasks.rst#logging)"
 _REF_RETRY = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
@@ -21,7 +21,10 @@ RULES = (
         what="Finds logging calls (`debug`, `info`, `warning`, `error`, `exception`, `critical`, `log`) "
              "inside a task on a logger made by `logging.getLogger(...)` -- a module-level logger, one "
              "made in the task, or one a task passes down to a helper -- and the `logging` module's own "
-             "functions (`logging.info(...)`, the root logger).",
+             "functions (`logging.info(...)`, the root logger). Not reported: log calls that pass the "
+             "task's id themselves (`self.request.id`, or a name assigned from it), and loggers that are "
+             "task loggers after all: named under `celery.task`, or given the same name as a `get_task_logger(...)` "
+             "call of the module (both calls return the same logger object).",
         why="The worker formats records of task loggers (`celery.utils.log.get_task_logger`) with the "
             "task's name and id, so the lines of one run can be found among thousands. Records of "
             "other loggers carry neither.",
@@ -53,11 +56,12 @@ def import_orders(path):
     Rule(
         code="CEL702",
         symbol="celery-print-in-task",
-        message="print() in task '{task}' writes to the worker's stdout without task name, id or level; "
+        message="print() in task '{task}' writes to the worker's {stream} without task name, id or level; "
                 "log through a logger from celery.utils.log.get_task_logger(__name__) instead",
         summary="Log from tasks instead of printing",
         default=False,
-        what="Finds calls of the built-in `print(...)` inside a task.",
+        what="Finds calls of the built-in `print(...)` inside a task that write to stdout or stderr "
+             "(`print(..., file=fh)` writes a file and is not reported), outside test modules.",
         why="The worker redirects stdout to its log at one fixed level (`worker_redirect_stdouts_level`) "
             "without the task's name and id, and output is lost when redirection is off. A task logger "
             "gives each line a level and the task it belongs to.",
@@ -134,6 +138,7 @@ def charge(order_id):
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
 _GET_LOGGER = "logging.getLogger"
+_GET_TASK_LOGGER = "celery.utils.log.get_task_logger"
 # Names under "celery.task" are task loggers: get_task_logger makes its loggers their children.
 _TASK_LOGGER_PREFIX = "celery.task"
 _MAX_DEPTH = 5
@@ -166,6 +171,25 @@ class _LoggerUse:
         self.model = model
         self._calls_of: dict[ast.AST, list[ast.Call]] | None = None
         self._origins: dict[ast.AST, ast.Call | None] = {}
+        self._task_logger_names: frozenset[str] | None = None
+
+    def is_task_logger(self, get_logger: ast.Call) -> bool:
+        """Does ``logging.getLogger(name)`` return a task logger?  Yes for names under
+        ``celery.task``, and for a name the module also gives ``get_task_logger``: both calls
+        return the same logger object, which get_task_logger re-parents under ``celery.task``."""
+        name = get_logger.args[0] if get_logger.args else next(
+            (kw.value for kw in get_logger.keywords if kw.arg == "name"), None)
+        if name is None:
+            return False
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            if name.value.split(".")[:2] == _TASK_LOGGER_PREFIX.split("."):
+                return True
+        if self._task_logger_names is None:
+            self._task_logger_names = frozenset(
+                ast.dump(call.args[0]) for call in self.model.nodes.get(ast.Call, ())
+                if call.args and self.model.resolve(call.func) == _GET_TASK_LOGGER
+            )
+        return ast.dump(name) in self._task_logger_names
 
     def calls_of(self, func: ast.AST) -> list[ast.Call]:
         """The calls in the module of a function defined in it (``helper(...)``)."""
@@ -194,11 +218,7 @@ class _LoggerUse:
         if isinstance(expr, ast.Call):
             func = expr.func
             if model.resolve(func) == _GET_LOGGER:
-                name = expr.args[0] if expr.args else None
-                if isinstance(name, ast.Constant) and isinstance(name.value, str) \
-                        and name.value.split(".")[:2] == _TASK_LOGGER_PREFIX.split("."):
-                    return None
-                return expr
+                return None if self.is_task_logger(expr) else expr
             if isinstance(func, ast.Attribute) and func.attr == "getChild":
                 return self.origin(func.value, depth + 1)
             return None
@@ -277,6 +297,30 @@ def _argument_for(call: ast.Call, name: str, index: int | None) -> ast.AST | Non
     return None
 
 
+def _is_request_id(node: ast.AST) -> bool:
+    """``<task>.request.id``: ``self.request.id``, ``current_task.request.id``, ..."""
+    return (isinstance(node, ast.Attribute) and node.attr == "id"
+            and isinstance(node.value, ast.Attribute) and node.value.attr == "request")
+
+
+def _carries_task_id(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
+    """Does the expression hold the task's id, directly or through local names assigned from it
+    (``lock_id = f"{self.request.id}"``)?"""
+    for node in ast.walk(expr):
+        if _is_request_id(node):
+            return True
+        if depth < 2 and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            for b in model.assigned_values(node):
+                if b.kind == "assign" and b.value is not None and _carries_task_id(model, b.value, depth + 1):
+                    return True
+    return False
+
+
+def _logs_task_id(model: ModuleModel, call: ast.Call) -> bool:
+    """A log call that passes the task's id already ties its line to the run."""
+    return any(_carries_task_id(model, arg) for arg in (*call.args, *(kw.value for kw in call.keywords)))
+
+
 def _describe(expr: ast.AST) -> str:
     if isinstance(expr, ast.Name):
         return f"the standard-library logger '{expr.id}'"
@@ -294,23 +338,19 @@ def stdlib_logger_in_task(ctx: Context) -> None:
         method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
         if method not in LOG_METHODS:
             continue
-        qualname = model.resolve(func)
-        if qualname == f"logging.{method}":
-            task = task_around(model, call)
-            if task is not None:
-                ctx.report(call, "CEL701", task=task_label(task), logger=f"the root logger (logging.{method})",
-                           fix="log through a logger made with celery.utils.log.get_task_logger(__name__)")
+        if model.resolve(func) == f"logging.{method}":
+            task, made = task_around(model, call), None
+        elif isinstance(func, ast.Attribute) and (made := loggers.origin(func.value)) is not None:
+            task = task_around(model, call) or loggers.passing_task(func.value)
+        else:
             continue
-        if not isinstance(func, ast.Attribute):
+        if task is None or _logs_task_id(model, call):
             continue
-        task = task_around(model, call)
-        receiver = func.value
-        made = loggers.origin(receiver)
         if made is None:
-            continue
-        task = task or loggers.passing_task(receiver)
-        if task is not None:
-            ctx.report(call, "CEL701", task=task_label(task), logger=_describe(receiver),
+            ctx.report(call, "CEL701", task=task.label, logger=f"the root logger (logging.{method})",
+                       fix="log through a logger made with celery.utils.log.get_task_logger(__name__)")
+        else:
+            ctx.report(call, "CEL701", task=task.label, logger=_describe(func.value),
                        fix=f"make it with celery.utils.log.get_task_logger(__name__) instead of "
                            f"logging.getLogger(...) on line {made.lineno}")
 
@@ -323,8 +363,23 @@ def print_in_task(node: ast.Call, ctx: Context) -> None:
     if not (isinstance(func, ast.Name) and func.id == "print"):
         return
     task = task_around(ctx.model, node)
-    if task is not None and _is_builtin(ctx.model, func):
-        ctx.report(node, "CEL702", task=task_label(task))
+    if task is None or not _is_builtin(ctx.model, func) or is_test_code(ctx.model):
+        return
+    stream = _print_stream(ctx.model, node)
+    if stream is not None:
+        ctx.report(node, "CEL702", task=task.label, stream=stream)
+
+
+_STD_STREAMS = {"sys.stdout": "stdout", "sys.stderr": "stderr", "sys.__stdout__": "stdout",
+                "sys.__stderr__": "stderr"}
+
+
+def _print_stream(model: ModuleModel, call: ast.Call) -> str | None:
+    """The standard stream a print() writes to, or None for a file (``file=fh``)."""
+    target = next((kw.value for kw in call.keywords if kw.arg == "file"), None)
+    if target is None or (isinstance(target, ast.Constant) and target.value is None):
+        return "stdout"
+    return _STD_STREAMS.get(model.resolve(target) or "")
 
 
 # -- CEL703 ------------------------------------------------------------------------------
@@ -431,4 +486,4 @@ def swallowed_exception(node: ast.ExceptHandler, ctx: Context) -> None:
     if task is None:
         return
     if not _HandlerReading(model).reports(node.body, node.name):
-        ctx.report(node, "CEL703", handler=handler, task=task_label(task))
+        ctx.report(node, "CEL703", handler=handler, task=task.label)

@@ -6,8 +6,9 @@ import ast
 from typing import Iterator
 
 from ..celery_data import HANDLER_SIGNATURES, SETTINGS, TASK_OPTIONS
+from ..config import is_test_code
 from ..engine import Context, on_module
-from ..model import FUNCTION_TYPES, TASK_BASES, ClassInfo, ModuleModel, TaskInfo
+from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo
 from ..rule import Rule
 
 _REF_HANDLERS = "Celery user guide, Tasks: Handlers (docs/userguide/tasks.rst#handlers)"
@@ -54,20 +55,27 @@ class ReportingTask(Task):
     Rule(
         code="CEL506",
         symbol="celery-after-return-without-super",
-        message="after_return() of task class '{cls}' does not call super().after_return(...); "
-                "call it so the after_return handlers of the base classes still run",
-        summary="Call super().after_return(...) when overriding Task.after_return",
+        message="after_return() of task class '{cls}' does not call super().after_return(...), so the "
+                "after_return() of its base class '{base}' never runs for its tasks; call the base's handler",
+        summary="Call super().after_return(...) when overriding a base class's after_return",
         what="Finds an `after_return` method of a Task subclass that never calls the base class's "
              "`after_return` (`super().after_return(...)`, `super(Cls, self).after_return(...)` or "
-             "`Base.after_return(self, ...)`).",
-        why="`after_return` is a hook that base classes use: a project's base task, a library's task "
-            "class or a future Celery release may do work there. An override that does not call the "
-            "base silently switches that work off for every task of the class.",
+             "`Base.after_return(self, ...)`) while a base class of the module defines one. "
+             "`celery.Task.after_return` itself does nothing, so overriding it directly is not reported, "
+             "nor are classes whose base classes the module does not show.",
+        why="`after_return` is a hook that base classes use: a project's base task closes database "
+            "connections, releases locks or records metrics there. An override in a subclass that does "
+            "not call the base silently switches that work off for every task of the subclass.",
         example="""\
 from celery import Task
 
 
-class AuditedTask(Task):
+class LockedTask(Task):
+    def after_return(self, status, retval, task_id, args, kwargs, einfo):
+        release_lock(task_id)
+
+
+class AuditedTask(LockedTask):
     def after_return(self, status, retval, task_id, args, kwargs, einfo):
         audit(task_id, status)
 """,
@@ -75,7 +83,12 @@ class AuditedTask(Task):
 from celery import Task
 
 
-class AuditedTask(Task):
+class LockedTask(Task):
+    def after_return(self, status, retval, task_id, args, kwargs, einfo):
+        release_lock(task_id)
+
+
+class AuditedTask(LockedTask):
     def after_return(self, status, retval, task_id, args, kwargs, einfo):
         audit(task_id, status)
         super().after_return(status, retval, task_id, args, kwargs, einfo)
@@ -177,13 +190,17 @@ def sync_roles():
     Rule(
         code="CEL510",
         symbol="celery-missing-time-limit",
-        message="task '{task}' has no time_limit or soft_time_limit and the module's Celery config sets no "
-                "task_time_limit; set a limit so a hung task cannot block its worker forever",
+        message="task '{task}' sets no time_limit or soft_time_limit, nor does Celery config in this module "
+                "set task_time_limit; give it a limit so a hung task cannot block its worker forever",
         summary="Give every task a time limit",
         default=False,
         what="Finds tasks that set neither `time_limit` nor `soft_time_limit` (on the decorator, the task "
              "class or a base class of the module) in a module whose Celery config sets neither "
-             "`task_time_limit` nor `task_soft_time_limit`.",
+             "`task_time_limit` nor `task_soft_time_limit`. Tasks that may get a limit from something "
+             "the module does not show (a base class or task decorator of the project, `**options`, "
+             "the app's own task class, config loaded with `config_from_object`) are not reported, "
+             "nor are tasks of test modules. With a global `task_time_limit` in the project's "
+             "settings, leave this rule off.",
         why="Without a limit, a task stuck on a network call that never answers holds its worker slot "
             "forever; when all slots hang, the queue stops. A hard limit lets the worker kill and "
             "replace the child process; a soft limit lets the task clean up first.",
@@ -225,11 +242,6 @@ _LIMIT_OPTIONS = ("time_limit", "soft_time_limit")
 _LIMIT_SETTINGS = frozenset({"task_time_limit", "task_soft_time_limit"}) & SETTINGS
 # Config that can give tasks limits we cannot see (annotations set any task attribute).
 _OPAQUE_SETTINGS = frozenset({"task_annotations"}) & SETTINGS
-
-
-def task_label(task: TaskInfo) -> str:
-    """How messages name a task: the function, or the class whose ``run`` it is."""
-    return task.cls.name if task.kind == "class" and task.cls is not None else task.name
 
 
 def _task_classes(model: ModuleModel) -> Iterator[ClassInfo]:
@@ -296,12 +308,34 @@ def _calls_base(func: ast.FunctionDef, method: str) -> bool:
     return False
 
 
+def _base_defining(model: ModuleModel, info: ClassInfo, method: str) -> ClassInfo | None:
+    """The first class of the module among ``info``'s bases (and theirs) that defines ``method``.
+
+    ``celery.Task``'s own handlers do nothing (celery/app/task.py), and classes the module
+    does not show may or may not define it: neither counts.
+    """
+    seen = {id(info)}
+    stack = [info]
+    while stack:
+        cls = stack.pop(0)
+        for base in cls.node.bases:
+            found = model.local_class(base)
+            if found is None or id(found) in seen:
+                continue
+            if method in found.methods:
+                return found
+            seen.add(id(found))
+            stack.append(found)
+    return None
+
+
 @on_module
 def after_return_without_super(ctx: Context) -> None:
     for info in _task_classes(ctx.model):
         for func in _plain_methods(info, ("after_return",)):
-            if not _calls_base(func, "after_return"):
-                ctx.report(func, "CEL506", cls=info.name)
+            base = _base_defining(ctx.model, info, "after_return")
+            if base is not None and not _calls_base(func, "after_return"):
+                ctx.report(func, "CEL506", cls=info.name, base=base.name)
 
 
 # -- CEL507 ------------------------------------------------------------------------------
@@ -408,43 +442,39 @@ def repeated_task_options(ctx: Context) -> None:
 
 # -- CEL510 ------------------------------------------------------------------------------
 
-def _class_chain_known(model: ModuleModel, cls: ClassInfo | None) -> bool:
-    """Is every class between ``cls`` and ``celery.Task`` visible in this module?"""
-    seen = set()
-    while cls is not None and id(cls) not in seen:
-        seen.add(id(cls))
-        if any(model.resolve(base) in TASK_BASES for base in cls.node.bases):
-            return True
-        cls = model.local_base(cls)
-    return False
+# Calls on an app that load configuration from an object or module (celery/app/base.py).
+_CONFIG_LOADERS = frozenset({"config_from_object", "config_from_envvar", "config_from_cmdline"})
 
 
-def _app_sets_task_cls(model: ModuleModel) -> bool:
-    """Does a ``Celery(...)`` of the module give a task class (``task_cls=``) or ``**options``?"""
+def _config_partly_unseen(model: ModuleModel) -> bool:
+    """Does the module's Celery config have parts it does not show (``**options``,
+    ``from .base import *``, ``app.config_from_object("proj.settings")``)?"""
+    if any(item.unseen for item in model.config):
+        return True
     return any(
-        model.is_app_class(call.func) and any(kw.arg in ("task_cls", None) for kw in call.keywords)
+        isinstance(call.func, ast.Attribute) and call.func.attr in _CONFIG_LOADERS and model.is_app(call.func.value)
         for call in model.nodes.get(ast.Call, ())
     )
 
 
 def _limits_unknowable(model: ModuleModel, task: TaskInfo) -> bool:
-    """Could the task get a limit from a class we cannot see?"""
-    if task.has_star_kwargs or task.base_unresolved:
+    """Could the task get a limit from a class or decorator we cannot see?"""
+    if task.has_star_kwargs or task.base_unresolved or task.by_project_decorator:
         return True
-    return task.cls is not None and not _class_chain_known(model, task.cls)
+    return task.cls is not None and not model.class_chain_known(task.cls)
 
 
 @on_module
 def missing_time_limit(ctx: Context) -> None:
     model = ctx.model
-    if not model.tasks:
-        return
+    if not model.tasks or is_test_code(model):
+        return  # tasks of test modules are fixtures: a limit there protects nothing
     if any(item.key in _LIMIT_SETTINGS or item.key in _OPAQUE_SETTINGS for item in model.config):
         return
-    if _app_sets_task_cls(model):
-        return  # the app's own task class may set limits
+    if model.app_has_own_task_class or _config_partly_unseen(model):
+        return  # the app's own task class, or config we cannot see, may set limits
     for task in model.tasks:
         if any(task.option(name, model) is not None for name in _LIMIT_OPTIONS):
             continue
         if not _limits_unknowable(model, task):
-            ctx.report(task.node, "CEL510", task=task_label(task))
+            ctx.report(task.node, "CEL510", task=task.label)
