@@ -18,7 +18,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator
 
-from .model import FUNCTION_TYPES, Binding, ModuleModel, TaskInfo, const
+from .model import COMPREHENSION_TYPES, FUNCTION_TYPES, Binding, ModuleModel, TaskInfo, const
 
 # --------------------------------------------------------------------------------------
 # What an expression can evidently be.  The values are the phrases messages use.
@@ -85,7 +85,14 @@ def _inside(model: ModuleModel, node: ast.AST, container: ast.AST) -> bool:
 def _binding_scope(model: ModuleModel, b: Binding) -> ast.AST:
     if b.kind == "param":
         return model.parent(model.parent(b.node))  # arg -> arguments -> function/lambda
+    if isinstance(b.node, ast.NamedExpr):  # binds outside the comprehensions around it
+        return _outer_scope(model, b.node)
     return model.scope(b.node)
+
+
+def _outer_scope(model: ModuleModel, node: ast.AST) -> ast.AST:
+    """The innermost scope around the node that is not a comprehension."""
+    return next((s for s in model.scopes(node) if not isinstance(s, COMPREHENSION_TYPES)), model.tree)
 
 
 def _loops_around(model: ModuleModel, node: ast.AST) -> list[ast.AST]:
@@ -139,19 +146,16 @@ def reaching(model: ModuleModel, name: ast.Name) -> list[Binding]:
     is part of), the latest one and, when it may be skipped (a branch, a loop target, an
     ``except``), the earlier ones back to one that surely happens; plus the bindings later
     in a loop around the use.  Bindings of an enclosing scope (a closure, the module) all
-    count.  Comprehension targets count only for uses inside their comprehension, where
-    they are the only binding.
+    count.  A comprehension is a scope of its own: its targets are the only bindings of
+    the names it binds.
     """
     found = model.lookup(name.id, name)
     if not found:
         return []
-    comps = [b for b in found if isinstance(b.node, ast.comprehension)]
-    for b in comps:
-        owner = model.parent(b.node)
-        if owner is not None and _inside(model, name, owner):
-            return [b]
-    found = [b for b in found if not isinstance(b.node, ast.comprehension)]
-    use_scope = model.scope(name)
+    if any(isinstance(b.node, ast.comprehension) for b in found):
+        return list(found)
+    # A use inside a comprehension reads the function's bindings where the comprehension is.
+    use_scope = _outer_scope(model, name)
     here = _pos(name)
     loops = None
     out: list[Binding] = []
@@ -207,8 +211,22 @@ def _last_name(expr: ast.AST) -> str | None:
     return None
 
 
-def _from_models_module(qualname: str | None) -> bool:
-    """``app.models.Order``, ``.models.Order``: a class name imported from a models module."""
+def uses_django(model: ModuleModel) -> bool:
+    """Does the module import anything from Django?  Only then is a class from a ``models``
+    module evidently a Django model (elsewhere it may be SQLAlchemy's, pydantic's, ...)."""
+    cache = _cache(model)
+    found = cache.get("django")
+    if found is None:
+        found = cache["django"] = any(
+            b.kind == "import" and str(b.value).split(".")[0] == "django"
+            for table in model.bindings.values() for bindings in table.values() for b in bindings
+        )
+    return found
+
+
+def _from_models_module(model: ModuleModel, qualname: str | None) -> bool:
+    """``app.models.Order``, ``.models.Order``: a class name imported from a models module
+    of a Django project."""
     if not qualname or qualname.startswith("django.db.models."):
         return False
     parts = qualname.split(".")
@@ -217,52 +235,50 @@ def _from_models_module(qualname: str | None) -> bool:
         "models" in parts[:-1]
         and name[:1].isupper()
         and not name.endswith("Choices")
+        and uses_django(model)
     )
 
 
 def is_model_class(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
     """Is ``expr`` evidently a Django model class?
 
-    A name imported from a ``models`` module, a class of this module deriving from
-    ``models.Model`` (directly or through such classes), or ``get_user_model()``'s value.
+    A name imported from a ``models`` module (in a module that uses Django), a class of this
+    module deriving from ``models.Model`` (directly or through such classes), or
+    ``get_user_model()``'s value.
     """
     if depth > _MAX_DEPTH:
         return False
     if isinstance(expr, ast.Call):
         return model.resolve(expr.func) == "django.contrib.auth.get_user_model"
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str) and expr.value.isidentifier():
-        return _model_name_at_module(model, expr.value, depth)  # a string annotation: "Order"
-    if _from_models_module(model.resolve(expr)):
+        # A string annotation ("Order") names a class of the module.
+        return _binding_is_model(model, model.bindings.get(model.tree, {}).get(expr.value, ()), depth)
+    if _from_models_module(model, model.resolve(expr)):
         return True
     if isinstance(expr, ast.Name):
-        for b in model.lookup(expr.id, expr):
-            if b.kind == "class":
-                return any(
-                    model.resolve(base) == _MODEL_BASE or is_model_class(model, base, depth + 1)
-                    for base in b.node.bases
-                )
-            if b.kind == "assign" and b.index is None and isinstance(b.value, ast.Call):
-                return is_model_class(model, b.value, depth + 1)
+        return _binding_is_model(model, model.lookup(expr.id, expr), depth)
     return False
 
 
-def _model_name_at_module(model: ModuleModel, name: str, depth: int) -> bool:
-    for b in model.bindings.get(model.tree, {}).get(name, ()):
+def _binding_is_model(model: ModuleModel, bindings, depth: int) -> bool:
+    """Does the first import, class or call assignment of a name bind a model class?"""
+    for b in bindings:
         if b.kind == "import":
-            return _from_models_module(b.value)
+            return _from_models_module(model, b.value)
+        if b.kind == "class":
+            return _derives_from_model(model, b.node, depth)
         if b.kind == "assign" and b.index is None and isinstance(b.value, ast.Call):
             return is_model_class(model, b.value, depth + 1)
-        if b.kind == "class":
-            return any(
-                model.resolve(base) == _MODEL_BASE or is_model_class(model, base, depth + 1)
-                for base in b.node.bases
-            )
     return False
+
+
+def _derives_from_model(model: ModuleModel, cls: ast.ClassDef, depth: int = 0) -> bool:
+    return any(model.resolve(base) == _MODEL_BASE or is_model_class(model, base, depth + 1) for base in cls.bases)
 
 
 def is_model_class_def(model: ModuleModel, cls: ast.ClassDef) -> bool:
     """Does a class of this module derive from ``models.Model``?"""
-    return any(model.resolve(base) == _MODEL_BASE or is_model_class(model, base) for base in cls.bases)
+    return _derives_from_model(model, cls)
 
 
 def _is_manager(model: ModuleModel, expr: ast.AST) -> bool:
@@ -339,11 +355,30 @@ def _is_self_param(model: ModuleModel, b: Binding) -> bool:
     task = model.task_by_node.get(func)
     if task is not None:
         return task.bound
-    if not isinstance(model.parent(func), ast.ClassDef):
+    cls = model.parent(func)
+    if not isinstance(cls, ast.ClassDef):
         return False
     return not any(
         isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in func.decorator_list
-    )
+    ) and _plain_class(model, cls)
+
+
+def _plain_class(model: ModuleModel, cls: ast.ClassDef, depth: int = 0) -> bool:
+    """Is every class ``cls`` derives from visible: ``object``, Django's, or a class of the
+    module with the same property?  A base the module cannot see may make its instances
+    serializable (``__json__``) or be unwrapped by a project's Task class."""
+    if depth > _MAX_DEPTH:
+        return False
+    for base in cls.bases:
+        if isinstance(base, ast.Name) and base.id == "object" and not model.lookup("object", base):
+            continue
+        q = model.resolve(base)
+        if q is not None and (q.split(".")[0] == "django" or is_model_class(model, base)):
+            continue
+        info = model.local_class(base)
+        if info is None or not _plain_class(model, info.node, depth + 1):
+            return False
+    return True
 
 
 def _annotation_is_model(model: ModuleModel, ann: ast.AST | None) -> bool:
@@ -555,10 +590,10 @@ def signal_receivers(model: ModuleModel) -> dict[ast.AST, frozenset[str]]:
 
 
 def _cache(model: ModuleModel) -> dict:
-    """Per-module memo (the model lives for one module's check only)."""
-    cache = model.__dict__.get("_dataflow_cache")
+    """This module's memo in the model's per-module cache."""
+    cache = model.cache.get(__name__)
     if cache is None:
-        cache = model.__dict__["_dataflow_cache"] = {}
+        cache = model.cache[__name__] = {}
     return cache
 
 
@@ -644,12 +679,13 @@ class TaskCall:
                 return kw
         return None
 
-    def _slot(self, position: int, name: str) -> ast.AST | None:
+    def slot(self, position: int, name: str, positional: bool = True) -> ast.AST | None:
+        """The argument given as keyword ``name`` or (when ``positional``) at ``position``."""
         kw = self.keyword(name)
         if kw is not None:
             return kw.value
         args = self.node.args
-        if len(args) > position and not any(isinstance(a, ast.Starred) for a in args[:position + 1]):
+        if positional and len(args) > position and not any(isinstance(a, ast.Starred) for a in args[:position + 1]):
             return args[position]
         return None
 
@@ -658,13 +694,13 @@ class TaskCall:
         """The ``args`` sequence (apply_async-style calls)."""
         if self.method in STAR_METHODS or self.method == "set":
             return None
-        return self._slot(1 if self.method in ("send_task", "signature()") else 0, "args")
+        return self.slot(1 if self.method in ("send_task", "signature()") else 0, "args")
 
     @property
     def kwargs_slot(self) -> ast.AST | None:
         if self.method in STAR_METHODS or self.method == "set":
             return None
-        return self._slot(2 if self.method in ("send_task", "signature()") else 1, "kwargs")
+        return self.slot(2 if self.method in ("send_task", "signature()") else 1, "kwargs")
 
     def task_arguments(self) -> Iterator[ast.AST]:
         """The expressions the task receives as its arguments, where the call shows them."""
@@ -772,12 +808,16 @@ def task_class_overrides(model: ModuleModel, task: TaskInfo, names: tuple[str, .
     return False
 
 
-def receiver_root_is_local(model: ModuleModel, node: ast.Call) -> bool:
-    """Is the receiver a local variable or parameter (``pool.apply_async``), not an import?"""
+def receiver_root_bindings(model: ModuleModel, node: ast.Call) -> list[Binding]:
+    """The bindings of the name a method call's receiver starts from (``pool`` in
+    ``pool.x.apply_async(...)``); empty when it starts from no name or an unbound one."""
     expr = node.func.value if isinstance(node.func, ast.Attribute) else None
     while isinstance(expr, ast.Attribute):
         expr = expr.value
-    if not isinstance(expr, ast.Name):
-        return False
-    bindings = model.lookup(expr.id, expr)
+    return model.lookup(expr.id, expr) if isinstance(expr, ast.Name) else []
+
+
+def receiver_root_is_local(model: ModuleModel, node: ast.Call) -> bool:
+    """Is the receiver a local variable or parameter (``pool.apply_async``), not an import?"""
+    bindings = receiver_root_bindings(model, node)
     return bool(bindings) and all(b.kind in ("assign", "with", "param", "for") for b in bindings)

@@ -142,3 +142,26 @@ def test_cel301_cel304_only_for_celery_sends():
     """
     found = celery_lint.check_source(textwrap.dedent(source), "signals.py", strict=True)
     assert not [v for v in found if v.code in ("CEL301", "CEL304")]
+
+
+@pytest.mark.parametrize("definition, fires", [
+    ('app = Celery("proj")\n@app.task\ndef sync(pk):\n    ...', True),
+    ('app = Celery("proj", task_cls="proj.tasks:OnCommitTask")\n@app.task\ndef sync(pk):\n    ...', False),
+    ('app = Celery("proj")\n@app.task(base=OnCommitTask)\ndef sync(pk):\n    ...', False),
+    ('app = Celery("proj")\n@on_commit_task\ndef sync(pk):\n    ...', False),
+])
+def test_cel301_leaves_tasks_whose_class_may_defer(definition, fires):
+    """A Task class or decorator the module cannot see may send after the commit itself."""
+    source = f"""
+    from celery import Celery
+    from django.db import transaction
+    from proj.bases import OnCommitTask, on_commit_task
+
+    {textwrap.indent(definition, "    ").strip()}
+
+    def save(pk):
+        with transaction.atomic():
+            sync.delay(pk)
+    """
+    settings = Settings(task_decorators=("proj.bases.on_commit_task",))
+    assert bool(_codes(source, "CEL301", settings)) is fires

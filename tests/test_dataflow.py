@@ -238,3 +238,62 @@ def test_task_receivers():
     assert calls["signature"].method == "signature()"
     assert calls["self.retry"].task is not None
     assert not calls["send_later.delay"].known
+
+
+def test_comprehensions_are_scopes():
+    """A comprehension's targets bind only inside it; other names are the function's."""
+    source = """
+    from .models import Order
+
+    def view(request):
+        x = Order.objects.get(pk=1)
+        first = [x for x in range(3)]
+        again = [x.pk for _ in range(3)]
+        x = x.pk
+        later = [x for _ in range(3)]
+        walrus = [(y := Order.objects.get(pk=i)) for i in range(3)]
+        use(y)
+    """
+    model = _model(source)
+    uses = [n for n in model.nodes[ast.Name] if n.id in ("x", "y") and isinstance(n.ctx, ast.Load)]
+    assert [df.kind_of(model, n) for n in uses] == [None, df.INSTANCE, df.INSTANCE, None, df.INSTANCE]
+
+
+@pytest.mark.parametrize("imports, kind", [
+    ("from django.shortcuts import redirect", df.INSTANCE),
+    ("from flask import redirect", None),
+])
+def test_models_module_classes_need_django(imports, kind):
+    """A class from a ``models`` module is a Django model only in a module that uses Django."""
+    source = f"""
+    {imports}
+    from proj.events.models import StaticSite
+
+    def view(event):
+        x = StaticSite(event=event)
+        use(x)
+    """
+    assert _kind_of_last(source) == kind
+
+
+@pytest.mark.parametrize("bases, kind", [
+    ("", df.SELF),
+    ("(object)", df.SELF),
+    ("(models.Model)", df.SELF),
+    ("(Local)", df.SELF),
+    ("(db.Model)", None),
+    ("(Local, ProjectBase)", None),
+])
+def test_self_of_classes_the_module_sees(bases, kind):
+    source = f"""
+    from django.db import models
+    from proj.core import db, ProjectBase
+
+    class Local:
+        pass
+
+    class Thing{bases}:
+        def method(self):
+            use(self)
+    """
+    assert _kind_of_last(source, "self") == kind

@@ -10,7 +10,7 @@ import ast
 
 from .. import dataflow as df
 from ..engine import Context, on, on_module
-from ..model import ModuleModel, TaskInfo, const
+from ..model import FUNCTION_TYPES, ModuleModel, TaskInfo, const
 from ..rule import Rule
 
 _REF_TRANSACTIONS = ("Celery user guide, Tasks: Database transactions "
@@ -29,7 +29,9 @@ RULES = (
         summary="Send tasks after the database transaction commits",
         what="Finds `.delay()`, `.apply_async()` and `app.send_task()` called directly inside "
              "`with transaction.atomic():` or inside a function decorated with `@transaction.atomic` "
-             "(Django).",
+             "(Django). Tasks whose class may send after the commit itself are left alone: one that overrides "
+             "`apply_async()`, a `base=` class or task decorator of the project's that the module cannot see, "
+             "or an app with its own Task class.",
         why="The message goes to the broker at once, while the rows the task needs are still invisible to "
             "other connections until the transaction commits. A fast worker reads the old data or gets "
             "`DoesNotExist`; if the transaction rolls back, the task works on rows that never existed. "
@@ -70,8 +72,10 @@ def place_order(cart):
         default=False,
         what="In a task that retries (`autoretry_for`, `self.retry(...)`) or acknowledges late "
              "(`acks_late=True`), finds statements that do something again on every run: "
-             "`Model.objects.create(...)`, `F('n') + 1` updates, `obj.field += ...` followed by "
-             "`obj.save()`, and `send_mail(...)`.",
+             "`Model.objects.create(...)`, saving a new `Model(...)`, `F('n') + 1` updates, "
+             "`obj.field += ...` followed by `obj.save()`, and `send_mail(...)`. A retry repeats an action "
+             "only when the task can still fail after it: the last thing a task does (or a write whose "
+             "`transaction.atomic()` block the failure rolls back) is not reported for retries.",
         why="A retried task runs again from the start, and a late-acknowledged task runs again when its "
             "worker dies: every row created, counter incremented and mail sent before the failure is "
             "created, incremented or sent a second time. `get_or_create()` / `update_or_create()`, setting "
@@ -109,7 +113,10 @@ def record_payment(order_id, amount):
         default=False,
         what="Finds tasks with two or more Django ORM writes (`save()`, `create()`, `update()`, `delete()`, "
              "`bulk_create()`, `bulk_update()`, `update_or_create()`) that are not inside "
-             "`with transaction.atomic():` or a function decorated with `@transaction.atomic`.",
+             "`with transaction.atomic():` or a function decorated with `@transaction.atomic`, when one of "
+             "them is a write that running the task again does not simply redo: a `create()`, saving a new "
+             "`Model(...)`, an `F()` or `+=` update. Tasks whose writes are all idempotent (deletes, updates "
+             "to absolute values) are left alone: running them again completes the work.",
         why="A task can fail half way: a worker is killed, a time limit fires, the database drops the "
             "connection. Without a transaction the writes before the failure stay, the later ones never "
             "happen, and a retry starts from data no run would have produced.",
@@ -210,14 +217,23 @@ _F = frozenset({"django.db.models.F", "django.db.models.expressions.F"})
 
 def _sending_call(ctx: Context, node: ast.Call) -> str | None:
     """``task.delay()`` / ``task.apply_async()`` on a Celery task, or ``app.send_task()``: the method."""
-    call = df.task_call(ctx.model, node)
-    if call is None:
+    model = ctx.model
+    call = df.task_call(model, node)
+    if call is None or model.app_has_own_task_class:
         return None
-    if call.task is not None and df.task_class_overrides(ctx.model, call.task, ("delay", "apply_async")):
-        return None  # a transaction-aware base class that defers the send itself
+    if call.task is not None and _may_defer(model, call.task):
+        return None
     if call.method == "send_task" or (call.method in _SENDS and call.known):
         return call.method
     return None
+
+
+def _may_defer(model: ModuleModel, task: TaskInfo) -> bool:
+    """May the task's class send after the commit itself (a transaction-aware base that
+    overrides apply_async, as pretix's TransactionAwareTask does)?  So when the module shows
+    such an override, or a base class or decorator of the project's that it cannot see."""
+    return task.base_unresolved or task.by_project_decorator or df.task_class_overrides(
+        model, task, ("delay", "apply_async"))
 
 
 # --------------------------------------------------------------------------------------
@@ -265,23 +281,32 @@ def send_before_commit(node: ast.Call, ctx: Context) -> None:
 # --------------------------------------------------------------------------------------
 # CEL302: things a second run repeats
 # --------------------------------------------------------------------------------------
-def _retry_calls(model: ModuleModel, task: TaskInfo) -> bool:
+_IDEMPOTENCY_KEY = "use get_or_create() / update_or_create() or an idempotency key"
+_ABSOLUTE = "set an absolute value or record the run"
+_MAIL_ONCE = "record that the mail was sent (an idempotency key) and check it first"
+
+
+def _retry_calls(model: ModuleModel, task: TaskInfo) -> list[ast.Call]:
+    """The task's own ``self.retry(...)`` calls."""
+    found = []
     for node in df.body_nodes(task.node):
         if isinstance(node, ast.Call):
             call = df.task_call(model, node)
             if call is not None and call.method == "retry" and call.task is task:
-                return True
-    return False
+                found.append(node)
+    return found
 
 
-def _repeats(ctx: Context, task: TaskInfo) -> str | None:
-    """Why the task may run twice: 'retries' / 'acknowledges late', else None."""
-    model = ctx.model
+def _retries(model: ModuleModel, task: TaskInfo) -> tuple[str, list[ast.Call] | None] | None:
+    """How the task retries: (reason, its self.retry calls, or None for autoretry_for)."""
     autoretry = task.option("autoretry_for", model)
     if autoretry is not None and not (isinstance(autoretry, (ast.Tuple, ast.List)) and not autoretry.elts):
-        return "retries (autoretry_for)"
-    if _retry_calls(model, task):
-        return "retries (self.retry)"
+        return "retries (autoretry_for)", None
+    calls = _retry_calls(model, task)
+    return ("retries (self.retry)", calls) if calls else None
+
+
+def _acks_late(model: ModuleModel, task: TaskInfo) -> str | None:
     acks_late = task.option("acks_late", model)
     if const(acks_late) is True:
         return "acknowledges late (acks_late=True)"
@@ -295,37 +320,62 @@ def _uses_f(model: ModuleModel, expr: ast.AST) -> bool:
     return isinstance(expr, ast.Call) and model.resolve(expr.func) in _F
 
 
+def _after(node: ast.AST, unit: ast.AST) -> bool:
+    return (node.lineno, node.col_offset) > (unit.end_lineno, unit.end_col_offset)
+
+
 def _saved_later(model: ModuleModel, func: ast.AST, name: str, after: ast.AST) -> bool:
     for node in df.body_nodes(func):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save"
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == name
-                and (node.lineno, node.col_offset) > (after.lineno, after.col_offset)):
+                and _after(node, after)):
             return True
     return False
 
 
-def _repeated_action(model: ModuleModel, task: TaskInfo, node: ast.AST) -> tuple[str, str] | None:
-    """(what the node repeats, how to make it idempotent) or None."""
+def _new_instance(model: ModuleModel, expr: ast.AST) -> str | None:
+    """``Payment(...)`` (directly or through a local name): the model class's name."""
+    value = df.value_of(model, expr)
+    if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)) \
+            and df.is_model_class(model, value.func):
+        return ast.unparse(value.func)
+    return None
+
+
+def _orm_repeat(model: ModuleModel, task: TaskInfo, node: ast.AST) -> tuple[str, str] | None:
+    """A database write that a second run does again rather than redoes: (what, fix), or None."""
     if isinstance(node, ast.Call):
-        if df.is_manager_call(model, node, frozenset({"create", "bulk_create"})):
-            return f"{node.func.attr}()", "use get_or_create() / update_or_create() or an idempotency key"
-        q = model.resolve(node.func)
-        if q in _MAIL_FUNCTIONS:
-            return f"{q.rsplit('.', 1)[-1]}()", "record that the mail was sent (an idempotency key) and check it first"
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "send":
-            target = df.value_of(model, func.value)
-            if isinstance(target, ast.Call) and model.resolve(target.func) in _MAIL_CLASSES:
-                return "sending the mail", "record that the mail was sent (an idempotency key) and check it first"
+        if df.is_manager_call(model, node, frozenset({"create", "bulk_create"})):
+            return f"{func.attr}()", _IDEMPOTENCY_KEY
+        if isinstance(func, ast.Attribute) and func.attr == "save":
+            created = _new_instance(model, func.value)
+            if created is not None:
+                return f"saving a new {created}", _IDEMPOTENCY_KEY
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
         if _uses_f(model, node.left) or _uses_f(model, node.right):
-            return f"the relative update {ast.unparse(node)}", "set an absolute value or record the run"
+            return f"the relative update {ast.unparse(node)}", _ABSOLUTE
     if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
         target = node.target
         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                 and _saved_later(model, task.node, target.value.id, node):
             return f"'{ast.unparse(target)} {'+=' if isinstance(node.op, ast.Add) else '-='} ...' then save()", \
-                "set an absolute value or record the run"
+                _ABSOLUTE
+    return None
+
+
+def _mail_repeat(model: ModuleModel, node: ast.AST) -> tuple[str, str] | None:
+    """Sending a mail: (what, fix), or None."""
+    if not isinstance(node, ast.Call):
+        return None
+    q = model.resolve(node.func)
+    if q in _MAIL_FUNCTIONS:
+        return f"{q.rsplit('.', 1)[-1]}()", _MAIL_ONCE
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == "send":
+        target = df.value_of(model, func.value)
+        if isinstance(target, ast.Call) and model.resolve(target.func) in _MAIL_CLASSES:
+            return "sending the mail", _MAIL_ONCE
     return None
 
 
@@ -335,41 +385,87 @@ def _statement(model: ModuleModel, node: ast.AST) -> ast.AST:
     return node
 
 
+def _done_unit(model: ModuleModel, node: ast.AST, orm: bool) -> ast.AST:
+    """What a failure after the action no longer undoes: its statement, or for a database
+    write the atomic block (or ``@transaction.atomic`` function) it runs in."""
+    block = df.atomic_context(model, node) if orm else None
+    return block if block is not None else _statement(model, node)
+
+
+def _last_in_try(model: ModuleModel, retry: ast.Call, unit: ast.AST) -> bool:
+    """Is the retry in an ``except`` of a ``try`` whose body ends with the action, so that it
+    follows only a failure of the action (or of what came before it)?"""
+    for anc in model.ancestors(retry):
+        if isinstance(anc, ast.ExceptHandler):
+            owner = model.parent(anc)
+            return isinstance(owner, ast.Try) and owner.body[-1] is unit
+        if isinstance(anc, (*FUNCTION_TYPES, ast.Lambda)):
+            return False
+    return False
+
+
+def _retry_may_follow(model: ModuleModel, task: TaskInfo, unit: ast.AST, retries: list[ast.Call] | None) -> bool:
+    """Can the task still retry once the action is done?  Only then does a retry repeat it:
+    an action that is the last thing that can fail is repeated only when it failed."""
+    if unit is task.node:
+        return False
+    if model.in_loop(unit) is not None:
+        return True  # the next round may fail after this one's action
+    if retries is None:  # autoretry_for: any later call may raise
+        return any(isinstance(node, ast.Call) and _after(node, unit) for node in df.body_nodes(task.node))
+    return any(_after(call, unit) and not _last_in_try(model, call, unit) for call in retries)
+
+
 def _check_repeats(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
-        repeats = _repeats(ctx, task)
-        if repeats is None:
+        retries = _retries(model, task)
+        acks_late = _acks_late(model, task)
+        if retries is None and acks_late is None:
             continue
         reported = set()
         for node in df.body_nodes(task.node):
-            found = _repeated_action(model, task, node)
+            found = _orm_repeat(model, task, node)
+            orm = found is not None
+            found = found or _mail_repeat(model, node)
             if found is None:
                 continue
             stmt = _statement(model, node)
             if id(stmt) in reported:
                 continue
+            if retries is not None and _retry_may_follow(model, task, _done_unit(model, node, orm), retries[1]):
+                repeats = retries[0]
+            elif acks_late is not None:
+                repeats = acks_late  # the worker may die after the action, before the ack
+            else:
+                continue
             reported.add(id(stmt))
-            ctx.report(stmt, "CEL302", task=task.name, repeats=repeats, action=found[0], fix=found[1])
+            ctx.report(stmt, "CEL302", task=task.label, repeats=repeats, action=found[0], fix=found[1])
 
 
 # --------------------------------------------------------------------------------------
 # CEL303: several writes without a transaction
 # --------------------------------------------------------------------------------------
 def _check_writes(ctx: Context) -> None:
+    """Two or more writes outside a transaction, one of which a second run cannot simply redo
+    (a create, a relative update): after a failure between them, re-running the task does not
+    repair the data.  Writes that are all idempotent (deletes, absolute updates) converge."""
     model = ctx.model
     for task in model.tasks:
         if df.atomic_decorated(model, task.node):
             continue
         writes = []
+        lasting = False
         for node in df.body_nodes(task.node):
-            if isinstance(node, ast.Call) and df.atomic_context(model, node) is None:
-                write = df.orm_write(model, node)
-                if write is not None:
-                    writes.append(write)
-        if len(writes) >= 2:
+            if df.atomic_context(model, node) is not None:
+                continue
+            lasting = lasting or _orm_repeat(model, task, node) is not None
+            write = df.orm_write(model, node) if isinstance(node, ast.Call) else None
+            if write is not None:
+                writes.append(write)
+        if len(writes) >= 2 and lasting:
             shown = ", ".join(dict.fromkeys(writes))
-            ctx.report(task.node, "CEL303", task=task.name, count=len(writes), writes=shown)
+            ctx.report(task.definition, "CEL303", task=task.label, count=len(writes), writes=shown)
 
 
 @on_module

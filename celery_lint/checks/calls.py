@@ -43,7 +43,9 @@ RULES = (
              "`form.save()`, `serializer.save()`), `self`, a view's `request` or `request.user`, the "
              "`instance` of a model-signal receiver, a lambda, a generator or an open file, given to "
              "`.delay()`, `.apply_async(args=, kwargs=)`, `.s()`, `.si()` or `signature(...)`. Also a task "
-             "parameter annotated with a model class.",
+             "parameter annotated with a model class. A class imported from a `models` module counts as a "
+             "Django model only in a module that imports Django, and `self` only when the module sees every "
+             "base class (one it cannot see may make the object serializable).",
         why="The arguments travel through the broker. With the JSON serializer a model instance cannot be "
             "sent at all (`EncodeError`); with pickle it arrives as a stale copy of the row as it was when "
             "the task was queued, and the worker may overwrite newer data with it. Requests, files, "
@@ -307,7 +309,8 @@ def logout_later(session_id):
         what="Finds a literal `countdown=` (of `apply_async()` or `retry()`), `default_retry_delay`, or "
              "`eta=now + timedelta(...)` of at least the `visibility-timeout` setting (3600 seconds by "
              "default, Redis's; SQS uses 1800). Silent when the module's Celery configuration raises "
-             "`visibility_timeout` in `broker_transport_options`, or uses an AMQP broker.",
+             "`visibility_timeout` in `broker_transport_options`, or uses an AMQP broker (an `amqp://` URL or "
+             "quorum queues).",
         why="Redis and SQS give a task that a worker has reserved but not acknowledged back to another "
             "worker after the visibility timeout. A task waiting for its ETA is reserved, not acknowledged: "
             "when the delay is longer than the timeout, a second worker receives it too and the task runs "
@@ -349,7 +352,8 @@ def start_trial(account_id):
         what="Finds task arguments that JSON cannot carry: set and frozenset literals, comprehensions and "
              "calls, `Path(...)` objects (directly, through a local name, or inside a list or dict); and "
              "tasks that return a set, a Path, a model instance or a queryset. Tasks with "
-             "`serializer=\"pickle\"` are left alone.",
+             "`serializer=\"pickle\"` are left alone, and so is a return on a path that an optional parameter "
+             "chooses (`if in_task: return {...}`): such a function also serves direct calls.",
         why="Celery's default serializer is JSON; kombu's encoder adds datetimes, `Decimal` and `UUID`, but "
             "not sets, paths or Django objects. Sending such an argument raises `EncodeError` in the caller; "
             "returning one fails after the task did all its work, and the result is lost.",
@@ -423,12 +427,7 @@ def _likely_task(ctx: Context, call: df.TaskCall) -> bool:
         return True
     if call.method not in _APPLY_ASYNC:
         return False
-    expr = call.node.func.value
-    while isinstance(expr, ast.Attribute):
-        expr = expr.value
-    if not isinstance(expr, ast.Name):
-        return False
-    bindings = ctx.model.lookup(expr.id, expr)
+    bindings = df.receiver_root_bindings(ctx.model, call.node)
     return bool(bindings) and all(
         b.kind == "import" and not str(b.value).startswith(_BUILTIN_POOLS) for b in bindings
     )
@@ -514,16 +513,20 @@ def _may_convert_arguments(ctx: Context, task: TaskInfo) -> bool:
     return task.base_unresolved or df.task_class_overrides(ctx.model, task, ("__call__",))
 
 
+def _parameters(task: TaskInfo) -> list[tuple[ast.arg, ast.expr | None]]:
+    """The task's named parameters (``self`` of a bound task excluded) with their defaults."""
+    args = task.node.args
+    positional = task.params
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    pairs = list(zip(positional, defaults))[1 if task.bound else 0:]
+    return pairs + list(zip(args.kwonlyargs, args.kw_defaults))
+
+
 def _check_annotated_params(ctx: Context) -> None:
     for task in ctx.model.tasks:
         if _may_convert_arguments(ctx, task):
             continue
-        args = task.node.args
-        positional = task.params
-        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-        pairs = list(zip(positional, defaults))[1 if task.bound else 0:]
-        pairs += list(zip(args.kwonlyargs, args.kw_defaults))
-        for arg, default in pairs:
+        for arg, default in _parameters(task):
             # ``component: Component | None = None``: an object for direct calls only.
             if default is not None and const(default, 0) is None:
                 continue
@@ -532,20 +535,46 @@ def _check_annotated_params(ctx: Context) -> None:
                            what=f"task parameter '{arg.arg}: {_snippet(arg.annotation)}' says a model instance")
 
 
+def _reads_flag(task: TaskInfo, test: ast.AST) -> bool:
+    """Does the test read a parameter with a default (``in_task=False``)?"""
+    flags = {arg.arg for arg, default in _parameters(task) if default is not None}
+    return any(isinstance(n, ast.Name) and n.id in flags for n in ast.walk(test))
+
+
+def _returns_by_flag(model: ModuleModel, task: TaskInfo, ret: ast.Return) -> bool:
+    """Is the return on a path an optional parameter chooses (``if in_task: return {...}``
+    before it, or an ``if`` on such a parameter around it)?  Such a function serves direct calls too, and
+    what Celery gets depends on how the caller sets the flag."""
+    child = ret
+    for anc in model.ancestors(ret):
+        body = next((block for block in (getattr(anc, f, None) for f in ("body", "orelse", "finalbody"))
+                     if isinstance(block, list) and child in block), None)
+        for stmt in body[:body.index(child)] if body else ():
+            if isinstance(stmt, ast.If) and _reads_flag(task, stmt.test) and any(
+                    isinstance(n, ast.Return) for n in (*stmt.body, *stmt.orelse)):
+                return True
+        if anc is task.node:
+            return False
+        if isinstance(anc, ast.If) and _reads_flag(task, anc.test):
+            return True
+        child = anc
+    return False
+
+
 def _check_returns(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
         if const(task.option("ignore_result", model)) is True or _pickled(ctx, task, None, "result_serializer"):
             continue
         for node in df.body_nodes(task.node):
-            if not (isinstance(node, ast.Return) and node.value is not None):
+            if not (isinstance(node, ast.Return) and node.value is not None) or _returns_by_flag(model, task, node):
                 continue
             for expr in _nested(node.value):
                 kind = df.kind_of(model, expr)
                 if kind in df.ORM or kind in _UNSERIALIZABLE_FIX:
                     fix = _UNSERIALIZABLE_FIX.get(kind, "return primary keys or plain data instead")
                     ctx.report(node, "CEL108", what=f"'{_snippet(expr)}' ({kind})",
-                               where=f"returned by task '{task.name}'", fix=fix)
+                               where=f"returned by task '{task.label}'", fix=fix)
                     break
 
 
@@ -605,19 +634,11 @@ def _is_sequence_value(ctx: Context, expr: ast.AST) -> bool:
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("list", "tuple")
 
 
-def _slot_value(call: df.TaskCall, name: str, position: int, positional: bool) -> ast.AST | None:
-    kw = call.keyword(name)
-    if kw is not None:
-        return kw.value
-    args = call.node.args
-    return args[position] if positional and len(args) > position else None
-
-
 def _args_problem(ctx: Context, call: df.TaskCall, positional: bool) -> tuple[ast.AST, str] | None:
     node = call.node
     kw = call.keyword("args")
-    value = _slot_value(call, "args", 0, positional)
-    if value is None or isinstance(value, ast.Starred):
+    value = call.slot(0, "args", positional)
+    if value is None:
         return None
     where = kw if kw is not None else value
     if isinstance(value, ast.Constant):
@@ -641,8 +662,8 @@ def _args_problem(ctx: Context, call: df.TaskCall, positional: bool) -> tuple[as
 
 def _kwargs_problem(call: df.TaskCall, positional: bool) -> tuple[ast.AST, str] | None:
     kw = call.keyword("kwargs")
-    value = _slot_value(call, "kwargs", 1, positional)
-    if value is None or isinstance(value, ast.Starred):
+    value = call.slot(1, "kwargs", positional)
+    if value is None:
         return None
     where = kw if kw is not None else value
     if isinstance(value, (ast.List, ast.ListComp)):
@@ -826,6 +847,8 @@ def _visibility_timeout(ctx: Context) -> float | None:
     for item in ctx.model.config:
         if item.key == "broker_url" and str(const(item.value, "")).startswith(("amqp", "pyamqp")):
             return None
+        if item.key == "task_default_queue_type" and const(item.value) == "quorum":
+            return None  # quorum queues are RabbitMQ's (celery/app/amqp.py): no visibility timeout
         if item.key != "broker_transport_options":
             continue
         value = item.value
