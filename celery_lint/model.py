@@ -611,6 +611,14 @@ def build(tree: ast.Module, filename: str, settings: Settings, wanted: frozenset
     # The walk is depth-first from the end: put every list back in source order.
     for lst in nodes.values():
         lst.reverse()
+    # A comprehension's first iterable is evaluated in the scope around the comprehension.
+    for gen in nodes.get(ast.comprehension, ()):
+        comp = parents.get(gen)
+        if comp is not None and comp.generators[0] is gen:
+            outer = scope_of.get(comp)
+            for sub in ast.walk(gen.iter):
+                if scope_of.get(sub) is comp:
+                    scope_of[sub] = outer
     _collect_bindings(model)
     _collect_classes(model)
     _collect_tasks(model)

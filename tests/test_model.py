@@ -284,3 +284,14 @@ def test_task_labels_definitions_and_origins():
 ])
 def test_app_with_its_own_task_class(source, own):
     assert model_of(source).app_has_own_task_class is own
+
+
+def test_first_iterable_of_a_comprehension_is_outside_it():
+    model = model_of("""
+        def f(rows):
+            rows = [rows for rows in rows]
+    """)
+    comp = next(n for n in ast.walk(model.tree) if isinstance(n, ast.ListComp))
+    outer_rows = comp.generators[0].iter
+    assert [b.kind for b in model.lookup("rows", outer_rows)] == ["param", "assign"]
+    assert [b.kind for b in model.lookup("rows", comp.elt)] == ["for"]
