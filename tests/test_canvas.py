@@ -1,4 +1,5 @@
-"""Canvas and routing checks (CEL601-CEL605) and CEL204: cases a fixture shows poorly."""
+"""Canvas and routing checks (CEL601-CEL605) and waiting for results (CEL201-CEL204): cases a
+fixture shows poorly."""
 from __future__ import annotations
 
 import textwrap
@@ -8,13 +9,20 @@ import pytest
 import celery_lint
 from celery_lint import Settings
 
-MINE = ("CEL204", "CEL601", "CEL602", "CEL603", "CEL604", "CEL605")
+RULE_MESSAGES = {code: rule.message for code, rule in celery_lint.RULES.items()}
+
+MINE = ("CEL201", "CEL202", "CEL203", "CEL204", "CEL601", "CEL602", "CEL603", "CEL604", "CEL605")
+
+
+def messages(source: str, settings: Settings | None = None, filename: str = "tasks.py") -> list[tuple[int, str, str]]:
+    """(line, code, message) of this family's rules, for a dedented source."""
+    violations = celery_lint.check_source(textwrap.dedent(source), filename, settings, strict=True)
+    return [(v.line, v.code, v.message) for v in violations if v.code in MINE]
 
 
 def found(source: str, settings: Settings | None = None, filename: str = "tasks.py") -> list[tuple[int, str]]:
-    """(line, code) of this module's rules, for a dedented source."""
-    violations = celery_lint.check_source(textwrap.dedent(source), filename, settings, strict=True)
-    return [(v.line, v.code) for v in violations if v.code in MINE]
+    """(line, code) of this family's rules, for a dedented source."""
+    return [(line, code) for line, code, _ in messages(source, settings, filename)]
 
 
 def codes(source: str, settings: Settings | None = None) -> list[str]:
@@ -316,12 +324,88 @@ def test_ignored_result_read():
             print(res2.state)
         return render.apply_async((report_id,), **options).state
     """
-    assert found(source) == [(9, "CEL204"), (14, "CEL204")]
-    violations = celery_lint.check_source(textwrap.dedent(source), "tasks.py", strict=True)
-    assert {v.code for v in violations if v.line == 9} >= {"CEL201", "CEL204"}
+    assert found(source) == [(9, "CEL201"), (9, "CEL204"), (14, "CEL204")]
 
 
 def test_long_chains_and_odd_code_do_not_raise():
     steps = " | ".join("fetch.s()" for _ in range(400))
     source = TASKS + f"\nflow = {steps}\nchain()\nchord()\nchord()()\ngroup()\n(lambda: 1) | 2\n"
     assert codes(source) == []
+
+
+TEST_CODE = """\
+from celery import shared_task
+from celery.result import allow_join_result
+from celery.schedules import crontab
+
+@shared_task
+def fetch(url):
+    return url
+
+def check_fetch():
+    with allow_join_result():
+        fetch.apply_async(("u",), queue="test").get(timeout=5, disable_sync_subtasks=False)
+    for url in ("a", "b"):
+        fetch.delay(url)
+    return crontab(hour=7)
+"""
+
+
+@pytest.mark.parametrize("filename, settings, silent", [
+    ("proj/tests/test_fetch.py", None, True),
+    ("proj/conftest.py", None, True),
+    ("proj/checks/fetch.py", None, False),
+    ("proj/checks/fetch.py", Settings(test_paths=("checks/*",)), True),
+    ("proj/tests/test_fetch.py", Settings(test_paths=("e2e/*",)), False),
+])
+def test_test_modules_follow_the_test_paths_setting(filename, settings, silent):
+    expected = [] if silent else [
+        (10, "CEL202"), (11, "CEL202"), (11, "CEL203"), (11, "CEL601"), (13, "CEL605"), (14, "CEL604"),
+    ]
+    assert sorted(found(TEST_CODE, settings, filename)) == expected
+
+
+def test_waiting_messages_name_the_task_and_the_switch():
+    source = """\
+    from celery import Celery, Task
+
+    app = Celery("proj")
+
+    class Crawl(Task):
+        def run(self, url):
+            return self.app.send_task("fetch", (url,)).get()
+
+    @app.task
+    def total(ids):
+        options = {"disable_sync_subtasks": False}
+        options["disable_sync_subtasks"] = False
+        return app.AsyncResult(ids[0]).get(**options)
+    """
+    assert messages(source) == [
+        (7, "CEL201", RULE_MESSAGES["CEL201"].format(method="get", task="Crawl")),
+        (11, "CEL202", RULE_MESSAGES["CEL202"].format(what="'disable_sync_subtasks': False")),
+        (12, "CEL202", RULE_MESSAGES["CEL202"].format(what='options[\'disable_sync_subtasks\'] = False')),
+        (13, "CEL201", RULE_MESSAGES["CEL201"].format(method="get", task="total")),
+    ]
+
+
+def test_send_task_results_only_of_celery_apps():
+    source = """\
+    from celery import current_app, shared_task
+    from kombu import Connection
+
+    @shared_task(bind=True)
+    def relay(self, url):
+        current_app.send_task("fetch", (url,)).get()
+        sent = self.app.send_task("fetch", (url,))
+        sent.join()
+        return url
+
+    @shared_task
+    def unbound(url, self):
+        return self.app.send_task("fetch", (url,)).get()
+
+    def publish(conn: Connection, url):
+        return conn.send_task("fetch", (url,)).get()
+    """
+    assert found(source) == [(6, "CEL201"), (8, "CEL201")]

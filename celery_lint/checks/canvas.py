@@ -7,6 +7,9 @@ does: a chain prepends the parent's result to the args of the next mutable signa
 body gets the list of header results, ``group(...) | task`` is a chord.  Whenever a piece is
 not known (``*args``, ``**kwargs``, a task of another module, a signature made elsewhere) the
 checks stay silent.
+
+Test modules (the ``test-paths`` setting) build schedules, route to test queues and send
+tasks in loops on purpose: CEL601, CEL604 and CEL605 leave them alone.
 """
 from __future__ import annotations
 
@@ -34,7 +37,8 @@ RULES = (
         kind="C",
         what="Finds `queue=` given a queue name written in the code (a string, or a name bound to one) "
              "on a task decorator and in `apply_async(...)`, `signature(...)`, `send_task(...)` and "
-             "`sig.set(...)` calls. A queue computed at run time (a parameter, a setting) is not reported.",
+             "`sig.set(...)` calls. A queue computed at run time (a parameter, a setting) is not reported, "
+             "nor are test modules (the `test-paths` setting), which route to test queues on purpose.",
         why="Queue names spread over task definitions and call sites are hard to change: moving a "
             "task to another queue means finding every place that names it, and a call that forgets "
             "the queue silently goes to the default queue. Celery's `task_routes` setting keeps the "
@@ -62,7 +66,7 @@ def send_welcome(user_id):
 def signup(user_id):
     send_welcome.delay(user_id)
 """,
-        options=("task_decorators", "app_names"),
+        options=("task_decorators", "app_names", "test_paths"),
         references=("Celery user guide, Routing Tasks: Automatic routing "
                     "(docs/userguide/routing.rst#routing-automatic)",
                     "Celery configuration: task_routes (docs/userguide/configuration.rst#task-routes)"),
@@ -167,7 +171,8 @@ def run(url, email):
                 "minute defaults to '*'; give minute= explicitly (e.g. minute=0)",
         summary="Give crontab() schedules an explicit minute",
         what="Finds `celery.schedules.crontab(...)` (however imported) given `hour=`, `day_of_week=`, "
-             "`day_of_month=` or `month_of_year=` but no `minute`.",
+             "`day_of_month=` or `month_of_year=` but no `minute`, outside test modules (the "
+             "`test-paths` setting), where crontab objects are test data rather than schedules.",
         why="Every field of `crontab` defaults to `'*'`. `crontab(hour=7)` does not mean \"at 7 "
             "o'clock\" but \"every minute from 7:00 to 7:59\": the task runs sixty times a day.",
         example="""\
@@ -184,6 +189,7 @@ beat_schedule = {
     "daily-report": {"task": "reports.tasks.daily", "schedule": crontab(minute=0, hour=7)},
 }
 """,
+        options=("test_paths",),
         references=("Celery user guide, Periodic Tasks: Crontab schedules "
                     "(docs/userguide/periodic-tasks.rst#beat-crontab)",),
     ),
@@ -196,7 +202,8 @@ beat_schedule = {
         default=False,
         what="Finds `.delay(...)` and `.apply_async(...)` inside a `for` / `while` loop or a "
              "comprehension, called on a task of the module, a task imported from a `tasks` module, or "
-             "a signature (`task.s(...).delay()`).",
+             "a signature (`task.s(...).delay()`). Test modules (the `test-paths` setting) are left "
+             "alone: tests send tasks one by one on purpose.",
         why="A loop of `.delay()` calls publishes the messages one at a time, gives no handle on the "
             "whole fan-out, and cannot be followed by a callback. `group(...)` sends them as one "
             "canvas with one GroupResult (and a chord callback if needed); `Task.chunks` splits a "
@@ -222,7 +229,7 @@ def index_document(doc_id):
 def reindex(doc_ids):
     group(index_document.s(doc_id) for doc_id in doc_ids).delay()
 """,
-        options=_TASK_OPTIONS,
+        options=(*_TASK_OPTIONS, "test_paths"),
         references=("Celery user guide, Canvas: Groups (docs/userguide/canvas.rst#canvas-group)",
                     "Celery user guide, Canvas: Chunks (docs/userguide/canvas.rst#canvas-chunks)"),
     ),
@@ -523,7 +530,7 @@ def _check_header(ctx: Context, header: ast.AST | None) -> None:
         override = sig.options.get("ignore_result")
         ignored = ignores_result(model, sig.task) if override is None else is_const(override, True)
         if ignored:
-            ctx.report(sig.node, "CEL602", task=sig.task.name)
+            ctx.report(sig.node, "CEL602", task=sig.task.label)
 
 
 def _given(sig: Sig) -> str:
@@ -560,7 +567,7 @@ def _check_receivers(ctx: Context, expr: ast.AST | None) -> None:
         return
     for sig in receivers(ctx.model, expr):
         if sig.immutable is False and sig.task is not None and lacks_room(sig.task, sig):
-            ctx.report(sig.node, "CEL603", task=sig.task.name, given=_given(sig))
+            ctx.report(sig.node, "CEL603", task=sig.task.label, given=_given(sig))
 
 
 @on(ast.BinOp)
@@ -611,6 +618,15 @@ def _check_canvas_call(ctx: Context, call: ast.Call) -> None:
 # CEL601, CEL604, CEL605
 # ------------------------------------------------------------------------------------
 
+def in_test_module(model: ModuleModel) -> bool:
+    """Is the module test code (``test-paths``)?  Asked once per module."""
+    key = __name__ + ".in_tests"
+    found = model.cache.get(key)
+    if found is None:
+        found = model.cache[key] = model.is_test_module()
+    return found
+
+
 def literal_queue(model: ModuleModel, expr: ast.AST) -> str | None:
     """The queue name an expression spells out: a string, or a name bound once to one."""
     if isinstance(expr, ast.Name):
@@ -647,7 +663,7 @@ def _queue_keywords(ctx: Context, call: ast.Call) -> list[tuple[ast.AST, ast.exp
 
 
 def _crontab_without_minute(ctx: Context, call: ast.Call) -> None:
-    if call.args or ctx.resolve(call.func) != _CRONTAB:
+    if call.args or ctx.resolve(call.func) != _CRONTAB or in_test_module(ctx.model):
         return
     names = [kw.arg for kw in call.keywords]
     if None in names or "minute" in names:
@@ -676,11 +692,11 @@ def _sent_task_name(ctx: Context, receiver: ast.AST) -> str | None:
     model = ctx.model
     task = model.task_named(receiver)
     if task is not None:
-        return task.name
+        return task.label
     sig = signature_of(model, receiver)
     if sig is not None:
         if sig.task is not None:
-            return sig.task.name
+            return sig.task.label
         func = sig.node.func
         return _expr_name(func.value) if isinstance(func, ast.Attribute) else "task"
     if isinstance(receiver, (ast.Name, ast.Attribute)) and _from_tasks_module(model.resolve(receiver)):
@@ -692,11 +708,47 @@ def _delay_in_loop(ctx: Context, call: ast.Call) -> None:
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in _SENDING_METHODS:
         return
-    if ctx.model.in_loop(call) is None:
+    if not sent_repeatedly(ctx.model, call) or in_test_module(ctx.model):
         return
     name = _sent_task_name(ctx, func.value)
     if name is not None:
         ctx.report(call, "CEL605", method=func.attr, task=name)
+
+
+def sent_repeatedly(model: ModuleModel, call: ast.AST) -> bool:
+    """Is the call inside a loop that may run it more than once?  Not when the iteration that
+    sends also leaves the loop (``send(); return``, ``send(); break`` with no outer loop)."""
+    node = call
+    while True:
+        loop = model.in_loop(node)
+        if loop is None:
+            return False
+        exit_stmt = _exit_after(model, node, loop)
+        if exit_stmt is None:
+            return True
+        if not isinstance(exit_stmt, ast.Break):
+            return False  # return / raise: no further iteration of any loop around
+        node = loop  # break leaves this loop only; an outer one may still repeat it
+
+
+def _exit_after(model: ModuleModel, node: ast.AST, loop: ast.AST) -> ast.stmt | None:
+    """The ``return`` / ``break`` / ``raise`` that surely follows ``node`` in the same iteration
+    of ``loop`` (or holds it: ``return task.delay(x)``), else None."""
+    child = node
+    for anc in model.ancestors(node):
+        if isinstance(anc, (ast.Return, ast.Raise)):
+            return anc
+        for name in ("body", "orelse", "finalbody"):
+            stmts = getattr(anc, name, None)
+            if isinstance(stmts, list) and child in stmts:
+                later = stmts[stmts.index(child) + 1:]
+                found = next((s for s in later if isinstance(s, (ast.Return, ast.Break, ast.Raise))), None)
+                if found is not None:
+                    return found
+        if anc is loop:
+            return None
+        child = anc
+    return None
 
 
 @on(ast.Call)
@@ -720,5 +772,5 @@ def decorator_queue(ctx: Context) -> None:
 
 def _report_queue(ctx: Context, where: ast.AST, value: ast.expr) -> None:
     queue = literal_queue(ctx.model, value)
-    if queue is not None:
+    if queue is not None and not in_test_module(ctx.model):
         ctx.report(where, "CEL601", queue=queue)

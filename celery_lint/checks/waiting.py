@@ -6,8 +6,9 @@ import ast
 from ..engine import Context, on
 from ..model import ModuleModel, TaskInfo, is_const
 from ..rule import Rule
-from .canvas import ignores_result, signature_of
+from .canvas import ignores_result, in_test_module, signature_of
 
+_TASKS = ("task_decorators", "app_names", "task_base_classes")
 _REFS_CALLING = ("Celery user guide, Tasks: Avoid launching synchronous subtasks "
                  "(docs/userguide/tasks.rst#avoid-launching-synchronous-subtasks)",)
 
@@ -19,9 +20,9 @@ RULES = (
                 "pool; chain the work with a chain, chord or link callback instead",
         summary="Never wait for another task's result inside a task",
         what="Finds `.get()`, `.wait()`, `.join()`, `.join_native()` and `.collect()` called inside a task "
-             "on an async result: the value of `.delay()`, `.apply_async()`, `AsyncResult(...)`, "
-             "`GroupResult.restore(...)` or of calling a `group`, `chain` or `chord`, directly or "
-             "through a local name.",
+             "on an async result: the value of `.delay()`, `.apply_async()`, `app.send_task()`, "
+             "`AsyncResult(...)`, `GroupResult.restore(...)` or of calling a `group`, `chain` or "
+             "`chord`, directly or through a local name.",
         why="A task that waits for another task holds a worker slot while the other task needs one. "
             "When every slot waits, nothing runs again: the pool deadlocks. Celery raises "
             "`RuntimeError` on the prefork pool; on gevent and eventlet the worker just hangs.",
@@ -51,6 +52,7 @@ def count(page):
 def crawl(url):
     return chain(fetch_page.s(url), count.s()).delay()
 """,
+        options=_TASKS,
         references=_REFS_CALLING,
     ),
     Rule(
@@ -59,7 +61,10 @@ def crawl(url):
         message="{what} switches off Celery's guard against waiting for subtasks; "
                 "restructure the work as a chain or chord instead",
         summary="Keep Celery's deadlock guard on (no disable_sync_subtasks=False, no allow_join_result)",
-        what="Finds `result.get(disable_sync_subtasks=False)` and `with allow_join_result():`, anywhere.",
+        what="Finds `with allow_join_result():` and `disable_sync_subtasks=False` (as a keyword, a dict "
+             "entry or an item assignment of options meant for `get(**options)`), in any code except "
+             "test code outside tasks (modules matching the `test-paths` setting): a test that waits "
+             "for an in-process worker (`celery.contrib.testing`) has to switch the guard off.",
         why="Celery refuses to let a task wait for another task because it can deadlock the worker pool. "
             "Both forms turn that guard off, so the deadlock comes back, only later and under load.",
         example="""\
@@ -77,6 +82,7 @@ from celery import chain, shared_task
 def total(ids):
     return chain(add_all.s(ids), store_total.s()).delay().id
 """,
+        options=(*_TASKS, "test_paths"),
         references=_REFS_CALLING,
     ),
     Rule(
@@ -87,7 +93,8 @@ def total(ids):
         summary="Do not block a web request or script on a task result",
         default=False,
         what="Finds the same blocking calls as CEL201 (`.get()`, `.wait()`, `.join()`, ...) on async "
-             "results outside tasks, for example in a web view.",
+             "results outside tasks, for example in a web view. Test modules (the `test-paths` "
+             "setting) are left alone: waiting for the result is how a test checks a task.",
         why="Waiting for the worker defeats the point of a task queue: the request holds a web worker "
             "for as long as the task takes, and hangs when the workers are busy or down.",
         example="""\
@@ -104,6 +111,7 @@ def report_view(request):
     result = render_report.delay(request.GET["id"])
     return {"task_id": result.id}
 """,
+        options=(*_TASKS, "test_paths"),
         references=("Celery user guide, Calling Tasks: Results (docs/userguide/calling.rst)",),
     ),
     Rule(
@@ -142,7 +150,7 @@ def report_status(report_id):
     result = render.delay(report_id)
     return result.state
 """,
-        options=("task_decorators", "app_names", "task_base_classes"),
+        options=_TASKS,
         references=("Celery user guide, Tasks: Ignore results you don't want "
                     "(docs/userguide/tasks.rst#task-ignore_results)",
                     "Celery API reference: celery.result.AsyncResult.get"),
@@ -150,23 +158,82 @@ def report_status(report_id):
 )
 
 BLOCKING_METHODS = frozenset({"get", "wait", "join", "join_native", "collect"})
+_GUARD = "disable_sync_subtasks"
+
+
+def holds_result(model: ModuleModel, expr: ast.AST) -> bool:
+    """Does the expression hold an async result: the model's, or one of ``app.send_task(...)``
+    (directly or through a local name)?"""
+    if model.is_async_result(expr) or _sends_task(model, expr):
+        return True
+    if isinstance(expr, ast.Name):
+        return any(b.kind == "assign" and b.index is None and _sends_task(model, b.value)
+                   for b in model.assigned_values(expr))
+    return False
+
+
+def _sends_task(model: ModuleModel, expr: object) -> bool:
+    """``app.send_task(...)``, ``current_app.send_task(...)`` or ``self.app.send_task(...)`` in a
+    bound task: Celery.send_task returns an AsyncResult."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "send_task"):
+        return False
+    app = expr.func.value
+    if model.is_app(app):
+        return True
+    return isinstance(app, ast.Attribute) and app.attr == "app" and _is_bound_task_self(model, app.value)
+
+
+def _is_bound_task_self(model: ModuleModel, expr: ast.AST) -> bool:
+    """Is ``expr`` the ``self`` parameter of the bound task around it?"""
+    task = model.enclosing_task(expr)
+    if task is None or not task.bound or not task.params or not isinstance(expr, ast.Name):
+        return False
+    bindings = model.lookup(expr.id, expr)
+    return len(bindings) == 1 and bindings[0].node is task.params[0]
+
+
+def _report_guard_off(ctx: Context, node: ast.AST, what: str) -> None:
+    """CEL202, except outside tasks in test modules: a test waiting on an in-process worker
+    (``celery.contrib.testing``) must switch the guard off, and no worker slot is at stake."""
+    if in_test_module(ctx.model) and ctx.enclosing_task(node) is None:
+        return
+    ctx.report(node, "CEL202", what=what)
 
 
 @on(ast.Call)
 def blocking_result(node: ast.Call, ctx: Context) -> None:
+    for kw in node.keywords:
+        if kw.arg == _GUARD and is_const(kw.value, False):
+            _report_guard_off(ctx, kw, f"{_GUARD}=False")
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr not in BLOCKING_METHODS:
         return
-    for kw in node.keywords:
-        if kw.arg == "disable_sync_subtasks" and isinstance(kw.value, ast.Constant) and kw.value.value is False:
-            ctx.report(kw, "CEL202", what="disable_sync_subtasks=False")
-    if not ctx.model.is_async_result(func.value):
+    if not holds_result(ctx.model, func.value):
         return
     task = ctx.enclosing_task(node)
     if task is not None:
-        ctx.report(node, "CEL201", method=func.attr, task=task.name)
-    else:
+        ctx.report(node, "CEL201", method=func.attr, task=task.label)
+    elif not in_test_module(ctx.model):
         ctx.report(node, "CEL203", method=func.attr)
+
+
+@on(ast.Dict)
+def guard_off_in_options(node: ast.Dict, ctx: Context) -> None:
+    """``{"disable_sync_subtasks": False}``: options meant for ``get(**options)``."""
+    for key, value in zip(node.keys, node.values):
+        if is_const(key, _GUARD) and is_const(value, False):
+            _report_guard_off(ctx, key, f"'{_GUARD}': False")
+
+
+@on(ast.Assign)
+def guard_off_by_item(node: ast.Assign, ctx: Context) -> None:
+    """``options["disable_sync_subtasks"] = False``: options meant for ``get(**options)``."""
+    if not is_const(node.value, False):
+        return
+    for target in node.targets:
+        if isinstance(target, ast.Subscript) and is_const(target.slice, _GUARD):
+            _report_guard_off(ctx, node, f"{ast.unparse(target)} = False")
+            return
 
 
 @on(ast.With, ast.AsyncWith)
@@ -174,7 +241,7 @@ def allow_join_result(node: ast.With, ctx: Context) -> None:
     for item in node.items:
         expr = item.context_expr
         if isinstance(expr, ast.Call) and ctx.resolve(expr.func) == "celery.result.allow_join_result":
-            ctx.report(expr, "CEL202", what="allow_join_result()")
+            _report_guard_off(ctx, expr, "allow_join_result()")
 
 
 # -- CEL204: reading results a task never stores ---------------------------------------
@@ -222,7 +289,7 @@ def ignored_result_call(node: ast.Call, ctx: Context) -> None:
         return
     task = ignored_result_task(ctx.model, func.value)
     if task is not None:
-        ctx.report(node, "CEL204", read=f"{func.attr}()", task=task.name)
+        ctx.report(node, "CEL204", read=f"{func.attr}()", task=task.label)
 
 
 @on(ast.Attribute)
@@ -231,4 +298,4 @@ def ignored_result_attribute(node: ast.Attribute, ctx: Context) -> None:
         return
     task = ignored_result_task(ctx.model, node.value)
     if task is not None:
-        ctx.report(node, "CEL204", read=f".{node.attr}", task=task.name)
+        ctx.report(node, "CEL204", read=f".{node.attr}", task=task.label)
