@@ -41,6 +41,7 @@ _CANONICAL = {
     "celery.result.AsyncResult": "celery.result.AsyncResult",
     "celery.AsyncResult": "celery.result.AsyncResult",
     "celery.GroupResult": "celery.result.GroupResult",
+    "celery.ResultSet": "celery.result.ResultSet",
     "celery.schedules.crontab": "celery.schedules.crontab",
     "celery.crontab": "celery.schedules.crontab",
     "celery.task.Task": "celery.task.Task",
@@ -489,8 +490,10 @@ class ModuleModel:
                         return q == "celery.result.GroupResult.restore"
                     return q is None or q.startswith("celery") or self.is_app(func.value) \
                         or self.task_named(func.value) is not None
+            if self.sends_task(expr):
+                return True
             q = self.resolve(func)
-            if q in ("celery.result.AsyncResult", "celery.result.GroupResult"):
+            if q in ("celery.result.AsyncResult", "celery.result.GroupResult", "celery.result.ResultSet"):
                 return True
             if isinstance(func, ast.Call):  # group(...)(), chord(h)(body), sig.s(...)()
                 inner = self.resolve(func.func)
@@ -537,7 +540,31 @@ class ModuleModel:
         return False, None
 
     def is_test_module(self) -> bool:
-        return self.settings.is_test_path(self.filename)
+        """Is the module test code (the ``test-paths`` setting)?  Answered once per module."""
+        found = self.cache.get("is_test_module")
+        if found is None:
+            found = self.cache["is_test_module"] = self.settings.is_test_path(self.filename)
+        return found
+
+    def is_bound_self(self, expr: ast.AST) -> bool:
+        """Is ``expr`` the ``self`` parameter of the bound task around it?"""
+        if not isinstance(expr, ast.Name):
+            return False
+        task = self.enclosing_task(expr)
+        if task is None or not task.bound or not task.params:
+            return False
+        bindings = self.lookup(expr.id, expr)
+        return len(bindings) == 1 and bindings[0].node is task.params[0]
+
+    def sends_task(self, expr: ast.AST) -> bool:
+        """``app.send_task(...)``, ``current_app.send_task(...)``, or ``self.app.send_task(...)``
+        in a bound task: Celery.send_task sends a task by name and returns an AsyncResult."""
+        if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "send_task"):
+            return False
+        app = expr.func.value
+        if self.is_app(app):
+            return True
+        return isinstance(app, ast.Attribute) and app.attr == "app" and self.is_bound_self(app.value)
 
 
 # ------------------------------------------------------------------------------------

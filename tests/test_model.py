@@ -295,3 +295,28 @@ def test_first_iterable_of_a_comprehension_is_outside_it():
     outer_rows = comp.generators[0].iter
     assert [b.kind for b in model.lookup("rows", outer_rows)] == ["param", "assign"]
     assert [b.kind for b in model.lookup("rows", comp.elt)] == ["for"]
+
+
+def test_send_task_results_and_result_sets():
+    model = model_of("""
+        from celery import current_app, shared_task
+        from celery.result import ResultSet
+        from proj.celery import app
+
+        @shared_task(bind=True)
+        def outer(self):
+            a = self.app.send_task("x")
+            b = app.send_task("y")
+            c = current_app.send_task("z")
+            d = client.send_task("w")
+            e = ResultSet([a, b])
+            return a.get(), b.get(), c.get(), d.get(), e.join()
+
+        def view(self):
+            f = self.app.send_task("v")
+            return f.get()
+    """)
+    rets = [n for n in ast.walk(model.tree) if isinstance(n, ast.Return)]
+    got = [model.is_async_result(call.func.value) for call in rets[0].value.elts]
+    assert got == [True, True, True, False, True]
+    assert model.is_async_result(rets[1].value.func.value) is False

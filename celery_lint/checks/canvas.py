@@ -618,15 +618,6 @@ def _check_canvas_call(ctx: Context, call: ast.Call) -> None:
 # CEL601, CEL604, CEL605
 # ------------------------------------------------------------------------------------
 
-def in_test_module(model: ModuleModel) -> bool:
-    """Is the module test code (``test-paths``)?  Asked once per module."""
-    key = __name__ + ".in_tests"
-    found = model.cache.get(key)
-    if found is None:
-        found = model.cache[key] = model.is_test_module()
-    return found
-
-
 def literal_queue(model: ModuleModel, expr: ast.AST) -> str | None:
     """The queue name an expression spells out: a string, or a name bound once to one."""
     if isinstance(expr, ast.Name):
@@ -663,7 +654,7 @@ def _queue_keywords(ctx: Context, call: ast.Call) -> list[tuple[ast.AST, ast.exp
 
 
 def _crontab_without_minute(ctx: Context, call: ast.Call) -> None:
-    if call.args or ctx.resolve(call.func) != _CRONTAB or in_test_module(ctx.model):
+    if call.args or ctx.resolve(call.func) != _CRONTAB or ctx.model.is_test_module():
         return
     names = [kw.arg for kw in call.keywords]
     if None in names or "minute" in names:
@@ -708,7 +699,7 @@ def _delay_in_loop(ctx: Context, call: ast.Call) -> None:
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in _SENDING_METHODS:
         return
-    if not sent_repeatedly(ctx.model, call) or in_test_module(ctx.model):
+    if not sent_repeatedly(ctx.model, call) or ctx.model.is_test_module():
         return
     name = _sent_task_name(ctx, func.value)
     if name is not None:
@@ -772,5 +763,5 @@ def decorator_queue(ctx: Context) -> None:
 
 def _report_queue(ctx: Context, where: ast.AST, value: ast.expr) -> None:
     queue = literal_queue(ctx.model, value)
-    if queue is not None and not in_test_module(ctx.model):
+    if queue is not None and not ctx.model.is_test_module():
         ctx.report(where, "CEL601", queue=queue)

@@ -6,7 +6,7 @@ import ast
 from ..engine import Context, on
 from ..model import ModuleModel, TaskInfo, is_const
 from ..rule import Rule
-from .canvas import ignores_result, in_test_module, signature_of
+from .canvas import ignores_result, signature_of
 
 _TASKS = ("task_decorators", "app_names", "task_base_classes")
 _REFS_CALLING = ("Celery user guide, Tasks: Avoid launching synchronous subtasks "
@@ -161,41 +161,10 @@ BLOCKING_METHODS = frozenset({"get", "wait", "join", "join_native", "collect"})
 _GUARD = "disable_sync_subtasks"
 
 
-def holds_result(model: ModuleModel, expr: ast.AST) -> bool:
-    """Does the expression hold an async result: the model's, or one of ``app.send_task(...)``
-    (directly or through a local name)?"""
-    if model.is_async_result(expr) or _sends_task(model, expr):
-        return True
-    if isinstance(expr, ast.Name):
-        return any(b.kind == "assign" and b.index is None and _sends_task(model, b.value)
-                   for b in model.assigned_values(expr))
-    return False
-
-
-def _sends_task(model: ModuleModel, expr: object) -> bool:
-    """``app.send_task(...)``, ``current_app.send_task(...)`` or ``self.app.send_task(...)`` in a
-    bound task: Celery.send_task returns an AsyncResult."""
-    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "send_task"):
-        return False
-    app = expr.func.value
-    if model.is_app(app):
-        return True
-    return isinstance(app, ast.Attribute) and app.attr == "app" and _is_bound_task_self(model, app.value)
-
-
-def _is_bound_task_self(model: ModuleModel, expr: ast.AST) -> bool:
-    """Is ``expr`` the ``self`` parameter of the bound task around it?"""
-    task = model.enclosing_task(expr)
-    if task is None or not task.bound or not task.params or not isinstance(expr, ast.Name):
-        return False
-    bindings = model.lookup(expr.id, expr)
-    return len(bindings) == 1 and bindings[0].node is task.params[0]
-
-
 def _report_guard_off(ctx: Context, node: ast.AST, what: str) -> None:
     """CEL202, except outside tasks in test modules: a test waiting on an in-process worker
     (``celery.contrib.testing``) must switch the guard off, and no worker slot is at stake."""
-    if in_test_module(ctx.model) and ctx.enclosing_task(node) is None:
+    if ctx.model.is_test_module() and ctx.enclosing_task(node) is None:
         return
     ctx.report(node, "CEL202", what=what)
 
@@ -208,12 +177,12 @@ def blocking_result(node: ast.Call, ctx: Context) -> None:
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr not in BLOCKING_METHODS:
         return
-    if not holds_result(ctx.model, func.value):
+    if not ctx.model.is_async_result(func.value):
         return
     task = ctx.enclosing_task(node)
     if task is not None:
         ctx.report(node, "CEL201", method=func.attr, task=task.label)
-    elif not in_test_module(ctx.model):
+    elif not ctx.model.is_test_module():
         ctx.report(node, "CEL203", method=func.attr)
 
 
