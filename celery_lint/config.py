@@ -17,13 +17,16 @@ Sources (``ConfigItem.source``):
 
 Each setting becomes a :class:`ConfigItem`; the items of one config share ``group``.  A part
 of a config the module cannot see (``**options``, ``from .base import *``) becomes an item
-whose ``raw`` is :data:`UNSEEN`, so that rules about a *missing* setting can stay silent.
+whose ``raw`` is :data:`UNSEEN`, so that rules about a *missing* setting can stay silent; so does
+a config that builds on settings the module does not show (:func:`is_partial`: an app made
+elsewhere, ``config_from_object``, the project settings ``override_settings`` changes).  The
+configs of one ``app = Celery(...)`` of the module share ``ConfigItem.app`` (:func:`app_config`).
 """
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .celery_data import OLD_TO_NEW, SETTINGS
 from .model import ModuleModel
@@ -59,6 +62,7 @@ class ConfigItem:
     style: str  # "celery" (lower-case names) or "django" (CELERY_ namespace)
     old: bool = False  # written with a pre-4.0 name
     source: str = ""  # celery, conf, update, object, module, override, fixture, pytest, flask
+    app: object = None  # the ``app = Celery(...)`` statement of the app configured, when in this module
 
     @property
     def value_node(self) -> ast.AST:
@@ -124,6 +128,15 @@ def groups(items: list[ConfigItem]) -> list[list[ConfigItem]]:
     return list(out.values())
 
 
+def last(items: list[ConfigItem], key: str) -> ConfigItem | None:
+    """The item of a config that sets ``key`` last."""
+    found = None
+    for item in items:
+        if item.key == key:
+            found = item
+    return found
+
+
 def is_conf(model: ModuleModel, expr: ast.AST) -> bool:
     """Is ``expr`` the ``conf`` of a Celery app (``app.conf``, ``current_app.conf``)?"""
     return isinstance(expr, ast.Attribute) and expr.attr == "conf" and model.is_app(expr.value)
@@ -178,6 +191,14 @@ def _is_dict_call(model: ModuleModel, expr: ast.AST) -> bool:
 
 def name_value(model: ModuleModel, expr: ast.AST) -> ast.expr | None:
     """The value of a name bound exactly once by a plain assignment and never mutated."""
+    binding = _only_assignment(model, expr)
+    if binding is None or _mutated(model, expr.id):
+        return None
+    return binding.value
+
+
+def _only_assignment(model: ModuleModel, expr: ast.AST):
+    """The binding of a name bound exactly once in its scope, by ``name = value``."""
     if not isinstance(expr, ast.Name):
         return None
     bindings = model.lookup(expr.id, expr)
@@ -186,9 +207,7 @@ def name_value(model: ModuleModel, expr: ast.AST) -> ast.expr | None:
     b = bindings[0]
     if b.kind != "assign" or b.index is not None or not isinstance(b.node, (ast.Assign, ast.AnnAssign)):
         return None
-    if _mutated(model, expr.id):
-        return None
-    return b.value
+    return b
 
 
 def _mutated(model: ModuleModel, name: str) -> bool:
@@ -196,10 +215,13 @@ def _mutated(model: ModuleModel, name: str) -> bool:
     return name in _mutated_names(model)
 
 
+_MUTATED_KEY = __name__ + ".mutated_names"
+
+
 def _mutated_names(model: ModuleModel) -> frozenset[str]:
     """Every name the module changes in place (in any scope: a function may change a
-    module-level dict); computed once per module and kept on the model."""
-    found = getattr(model, "_celery_lint_mutated", None)
+    module-level dict); computed once per module and kept in ``model.cache``."""
+    found = model.cache.get(_MUTATED_KEY)
     if found is not None:
         return found
     out = set()
@@ -215,8 +237,7 @@ def _mutated_names(model: ModuleModel) -> frozenset[str]:
             and isinstance(func.value, ast.Name)
         ):
             out.add(func.value.id)
-    found = frozenset(out)
-    model._celery_lint_mutated = found
+    found = model.cache[_MUTATED_KEY] = frozenset(out)
     return found
 
 
@@ -475,6 +496,95 @@ def collect_config(model: ModuleModel) -> None:
         if _is_config_class(info):
             collector.config_class(info, "celery")
     collector.module_level(creates_app)
+    _join_app_configs(model)
+
+
+# Config sources layered on the project's settings, which the module does not show.
+_LAYERED_SOURCES = frozenset({"override", "fixture"})
+# Sources whose config belongs to one app object.
+_APP_SOURCES = frozenset({"celery", "conf", "update"})
+# Calls on an app that load configuration from somewhere else.
+_LOADERS = frozenset({"config_from_object", "config_from_envvar", "config_from_cmdline", "add_defaults"})
+
+
+def _join_app_configs(model: ModuleModel) -> None:
+    """Ties the configs of an app created in this module together (``ConfigItem.app``), and
+    marks as partial a config that builds on more than the module shows: an app made
+    elsewhere, settings that ``override_settings`` layers on, ``config_from_object``."""
+    partial: set[int] = model.cache.setdefault(_PARTIAL_KEY, set())  # ids of groups and app statements
+    for item in model.config:
+        if item.source in _LAYERED_SOURCES:
+            partial.add(id(item.group))
+        elif item.source in _APP_SOURCES:
+            item.app = _app_creation(model, item)
+            if item.app is None and item.source != "celery":
+                partial.add(id(item.group))
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _LOADERS:
+            creation = _created_app(model, func.value.value if is_conf(model, func.value) else func.value)
+            if creation is not None:
+                partial.add(id(creation))
+        elif any(kw.arg == "config_source" for kw in call.keywords) and model.is_app_class(func):
+            partial.update({id(call), id(_assigned_app(model, call) or call)})
+
+
+_PARTIAL_KEY = __name__ + ".partial"
+
+
+def is_partial(model: ModuleModel, items: list[ConfigItem]) -> bool:
+    """Does a config hold, or build on, a part the module does not show (an UNSEEN item, an app
+    made elsewhere, settings that ``override_settings`` changes, ``config_from_object``)?"""
+    partial = model.cache.get(_PARTIAL_KEY, ())
+    return any(
+        item.unseen or id(item.group) in partial or (item.app is not None and id(item.app) in partial)
+        for item in items
+    )
+
+
+def app_config(model: ModuleModel, items: list[ConfigItem]) -> list[ConfigItem]:
+    """A config with the rest of its app's configuration in this module (other calls and
+    statements on the same ``app = Celery(...)``)."""
+    apps = {id(item.app) for item in items if item.app is not None}
+    if not apps:
+        return items
+    ids = {id(item) for item in items}
+    return items + [i for i in model.config if i.app is not None and id(i.app) in apps and id(i) not in ids]
+
+
+def may_be_set_elsewhere(model: ModuleModel, items: list[ConfigItem], key: str, fine: Callable) -> bool:
+    """For a config that does not set ``key``: may the app's configuration still set it to a
+    value ``fine`` accepts, in another call on the same app or in a part the module does not show?"""
+    scope = app_config(model, items)
+    return is_partial(model, scope) or any(i.key == key and fine(i.value) for i in scope)
+
+
+def _app_creation(model: ModuleModel, item: ConfigItem) -> ast.stmt | None:
+    """The ``app = Celery(...)`` statement of the app an item configures, if in this module."""
+    if item.source == "celery":
+        return _assigned_app(model, item.group)
+    if item.source == "conf":  # the target: app.conf.x or app.conf["x"]
+        return _created_app(model, item.node.value.value)
+    return _created_app(model, item.group.func.value.value)  # app.conf.update(...)
+
+
+def _assigned_app(model: ModuleModel, call: ast.AST) -> ast.stmt | None:
+    """The statement ``app = Celery(...)`` when ``call`` is its value."""
+    parent = model.parent(call)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return parent
+    if isinstance(parent, ast.AnnAssign) and isinstance(parent.target, ast.Name):
+        return parent
+    return None
+
+
+def _created_app(model: ModuleModel, expr: ast.AST) -> ast.stmt | None:
+    """The statement that creates the app ``expr`` names, when it is one ``name = Celery(...)``
+    of this module (the name bound nowhere else in its scope)."""
+    b = _only_assignment(model, expr)
+    if b is None or not isinstance(b.value, ast.Call):
+        return None
+    return b.node if model.is_app_class(b.value.func) else None
 
 
 def _is_config_class(info) -> bool:

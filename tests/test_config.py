@@ -13,13 +13,17 @@ from celery_lint.config import (
     CELERY_INIT_PARAMS,
     CELERY_INIT_RENAMES,
     UNSEEN,
+    app_config,
     groups,
     is_celeryconfig_module,
+    is_partial,
     is_settings_module,
+    may_be_set_elsewhere,
     setting_key,
 )
 from celery_lint.checks.configuration import Names, edit_distance, typo_of
 from celery_lint.checks.testing import is_dev_settings
+from celery_lint.docs import example_context
 from celery_lint.engine import Engine
 from celery_lint.model import build
 
@@ -140,6 +144,45 @@ def test_conf_forms_and_groups():
     ]
     sizes = sorted(len(g) for g in groups(model.config))
     assert sizes == [1, 1, 1, 2, 2]
+    creation = model.tree.body[1]
+    assert all(item.app is creation for item in model.config)  # one app: its configs are tied
+    assert len(app_config(model, groups(model.config)[0])) == len(model.config)
+
+
+def test_configs_of_apps_made_elsewhere_are_partial():
+    model = model_of("""
+        from celery import Celery, current_app
+        from proj.celery import app
+        app.conf.task_always_eager = True
+        current_app.conf.update(task_acks_late=True)
+        local = Celery("local")
+        local.conf.task_acks_late = True
+        other = Celery("other")
+        other.config_from_object("proj.celeryconfig")
+        other.conf.task_acks_late = True
+    """)
+    found = [(i.raw, i.source, i.app is not None, is_partial(model, [i])) for i in model.config]
+    assert found == [
+        ("task_acks_late", "update", False, True),
+        ("task_always_eager", "conf", False, True),
+        ("task_acks_late", "conf", True, False),
+        ("task_acks_late", "conf", True, True),
+    ]
+    fine = lambda value: True  # noqa: E731
+    local, other = model.config[2:]
+    assert not may_be_set_elsewhere(model, [local], "worker_prefetch_multiplier", fine)
+    assert may_be_set_elsewhere(model, [other], "worker_prefetch_multiplier", fine)
+
+
+def test_settings_changed_in_tests_are_partial():
+    model = model_of("""
+        from django.test import override_settings
+
+        @override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+        def test_a(settings):
+            settings.CELERY_TASK_ALWAYS_EAGER = True
+    """, "tests/test_a.py")
+    assert [is_partial(model, items) for items in groups(model.config)] == [True, True]
 
 
 def test_mutated_dict_is_not_followed():
@@ -269,8 +312,31 @@ def test_django_settings_message_names_the_namespaced_setting():
     found = celery_lint.check_source("CELERYD_CONCURRENCY = 4\n", "proj/settings.py", strict=True)
     assert [v.code for v in found] == ["CEL004"]
     assert "CELERY_WORKER_CONCURRENCY" in found[0].message
+    assert "namespace='CELERY'" in found[0].message  # the name the app reads only under the namespace
     found = celery_lint.check_source("CELERYD_CONCURRENCY = 4\n", "proj/celeryconfig.py", strict=True)
-    assert "rename it to worker_concurrency" in found[0].message
+    assert found[0].message.endswith("rename it to worker_concurrency")
+
+
+def test_old_name_next_to_its_new_name_is_to_be_removed():
+    source = textwrap.dedent("""
+        import os
+        CELERY_ALWAYS_EAGER = True
+        CELERY_TASK_ALWAYS_EAGER = True
+        CELERY_TASK_EAGER_PROPAGATES = True
+        if os.environ.get("CI"):
+            CELERY_ACKS_LATE = False
+        else:
+            CELERY_TASK_ACKS_LATE = True
+    """)
+    found = [v for v in celery_lint.check_source(source, "proj/settings/test.py", strict=True) if v.code == "CEL004"]
+    assert [v.line for v in found] == [3, 7]
+    assert "remove it and keep CELERY_TASK_ALWAYS_EAGER" in found[0].message
+    assert "rename it to CELERY_TASK_ACKS_LATE" in found[1].message  # another branch: a rename
+    found = celery_lint.check_source(
+        "from celery import Celery\napp = Celery('p')\napp.conf.update(CELERYD_CONCURRENCY=8, worker_concurrency=4)\n",
+        "proj/celery.py", strict=True)
+    assert [v.code for v in found] == ["CEL004"]
+    assert "remove it and keep worker_concurrency" in found[0].message
 
 
 def test_helper_constant_read_by_settings_is_not_reported():
@@ -295,8 +361,10 @@ def test_test_paths_setting_silences_cel801():
                                   "CEL008", "CEL009", "CEL606", "CEL608", "CEL801", "CEL802"])
 def test_examples_trigger_and_instead_does_not(code):
     rule = celery_lint.RULES[code]
-    assert code in {v.code for v in celery_lint.check_source(rule.example, "tasks.py", strict=True)}
-    assert code not in {v.code for v in celery_lint.check_source(rule.instead, "tasks.py", strict=True)}
+    for source, fires in ((rule.example, True), (rule.instead, False)):
+        filename, settings = example_context(source)
+        found = {v.code for v in celery_lint.check_source(source, filename, settings, strict=True)}
+        assert (code in found) is fires
 
 
 def test_never_raises_on_odd_config():
@@ -374,3 +442,18 @@ def test_test_code():
     assert is_test_code(model_of("x = 1", "conftest.py"))
     assert not is_test_code(model_of("x = 1", "proj/settings/production.py"))
     assert not is_test_code(model_of("x = 1", "proj/contest/views.py"))
+
+
+def test_unknown_setting_does_not_suggest_a_setting_already_set():
+    source = textwrap.dedent("""
+        from celery import Celery
+        app = Celery("proj")
+        app.conf.worker_heartbeat = None
+        app.conf.broker_heartbeat = 0
+        other = Celery("other")
+        other.conf.worker_heartbeat = None
+    """)
+    found = [v for v in celery_lint.check_source(source, "proj/celery.py", strict=True) if v.code == "CEL006"]
+    assert [v.line for v in found] == [4, 7]
+    assert "did you mean" not in found[0].message and "'broker_heartbeat', is set in this config" in found[0].message
+    assert found[1].message.endswith("did you mean 'broker_heartbeat'?")

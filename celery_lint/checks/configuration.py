@@ -7,7 +7,8 @@ from typing import Iterator
 from urllib.parse import SplitResult, urlsplit
 
 from ..celery_data import OLD_TO_NEW, SETTINGS
-from ..config import CELERY_INIT_RENAMES, ConfigItem, groups, is_test_code, name_value, spell
+from ..config import (CELERY_INIT_RENAMES, ConfigItem, groups, is_partial, is_test_code, last,
+                      may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
 from ..model import ModuleModel
 from ..rule import Rule
@@ -73,6 +74,7 @@ from celery import Celery
 
 app = Celery("proj", broker=os.environ["CELERY_BROKER_URL"])
 """,
+        options=("test_paths",),
         references=(f"{_CONF_DOCS}: broker_url", "Celery user guide, Security (docs/userguide/security.rst)"),
     ),
     Rule(
@@ -83,7 +85,8 @@ app = Celery("proj", broker=os.environ["CELERY_BROKER_URL"])
         summary="Do not accept or send pickle messages",
         what="Finds `'pickle'` (or `application/x-python-serialize`) in `task_serializer`, `result_serializer`, "
              "`event_serializer`, `accept_content`, `result_accept_content`, and in `serializer=` on a task or "
-             "in `apply_async`.",
+             "in `apply_async`. Test code (the `test-paths` setting, `tests/` folders) is left alone: without "
+             "a real broker nobody else can send it messages.",
         why="Unpickling runs arbitrary code. A worker that accepts pickle runs whatever a message tells it "
             "to, so a leaked broker password becomes remote code execution on every worker.",
         example="""\
@@ -98,21 +101,25 @@ from celery import Celery
 app = Celery("proj")
 app.conf.update(task_serializer="json", accept_content=["json"])
 """,
+        options=("test_paths",),
         references=(_REF_SECURITY, f"{_CONF_DOCS}: accept_content, task_serializer"),
     ),
     Rule(
         code="CEL004",
         symbol="celery-old-setting-name",
-        message="'{old}' is a pre-4.0 Celery setting name that Celery 6 no longer reads; rename it to {new}",
+        message="'{old}' is a pre-4.0 Celery setting name that Celery 6 no longer reads; {fix}",
         summary="Use the current (lower-case, or CELERY_-namespaced) setting names",
         what="Finds settings written with a name from Celery's old-to-new table (`celery/app/defaults.py`): "
              "`CELERY_ALWAYS_EAGER`, `CELERYD_CONCURRENCY`, `CELERY_DEFAULT_QUEUE`, `BROKER_URL`, ... Names "
              "that are also valid under Django's `CELERY_` namespace (`CELERY_RESULT_BACKEND`, "
-             "`CELERY_TIMEZONE`) are not reported. The message names the new name, namespaced in Django "
-             "settings (`CELERY_WORKER_CONCURRENCY`).",
-        why="Old names are removed in Celery 6. Under Django's `CELERY_` namespace most of them are already "
-            "ignored today (`BROKER_URL`, `CELERY_ALWAYS_EAGER`), and mixing old and new names in one "
-            "config makes Celery refuse to start.",
+             "`CELERY_TIMEZONE`) are not reported. The message names the new name: namespaced in Django "
+             "settings (`CELERY_WORKER_CONCURRENCY`, which Celery reads when the app loads the settings with "
+             "`namespace='CELERY'`), and says to remove the old name when the same config also sets the new "
+             "one.",
+        why="Celery 5 still reads the old names (also under Django's `CELERY_` namespace), with a "
+            "deprecation warning, but Celery 6 removes them. Mixing old and new names in a config without "
+            "a namespace makes Celery refuse to start, and when a config sets both names of one setting "
+            "only one of them counts, so the other is dead code with a value nobody checks.",
         example="""\
 from celery import Celery
 
@@ -209,7 +216,10 @@ app.conf.update(task_serializer="msgpack", accept_content=["msgpack", "json"])
                 "whole prefetched batch; set {prefetch} = 1 next to it",
         summary="With late acknowledgement, prefetch one task at a time",
         default=False,
-        what="Finds `task_acks_late = True` in a config that does not set `worker_prefetch_multiplier = 1`.",
+        what="Finds `task_acks_late = True` in a config that does not set `worker_prefetch_multiplier = 1`, "
+             "nor does another call on the same app in the module. A config that may set it where the module "
+             "cannot see (an app made elsewhere, `config_from_object`, `**options`) is reported only when it "
+             "sets another multiplier itself.",
         why="With late acks a worker holds unacknowledged messages for every prefetched task. The default "
             "multiplier (4 per process) means a crash or a long task delays, then redelivers, a whole batch; "
             "Celery's optimizing guide recommends a multiplier of 1 with `acks_late`.",
@@ -358,9 +368,10 @@ def check_config(ctx: Context) -> None:
     model = ctx.model
     if not model.config:
         return
-    test_module = is_test_code(model)  # fake credentials of tests are no secret
+    # Fake credentials of tests are no secret, and pickle is no risk without a real broker.
+    test_module = is_test_code(model)
     ctx = _Once(ctx)
-    reads = None
+    reads = current = None
     lookups = _MAX_TYPO_LOOKUPS
     for item in model.config:
         if item.unseen:
@@ -370,7 +381,7 @@ def check_config(ctx: Context) -> None:
             _sql_broker(ctx, item)
         if key in CREDENTIAL_URL_KEYS and not test_module:
             _credentials(ctx, item)
-        if key in SERIALIZER_KEYS or key in ACCEPT_KEYS:
+        if (key in SERIALIZER_KEYS or key in ACCEPT_KEYS) and not test_module:
             _pickle_setting(ctx, item)
         if key == "result_backend":
             _db_backend(ctx, item)
@@ -382,13 +393,52 @@ def check_config(ctx: Context) -> None:
             if is_helper(item, reads):
                 continue
             if key is not None:
-                ctx.report(item.node, "CEL004", old=item.raw, new=spelled(ctx, item, key))
+                if current is None:
+                    current = current_names(model)
+                ctx.report(item.node, "CEL004", old=item.raw, fix=_rename(ctx, item, current))
             else:
-                _unknown_setting(ctx, item, lookups > 0)
+                if current is None:
+                    current = current_names(model)
+                _unknown_setting(ctx, item, current, lookups > 0)
                 lookups -= 1
     for items in groups(model.config):
         _serializers_accepted(ctx, items)
         _acks_late_prefetch(ctx, items)
+
+
+def _rename(ctx: Context, item: ConfigItem, current: dict) -> str:
+    """How to replace an old setting name: rename it, or drop it when its config sets the new name
+    (``current``: :func:`current_names`)."""
+    model = ctx.model
+    for other in current.get((id(item.group), item.key), ()):
+        if _block(model, other.node) == _block(model, item.node):
+            return f"remove it and keep {other.raw}, which this config also sets (Celery reads only one of them)"
+    new = spelled(ctx, item, item.key)
+    if new == item.key:
+        return f"rename it to {new}"
+    return f"rename it to {new}, and load the settings with config_from_object(..., namespace='CELERY') " \
+           "if the app does not already"
+
+
+def current_names(model: ModuleModel) -> dict[tuple[int, str], list[ConfigItem]]:
+    """The items written with a current name, by config and setting."""
+    out: dict[tuple[int, str], list[ConfigItem]] = {}
+    for item in model.config:
+        if item.key is not None and not item.old:
+            out.setdefault((id(item.group), item.key), []).append(item)
+    return out
+
+
+def _block(model: ModuleModel, node: ast.AST) -> tuple[int, str]:
+    """The statement list a node's statement is in (the same branch of an if, say)."""
+    stmt = node
+    while stmt is not None and not isinstance(stmt, ast.stmt):
+        stmt = model.parent(stmt)
+    parent = model.parent(stmt) if stmt is not None else None
+    for field in ("body", "orelse", "finalbody"):
+        if any(s is stmt for s in getattr(parent, field, ())):
+            return id(parent), field
+    return id(parent), ""
 
 
 def _sql_broker(ctx: Context, item: ConfigItem) -> None:
@@ -436,7 +486,7 @@ def pickle_call(node: ast.Call, ctx: Context) -> None:
         return
     if func.attr == "send_task" and not ctx.model.is_app(func.value):
         return
-    if func.attr not in ("apply_async", "send_task"):
+    if func.attr not in ("apply_async", "send_task") or is_test_code(ctx.model):
         return
     _pickle_keyword(ctx, node.keywords, f"{func.attr}(serializer=...)")
 
@@ -452,9 +502,11 @@ def _pickle_keyword(ctx: Context, keywords: list, label: str) -> None:
 def pickle_tasks(ctx: Context) -> None:
     """``serializer='pickle'`` on a task decorator or as a Task class attribute."""
     model = ctx.model
+    if is_test_code(model):
+        return
     for task in model.tasks:
         if task.kind == "function":
-            _pickle_keyword(ctx, list(task.options.values()), f"task '{task.name}' serializer")
+            _pickle_keyword(ctx, list(task.options.values()), f"task '{task.label}' serializer")
     for info in model.classes.values():
         value = info.attrs.get("serializer")
         if info.is_task_class and isinstance(value, ast.Constant) and isinstance(value.value, str) \
@@ -536,8 +588,9 @@ def typo_of(name: str, names: Names) -> str | None:
     return None
 
 
-def _unknown_setting(ctx: Context, item: ConfigItem, look_up: bool = True) -> None:
-    """CEL006; ``look_up=False`` skips the typo search (a module with hundreds of unknown keys)."""
+def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: bool = True) -> None:
+    """CEL006; ``look_up=False`` skips the typo search (a module with hundreds of unknown keys);
+    ``current``: :func:`current_names`, so as not to suggest a setting the config already sets."""
     raw = item.raw
     if item.style == "django":
         if not raw.startswith("CELERY_") or not look_up:
@@ -545,7 +598,8 @@ def _unknown_setting(ctx: Context, item: ConfigItem, look_up: bool = True) -> No
         match = typo_of(raw, _DJANGO_SETTING_NAMES)
         if match is None:
             return
-        suggestion = spelled(ctx, item, _DJANGO_NAMES[match])
+        key = _DJANGO_NAMES[match]
+        suggestion = spelled(ctx, item, key)
     else:
         lower = raw.lower()
         suggestion = CELERY_INIT_RENAMES.get(raw) if item.source != "celery" else None
@@ -557,23 +611,18 @@ def _unknown_setting(ctx: Context, item: ConfigItem, look_up: bool = True) -> No
                 return  # another library's key (redbeat_*, ONCE), or a name nobody would mistake
             close = difflib.get_close_matches(lower, namespace, n=1, cutoff=0.75) if look_up else ()
             suggestion = close[0] if close else None
-    hint = f"did you mean '{suggestion}'?" if suggestion else "check the name in Celery's configuration reference"
+        key = suggestion
+    if suggestion is None:
+        hint = "check the name in Celery's configuration reference"
+    elif (id(item.group), key) in current:
+        hint = f"the setting it resembles, '{suggestion}', is set in this config too: remove it, or check the " \
+               "name in Celery's configuration reference"
+    else:
+        hint = f"did you mean '{suggestion}'?"
     ctx.report(item.node, "CEL006", name=raw, hint=hint)
 
 
 # -- settings that must agree within one config ----------------------------------------
-
-def _last(items: list[ConfigItem], key: str) -> ConfigItem | None:
-    found = None
-    for item in items:
-        if item.key == key:
-            found = item
-    return found
-
-
-def _complete(items: list[ConfigItem]) -> bool:
-    return not any(item.unseen for item in items)
-
 
 def _names(model: ModuleModel, item: ConfigItem) -> set[str] | None:
     """The literal names of an accept list, or None when not all of it is visible."""
@@ -591,12 +640,12 @@ def _names(model: ModuleModel, item: ConfigItem) -> set[str] | None:
 
 
 def _serializers_accepted(ctx: Context, items: list[ConfigItem]) -> None:
-    accept = _last(items, "accept_content")
-    result_accept = _last(items, "result_accept_content")
+    accept = last(items, "accept_content")
+    result_accept = last(items, "result_accept_content")
     checks = (("task_serializer", accept),
-              ("result_serializer", result_accept or (accept if _complete(items) else None)))
+              ("result_serializer", result_accept or (accept if not is_partial(ctx.model, items) else None)))
     for key, accepting in checks:
-        serializer = _last(items, key)
+        serializer = last(items, key)
         if serializer is None or accepting is None:
             continue
         value = serializer.value
@@ -611,15 +660,19 @@ def _serializers_accepted(ctx: Context, items: list[ConfigItem]) -> None:
 
 
 def _acks_late_prefetch(ctx: Context, items: list[ConfigItem]) -> None:
-    acks = _last(items, "task_acks_late")
+    acks = last(items, "task_acks_late")
     if acks is None or not (isinstance(acks.value, ast.Constant) and acks.value.value is True):
         return
-    if not _complete(items):
+    prefetch = last(items, "worker_prefetch_multiplier")
+    if prefetch is None:
+        if may_be_set_elsewhere(ctx.model, items, "worker_prefetch_multiplier", _prefetch_one):
+            return
+    elif _prefetch_one(prefetch.value):
         return
-    prefetch = _last(items, "worker_prefetch_multiplier")
-    if prefetch is not None:
-        literal = isinstance(prefetch.value, ast.Constant)
-        if not literal or prefetch.value.value == 1:
-            return  # one at a time, or a value the module does not show
     ctx.report(acks.node, "CEL008", setting=acks.raw,
                prefetch=prefetch.raw if prefetch is not None else spelled(ctx, acks, "worker_prefetch_multiplier"))
+
+
+def _prefetch_one(value: ast.AST) -> bool:
+    """A prefetch multiplier of one, or a value the module does not show."""
+    return not isinstance(value, ast.Constant) or value.value == 1

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import ast
-import fnmatch
 
-from ..config import ConfigItem, groups, is_test_code, spell
+from ..config import ConfigItem, groups, is_test_code, last, may_be_set_elsewhere, spell
 from ..engine import Context, on_module
 from ..rule import Rule
+from ..settings import Settings
 
 _REF_TESTING = ("Celery user guide, Testing with Celery (docs/userguide/testing.rst)",
                 "Celery user guide, Configuration and defaults: task_always_eager, task_eager_propagates "
@@ -52,29 +52,26 @@ app.conf.task_eager_propagates = True
         message="{setting} = True without {propagates} = True in the same config: a failing task stores its "
                 "exception instead of raising it, so tests pass while tasks fail; set {propagates} = True",
         summary="Let eager tasks raise their exceptions",
-        what="Finds `task_always_eager = True` in a config (one `Celery(...)`, `conf.update(...)` or "
-             "`override_settings(...)` call, one settings module, or consecutive `app.conf.x = ...` "
-             "statements) that does not also set `task_eager_propagates = True`.",
+        what="Finds `task_always_eager = True` in a config (one `Celery(...)` or `conf.update(...)` call, "
+             "consecutive `app.conf.x = ...` statements, one settings module, the `celery_config` fixture) "
+             "that does not also set `task_eager_propagates = True`. Other calls on the same app in the "
+             "module count too. `override_settings(...)` and pytest-django's `settings` fixture only change "
+             "some of the project's settings, which may set propagation: they are reported only when they "
+             "turn it off. Neither is an app made elsewhere (a fixture's test app), nor a config that loads "
+             "more from a place the module does not show (`from .base import *`, `config_from_object`).",
         why="An eager task that raises returns a failed `EagerResult` instead of raising: the test never "
             "sees the exception and passes. `task_eager_propagates` makes the exception surface where the "
             "task was called.",
         example="""\
-from django.test import TestCase, override_settings
-
-
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
-class SignupTests(TestCase):
-    def test_welcome_mail(self):
-        ...
+# filename: proj/settings/test.py
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
 """,
         instead="""\
-from django.test import TestCase, override_settings
-
-
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True, CELERY_TASK_EAGER_PROPAGATES=True)
-class SignupTests(TestCase):
-    def test_welcome_mail(self):
-        ...
+# filename: proj/settings/test.py
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
 """,
         references=_REF_TESTING,
     ),
@@ -98,16 +95,13 @@ DEV_SETTINGS_PATHS = (
 _TEST_ONLY_SOURCES = frozenset({"override", "fixture", "pytest"})
 
 
+# Matches paths the way the test-paths setting does.
+_DEV_SETTINGS = Settings(test_paths=DEV_SETTINGS_PATHS)
+
+
 def is_dev_settings(filename: str) -> bool:
-    path = filename.replace("\\", "/")
-    base = path.rsplit("/", 1)[-1]
-    for pattern in DEV_SETTINGS_PATHS:
-        if "/" in pattern:
-            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, "*/" + pattern):
-                return True
-        elif fnmatch.fnmatch(base, pattern):
-            return True
-    return False
+    """A development or CI settings module, where eager mode is deliberate."""
+    return _DEV_SETTINGS.is_test_path(filename)
 
 
 def _is_true(item: ConfigItem) -> bool:
@@ -125,15 +119,23 @@ def eager_mode(ctx: Context) -> None:
         if not eager:
             continue
         item = eager[-1]
-        if production and item.source not in _TEST_ONLY_SOURCES and not _conditional(ctx, item):
-            ctx.report(item.node, "CEL801", setting=item.raw)
-        if any(i.unseen for i in items):
+        if production:
+            shown = [i for i in eager if i.source not in _TEST_ONLY_SOURCES and not _conditional(ctx, i)]
+            if shown:
+                ctx.report(shown[-1].node, "CEL801", setting=shown[-1].raw)
+        propagates = last(items, "task_eager_propagates")
+        if propagates is None:
+            if may_be_set_elsewhere(model, items, "task_eager_propagates", _propagating):
+                continue
+        elif _propagating(propagates.value):
             continue
-        propagates = [i for i in items if i.key == "task_eager_propagates"]
-        if propagates and not (isinstance(propagates[-1].value, ast.Constant) and propagates[-1].value.value is False):
-            continue  # set True, or to a value the module does not show
-        name = propagates[-1].raw if propagates else spell("task_eager_propagates", item.style, ctx.filename)
+        name = propagates.raw if propagates is not None else spell("task_eager_propagates", item.style, ctx.filename)
         ctx.report(item.node, "CEL802", setting=item.raw, propagates=name)
+
+
+def _propagating(value: ast.AST) -> bool:
+    """task_eager_propagates set to anything but a literal False (a value the module does not show)."""
+    return not (isinstance(value, ast.Constant) and value.value is False)
 
 
 def _conditional(ctx: Context, item: ConfigItem) -> bool:
