@@ -83,15 +83,21 @@ class Settings:
         return cls(**changes)
 
     def is_test_path(self, filename: str) -> bool:
-        path = filename.replace("\\", "/")
-        base = path.rsplit("/", 1)[-1]
-        for pattern in self.test_paths:
-            if "/" in pattern:
-                if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, "*/" + pattern):
-                    return True
-            elif fnmatch.fnmatch(base, pattern):
+        return matches_paths(filename, self.test_paths)
+
+
+def matches_paths(filename: str, patterns) -> bool:
+    """Does a file match one of the glob patterns?  A pattern without '/' matches the file
+    name, one with '/' the end of the path."""
+    path = filename.replace("\\", "/")
+    base = path.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, "*/" + pattern):
                 return True
-        return False
+        elif fnmatch.fnmatch(base, pattern):
+            return True
+    return False
 
 
 def parse_value(kind: str, value, name: str = "value"):

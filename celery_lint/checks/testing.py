@@ -6,7 +6,7 @@ import ast
 from ..config import ConfigItem, groups, is_test_code, last, may_be_set_elsewhere, spell
 from ..engine import Context, on_module
 from ..rule import Rule
-from ..settings import Settings
+from ..settings import matches_paths
 
 _REF_TESTING = ("Celery user guide, Testing with Celery (docs/userguide/testing.rst)",
                 "Celery user guide, Configuration and defaults: task_always_eager, task_eager_propagates "
@@ -95,13 +95,9 @@ DEV_SETTINGS_PATHS = (
 _TEST_ONLY_SOURCES = frozenset({"override", "fixture", "pytest"})
 
 
-# Matches paths the way the test-paths setting does.
-_DEV_SETTINGS = Settings(test_paths=DEV_SETTINGS_PATHS)
-
-
 def is_dev_settings(filename: str) -> bool:
     """A development or CI settings module, where eager mode is deliberate."""
-    return _DEV_SETTINGS.is_test_path(filename)
+    return matches_paths(filename, DEV_SETTINGS_PATHS)
 
 
 def _is_true(item: ConfigItem) -> bool:
