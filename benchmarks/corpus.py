@@ -72,9 +72,31 @@ def _source_line(module: Module, line: int) -> str:
     return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
 
+PROJECT_SETTINGS_FILE = Path(__file__).resolve().parent / "project_settings.json"
+
+
+def project_settings() -> dict[str, dict]:
+    """Per project, the settings that teach celery-lint its own wrappers (as users set them)."""
+    if not PROJECT_SETTINGS_FILE.exists():
+        return {}
+    return json.loads(PROJECT_SETTINGS_FILE.read_text(encoding="utf-8"))
+
+
+def settings_for(project: str) -> celery_lint.Settings:
+    return celery_lint.Settings.from_mapping(project_settings().get(project, {}))
+
+
+def setting_args(project: str) -> list[str]:
+    """The same settings as command-line options of flake8 and pylint."""
+    return [f"--celery-{key.replace('_', '-')}={','.join(value) if isinstance(value, list) else value}"
+            for key, value in project_settings().get(project, {}).items()]
+
+
 def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = "core") -> dict:
     """Every module through the core; counts per project and rule, findings, crashes, timings."""
-    prefilter = celery_lint._prefilter(celery_lint.DEFAULT_SETTINGS)
+    by_project = {m.project for m in modules}
+    settings = {p: settings_for(p) for p in by_project}
+    prefilters = {p: celery_lint._prefilter(s) for p, s in settings.items()}
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     stats: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     slowest: list[tuple[float, str, int]] = []
@@ -85,12 +107,12 @@ def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = 
         st = stats[module.project]
         st["modules"] += 1
         st["lines"] += module.lines
-        passes = bool(prefilter.search(module.source))
+        passes = bool(prefilters[module.project].search(module.source))
         st["prefilter_hits"] += passes
         st["imports_celery"] += imports_celery(module.tree)
         t0 = time.perf_counter()
         try:
-            found = celery_lint.check(module.tree, str(module.path), strict=True)
+            found = celery_lint.check(module.tree, str(module.path), settings[module.project], strict=True)
         except Exception as exc:  # noqa: BLE001 -- collecting crashes is the point
             report.crash(where, rel, exc)
             st["crashes"] += 1
@@ -175,7 +197,7 @@ def _tool_failures(proc: subprocess.CompletedProcess, allowed_rc: tuple[int, ...
 
 def flake8_project(root: Path) -> dict:
     proc, seconds = _run_tool(
-        ["flake8", "--isolated", "--select=CEL", "--disable-noqa", "--jobs=2", "."], root)
+        ["flake8", "--isolated", "--select=CEL", "--disable-noqa", "--jobs=2", *setting_args(root.name), "."], root)
     found = collections.Counter()
     keys = set()
     for line in proc.stdout.splitlines():
@@ -193,6 +215,7 @@ def pylint_project(root: Path) -> dict:
         ["pylint", "--rcfile=/dev/null", "--load-plugins=pylint_celery", "--disable=all",
          f"--enable={symbols},astroid-error,fatal,bad-plugin-value", "-j", "2",
          "--persistent=n", "--score=n", "--msg-template={path}|{line}|{column}|{symbol}|{msg}",
+         *setting_args(root.name),
          # Every file by name: pylint's --recursive=y skips folders without __init__.py inside a package.
          *(str(p.relative_to(root)) for p in python_files(root))],
         root)
