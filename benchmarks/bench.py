@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import gc
 import importlib.metadata
 import json
@@ -99,7 +100,15 @@ class Run:
     stderr: str
 
 
+#: An empty folder to run the tools in: from the repository, ``python -m`` would put the working
+#: tree (and its celery_lint.egg-info, whose entry point flake8 finds) on sys.path.
+@functools.lru_cache(maxsize=None)
+def neutral() -> Path:
+    return Path(tempfile.mkdtemp(prefix="celery-lint-bench-"))
+
+
 def run_measured(cmd: list[str], cwd: Path | None = None) -> Run:
+    cwd = cwd or neutral()
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     env["PYTHONHASHSEED"] = "0"
@@ -186,8 +195,9 @@ def install_checkout(python: Path) -> None:
             shutil.copytree(REPO / pkg, src / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                         "--no-deps", "--no-build-isolation", "--force-reinstall", str(src)], check=True)
-    probe = subprocess.run([str(python), "-c", "import celery_lint, flake8_celery, pylint_celery; "
-                            "print(len(celery_lint.RULES))"], capture_output=True, text=True, check=True)
+    probe = subprocess.run([str(python), "-I", "-c", "import celery_lint, flake8_celery, pylint_celery; "
+                            "print(len(celery_lint.RULES), celery_lint.__file__)"], capture_output=True, text=True,
+                           check=True, cwd=neutral())
     log(f"installed celery-lint ({probe.stdout.strip()} rules) into {python.parent.parent}")
 
 
@@ -199,7 +209,12 @@ def bench_flake8(plain: Path, plugin: Path, roots: list[Path], repeats: int) -> 
     paths = [str(r) for r in roots]
     lines = sum(m.read_bytes().count(b"\n") for r in roots for m in r.rglob("*.py"))
     cmd = ["-m", "flake8", "--isolated", "--select=E,F,W", "--jobs=1", *paths]
-    for python in (plain, plugin):  # warm the file cache, and prove both run
+    for python, wanted in ((plain, False), (plugin, True)):  # prove which has the plugin; warm the cache
+        version = subprocess.run([str(python), "-m", "flake8", "--version"], cwd=neutral(), capture_output=True,
+                                 text=True, check=True).stdout
+        if ("celery-lint" in version) != wanted:
+            raise SystemExit(f"{python}: flake8 --version says {version!r}; expected celery-lint "
+                             f"{'present' if wanted else 'absent'}")
         r = run_measured([str(python), *cmd])
         if r.returncode not in (0, 1) or "Traceback" in r.stderr:
             raise SystemExit(f"flake8 failed in {python}: {r.stderr[-2000:]}")
@@ -442,8 +457,8 @@ def import_ms(python: Path, pre: str, module: str, repeats: int) -> list[float]:
     code = f"{pre}\nimport {module}" if pre else f"import {module}"
     out = []
     for _ in range(repeats):
-        proc = subprocess.run([str(python), "-X", "importtime", "-c", code], capture_output=True, text=True,
-                              check=True)
+        proc = subprocess.run([str(python), "-I", "-X", "importtime", "-c", code], capture_output=True,
+                              text=True, check=True, cwd=neutral())
         total = None
         for line in proc.stderr.splitlines():
             m = _IMPORTTIME.match(line)
@@ -468,10 +483,10 @@ def bench_import(python: Path, repeats: int) -> Result:
         res.data[module] = min(ms)
         res.data[module + " median"] = median(ms)
     # First check() builds the engine (handler tables): a one-off cost per process.
-    probe = subprocess.run([str(python), "-c", (
+    probe = subprocess.run([str(python), "-I", "-c", (
         "import ast, time, celery_lint; t = ast.parse('import celery'); c = time.perf_counter(); "
         "celery_lint.check(t, 'x.py'); print((time.perf_counter() - c) * 1000)")],
-        capture_output=True, text=True, check=True)
+        capture_output=True, text=True, check=True, cwd=neutral())
     first = float(probe.stdout.strip())
     res.rows.append(["first check() in a process (engine set-up)", f"{first:.1f}", ""])
     res.data["first_check_ms"] = first
