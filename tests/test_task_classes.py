@@ -217,6 +217,8 @@ def work():
     "app = Celery('proj')\napp.config_from_object(celeryconfig)",
     "app = Celery('proj')\napp.config_from_envvar('CELERY_CONFIG_MODULE')",
     "class Proj(Celery):\n    pass\napp = Proj('proj')",
+    "app = Celery('proj', config_source=celeryconfig)",
+    "def make():\n    return Celery('proj', config_source=celeryconfig)\napp = make()",
 ])
 def test_limits_in_the_module_config_are_honoured(config):
     source = f"from celery import Celery, shared_task\nimport celeryconfig\n{config}\n{TASK}"

@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from ..celery_data import HANDLER_SIGNATURES, SETTINGS, TASK_OPTIONS
-from ..config import is_test_code
+from ..config import is_partial, is_test_code
 from ..engine import Context, on_module
 from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo
 from ..rule import Rule
@@ -448,13 +448,16 @@ _CONFIG_LOADERS = frozenset({"config_from_object", "config_from_envvar", "config
 
 def _config_partly_unseen(model: ModuleModel) -> bool:
     """Does the module's Celery config have parts it does not show (``**options``,
-    ``from .base import *``, ``app.config_from_object("proj.settings")``)?"""
-    if any(item.unseen for item in model.config):
+    ``from .base import *``, ``app.config_from_object("proj.settings")``, ``Celery(config_source=...)``)?"""
+    if is_partial(model, model.config):
         return True
-    return any(
-        isinstance(call.func, ast.Attribute) and call.func.attr in _CONFIG_LOADERS and model.is_app(call.func.value)
-        for call in model.nodes.get(ast.Call, ())
-    )
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _CONFIG_LOADERS and model.is_app(func.value):
+            return True
+        if any(kw.arg == "config_source" for kw in call.keywords) and model.is_app_class(func):
+            return True
+    return False
 
 
 def _limits_unknowable(model: ModuleModel, task: TaskInfo) -> bool:
@@ -477,4 +480,4 @@ def missing_time_limit(ctx: Context) -> None:
         if any(task.option(name, model) is not None for name in _LIMIT_OPTIONS):
             continue
         if not _limits_unknowable(model, task):
-            ctx.report(task.node, "CEL510", task=task.label)
+            ctx.report(task.definition, "CEL510", task=task.label)
