@@ -63,6 +63,7 @@ def place_order(cart):
     return order
 """,
         references=(_REF_TRANSACTIONS, _REF_DJANGO_TASK),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL302",
@@ -103,6 +104,7 @@ def record_payment(order_id, amount):
     notify_accounting(order_id)
 """,
         references=(_REF_RETRYING, _REF_ACKS_LATE),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL303",
@@ -155,6 +157,7 @@ def transfer(source_id, target_id, amount):
         Transfer.objects.create(source=source, target=target, amount=amount)
 """,
         references=(_REF_TRANSACTIONS,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL304",
@@ -194,6 +197,7 @@ def reindex(sender, instance, **kwargs):
     index_article.delay_on_commit(instance.pk)
 """,
         references=(_REF_TRANSACTIONS, _REF_DJANGO_TASK),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
 )
 

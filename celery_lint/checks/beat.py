@@ -57,6 +57,7 @@ app.conf.beat_schedule = {
 }
 """,
         references=_REF_BEAT,
+        options=("app_names",),
     ),
     Rule(
         code="CEL608",
@@ -87,6 +88,7 @@ app.conf.beat_schedule = {
 }
 """,
         references=(*_REF_BEAT, "Celery user guide, Calling Tasks: Expiration (docs/userguide/calling.rst#expiration)"),
+        options=("app_names",),
     ),
 )
 

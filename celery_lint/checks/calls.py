@@ -84,6 +84,7 @@ def checkout(request, order_id):
     send_receipt.delay(order.pk)
 """,
         references=(_REF_STATE, _REF_SERIALIZERS),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL102",
@@ -126,6 +127,7 @@ def schedule(user_id):
     send_reminder.apply_async((user_id,), countdown=3600)
 """,
         references=(_REF_CALLING, _REF_APPLY_ASYNC),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL103",
@@ -168,6 +170,7 @@ def reindex(doc_id):
     index_document.apply_async(args=(doc_id,), queue="search")
 """,
         references=(_REF_APPLY_ASYNC, _REF_CALLING),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL104",
@@ -297,6 +300,7 @@ def logout_later(session_id):
     expire_session.apply_async((session_id,), countdown=timedelta(minutes=30).total_seconds())
 """,
         references=(_REF_ETA, _REF_EXPIRES, _REF_APPLY_ASYNC),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL107",
@@ -339,7 +343,7 @@ def send_trial_reminder(account_id):
 def start_trial(account_id):
     send_trial_reminder.apply_async((account_id,), countdown=600)
 """,
-        options=("visibility_timeout",),
+        options=("task_decorators", "app_names", "task_base_classes", "visibility_timeout"),
         references=(_REF_VISIBILITY, _REF_ETA),
     ),
     Rule(
@@ -382,6 +386,7 @@ def notify_team(team):
     notify_users.delay(sorted({member.user_id for member in team.members.all()}))
 """,
         references=(_REF_SERIALIZERS,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
 )
 

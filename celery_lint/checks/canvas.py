@@ -66,7 +66,7 @@ def send_welcome(user_id):
 def signup(user_id):
     send_welcome.delay(user_id)
 """,
-        options=("task_decorators", "app_names", "test_paths"),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
         references=("Celery user guide, Routing Tasks: Automatic routing "
                     "(docs/userguide/routing.rst#routing-automatic)",
                     "Celery configuration: task_routes (docs/userguide/configuration.rst#task-routes)"),
@@ -113,7 +113,7 @@ def notify(results, album_id):
 def publish(album_id, image_ids):
     chord([resize.s(i) for i in image_ids])(notify.s(album_id))
 """,
-        options=_TASK_OPTIONS,
+        options=("task_decorators", "app_names", "task_base_classes"),
         references=(_REF_CHORD_NOTES,),
     ),
     Rule(
@@ -161,7 +161,7 @@ def send_report(email, subject):
 def run(url, email):
     chain(fetch.s(url), send_report.si(email, "Done")).delay()
 """,
-        options=_TASK_OPTIONS,
+        options=("task_decorators", "app_names", "task_base_classes"),
         references=(_REF_CHAINS, _REF_IMMUTABLE),
     ),
     Rule(
@@ -229,7 +229,7 @@ def index_document(doc_id):
 def reindex(doc_ids):
     group(index_document.s(doc_id) for doc_id in doc_ids).delay()
 """,
-        options=(*_TASK_OPTIONS, "test_paths"),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
         references=("Celery user guide, Canvas: Groups (docs/userguide/canvas.rst#canvas-group)",
                     "Celery user guide, Canvas: Chunks (docs/userguide/canvas.rst#canvas-chunks)"),
     ),

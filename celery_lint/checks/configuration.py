@@ -48,6 +48,7 @@ from celery import Celery
 app = Celery("proj", broker=os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0"))
 """,
         references=(_REF_BROKERS, f"{_CONF_DOCS}: broker_url"),
+        options=("app_names",),
     ),
     Rule(
         code="CEL002",
@@ -74,7 +75,7 @@ from celery import Celery
 
 app = Celery("proj", broker=os.environ["CELERY_BROKER_URL"])
 """,
-        options=("test_paths",),
+        options=("app_names", "test_paths"),
         references=(f"{_CONF_DOCS}: broker_url", "Celery user guide, Security (docs/userguide/security.rst)"),
     ),
     Rule(
@@ -101,7 +102,7 @@ from celery import Celery
 app = Celery("proj")
 app.conf.update(task_serializer="json", accept_content=["json"])
 """,
-        options=("test_paths",),
+        options=("app_names", "test_paths"),
         references=(_REF_SECURITY, f"{_CONF_DOCS}: accept_content, task_serializer"),
     ),
     Rule(
@@ -133,6 +134,7 @@ app = Celery("proj")
 app.conf.update(worker_concurrency=8)
 """,
         references=(_REF_NEW_NAMES, _REF_DJANGO),
+        options=("app_names",),
     ),
     Rule(
         code="CEL005",
@@ -160,6 +162,7 @@ app = Celery("proj", backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://lo
 """,
         references=(f"{_CONF_DOCS}: result_backend",
                     "Celery user guide, Tasks: Result Backends (docs/userguide/tasks.rst#result-backends)"),
+        options=("app_names",),
     ),
     Rule(
         code="CEL006",
@@ -184,6 +187,7 @@ app = Celery("proj")
 app.conf.update(result_backend="redis://localhost:6379/1")
 """,
         references=(_CONF_DOCS,),
+        options=("app_names",),
     ),
     Rule(
         code="CEL007",
@@ -208,6 +212,7 @@ app = Celery("proj")
 app.conf.update(task_serializer="msgpack", accept_content=["msgpack", "json"])
 """,
         references=(f"{_CONF_DOCS}: accept_content, result_accept_content",),
+        options=("app_names",),
     ),
     Rule(
         code="CEL008",
@@ -237,6 +242,7 @@ app.conf.update(task_acks_late=True, worker_prefetch_multiplier=1)
 """,
         references=("Celery user guide, Optimizing: Prefetch Limits (docs/userguide/optimizing.rst#prefetch-limits)",
                     f"{_CONF_DOCS}: task_acks_late, worker_prefetch_multiplier"),
+        options=("app_names",),
     ),
     Rule(
         code="CEL009",
@@ -263,6 +269,7 @@ app = Celery("proj")
 app.conf.result_expires = timedelta(hours=12)
 """,
         references=(f"{_CONF_DOCS}: result_expires",),
+        options=("app_names",),
     ),
 )
 

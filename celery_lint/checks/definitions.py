@@ -67,7 +67,7 @@ def refresh_feed(self, url):
     except ConnectionError as exc:
         raise self.retry(exc=exc)
 """,
-        options=("task_decorators",),
+        options=("task_decorators", "app_names", "task_base_classes"),
         references=(_REF_BOUND, _REF_RETRY),
     ),
     Rule(
@@ -106,6 +106,7 @@ def close_invoice(invoice_id):
     ...
 """,
         references=(_REF_BASICS,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL503",
@@ -144,6 +145,7 @@ def export(report_id, fmt):
     ...
 """,
         references=(_REF_NAMES,),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
     ),
     Rule(
         code="CEL504",
@@ -179,7 +181,7 @@ from celery import shared_task
 def sync_account(account_id):
     ...
 """,
-        options=("task_decorators",),
+        options=("task_decorators", "app_names", "task_base_classes"),
         references=(_REF_OPTIONS, _REF_INHERITANCE),
     ),
     Rule(
@@ -224,6 +226,7 @@ def build_weekly_report(week):
     ...
 """,
         references=(_REF_NAMES,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL514",
@@ -266,7 +269,7 @@ async def _ping(url):
 def ping(url):
     asyncio.run(_ping(url))
 """,
-        options=("task_decorators",),
+        options=("task_decorators", "app_names", "task_base_classes"),
         references=(_REF_BASICS,),
     ),
     Rule(
@@ -303,7 +306,7 @@ from celery import shared_task
 def charge(order_id):
     ...
 """,
-        options=("task_decorators",),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
         references=(_REF_NAMES,),
     ),
     Rule(
@@ -354,6 +357,7 @@ def upload(account, size):
     raise QuotaExceeded(account, 100)
 """,
         references=(_REF_STATES, _REF_RETRY),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
 )
 

@@ -49,6 +49,7 @@ def rebuild_index(index_id):
     ...
 """,
         references=(_REF_TIME_LIMITS, _REF_OPTIONS),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL512",
@@ -103,6 +104,7 @@ def render_all(doc_ids):
             logger.exception("rendering %s failed", doc_id)
 """,
         references=(_REF_TIME_LIMITS, _REF_SOFT_SETTING),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
 )
 

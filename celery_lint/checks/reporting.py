@@ -52,6 +52,7 @@ def import_orders(path):
     logger.info("importing %s", path)
 """,
         references=(_REF_LOGGING,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL702",
@@ -85,6 +86,7 @@ def resize(image_id):
     logger.info("resizing %s", image_id)
 """,
         references=(_REF_LOGGING,),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
     ),
     Rule(
         code="CEL703",
@@ -133,6 +135,7 @@ def charge(order_id):
         raise
 """,
         references=(_REF_HANDLERS, _REF_RETRY),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
 )
 

@@ -56,6 +56,7 @@ def sync_account(account_id):
     ...
 """,
         references=(_REF_RETRYING, _REF_MAX_RETRIES),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL402",
@@ -90,6 +91,7 @@ def charge(self, order_id):
     return gateway_charge(order_id)
 """,
         references=(_REF_RETRYING, _REF_TASK_RETRY),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL403",
@@ -125,6 +127,7 @@ def fetch(self, url):
         raise self.retry(exc=exc, countdown=2 ** self.request.retries)
 """,
         references=(_REF_RETRYING, _REF_TASK_RETRY),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL404",
@@ -172,6 +175,7 @@ def push(self, device_id):
         logger.exception("push to %s failed", device_id)
 """,
         references=(_REF_RETRYING, _REF_TASK_RETRY),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL405",
@@ -202,6 +206,7 @@ def sync_inventory(store_id):
     ...
 """,
         references=(_REF_AUTORETRY,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL406",
@@ -230,6 +235,7 @@ def notify(user_id):
     ...
 """,
         references=(_REF_AUTORETRY,),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
     ),
     Rule(
         code="CEL407",
@@ -260,6 +266,7 @@ def upload(path):
     put_object(path)
 """,
         references=(_REF_AUTORETRY,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL408",
@@ -289,6 +296,7 @@ def fetch(url):
     return requests.get(url, timeout=10).text
 """,
         references=(_REF_AUTORETRY,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL409",
@@ -328,6 +336,7 @@ def refresh(self, token_id):
         raise self.retry(exc=exc, countdown=random.uniform(0, 2 ** self.request.retries))
 """,
         references=(_REF_DELAY, _REF_TASK_RETRY),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
     ),
     Rule(
         code="CEL410",
@@ -357,6 +366,7 @@ def import_feed(feed_id):
     ...
 """,
         references=(_REF_AUTORETRY,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
 )
 

@@ -51,6 +51,7 @@ class ReportingTask(Task):
         notify_admins(task_id, exc)
 """,
         references=(_REF_HANDLERS,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL506",
@@ -94,6 +95,7 @@ class AuditedTask(LockedTask):
         super().after_return(status, retval, task_id, args, kwargs, einfo)
 """,
         references=(_REF_HANDLERS, _REF_CUSTOM),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL507",
@@ -128,6 +130,7 @@ class ImportTask(Task):
         return len(rows)
 """,
         references=(_REF_INSTANTIATION,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL508",
@@ -186,6 +189,7 @@ def sync_roles():
     ...
 """,
         references=(_REF_CUSTOM,),
+        options=("task_decorators", "app_names", "task_base_classes"),
     ),
     Rule(
         code="CEL510",
@@ -221,6 +225,7 @@ def fetch_feed(url):
     return download(url)
 """,
         references=(_REF_TIME_LIMITS, _REF_TIME_LIMIT_SETTING),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
     ),
 )
 

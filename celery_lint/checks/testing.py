@@ -43,7 +43,7 @@ app = Celery("proj")
 app.conf.task_always_eager = os.environ.get("CELERY_EAGER") == "1"
 app.conf.task_eager_propagates = True
 """,
-        options=("test_paths",),
+        options=("app_names", "test_paths"),
         references=_REF_TESTING,
     ),
     Rule(
@@ -74,6 +74,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 """,
         references=_REF_TESTING,
+        options=("app_names", "test_paths"),
     ),
 )
 

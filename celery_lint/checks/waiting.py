@@ -52,7 +52,7 @@ def count(page):
 def crawl(url):
     return chain(fetch_page.s(url), count.s()).delay()
 """,
-        options=_TASKS,
+        options=("task_decorators", "app_names", "task_base_classes"),
         references=_REFS_CALLING,
     ),
     Rule(
@@ -82,7 +82,7 @@ from celery import chain, shared_task
 def total(ids):
     return chain(add_all.s(ids), store_total.s()).delay().id
 """,
-        options=(*_TASKS, "test_paths"),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
         references=_REFS_CALLING,
     ),
     Rule(
@@ -111,7 +111,7 @@ def report_view(request):
     result = render_report.delay(request.GET["id"])
     return {"task_id": result.id}
 """,
-        options=(*_TASKS, "test_paths"),
+        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
         references=("Celery user guide, Calling Tasks: Results (docs/userguide/calling.rst)",),
     ),
     Rule(
@@ -150,7 +150,7 @@ def report_status(report_id):
     result = render.delay(report_id)
     return result.state
 """,
-        options=_TASKS,
+        options=("task_decorators", "app_names", "task_base_classes"),
         references=("Celery user guide, Tasks: Ignore results you don't want "
                     "(docs/userguide/tasks.rst#task-ignore_results)",
                     "Celery API reference: celery.result.AsyncResult.get"),
