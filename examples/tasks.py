@@ -1,6 +1,6 @@
 """An example Celery module with the mistakes celery-lint finds.
 
-    pip install '.[flake8]' && flake8 --select=CEL examples/
+    pip install '.[flake8]' && flake8 examples/
 """
 import logging
 
@@ -29,6 +29,7 @@ def checkout(self, order_id):
     try:
         self.update_state(state="CHECKED_OUT")
     except Exception as exc:
+        logger.warning("checkout of %s failed: %s", order_id, exc)
         self.retry(countdown=10)
 
 
