@@ -237,6 +237,7 @@ class ModuleModel:
         self.parents: dict[ast.AST, ast.AST] = {}
         self.scope_of: dict[ast.AST, ast.AST] = {}  # the scope each node's names belong to
         self._lookups: dict[tuple, list[Binding]] = {}  # (name, scope) -> bindings, once built
+        self._resolved: dict[ast.AST, str | None] = {}  # expression -> qualified name
         self.nodes: dict[type, list[ast.AST]] = {}
         self.bindings: dict[ast.AST, dict[str, list[Binding]]] = {}
         self.classes: dict[ast.ClassDef, ClassInfo] = {}
@@ -333,6 +334,13 @@ class ModuleModel:
 
     def resolve(self, expr: ast.AST) -> str | None:
         """The canonical qualified name an expression refers to through imports, or None."""
+        resolved = self._resolved
+        if expr in resolved:
+            return resolved[expr]
+        found = resolved[expr] = self._resolve(expr)
+        return found
+
+    def _resolve(self, expr: ast.AST) -> str | None:
         parts = []
         while isinstance(expr, ast.Attribute):
             parts.append(expr.attr)
@@ -591,9 +599,22 @@ _INNER_FIELDS = {
 _PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
 
+# Fields that hold names, numbers or strings, never nodes: leaving them out of a type's plan
+# makes the most common nodes (names, constants, attributes) cost next to nothing to walk.
+_VALUE_FIELDS = {
+    ast.Name: ("id",), ast.Constant: ("value", "kind"), ast.Attribute: ("attr",), ast.arg: ("arg",),
+    ast.alias: ("name", "asname"), ast.keyword: ("arg",), ast.FunctionDef: ("name",),
+    ast.AsyncFunctionDef: ("name",), ast.ClassDef: ("name",), ast.ImportFrom: ("module", "level"),
+    ast.Global: ("names",), ast.Nonlocal: ("names",), ast.ExceptHandler: ("name",),
+}
+
+
 def _plan(t: type) -> tuple[tuple[str, bool], ...]:
     inner = _INNER_FIELDS.get(t, ())
-    plan = _PLANS[t] = tuple((f, f in inner) for f in t._fields if f not in _SKIP_FIELDS)
+    values = _VALUE_FIELDS.get(t, ())
+    plan = _PLANS[t] = tuple(
+        (f, f in inner) for f in t._fields if f not in _SKIP_FIELDS and f not in values
+    )
     return plan
 
 
@@ -621,6 +642,8 @@ def build(tree: ast.Module, filename: str, settings: Settings, wanted: frozenset
         plan = plans.get(t)
         if plan is None:
             plan = _plan(t)
+        if not plan:
+            continue
         scope = scope_of.get(node)
         for name, inner in plan:
             value = getattr(node, name, None)
