@@ -50,7 +50,7 @@ def check(
     error is logged and yields no findings, unless ``strict`` (for tests) re-raises it.
     """
     settings = settings or DEFAULT_SETTINGS
-    if source is not None and not _prefilter(settings).search(source):
+    if source is not None and not _prefilter(settings).search(source, filename):
         return []
     try:
         found = _engine().run(tree, filename, settings, RULES)
@@ -82,7 +82,7 @@ def check_source(source: str, filename: str = "<unknown>", settings: Settings | 
                  *, strict: bool = False) -> list[Violation]:
     """Parse and check a module's text.  A module that does not parse has no findings."""
     settings = settings or DEFAULT_SETTINGS
-    if not _prefilter(settings).search(source):
+    if not _prefilter(settings).search(source, filename):
         return []
     try:
         tree = ast.parse(source, filename)

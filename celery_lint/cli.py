@@ -451,7 +451,7 @@ def check_file(path: str, options: Options) -> list[Violation]:
     it is not even parsed.
     """
     data, text = read_source(path)
-    if not _prefilter(options.settings).search(text):
+    if not _prefilter(options.settings).search(text, path):
         return []
     tree = ast.parse(data, path)
     found = [v for v in check(tree, path, options.settings, source=text) if options.selection(v.code)]

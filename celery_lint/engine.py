@@ -5,6 +5,7 @@ import ast
 import logging
 from typing import Callable, Iterable
 
+from .config import is_celeryconfig_module
 from .model import ModuleModel, TaskInfo, build
 from .rule import Rule, Violation
 from .settings import Settings
@@ -99,7 +100,9 @@ class Engine:
 # times slower); a module that contains none of them is skipped before any tree work.
 # Task classes deriving from a project base without any of these need the task-base-classes
 # setting, whose names join the markers.
-_MARKERS = ("celery", "CELERY", "BROKER_", ".task", ".delay", ".apply_async", ".Task", "AsyncResult")
+# ``.task`` only as a decorator or a call: ``.tasks`` module paths are everywhere.
+_MARKERS = ("celery", "CELERY", "BROKER_", ".task(", ".task\n", ".task\r", ".delay", ".apply_async", ".Task",
+            "AsyncResult")
 
 
 class Prefilter:
@@ -111,11 +114,12 @@ class Prefilter:
         extra = (n.rsplit(".", 1)[-1] for n in (*settings.task_decorators, *settings.task_base_classes))
         self.markers = tuple(dict.fromkeys((*_MARKERS, *extra)))
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str, filename: str = "") -> bool:
         for marker in self.markers:
             if marker in text:
                 return True
-        return False
+        # A celeryconfig-style module may hold nothing but lower-case setting names.
+        return bool(filename) and is_celeryconfig_module(filename)
 
 
 def prefilter_pattern(settings: Settings) -> Prefilter:

@@ -77,6 +77,10 @@ _NOT_CELERY = frozenset({
 })
 
 
+# Packages whose pools have an ``apply_async`` of their own.
+_POOL_PACKAGES = frozenset({"multiprocessing", "concurrent", "billiard"})
+
+
 def _maybe_celery_factory(qualname: str | None) -> bool:
     """Could a call of this (resolved) callable return a Celery app?  Yes for local and
     project factories (``make_celery()``), no for other frameworks' constructors."""
@@ -491,7 +495,7 @@ class ModuleModel:
             func = expr.func
             if isinstance(func, ast.Attribute):
                 if func.attr in ("delay", "apply_async", "delay_on_commit"):
-                    return func.attr != "delay_on_commit"
+                    return func.attr != "delay_on_commit" and not self._pool_apply_async(expr)
                 if func.attr in ("AsyncResult", "GroupResult") or func.attr == "restore":
                     q = self.resolve(func)
                     if func.attr == "restore":
@@ -513,6 +517,31 @@ class ModuleModel:
                 if b.kind == "assign" and b.index is None and b.value is not None:
                     if self.is_async_result(b.value, _depth + 1):
                         return True
+        return False
+
+    def _pool_apply_async(self, call: ast.Call) -> bool:
+        """``pool.apply_async(func, args)`` of a process or thread pool, which returns no Celery
+        result: a function (not an args sequence) comes first, or the pool is evidently one."""
+        if call.func.attr != "apply_async":
+            return False
+        first = call.args[0] if call.args else None
+        if isinstance(first, ast.Lambda):
+            return True
+        if isinstance(first, ast.Name) and any(b.kind == "def" for b in self.lookup(first.id, first)):
+            return True
+        receiver = call.func.value
+        if not isinstance(receiver, ast.Name):
+            return False
+        for b in self.lookup(receiver.id, receiver):
+            if b.kind == "param":
+                origin = b.node.annotation
+            elif b.kind in ("assign", "with") and isinstance(b.value, ast.Call):
+                origin = b.value.func
+            else:
+                continue
+            q = self.resolve(origin) if origin is not None else None
+            if q is not None and q.split(".")[0] in _POOL_PACKAGES:
+                return True
         return False
 
     def is_task_decorator(self, dec: ast.AST) -> str | None:

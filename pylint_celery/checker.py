@@ -70,7 +70,7 @@ class CeleryLintChecker(BaseRawFileChecker):
         settings = self.settings()
         # The prefilter's pattern is ASCII: latin-1 decodes any bytes without failing.
         text = data.decode("latin-1") if isinstance(data, bytes) else data
-        if not celery_lint._prefilter(settings).search(text):
+        if not celery_lint._prefilter(settings).search(text, node.file or ""):
             return
         try:
             tree = ast.parse(data, node.file or "<unknown>")

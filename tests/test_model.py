@@ -320,3 +320,24 @@ def test_send_task_results_and_result_sets():
     got = [model.is_async_result(call.func.value) for call in rets[0].value.elts]
     assert got == [True, True, True, False, True]
     assert model.is_async_result(rets[1].value.func.value) is False
+
+
+def test_process_pools_apply_async_is_no_celery_result():
+    model = model_of("""
+        from multiprocessing import Pool
+        from multiprocessing.pool import ThreadPool
+
+        def work(x):
+            return x
+
+        def f(pool: Pool, xs, other):
+            a = pool.apply_async(sum, (xs,))
+            with ThreadPool(2) as tp:
+                b = tp.apply_async(len, (xs,))
+            c = other.apply_async(work, (xs,))
+            d = other.apply_async(lambda: 1)
+            e = other.apply_async((xs,), countdown=3)
+            return a.get(), b.get(), c.get(), d.get(), e.get()
+    """)
+    ret = [n for n in ast.walk(model.tree) if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple)][0]
+    assert [model.is_async_result(call.func.value) for call in ret.value.elts] == [False, False, False, False, True]

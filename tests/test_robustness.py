@@ -140,3 +140,18 @@ def test_plugins_survive_bad_files(tmp_path):
     assert {(p, code) for p, _, _, code, _ in found if code == "CEL201"} == expected
     _, found = pylint(names, tmp_path)
     assert {(p, code) for p, _, _, code, _ in found if code == "CEL201"} == expected
+
+
+def test_prefilter_lets_celeryconfig_modules_through():
+    source = "broker_url = 'redis://localhost'\nresult_backend = 'amqp'\n"
+    found = celery_lint.check(ast.parse(source), "proj/celeryconfig.py", source=source, strict=True)
+    assert [v.code for v in found] == ["CEL513"]
+    assert celery_lint.check_source(source, "proj/celeryconfig.py") == found
+    assert celery_lint.check(ast.parse(source), "proj/other.py", source=source) == []
+
+
+def test_prefilter_skips_tasks_module_paths():
+    source = "from superset.commands.tasks.cancel import CancelTask\n\nCancelTask().run()\n"
+    prefilter = celery_lint._prefilter(celery_lint.DEFAULT_SETTINGS)
+    assert not prefilter.search(source, "views.py")
+    assert prefilter.search("@app.task\ndef f(): pass\n") and prefilter.search("x = app.task(f)\n")
