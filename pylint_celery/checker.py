@@ -76,6 +76,7 @@ class CeleryLintChecker(BaseRawFileChecker):
             tree = ast.parse(data, node.file or "<unknown>")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return  # pylint reports syntax errors itself
+        self.task_index.seed(node, tree)
         for v in celery_lint.check(tree, node.file or node.name, settings):
             self.add_message(
                 celery_lint.RULES[v.code].symbol, line=v.line, col_offset=v.col, args=(v.message,)

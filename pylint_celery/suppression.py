@@ -31,9 +31,16 @@ class TaskIndex:
     def __init__(self, settings_getter: Callable[[], Settings]):
         self._settings = settings_getter
         self._cache: dict[str, tuple[dict, dict]] = {}
+        self._current: tuple[str, ast.Module] | None = None
 
     def clear(self) -> None:
         self._cache.clear()
+        self._current = None
+
+    def seed(self, module: nodes.Module, tree: ast.Module) -> None:
+        """The checker parsed the module being linted: reuse that tree rather than parse it
+        again (only the current one is kept, so memory does not grow with the project)."""
+        self._current = (module.file or module.name, tree)
 
     def _of(self, module: nodes.Module) -> tuple[dict, dict]:
         key = module.file or module.name
@@ -44,8 +51,12 @@ class TaskIndex:
 
     def _build(self, module: nodes.Module) -> tuple[dict, dict]:
         try:
-            with module.stream() as stream:
-                tree = ast.parse(stream.read())
+            key = module.file or module.name
+            if self._current is not None and self._current[0] == key:
+                tree = self._current[1]
+            else:
+                with module.stream() as stream:
+                    tree = ast.parse(stream.read())
             model: ModuleModel = build(tree, module.file or module.name, self._settings(), frozenset())
         except Exception:  # noqa: BLE001 -- no answer means: leave pylint's message alone
             return {}, {}

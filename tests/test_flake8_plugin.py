@@ -1,46 +1,10 @@
 """The real flake8, with celery-lint installed through its entry point."""
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 import celery_lint
-from tools import flake8, run
-
-BLOCKING = textwrap.dedent("""\
-    from proj.base import instrumented_task
-
-
-    @instrumented_task(name="proj.crawl")
-    def crawl(url):
-        return fetch.delay(url).get()
-""")
-
-VIEW = textwrap.dedent("""\
-    from celery import shared_task
-
-
-    @shared_task
-    def fetch(url):
-        return url
-
-
-    def view(request):
-        return fetch.delay(request.GET["u"]).get()
-""")
-
-
-# These tests are about the plugin machinery: they look at the waiting rules only.
-WAITING = {"CEL201", "CEL202", "CEL203"}
-
-
-def _only_waiting(found):
-    return [f for f in found if f[3] in WAITING]
-
-
-def _codes(found):
-    return sorted((line, code) for _, line, _, code, _ in _only_waiting(found))
+from tools import BLOCKING, VIEW, flake8, run, only_waiting, waiting_codes
 
 
 def test_version_shows_the_distribution(tmp_path):
@@ -65,7 +29,7 @@ def test_options_are_read_from_config_files(tmp_path, config_name, section):
 def test_option_on_the_command_line(tmp_path):
     (tmp_path / "tasks.py").write_text(BLOCKING)
     _, found = flake8(["tasks.py"], tmp_path, "--celery-task-decorators=instrumented_task")
-    assert _codes(found) == [(6, "CEL201")]
+    assert waiting_codes(found) == [(6, "CEL201")]
 
 
 def test_int_option_is_parsed(tmp_path):
@@ -83,7 +47,7 @@ def test_noqa_silences_only_the_named_code(tmp_path):
     (tmp_path / "a.py").write_text(source)
     (tmp_path / "b.py").write_text(BLOCKING.replace(".get()", ".get()  # noqa: CEL202"))
     _, found = flake8(["a.py", "b.py"], tmp_path, "--celery-task-decorators=instrumented_task")
-    assert [(p, line, code) for p, line, _, code, _ in _only_waiting(found)] == [("b.py", 6, "CEL201")]
+    assert [(p, line, code) for p, line, _, code, _ in only_waiting(found)] == [("b.py", 6, "CEL201")]
 
 
 def test_opt_in_rules_are_off_until_selected(tmp_path):
@@ -107,4 +71,4 @@ def test_jobs_give_the_same_findings(tmp_path):
     _, serial = flake8(names, tmp_path, "--jobs=1", *args)
     _, parallel = flake8(names, tmp_path, "--jobs=2", *args)
     assert sorted(serial) == sorted(parallel)
-    assert len(_only_waiting(serial)) == 8
+    assert len(only_waiting(serial)) == 8

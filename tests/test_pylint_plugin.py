@@ -1,47 +1,11 @@
 """The real pylint with load-plugins=pylint_celery."""
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 import celery_lint
 from celery_lint.rule import PYLINT_CHECKER_ID
-from tools import pylint, run
-
-BLOCKING = textwrap.dedent("""\
-    from proj.base import instrumented_task
-
-
-    @instrumented_task(name="proj.crawl")
-    def crawl(url):
-        return fetch.delay(url).get()
-""")
-
-VIEW = textwrap.dedent("""\
-    from celery import shared_task
-
-
-    @shared_task
-    def fetch(url):
-        return url
-
-
-    def view(request):
-        return fetch.delay(request.GET["u"]).get()
-""")
-
-
-# These tests are about the plugin machinery: they look at the waiting rules only.
-WAITING = {"CEL201", "CEL202", "CEL203"}
-
-
-def _only_waiting(found):
-    return [f for f in found if f[3] in WAITING]
-
-
-def _codes(found):
-    return sorted((line, code) for _, line, _, code, _ in _only_waiting(found))
+from tools import BLOCKING, VIEW, pylint, run, only_waiting, waiting_codes
 
 
 def test_checker_id_is_free_beside_common_plugins():
@@ -80,18 +44,18 @@ def test_disable_pragma(tmp_path):
     (tmp_path / "a.py").write_text(BLOCKING.replace(".get()", ".get()  # pylint: disable=celery-blocking-result"))
     (tmp_path / "b.py").write_text(BLOCKING.replace(".get()", ".get()  # pylint: disable=celery-sync-subtasks-enabled"))
     _, found = pylint(["a.py", "b.py"], tmp_path, "--celery-task-decorators=instrumented_task")
-    assert [(p, line, code) for p, line, _, code, _ in _only_waiting(found)] == [("b.py", 6, "CEL201")]
+    assert [(p, line, code) for p, line, _, code, _ in only_waiting(found)] == [("b.py", 6, "CEL201")]
 
 
 def test_options_from_pylintrc(tmp_path):
     (tmp_path / "tasks.py").write_text(BLOCKING)
     _, found = pylint(["tasks.py"], tmp_path)
-    assert _codes(found) == [(6, "CEL203")]  # not a task without the setting
+    assert waiting_codes(found) == [(6, "CEL203")]  # not a task without the setting
     (tmp_path / ".pylintrc").write_text(
         "[MAIN]\nload-plugins=pylint_celery\n\n[CELERY-LINT]\ncelery-task-decorators=proj.base.instrumented_task\n"
     )
     _, found = pylint(["tasks.py"], tmp_path, rcfile=tmp_path / ".pylintrc")
-    assert _codes(found) == [(6, "CEL201")]
+    assert waiting_codes(found) == [(6, "CEL201")]
 
 
 @pytest.mark.parametrize("section", ["tool.pylint.main", "tool.pylint.celery-lint"])
@@ -101,7 +65,7 @@ def test_options_from_pyproject(tmp_path, section):
         f'[{section}]\ncelery-task-decorators = ["proj.base.instrumented_task"]\n'
     )
     _, found = pylint(["tasks.py"], tmp_path, rcfile=tmp_path / "pyproject.toml")
-    assert _codes(found) == [(6, "CEL201")]
+    assert waiting_codes(found) == [(6, "CEL201")]
 
 
 def test_opt_in_rules_are_off_until_enabled(tmp_path):
@@ -131,4 +95,4 @@ def test_parallel_jobs_give_the_same_findings(tmp_path):
     _, serial = pylint(names, tmp_path, "-j", "1", *args)
     _, parallel = pylint(names, tmp_path, "-j", "2", *args)
     assert sorted(serial) == sorted(parallel)
-    assert len(_only_waiting(serial)) == 6
+    assert len(only_waiting(serial)) == 6

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 
 import celery_lint
 
@@ -58,3 +59,40 @@ def pylint(paths, cwd, *extra, enable=ALL_SYMBOLS, rcfile=None):
     assert proc.returncode < 32, proc.stdout + proc.stderr  # 32: usage error; 1: fatal
     assert not proc.returncode & 1, proc.stdout + proc.stderr
     return proc, found
+
+
+# Two small modules the plugin-machinery tests lint with both tools: a task defined through
+# a project decorator (a task only with the task-decorators setting) that waits on a result,
+# and a web view that waits on one (the opt-in CEL203).
+BLOCKING = textwrap.dedent("""\
+    from proj.base import instrumented_task
+
+
+    @instrumented_task(name="proj.crawl")
+    def crawl(url):
+        return fetch.delay(url).get()
+""")
+
+VIEW = textwrap.dedent("""\
+    from celery import shared_task
+
+
+    @shared_task
+    def fetch(url):
+        return url
+
+
+    def view(request):
+        return fetch.delay(request.GET["u"]).get()
+""")
+
+# The plugin-machinery tests look at the waiting rules only.
+WAITING = {"CEL201", "CEL202", "CEL203"}
+
+
+def only_waiting(found):
+    return [f for f in found if f[3] in WAITING]
+
+
+def waiting_codes(found):
+    return sorted((line, code) for _, line, _, code, _ in only_waiting(found))
