@@ -13,7 +13,7 @@ import ast
 import functools
 import logging
 
-from .engine import Engine, prefilter_pattern
+from .engine import Engine, Prefilter
 from .rule import Rule, Violation
 from .rules import BY_SYMBOL, OPT_IN, RULES
 from .settings import Settings
@@ -32,7 +32,7 @@ def _engine() -> Engine:
     return Engine(MODULES)
 
 
-_prefilter = functools.lru_cache(maxsize=8)(prefilter_pattern)
+_prefilter = functools.lru_cache(maxsize=8)(Prefilter)  # one per Settings, built once
 
 
 def check(

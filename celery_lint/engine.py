@@ -120,7 +120,3 @@ class Prefilter:
                 return True
         # A celeryconfig-style module may hold nothing but lower-case setting names.
         return bool(filename) and is_celeryconfig_module(filename)
-
-
-def prefilter_pattern(settings: Settings) -> Prefilter:
-    return Prefilter(settings)
