@@ -454,7 +454,7 @@ def check_file(path: str, options: Options) -> list[Violation]:
     if not _prefilter(options.settings).search(text, path):
         return []
     tree = ast.parse(data, path)
-    found = [v for v in check(tree, path, options.settings, source=text) if options.selection(v.code)]
+    found = [v for v in check(tree, path, options.settings) if options.selection(v.code)]  # prefiltered above
     if found:
         line_text = noqa_lines(text)
         found = [v for v in found if not silenced(v.code, line_text(v.line))]
