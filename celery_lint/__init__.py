@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import ast
 import functools
-import logging
 
-from .engine import Engine, Prefilter
+from .engine import Engine, Prefilter, paused_gc
 from .rule import Rule, Violation
 from .rules import BY_SYMBOL, OPT_IN, RULES
 from .settings import Settings
@@ -21,7 +20,6 @@ from .settings import Settings
 __version__ = "0.1.0"
 __all__ = ["check", "check_source", "Rule", "Violation", "RULES", "BY_SYMBOL", "OPT_IN", "Settings", "__version__"]
 
-log = logging.getLogger("celery_lint")
 DEFAULT_SETTINGS = Settings()
 
 
@@ -30,6 +28,12 @@ def _engine() -> Engine:
     from .checks import MODULES
 
     return Engine(MODULES)
+
+
+def _log():
+    import logging  # only when something goes wrong: logging costs a few ms to import
+
+    return logging.getLogger("celery_lint")
 
 
 _prefilter = functools.lru_cache(maxsize=8)(Prefilter)  # one per Settings, built once
@@ -53,16 +57,17 @@ def check(
     if source is not None and not _prefilter(settings).search(source, filename):
         return []
     try:
-        found = _engine().run(tree, filename, settings, RULES)
+        with paused_gc():
+            found = _engine().run(tree, filename, settings, RULES)
     except RecursionError:
         if strict:
             raise
-        log.warning("celery-lint: %s is nested too deeply to check", filename)
+        _log().warning("celery-lint: %s is nested too deeply to check", filename)
         return []
     except Exception:  # noqa: BLE001 -- a linter must not take the lint run down with it
         if strict:
             raise
-        log.warning("celery-lint: internal error while checking %s", filename, exc_info=True)
+        _log().warning("celery-lint: internal error while checking %s", filename, exc_info=True)
         return []
     found.sort()
     return _dedupe(found)
@@ -85,7 +90,8 @@ def check_source(source: str, filename: str = "<unknown>", settings: Settings | 
     if not _prefilter(settings).search(source, filename):
         return []
     try:
-        tree = ast.parse(source, filename)
+        with paused_gc():
+            tree = ast.parse(source, filename)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     return check(tree, filename, settings, source=None, strict=strict)

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import ast
-import logging
+import gc
 from typing import Callable, Iterable
 
 from .config import is_celeryconfig_module
 from .model import ModuleModel, TaskInfo, build
 from .rule import Rule, Violation
 from .settings import Settings
-
-log = logging.getLogger("celery_lint")
 
 Handler = Callable[[ast.AST, "Context"], None]
 ModuleHandler = Callable[["Context"], None]
@@ -59,6 +57,27 @@ class Context:
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.model.parents.get(node)
+
+
+class paused_gc:
+    """``with paused_gc():`` -- no cyclic garbage collection while celery-lint parses and checks.
+
+    A check allocates many small objects (the tree, the model), and allocations trigger the
+    collector, which then walks every object the host tool holds: inside pylint, with its
+    astroid trees, that walk cost more than the check itself (about 3/4 of the plugin's time
+    on weblate).  What the check allocates is freed by reference counting when it returns;
+    the collector is switched back on if it was on, so nothing the tool does is changed.
+    """
+
+    __slots__ = ("was_enabled",)
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc) -> None:
+        if self.was_enabled:
+            gc.enable()
 
 
 class Engine:

@@ -6,6 +6,7 @@ import ast
 from pylint.checkers import BaseRawFileChecker
 
 import celery_lint
+from celery_lint.engine import paused_gc
 from celery_lint.settings import Settings, option_specs
 
 from .suppression import TaskIndex
@@ -73,7 +74,8 @@ class CeleryLintChecker(BaseRawFileChecker):
         if not celery_lint._prefilter(settings).search(text, node.file or ""):
             return
         try:
-            tree = ast.parse(data, node.file or "<unknown>")
+            with paused_gc():  # pylint's heap is large: see paused_gc
+                tree = ast.parse(data, node.file or "<unknown>")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return  # pylint reports syntax errors itself
         self.task_index.seed(node, tree)

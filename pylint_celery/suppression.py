@@ -19,6 +19,7 @@ from typing import Callable
 
 from astroid import nodes
 
+from celery_lint.engine import paused_gc
 from celery_lint.model import ModuleModel, build
 from celery_lint.settings import Settings
 
@@ -52,12 +53,13 @@ class TaskIndex:
     def _build(self, module: nodes.Module) -> tuple[dict, dict]:
         try:
             key = module.file or module.name
-            if self._current is not None and self._current[0] == key:
-                tree = self._current[1]
-            else:
-                with module.stream() as stream:
-                    tree = ast.parse(stream.read())
-            model: ModuleModel = build(tree, module.file or module.name, self._settings(), frozenset())
+            with paused_gc():
+                if self._current is not None and self._current[0] == key:
+                    tree = self._current[1]
+                else:
+                    with module.stream() as stream:
+                        tree = ast.parse(stream.read())
+                model: ModuleModel = build(tree, module.file or module.name, self._settings(), frozenset())
         except Exception:  # noqa: BLE001 -- no answer means: leave pylint's message alone
             return {}, {}
         tasks = {(t.node.lineno, t.node.name): t for t in model.tasks}

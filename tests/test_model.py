@@ -341,3 +341,37 @@ def test_process_pools_apply_async_is_no_celery_result():
     """)
     ret = [n for n in ast.walk(model.tree) if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple)][0]
     assert [model.is_async_result(call.func.value) for call in ret.value.elts] == [False, False, False, False, True]
+
+
+def test_check_pauses_the_garbage_collector_and_restores_it(caplog):
+    """check() runs with the cyclic collector off (see engine.paused_gc) and leaves it as it was."""
+    import gc
+
+    import celery_lint
+    from celery_lint import engine
+
+    seen = []
+    original = engine.Engine.run
+
+    def run(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(self, *args, **kwargs)
+
+    tree = ast.parse("from celery import shared_task\n\n@shared_task\ndef add(x):\n    return x\n")
+    engine.Engine.run = run
+    try:
+        assert gc.isenabled()
+        celery_lint.check(tree, "tasks.py")
+        assert seen == [False] and gc.isenabled()
+        gc.disable()
+        try:
+            celery_lint.check(tree, "tasks.py")
+            assert not gc.isenabled()  # a caller that had it off keeps it off
+        finally:
+            gc.enable()
+        engine.Engine.run = lambda self, *a, **k: 1 / 0
+        assert celery_lint.check(tree, "tasks.py") == []  # an internal error: logged, no findings
+        assert gc.isenabled()
+        assert "internal error while checking tasks.py" in caplog.text
+    finally:
+        engine.Engine.run = original
