@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 from typing import Iterator, NamedTuple
 
 from ..celery_data import BEAT_ENTRY_KEYS, EXECUTION_OPTIONS
@@ -10,6 +9,7 @@ from ..config import dict_items, is_conf, name_value
 from ..engine import Context, on, on_module
 from ..model import ModuleModel
 from ..rule import Rule
+from ..spelling import close_matches
 
 _REF_BEAT = ("Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
              "Celery user guide, Periodic Tasks: Available Fields (docs/userguide/periodic-tasks.rst#available-fields)")
@@ -239,7 +239,7 @@ def beat_entries(ctx: Context) -> None:
 def _key_fix(key: str) -> str:
     if key in EXECUTION_OPTIONS:
         return f"move it under options={{'{key}': ...}}"
-    close = difflib.get_close_matches(key, sorted(BEAT_ENTRY_KEYS), n=1, cutoff=0.7)
+    close = close_matches(key, sorted(BEAT_ENTRY_KEYS), n=1, cutoff=0.7)
     if close:
         return f"did you mean '{close[0]}'?"
     return f"an entry takes only {_ENTRY_KEYS}"

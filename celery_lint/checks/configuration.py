@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 from typing import Iterator
 from urllib.parse import SplitResult, urlsplit
 
@@ -12,6 +11,7 @@ from ..config import (CELERY_INIT_RENAMES, ConfigItem, groups, is_partial, is_te
 from ..engine import Context, on, on_module
 from ..model import ModuleModel
 from ..rule import Rule
+from ..spelling import close_matches
 
 _CONF_DOCS = "Celery user guide, Configuration and defaults (docs/userguide/configuration.rst)"
 _REF_BROKERS = "Celery getting started, Backends and Brokers (docs/getting-started/backends-and-brokers/index.rst)"
@@ -589,7 +589,7 @@ def edit_distance(a: str, b: str) -> int:
 def typo_of(name: str, names: Names) -> str | None:
     """The real name ``name`` is a typo of: a close match (difflib) at most two edits away."""
     limit = 1 if len(name) < 8 else 2
-    for match in difflib.get_close_matches(name, names.near(name, limit), n=3, cutoff=0.8):
+    for match in close_matches(name, names.near(name, limit), n=3, cutoff=0.8):
         if edit_distance(name, match) <= limit:
             return match
     return None
@@ -616,7 +616,7 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
             namespace = _SETTING_NAMES.by_namespace.get(lower.split("_", 1)[0])
             if namespace is None or not raw.islower():
                 return  # another library's key (redbeat_*, ONCE), or a name nobody would mistake
-            close = difflib.get_close_matches(lower, namespace, n=1, cutoff=0.75) if look_up else ()
+            close = close_matches(lower, namespace, n=1, cutoff=0.75) if look_up else ()
             suggestion = close[0] if close else None
         key = suggestion
     if suggestion is None:

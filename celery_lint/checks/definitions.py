@@ -3,7 +3,6 @@ exceptions tasks raise (CEL501-CEL504, CEL509, CEL514-CEL516)."""
 from __future__ import annotations
 
 import ast
-import difflib
 from typing import Iterator
 
 from ..celery_data import TASK_OPTIONS
@@ -19,6 +18,7 @@ from ..model import (
     dotted,
 )
 from ..rule import Rule
+from ..spelling import close_matches
 
 _REF_BASICS = "Celery user guide, Tasks: Basics (docs/userguide/tasks.rst#basics)"
 _REF_BOUND = "Celery user guide, Tasks: Bound tasks (docs/userguide/tasks.rst#bound-tasks)"
@@ -637,7 +637,7 @@ def _suggestion(name: str) -> tuple[str, bool] | None:
         return lower, True
     if lower in _MEANT:
         return _MEANT[lower], lower not in _GENERIC_WORDS
-    close = difflib.get_close_matches(lower, sorted(TASK_OPTIONS), n=1, cutoff=0.8)
+    close = close_matches(lower, sorted(TASK_OPTIONS), n=1, cutoff=0.8)
     return (close[0], True) if close else None
 
 
