@@ -461,10 +461,11 @@ def _check_writes(ctx: Context) -> None:
         writes = []
         lasting = False
         for node in df.body_nodes(task.node):
-            if df.atomic_context(model, node) is not None:
-                continue
-            lasting = lasting or _orm_repeat(model, task, node) is not None
+            repeat = None if lasting else _orm_repeat(model, task, node)
             write = df.orm_write(model, node) if isinstance(node, ast.Call) else None
+            if (repeat is None and write is None) or df.atomic_context(model, node) is not None:
+                continue  # the atomic test last: it walks up the tree
+            lasting = lasting or repeat is not None
             if write is not None:
                 writes.append(write)
         if len(writes) >= 2 and lasting:
