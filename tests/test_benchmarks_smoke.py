@@ -60,3 +60,48 @@ def test_groups_split_modules(tiny_corpus):
     groups = bench.groups(modules)
     assert [m.path.name for m in groups[bench.CELERY]] == ["tasks.py"]
     assert [m.path.name for m in groups[bench.MISS]] == ["plain.py"]
+
+
+@pytest.mark.parametrize("tool, args", [
+    ("flake8", ["--isolated", "--select=E,F,W", "--jobs=1"]),
+    ("pylint", ["--rcfile=/dev/null", "-j", "1", "--persistent=n", "--load-plugins=pylint_celery"]),
+])
+def test_plugin_share_times_the_plugin_inside_the_real_tool(tiny_corpus, tool, args):
+    """plugin_share.py must time celery-lint's real entry points: a check that flake8 or pylint
+    never called through the patched names would give a share of zero and look like a success."""
+    import json
+    import subprocess
+
+    pytest.importorskip(tool)
+    target = tiny_corpus / "proj" / "proj" / "tasks.py"
+    proc = subprocess.run([sys.executable, str(BENCH / "plugin_share.py"), tool, *args, str(target)],
+                          capture_output=True, text=True, cwd=tiny_corpus, timeout=300)
+    line = [ln for ln in proc.stderr.splitlines() if ln.startswith("plugin-share ")]
+    assert line, proc.stderr[-2000:]
+    data = json.loads(line[-1].split(" ", 1)[1])
+    assert data["calls"] > 0 and data["import"] > 0
+    assert 0 < data["share"] < 1 and data["plugin"] <= data["total"]
+
+
+def _result(name, **data):
+    return bench.Result(name, data=data)
+
+
+def test_explanations_say_why_a_target_is_missed():
+    results = {
+        "flake8": _result("flake8", overhead=0.08, target=0.02, met=False, share=0.015,
+                          cpu={"with": [10.0, 12.0, 14.0], "without": [10.0, 11.0, 12.0]}),
+        "growth": _result("growth", ratio=11.8, floor_ratio=10.9),
+        "instructions": _result("instructions", flake8_overhead=0.012, growth=9.9, floor_growth=9.95),
+    }
+    rows = {r[0]: r[3] for r in bench.verdicts(results)}
+    assert rows["flake8 overhead, end to end (CPU, ratio of medians)"] == "MISSED"
+    assert rows["flake8: celery-lint's share of the run's CPU, timed inside the run"] == "met"
+    assert rows["flake8 overhead in instructions (valgrind)"] == "met"
+    assert rows["growth 1x -> 10x module in instructions (valgrind)"] == "met"
+    why = "\n".join(bench.explanations(results))
+    assert "missed by 6.00 points" in why and "±16.7%" in why and "1.50%" in why and "+1.20%" in why
+    assert "the core grows 9.90x and the traversal 9.95x: no quadratic corner" in why
+    results["flake8"].data.update(overhead=0.01, met=True)
+    results["growth"].data["ratio"] = 10.2
+    assert bench.explanations(results) == []
