@@ -655,15 +655,31 @@ def direct_function(model: ModuleModel, node: ast.AST) -> ast.AST | None:
     return None
 
 
-def body_nodes(func: ast.AST) -> Iterator[ast.AST]:
-    """Every node a function's own body runs: nested functions, lambdas and classes excluded."""
-    stack = list(reversed(func.body))
+_NOT_ENTERED = (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)
+
+
+def own_nodes(stmts: list[ast.stmt]) -> list[ast.AST]:
+    """Every node some statements run themselves, in source order: a nested function, lambda
+    or class is listed but not entered."""
+    out = []
+    stack = list(reversed(stmts))
     while stack:
         node = stack.pop()
-        yield node
-        if isinstance(node, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        out.append(node)
+        if not isinstance(node, _NOT_ENTERED):
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return out
+
+
+def body_nodes(model: ModuleModel, func: ast.AST) -> list[ast.AST]:
+    """``own_nodes`` of a function's body, listed once per module (several checks read each task's body)."""
+    memo = model.cache.get("body_nodes")
+    if memo is None:
+        memo = model.cache["body_nodes"] = {}
+    found = memo.get(func)
+    if found is None:
+        found = memo[func] = own_nodes(func.body)
+    return found
 
 
 # --------------------------------------------------------------------------------------

@@ -293,7 +293,7 @@ _MAIL_ONCE = "record that the mail was sent (an idempotency key) and check it fi
 def _retry_calls(model: ModuleModel, task: TaskInfo) -> list[ast.Call]:
     """The task's own ``self.retry(...)`` calls."""
     found = []
-    for node in df.body_nodes(task.node):
+    for node in df.body_nodes(model, task.node):
         if isinstance(node, ast.Call):
             call = df.task_call(model, node)
             if call is not None and call.method == "retry" and call.task is task:
@@ -329,7 +329,7 @@ def _after(node: ast.AST, unit: ast.AST) -> bool:
 
 
 def _saved_later(model: ModuleModel, func: ast.AST, name: str, after: ast.AST) -> bool:
-    for node in df.body_nodes(func):
+    for node in df.body_nodes(model, func):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save"
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == name
                 and _after(node, after)):
@@ -416,7 +416,7 @@ def _retry_may_follow(model: ModuleModel, task: TaskInfo, unit: ast.AST, retries
     if model.in_loop(unit) is not None:
         return True  # the next round may fail after this one's action
     if retries is None:  # autoretry_for: any later call may raise
-        return any(isinstance(node, ast.Call) and _after(node, unit) for node in df.body_nodes(task.node))
+        return any(isinstance(node, ast.Call) and _after(node, unit) for node in df.body_nodes(model, task.node))
     return any(_after(call, unit) and not _last_in_try(model, call, unit) for call in retries)
 
 
@@ -428,7 +428,7 @@ def _check_repeats(ctx: Context) -> None:
         if retries is None and acks_late is None:
             continue
         reported = set()
-        for node in df.body_nodes(task.node):
+        for node in df.body_nodes(model, task.node):
             found = _orm_repeat(model, task, node)
             orm = found is not None
             found = found or _mail_repeat(model, node)
@@ -460,7 +460,7 @@ def _check_writes(ctx: Context) -> None:
             continue
         writes = []
         lasting = False
-        for node in df.body_nodes(task.node):
+        for node in df.body_nodes(model, task.node):
             repeat = None if lasting else _orm_repeat(model, task, node)
             write = df.orm_write(model, node) if isinstance(node, ast.Call) else None
             if (repeat is None and write is None) or df.atomic_context(model, node) is not None:

@@ -571,7 +571,7 @@ def _check_returns(ctx: Context) -> None:
     for task in model.tasks:
         if const(task.option("ignore_result", model)) is True or _pickled(ctx, task, None, "result_serializer"):
             continue
-        for node in df.body_nodes(task.node):
+        for node in df.body_nodes(model, task.node):
             if not (isinstance(node, ast.Return) and node.value is not None) or _returns_by_flag(model, task, node):
                 continue
             for expr in _nested(node.value):

@@ -6,6 +6,7 @@ import ast
 from typing import Iterator
 
 from ..celery_data import TASK_OPTIONS
+from ..dataflow import body_nodes, own_nodes
 from ..engine import Context, on_module
 from ..model import (
     CELERY_APP_CLASSES,
@@ -407,18 +408,6 @@ def _class_names(chain: list[ClassInfo]) -> set[str]:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 names.add(stmt.target.id)
     return names
-
-
-def own_nodes(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
-    """The nodes of some statements in source order, not descending into nested functions,
-    lambdas or classes."""
-    stack = list(reversed(stmts))
-    while stack:
-        node = stack.pop()
-        yield node
-        for child in reversed(list(ast.iter_child_nodes(node))):
-            if not isinstance(child, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
-                stack.append(child)
 
 
 # ------------------------------------------------------------------------------------
@@ -953,7 +942,7 @@ def _raised_class(model: ModuleModel, expr: ast.AST | None) -> ClassInfo | None:
 def _raised_in_tasks(model: ModuleModel) -> Iterator[tuple[ast.AST, ast.AST, TaskInfo]]:
     """(node to report, exception expression, task) for raises and retry(exc=...) in tasks."""
     for task in model.tasks:
-        for node in own_nodes(task.node.body):
+        for node in body_nodes(model, task.node):
             if isinstance(node, ast.Raise) and node.exc is not None:
                 yield node, node.exc, task
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "retry":

@@ -4,10 +4,11 @@ from __future__ import annotations
 import ast
 import operator
 
+from ..dataflow import own_nodes
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, const
 from ..rule import Rule
-from .definitions import LOOP_TYPES, own_nodes
+from .definitions import LOOP_TYPES
 
 _REF_TIME_LIMITS = "Celery user guide, Workers: Time Limits (docs/userguide/workers.rst#time-limits)"
 _REF_OPTIONS = "Celery user guide, Tasks: List of Options (docs/userguide/tasks.rst#list-of-options)"
