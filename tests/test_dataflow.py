@@ -297,3 +297,23 @@ def test_self_of_classes_the_module_sees(bases, kind):
             use(self)
     """
     assert _kind_of_last(source, "self") == kind
+
+
+def test_own_nodes_list_nested_definitions_without_entering_them():
+    from celery_lint import dataflow
+
+    body = ast.parse(textwrap.dedent("""\
+        def inner():
+            raise KeyError
+        raise ValueError
+        f = lambda: (yield)
+        class C:
+            x = 1
+    """)).body
+    nodes = dataflow.own_nodes(body)
+    kinds = [type(n).__name__ for n in nodes]
+    assert kinds.count("Raise") == 1 and "Yield" not in kinds and "ClassDef" in kinds and "FunctionDef" in kinds
+    assert nodes[0] is body[0] and nodes.index(body[1]) < nodes.index(body[2])
+    task = ast.parse("def t():\n    return 1\n")
+    model = build(task, "m.py", Settings(), frozenset())
+    assert dataflow.body_nodes(model, task.body[0]) is dataflow.body_nodes(model, task.body[0])
