@@ -250,6 +250,7 @@ class ModuleModel:
         self.config: list = []  # of celery_lint.config.ConfigItem
         self.cache: dict = {}  # per-module memo of checks and helper modules, keyed by their name
         self.mentions_celery = False  # any import of celery at all
+        self.imported_names: set[str] = set()  # names an import binds, in any scope
 
     # -- tree navigation -------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -349,8 +350,8 @@ class ModuleModel:
         while isinstance(expr, ast.Attribute):
             parts.append(expr.attr)
             expr = expr.value
-        if not isinstance(expr, ast.Name):
-            return None
+        if not isinstance(expr, ast.Name) or expr.id not in self.imported_names:
+            return None  # most names (self, locals, builtins) are bound by no import at all
         base = self._imported_as(self.lookup(expr.id, expr))
         if base is None:
             return None
@@ -736,9 +737,11 @@ def _collect_bindings(model: ModuleModel) -> None:
         for alias in node.names:
             if alias.asname:
                 _bind(model, s, alias.asname, Binding("import", node, alias.name))
+                model.imported_names.add(alias.asname)
             else:
                 top = alias.name.split(".")[0]
                 _bind(model, s, top, Binding("import", node, top))
+                model.imported_names.add(top)
             if alias.name.split(".")[0] == "celery":
                 model.mentions_celery = True
     for node in get(ast.ImportFrom, ()):
@@ -751,6 +754,7 @@ def _collect_bindings(model: ModuleModel) -> None:
                 continue
             qual = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
             _bind(model, s, alias.asname or alias.name, Binding("import", node, qual))
+            model.imported_names.add(alias.asname or alias.name)
     for t in (ast.FunctionDef, ast.AsyncFunctionDef):
         for node in get(t, ()):
             _bind(model, scope(node), node.name, Binding("def", node))
