@@ -2,7 +2,7 @@
 tree traversal, import time, memory and growth.  Writes docs/performance.md.
 
     python benchmarks/get_corpus.py /tmp/corpus      # once
-    python benchmarks/bench.py                       # full run (about 25 min on 2 cores)
+    python benchmarks/bench.py                       # full run (about 35 min on 2 cores)
     python benchmarks/bench.py --quick               # small subsets, 3 repeats (a few minutes)
     python benchmarks/bench.py --repeats 9 --only core,growth
     python benchmarks/bench.py --only instructions     # valgrind only (about 10 min)
@@ -793,7 +793,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="default: %(default)s")
     parser.add_argument("--quick", action="store_true", help="small subsets and 3 repeats")
-    parser.add_argument("--repeats", type=int, default=None, help="repeats of each variant (default 5, quick 3)")
+    parser.add_argument("--repeats", type=int, default=None, help="repeats of each variant (default 7, quick 3)")
     parser.add_argument("--only", type=lambda s: [p for p in s.split(",") if p], default=list(PARTS),
                         metavar="PARTS", help=f"comma-separated subset of {','.join(PARTS)}")
     parser.add_argument("--plain-venv", type=Path, default=Path("/tmp/bench-venv-plain"))
@@ -806,7 +806,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.only) - set(PARTS)
     if unknown:
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
-    repeats = args.repeats or (3 if args.quick else 5)
+    repeats = args.repeats or (3 if args.quick else 7)
     meta = {"machine": machine(), "commit": git_commit(), "repeats": repeats,
             "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
