@@ -46,19 +46,22 @@ def check(
     source: str | None = None,
     *,
     strict: bool = False,
+    on_model=None,
 ) -> list[Violation]:
     """Check one parsed module; return its violations sorted by position.
 
     With ``source`` (the module's text), a module that mentions nothing Celery-related
     is skipped before any tree work.  The checker never raises on any input: an internal
     error is logged and yields no findings, unless ``strict`` (for tests) re-raises it.
+    ``on_model(model)``, if given, sees the module model once it is built (the pylint
+    front-end reads its tasks from it rather than build it again).
     """
     settings = settings or DEFAULT_SETTINGS
     if source is not None and not _prefilter(settings).search(source, filename):
         return []
     try:
         with paused_gc():
-            found = _engine().run(tree, filename, settings, RULES)
+            found = _engine().run(tree, filename, settings, RULES, on_model)
     except RecursionError:
         if strict:
             raise

@@ -100,9 +100,12 @@ class Engine:
         self.module_handlers = tuple(module_handlers)
         self.wanted = frozenset(self.handlers)
 
-    def run(self, tree: ast.Module, filename: str, settings: Settings, rules: dict[str, Rule]) -> list[Violation]:
+    def run(self, tree: ast.Module, filename: str, settings: Settings, rules: dict[str, Rule],
+            on_model: Callable[[ModuleModel], None] | None = None) -> list[Violation]:
         out: list[Violation] = []
         model = build(tree, filename, settings, self.wanted)
+        if on_model is not None:
+            on_model(model)
         ctx = Context(model, rules, out)
         nodes = model.nodes
         for t, funcs in self.handlers.items():

@@ -72,14 +72,16 @@ class CeleryLintChecker(BaseRawFileChecker):
         # The prefilter's pattern is ASCII: latin-1 decodes any bytes without failing.
         text = data.decode("latin-1") if isinstance(data, bytes) else data
         if not celery_lint._prefilter(settings).search(text, node.file or ""):
+            self.task_index.record(node, None)
             return
         try:
             with paused_gc():  # pylint's heap is large: see paused_gc
                 tree = ast.parse(data, node.file or "<unknown>")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return  # pylint reports syntax errors itself
-        self.task_index.seed(node, tree)
-        for v in celery_lint.check(tree, node.file or node.name, settings):
+        found = celery_lint.check(tree, node.file or node.name, settings,
+                                  on_model=lambda model: self.task_index.record(node, model))
+        for v in found:
             self.add_message(
                 celery_lint.RULES[v.code].symbol, line=v.line, col_offset=v.col, args=(v.message,)
             )

@@ -15,7 +15,7 @@ other code are untouched.  Nothing is imported or run: modules are parsed with `
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from astroid import nodes
 
@@ -26,47 +26,51 @@ from celery_lint.settings import Settings
 _MARK = "_celery_lint_filtered"
 
 
+class TaskFacts(NamedTuple):
+    """What the filters need to know of one task (no tree: the index outlives the module)."""
+
+    kind: str  # "function" or "class"
+    bound: bool
+    first_param: str | None
+
+
 class TaskIndex:
-    """Per-module answers to "is this def / class a Celery task?", built lazily and cached."""
+    """Per-module answers to "is this def / class a Celery task?".
+
+    The checker records them from the model it builds anyway (``record``); a module it did
+    not check (its messages disabled) is parsed on the first question.  Only small facts are
+    kept, keyed by (line, name): holding on to trees would keep every checked module alive,
+    and pylint pays for each object it holds at every full garbage collection.
+    """
 
     def __init__(self, settings_getter: Callable[[], Settings]):
         self._settings = settings_getter
-        self._cache: dict[str, tuple[dict, dict]] = {}
-        self._current: tuple[str, ast.Module] | None = None
+        self._cache: dict[str, tuple[dict, frozenset]] = {}
 
     def clear(self) -> None:
         self._cache.clear()
-        self._current = None
 
-    def seed(self, module: nodes.Module, tree: ast.Module) -> None:
-        """The checker parsed the module being linted: reuse that tree rather than parse it
-        again (only the current one is kept, so memory does not grow with the project)."""
-        self._current = (module.file or module.name, tree)
+    def record(self, module: nodes.Module, model: ModuleModel | None) -> None:
+        """The facts of a module the checker has checked (model None: nothing Celery-related)."""
+        self._cache[module.file or module.name] = _facts(model)
 
-    def _of(self, module: nodes.Module) -> tuple[dict, dict]:
+    def _of(self, module: nodes.Module) -> tuple[dict, frozenset]:
         key = module.file or module.name
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._build(module)
         return found
 
-    def _build(self, module: nodes.Module) -> tuple[dict, dict]:
+    def _build(self, module: nodes.Module) -> tuple[dict, frozenset]:
         try:
-            key = module.file or module.name
             with paused_gc():
-                if self._current is not None and self._current[0] == key:
-                    tree = self._current[1]
-                else:
-                    with module.stream() as stream:
-                        tree = ast.parse(stream.read())
-                model: ModuleModel = build(tree, module.file or module.name, self._settings(), frozenset())
+                with module.stream() as stream:
+                    tree = ast.parse(stream.read())
+                return _facts(build(tree, module.file or module.name, self._settings(), frozenset()))
         except Exception:  # noqa: BLE001 -- no answer means: leave pylint's message alone
-            return {}, {}
-        tasks = {(t.node.lineno, t.node.name): t for t in model.tasks}
-        classes = {(c.node.lineno, c.name): c for c in model.classes.values() if c.is_task_class}
-        return tasks, classes
+            return {}, frozenset()
 
-    def task(self, func) -> object | None:
+    def task(self, func) -> TaskFacts | None:
         if not isinstance(func, (nodes.FunctionDef, nodes.AsyncFunctionDef)):
             return None
         return self._of(func.root())[0].get((_def_line(func), func.name))
@@ -75,6 +79,17 @@ class TaskIndex:
         if not isinstance(cls, nodes.ClassDef):
             return False
         return (_def_line(cls), cls.name) in self._of(cls.root())[1]
+
+
+def _facts(model: ModuleModel | None) -> tuple[dict, frozenset]:
+    if model is None:
+        return {}, frozenset()
+    tasks = {}
+    for t in model.tasks:
+        params = t.params
+        tasks[(t.node.lineno, t.node.name)] = TaskFacts(t.kind, t.bound, params[0].arg if params else None)
+    classes = frozenset((c.node.lineno, c.name) for c in model.classes.values() if c.is_task_class)
+    return tasks, classes
 
 
 def _def_line(node) -> int:
@@ -103,8 +118,7 @@ def _bound_task_self(index: TaskIndex, node, args) -> bool:
     task = index.task(func)
     if task is None or task.kind != "function" or not task.bound:
         return False
-    params = task.params
-    return bool(params) and getattr(node, "name", None) == params[0].arg
+    return task.first_param is not None and getattr(node, "name", None) == task.first_param
 
 
 def _task_run_abstract(index: TaskIndex, node, args) -> bool:

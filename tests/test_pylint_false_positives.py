@@ -56,8 +56,12 @@ def test_plain_pylint_reports_them(tmp_path):
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_plugin_removes_exactly_the_celery_ones(tmp_path, jobs):
-    found = _pylint(tmp_path, "--load-plugins=pylint_celery", "-j", jobs)
+@pytest.mark.parametrize("celery_messages", [
+    (),  # celery-lint's messages off: the filters parse the modules themselves
+    ("--enable=celery-blocking-result",),  # its checker runs: the filters use what it recorded
+])
+def test_plugin_removes_exactly_the_celery_ones(tmp_path, jobs, celery_messages):
+    found = _pylint(tmp_path, "--load-plugins=pylint_celery", "-j", jobs, *celery_messages)
     assert not found & CELERY_FALSE_POSITIVES
     assert GENUINE <= found
 
