@@ -375,3 +375,15 @@ def test_check_pauses_the_garbage_collector_and_restores_it(caplog):
         assert "internal error while checking tasks.py" in caplog.text
     finally:
         engine.Engine.run = original
+
+
+def test_check_hands_its_model_to_on_model():
+    import celery_lint
+
+    seen = []
+    source = "from celery import shared_task\n\n@shared_task(bind=True)\ndef add(self, x):\n    return x\n"
+    celery_lint.check(ast.parse(source), "tasks.py", source=source, on_model=seen.append)
+    assert len(seen) == 1 and [t.name for t in seen[0].tasks] == ["add"] and seen[0].tasks[0].bound
+    plain = "def f():\n    return 1\n"
+    celery_lint.check(ast.parse(plain), "plain.py", source=plain, on_model=seen.append)
+    assert len(seen) == 1  # skipped by the prefilter: no model is built
