@@ -734,7 +734,7 @@ def render(results: dict[str, Result], meta: dict, argv: list[str]) -> str:
         "python benchmarks/bench.py            # --quick for a short run, --repeats N, --only PARTS",
         "```",
         "",
-        f"- Command: `python benchmarks/bench.py {' '.join(argv)}`".rstrip() + f" ({meta['repeats']} repeats)",
+        f"- Command: `{' '.join(['python', 'benchmarks/bench.py', *argv])}` ({meta['repeats']} repeats)",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['python']}, {m['os']}",
         f"- Date: {m['date']}; celery-lint {celery_lint.__version__} at {meta['commit']}, "
         f"{len(celery_lint.RULES)} rules",
