@@ -611,27 +611,14 @@ def atomic_decorated(model: ModuleModel, func: ast.AST) -> bool:
     return isinstance(func, FUNCTION_TYPES) and any(is_atomic(model, d) for d in func.decorator_list)
 
 
-def imports_django(model: ModuleModel) -> bool:
-    """Does the module import anything from django?  Without that import no name in it can
-    resolve to ``transaction.atomic``, and the checks skip looking for atomic blocks."""
-    found = model.cache.get("imports_django")
-    if found is None:
-        found = any(alias.name.split(".")[0] == "django" for node in model.nodes.get(ast.Import, ())
-                    for alias in node.names) or any(
-            not node.level and (node.module or "").split(".")[0] == "django"
-            for node in model.nodes.get(ast.ImportFrom, ()))
-        model.cache["imports_django"] = found
-    return found
-
-
 def atomic_context(model: ModuleModel, node: ast.AST) -> ast.AST | None:
     """The atomic block the node runs in directly (not through a nested function or lambda).
 
     The ``with transaction.atomic():`` statement around it, or its function when that is
     decorated with ``@transaction.atomic``; None when there is none.
     """
-    if not imports_django(model):
-        return None
+    if "django" not in model.imported_packages:
+        return None  # no name can resolve to transaction.atomic without a django import
     child = node
     for anc in model.ancestors(node):
         if isinstance(anc, (ast.With, ast.AsyncWith)) and child not in anc.items:

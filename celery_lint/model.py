@@ -249,8 +249,13 @@ class ModuleModel:
         self.task_by_node: dict[ast.AST, TaskInfo] = {}
         self.config: list = []  # of celery_lint.config.ConfigItem
         self.cache: dict = {}  # per-module memo of checks and helper modules, keyed by their name
-        self.mentions_celery = False  # any import of celery at all
         self.imported_names: set[str] = set()  # names an import binds, in any scope
+        self.imported_packages: set[str] = set()  # top-level packages of absolute imports: celery, django
+
+    @property
+    def mentions_celery(self) -> bool:
+        """Does the module import celery at all (any form, any scope)?"""
+        return "celery" in self.imported_packages
 
     # -- tree navigation -------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -742,13 +747,12 @@ def _collect_bindings(model: ModuleModel) -> None:
                 top = alias.name.split(".")[0]
                 _bind(model, s, top, Binding("import", node, top))
                 model.imported_names.add(top)
-            if alias.name.split(".")[0] == "celery":
-                model.mentions_celery = True
+            model.imported_packages.add(alias.name.split(".")[0])
     for node in get(ast.ImportFrom, ()):
         s = scope(node)
         module = "." * (node.level or 0) + (node.module or "")
-        if (node.module or "").split(".")[0] == "celery" and not node.level:
-            model.mentions_celery = True
+        if node.module and not node.level:
+            model.imported_packages.add(node.module.split(".")[0])
         for alias in node.names:
             if alias.name == "*":
                 continue
