@@ -658,6 +658,17 @@ def own_nodes(stmts: list[ast.stmt]) -> list[ast.AST]:
     return out
 
 
+def raises_or_retries(stmts: list[ast.stmt]) -> bool:
+    """Do the statements themselves raise (re-raise, raise another error) or call ``.retry(...)``?
+    An ``except`` body that does lets the exception through."""
+    for node in own_nodes(stmts):
+        if isinstance(node, ast.Raise):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "retry":
+            return True
+    return False
+
+
 def body_nodes(model: ModuleModel, func: ast.AST) -> list[ast.AST]:
     """``own_nodes`` of a function's body, listed once per module (several checks read each task's body)."""
     memo = model.cache.get("body_nodes")

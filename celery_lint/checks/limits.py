@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import operator
 
-from ..dataflow import own_nodes
+from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, const
 from ..rule import Rule
@@ -265,16 +265,6 @@ def _catches(model: ModuleModel, handler: ast.ExceptHandler, names: frozenset[st
     return False
 
 
-def _lets_it_through(handler: ast.ExceptHandler) -> bool:
-    """Does the handler raise (re-raise, raise another error, or retry the task)?"""
-    for node in own_nodes(handler.body):
-        if isinstance(node, ast.Raise):
-            return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "retry":
-            return True
-    return False
-
-
 def _has_soft_limit(model: ModuleModel, task: TaskInfo, config_limit: bool) -> bool:
     """A soft limit on the task, or (when the task leaves it None) in the module's config:
     Task.bind() fills attributes that are None from the config (Task.from_config)."""
@@ -341,7 +331,7 @@ def soft_limit_swallowed(ctx: Context) -> None:
             verdicts[id(task)] = _has_soft_limit(model, task, config_limit)
         if not verdicts[id(task)]:
             continue
-        if not _catches(model, handler, _BROAD_EXCEPTIONS, builtins=True) or _lets_it_through(handler) \
+        if not _catches(model, handler, _BROAD_EXCEPTIONS, builtins=True) or raises_or_retries(handler.body) \
                 or not _task_carries_on(model, handler):
             continue
         try_node = model.parent(handler)

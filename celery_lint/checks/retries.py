@@ -13,8 +13,9 @@ import builtins
 from dataclasses import dataclass
 from typing import Union
 
+from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, TASK_BASES, ClassInfo, ModuleModel, TaskInfo, is_const
+from ..model import TASK_BASES, ClassInfo, ModuleModel, TaskInfo, is_const
 from ..rule import Rule
 
 _REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
@@ -1000,7 +1001,7 @@ def _first_catcher(model: ModuleModel, try_node: ast.AST) -> ast.ExceptHandler |
             continue
         if caught == "unknown":
             return "stop"
-        if _reraises(handler):
+        if raises_or_retries(handler.body):
             return "pass"
         return "stop" if caught == "retry" else handler
     return "pass"
@@ -1040,21 +1041,6 @@ def _catches_retry(model: ModuleModel, expr: ast.expr | None, depth: int = 0) ->
                 return kind
         return "no"
     return "unknown"
-
-
-def _reraises(handler: ast.ExceptHandler) -> bool:
-    """Does the handler raise (anything) or retry again somewhere in its body?"""
-    todo: list[ast.AST] = list(handler.body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.Raise):
-            return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "retry":
-            return True
-        if isinstance(node, (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)):
-            continue
-        todo.extend(ast.iter_child_nodes(node))
-    return False
 
 
 # -- CEL409: fixed countdown ----------------------------------------------------------------
