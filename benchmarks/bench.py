@@ -329,7 +329,7 @@ def _core(modules: list[Module]) -> None:
 
 
 def _prefilter(modules: list[Module]) -> None:
-    search = celery_lint._prefilter(celery_lint.DEFAULT_SETTINGS).search
+    search = celery_lint.prefilter(celery_lint.DEFAULT_SETTINGS).search
     for m in modules:
         search(m.source)
 
@@ -353,7 +353,7 @@ NO_IMPORT = "all modules not importing celery"
 def groups(modules: list[Module]) -> dict[str, list[Module]]:
     """Modules that import celery; those that do not but that the prefilter lets through (they
     call tasks, read CELERY_ settings, or merely mention a marker); and the rest."""
-    prefilter = celery_lint._prefilter(celery_lint.DEFAULT_SETTINGS)
+    prefilter = celery_lint.prefilter(celery_lint.DEFAULT_SETTINGS)
     out = {CELERY: [], HIT: [], MISS: []}
     for m in modules:
         if imports_celery(m.tree):

@@ -96,7 +96,7 @@ def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = 
     """Every module through the core; counts per project and rule, findings, crashes, timings."""
     by_project = {m.project for m in modules}
     settings = {p: settings_for(p) for p in by_project}
-    prefilters = {p: celery_lint._prefilter(s) for p, s in settings.items()}
+    prefilters = {p: celery_lint.prefilter(s) for p, s in settings.items()}
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     stats: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     slowest: list[tuple[float, str, int]] = []

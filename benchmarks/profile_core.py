@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     modules, _ = load_modules(projects(args.corpus, args.projects))
-    prefilter = celery_lint._prefilter(celery_lint.DEFAULT_SETTINGS)
+    prefilter = celery_lint.prefilter(celery_lint.DEFAULT_SETTINGS)
     if args.group == "celery":
         chosen = [m for m in modules if imports_celery(m.tree)]
     else:

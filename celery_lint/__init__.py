@@ -12,31 +12,31 @@ from __future__ import annotations
 import ast
 import functools
 
-from .engine import Engine, Prefilter, paused_gc
+from .checks import MODULES
+from .engine import INTERNAL_ERROR, Engine, Prefilter, internal_error, paused_gc
 from .rule import Rule, Violation
 from .rules import BY_SYMBOL, OPT_IN, RULES
 from .settings import Settings
 
 __version__ = "0.1.0"
-__all__ = ["check", "check_source", "Rule", "Violation", "RULES", "BY_SYMBOL", "OPT_IN", "Settings", "__version__"]
+__all__ = ["check", "check_source", "prefilter", "Rule", "Violation", "RULES", "BY_SYMBOL", "OPT_IN",
+           "INTERNAL_ERROR", "Settings", "__version__"]
 
 DEFAULT_SETTINGS = Settings()
 
 
 @functools.lru_cache(maxsize=None)
 def _engine() -> Engine:
-    from .checks import MODULES
-
     return Engine(MODULES)
 
 
-def _log():
-    import logging  # only when something goes wrong: logging costs a few ms to import
-
-    return logging.getLogger("celery_lint")
-
-
 _prefilter = functools.lru_cache(maxsize=8)(Prefilter)  # one per Settings, built once
+
+
+def prefilter(settings: Settings) -> Prefilter:
+    """The prefilter for these settings (built once): ``prefilter(settings).search(text, filename)``
+    tells whether a module may matter to celery-lint at all."""
+    return _prefilter(settings)
 
 
 def check(
@@ -45,33 +45,35 @@ def check(
     settings: Settings | None = None,
     source: str | None = None,
     *,
+    enabled: frozenset[str] | None = None,
     strict: bool = False,
     on_model=None,
 ) -> list[Violation]:
     """Check one parsed module; return its violations sorted by position.
 
     With ``source`` (the module's text), a module that mentions nothing Celery-related
-    is skipped before any tree work.  The checker never raises on any input: an internal
-    error is logged and yields no findings, unless ``strict`` (for tests) re-raises it.
+    is skipped before any tree work.  ``enabled``: the codes the caller will report (None:
+    every rule); checks whose codes are all off are skipped, though a check that runs may
+    also return findings of codes outside ``enabled``, for the caller to filter.
+
+    The checker never raises on any input: a check that fails loses its own findings for
+    the module, and a ``CEL000`` finding (:data:`INTERNAL_ERROR`) on line 1 names it; the
+    other checks' findings stay.  ``strict`` (for tests) re-raises instead.
     ``on_model(model)``, if given, sees the module model once it is built (the pylint
     front-end reads its tasks from it rather than build it again).
     """
     settings = settings or DEFAULT_SETTINGS
     if source is not None and not _prefilter(settings).search(source, filename):
         return []
+    if enabled is not None and not enabled and on_model is None:
+        return []  # nothing selected: no check would run
     try:
         with paused_gc():
-            found = _engine().run(tree, filename, settings, RULES, on_model)
-    except RecursionError:
+            found = _engine().run(tree, filename, settings, enabled, on_model, strict)
+    except Exception as exc:  # noqa: BLE001 -- the engine contains the checks' failures; this, its own
         if strict:
             raise
-        _log().warning("celery-lint: %s is nested too deeply to check", filename)
-        return []
-    except Exception:  # noqa: BLE001 -- a linter must not take the lint run down with it
-        if strict:
-            raise
-        _log().warning("celery-lint: internal error while checking %s", filename, exc_info=True)
-        return []
+        return [internal_error("celery-lint's engine", "every rule", exc, filename)]
     found.sort()
     return _dedupe(found)
 

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from . import BY_SYMBOL, RULES, Settings, Violation, __version__, _prefilter, check
+from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, prefilter
 from .docs import rule_page
 from .settings import option_specs
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+EXIT_INTERNAL_ERROR = 2  # as for a usage error: the result cannot be trusted
 
 #: Directories never walked into (a directory holding ``pyvenv.cfg`` is a virtualenv too).
 DEFAULT_EXCLUDES = (
@@ -109,6 +110,11 @@ class Options:
     selection: "Selection"
     excludes: list[str] = field(default_factory=list)
     root: Path = field(default_factory=Path.cwd)
+
+    @property
+    def enabled(self) -> frozenset[str]:
+        """The codes the selection lets through: checks of other codes need not run."""
+        return frozenset(code for code in RULES if self.selection(code))
 
 
 def resolve_options(args: argparse.Namespace) -> Options:
@@ -444,20 +450,22 @@ def silenced(code: str, line: str) -> bool:
     return code in listed or code.startswith(listed)
 
 
-def check_file(path: str, options: Options) -> list[Violation]:
-    """The selected, not silenced findings of one file.  Raises OSError, SyntaxError, ...
+def check_file(path: str, options: Options, enabled: frozenset[str] | None = None) -> list[Violation]:
+    """The selected, not silenced findings of one file, and its internal errors (CEL000, which
+    no selection or ``# noqa`` hides).  Raises OSError, SyntaxError, ...
 
     Like the plugins, a file that mentions nothing Celery-related costs one text search:
     it is not even parsed.
     """
     data, text = read_source(path)
-    if not _prefilter(options.settings).search(text, path):
+    if not prefilter(options.settings).search(text, path):
         return []
     tree = ast.parse(data, path)
-    found = [v for v in check(tree, path, options.settings) if options.selection(v.code)]  # prefiltered above
+    found = [v for v in check(tree, path, options.settings, enabled=enabled)  # prefiltered above
+             if options.selection(v.code) or v.code == INTERNAL_ERROR.code]
     if found:
         line_text = noqa_lines(text)
-        found = [v for v in found if not silenced(v.code, line_text(v.line))]
+        found = [v for v in found if v.code == INTERNAL_ERROR.code or not silenced(v.code, line_text(v.line))]
     return found
 
 
@@ -498,13 +506,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     out = sys.stdout
     results = []
     count = 0
+    internal_errors = 0
+    enabled = options.enabled
     for path in iter_files(paths, options.excludes, options.root):
         try:
-            found = check_file(path, options)
+            found = check_file(path, options, enabled)
         except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError,
                 RecursionError, MemoryError) as exc:
             print(f"celery-lint: skipped {path}: {_reason(exc)}", file=sys.stderr)
             continue
+        errors = [v for v in found if v.code == INTERNAL_ERROR.code]
+        if errors:
+            internal_errors += len(errors)
+            found = [v for v in found if v.code != INTERNAL_ERROR.code]
+            for v in errors:
+                print(f"celery-lint: {path}: {v.message}", file=sys.stderr)
         count += len(found)
         for v in found:
             if args.format == "json":
@@ -516,6 +532,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(results, out, indent=2)
         out.write("\n")
+    if internal_errors:
+        return EXIT_INTERNAL_ERROR
     return EXIT_FOUND if count and not args.exit_zero else EXIT_CLEAN
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import gc
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .config import is_celeryconfig_module
@@ -10,43 +11,64 @@ from .model import ModuleModel, TaskInfo, build
 from .rule import Rule, Violation
 from .settings import Settings
 
-Handler = Callable[[ast.AST, "Context"], None]
-ModuleHandler = Callable[["Context"], None]
+Check = Callable[[ast.AST, "Context"], None]
+ModuleCheck = Callable[["Context"], None]
+
+#: What the user sees when a check fails: one finding per failing check, on line 1 of the
+#: file, with this code.  It is no rule: it cannot be switched on, and in flake8 it shows
+#: as long as ``CEL000`` (or ``CEL``) is selected.
+INTERNAL_ERROR = Rule(
+    code="CEL000",
+    symbol="celery-lint-internal-error",
+    msgid="E7800",
+    message="celery-lint internal error in {check} ({codes}) on this file: {error}; {lost}; "
+            "please report this bug to celery-lint with the code that triggers it",
+    summary="celery-lint could not finish a check on this file (a bug in celery-lint)",
+)
 
 
-def on(*node_types: type) -> Callable[[Handler], Handler]:
-    """Mark a check function as a handler of the given node types."""
+def on(*node_types: type, reports: tuple[Rule, ...]) -> Callable[[Check], Check]:
+    """Mark a check function as a handler of the given node types that reports ``reports``."""
 
     def mark(func):
-        func.celery_lint_types = node_types
+        func.celery_lint_handler = (node_types, tuple(reports))
         return func
 
     return mark
 
 
-def on_module(func: ModuleHandler) -> ModuleHandler:
+def on_module(*, reports: tuple[Rule, ...]) -> Callable[[ModuleCheck], ModuleCheck]:
     """Mark a check function that runs once per module, after the node handlers."""
-    func.celery_lint_types = ("module",)
-    return func
+
+    def mark(func):
+        func.celery_lint_handler = ((), tuple(reports))
+        return func
+
+    return mark
+
+
+class UndeclaredReport(Exception):
+    """A check reported a rule its ``reports=`` does not declare (a bug in celery-lint)."""
 
 
 class Context:
     """What a check sees: the model, the settings, and a way to report."""
 
-    __slots__ = ("model", "settings", "filename", "rules", "_out")
+    __slots__ = ("model", "settings", "filename", "declared", "_out")
 
-    def __init__(self, model: ModuleModel, rules: dict[str, Rule], out: list[Violation]):
+    def __init__(self, model: ModuleModel, out: list[Violation]):
         self.model = model
         self.settings = model.settings
         self.filename = model.filename
-        self.rules = rules
+        self.declared: frozenset[Rule] = frozenset()  # the codes the running handler reports
         self._out = out
 
-    def report(self, node: ast.AST, code: str, **fmt) -> None:
-        rule = self.rules[code]
+    def report(self, node: ast.AST, rule: Rule, **fmt) -> None:
+        if rule not in self.declared:
+            raise UndeclaredReport(f"{rule.code} is not among the codes this check declares")
         line = getattr(node, "lineno", 1) or 1
         col = getattr(node, "col_offset", 0) or 0
-        self._out.append(Violation(line, col, code, rule.format(**fmt)))
+        self._out.append(Violation(line, col, rule.code, rule.message.format(**fmt)))
 
     # Shortcuts to the model, so that checks read naturally.
     def resolve(self, expr: ast.AST) -> str | None:
@@ -57,6 +79,21 @@ class Context:
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.model.parents.get(node)
+
+
+@dataclass(frozen=True)
+class Handler:
+    """One check function: the node types it visits (none: once per module) and its rules."""
+
+    func: Callable
+    types: tuple[type, ...]
+    rules: frozenset[Rule]
+    codes: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        """``waiting.blocking_result``: the check module and the function."""
+        return f"{self.func.__module__.rsplit('.', 1)[-1]}.{self.func.__name__}"
 
 
 class paused_gc:
@@ -81,40 +118,88 @@ class paused_gc:
 
 
 class Engine:
-    """The checks of a set of check modules, indexed by node type.  Immutable once built."""
+    """The checks of a set of check modules.  Immutable once built.
+
+    Each handler runs over all its nodes before the next one starts, so that a failing
+    handler can be told apart: its findings for the module are dropped and replaced by one
+    internal-error finding; every other handler's findings stay.
+    """
 
     def __init__(self, modules: Iterable):
-        handlers: dict[type, list[Handler]] = {}
-        module_handlers: list[ModuleHandler] = []
+        handlers: list[Handler] = []
         for module in modules:
             for value in vars(module).values():
-                types = getattr(value, "celery_lint_types", None)
-                if types is None or getattr(value, "__module__", None) != module.__name__:
+                spec = getattr(value, "celery_lint_handler", None)
+                if spec is None or getattr(value, "__module__", None) != module.__name__:
                     continue
-                for t in types:
-                    if t == "module":
-                        module_handlers.append(value)
-                    else:
-                        handlers.setdefault(t, []).append(value)
-        self.handlers = {t: tuple(fs) for t, fs in handlers.items()}
-        self.module_handlers = tuple(module_handlers)
-        self.wanted = frozenset(self.handlers)
+                types, rules = spec
+                if not rules:
+                    raise ValueError(f"{module.__name__}.{value.__name__} declares no rule it reports")
+                handlers.append(Handler(value, types, frozenset(rules), frozenset(r.code for r in rules)))
+        self.handlers = tuple(handlers)
+        self.wanted = frozenset(t for h in handlers for t in h.types)
+        self._plans: dict[frozenset[str] | None, tuple[Handler, ...]] = {}
 
-    def run(self, tree: ast.Module, filename: str, settings: Settings, rules: dict[str, Rule],
-            on_model: Callable[[ModuleModel], None] | None = None) -> list[Violation]:
+    def reporting(self, code: str) -> tuple[Handler, ...]:
+        """The handlers that declare ``code``."""
+        return tuple(h for h in self.handlers if code in h.codes)
+
+    def plan(self, enabled: frozenset[str] | None) -> tuple[Handler, ...]:
+        """The handlers to run when only the codes of ``enabled`` are on (None: all):
+        node handlers first, in definition order, then the module handlers."""
+        plan = self._plans.get(enabled)
+        if plan is None:
+            chosen = [h for h in self.handlers if enabled is None or not h.codes.isdisjoint(enabled)]
+            plan = self._plans[enabled] = (*(h for h in chosen if h.types), *(h for h in chosen if not h.types))
+        return plan
+
+    def run(self, tree: ast.Module, filename: str, settings: Settings,
+            enabled: frozenset[str] | None = None,
+            on_model: Callable[[ModuleModel], None] | None = None,
+            strict: bool = False) -> list[Violation]:
         out: list[Violation] = []
-        model = build(tree, filename, settings, self.wanted)
+        try:
+            model = build(tree, filename, settings, self.wanted)
+        except Exception as exc:  # noqa: BLE001 -- a linter must not take the lint run down with it
+            if strict:
+                raise
+            return [internal_error("reading the module", "every rule", exc, filename)]
         if on_model is not None:
             on_model(model)
-        ctx = Context(model, rules, out)
+        ctx = Context(model, out)
         nodes = model.nodes
-        for t, funcs in self.handlers.items():
-            for node in nodes.get(t, ()):
-                for func in funcs:
-                    func(node, ctx)
-        for func in self.module_handlers:
-            func(ctx)
+        for handler in self.plan(enabled):
+            func = handler.func
+            ctx.declared = handler.rules
+            start = len(out)
+            try:
+                if handler.types:
+                    for t in handler.types:
+                        for node in nodes.get(t, ()):
+                            func(node, ctx)
+                else:
+                    func(ctx)
+            except Exception as exc:  # noqa: BLE001 -- lose this handler's findings, not the file's
+                if strict:
+                    raise
+                del out[start:]
+                out.append(internal_error(handler.name, ", ".join(sorted(handler.codes)), exc, filename))
         return out
+
+
+def internal_error(check: str, codes: str, exc: BaseException, filename: str) -> Violation:
+    """The finding that stands for a failed check (``codes``: what it checks, or "every rule"),
+    and a debug log record with the traceback, for the bug report."""
+    error = "the code is nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+    if len(error) > 200:
+        error = error[:197] + "..."
+    lost = ("no rule could check this file" if codes == "every rule"
+            else "these findings are lost for this file, the other checks ran")
+    import logging  # noqa: PLC0415 -- only when something went wrong: logging costs ms to import
+
+    logging.getLogger("celery_lint").debug("celery-lint: %s failed on %s", check, filename, exc_info=exc)
+    return Violation(1, 0, INTERNAL_ERROR.code,
+                     INTERNAL_ERROR.format(check=check, codes=codes, error=error, lost=lost))
 
 
 # Anything that can make a module matter to celery-lint.  Looking for these substrings in the

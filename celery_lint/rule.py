@@ -1,27 +1,28 @@
 """The two records the core deals in: a Rule (what a best practice is) and a Violation."""
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from typing import NamedTuple
 
-#: The two-digit checker id of the pylint front-end: every pylint message id is
-#: ``<letter>78<slot>``.  Proven free of clashes with common plugins by
-#: ``tests/test_pylint_plugin.py``.
-PYLINT_CHECKER_ID = "78"
-
-#: Where each hundred of CELnnn codes starts among the hundred two-digit pylint slots.
-#: A code's slot is ``_BAND_BASE[hundreds] + units``; the bands never overlap because
-#: no band holds more codes than the gap to the next one.
-_BAND_BASE = {0: 0, 1: 10, 2: 20, 3: 25, 4: 29, 5: 40, 6: 60, 7: 70, 8: 80}
-_BAND_END = {0: 9, 1: 19, 2: 24, 3: 29, 4: 39, 5: 59, 6: 69, 7: 79, 8: 89}
+#: The two-digit pylint checker ids celery-lint's message ids use, in the order they fill:
+#: every pylint message id is ``<letter><checker id><two digits>``, written on each Rule.
+#: Ids once released never change (users' ``disable=`` lines name them); a new rule takes
+#: a free id, from the next checker id when the first is full.  Proven free of clashes
+#: with common plugins by ``tests/test_pylint_plugin.py``.
+PYLINT_CHECKER_IDS = ("78", "79")
 
 _KINDS = {"E": "error", "W": "warning", "C": "convention", "R": "refactor"}
+_MSGID = re.compile(r"[EWCR](\d\d)\d\d")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     """One best practice: its codes, its message and its documentation.
+
+    Each rule is one object, defined once (``CEL201 = Rule(...)`` next to its check): rules
+    compare and hash by identity.
 
     ``message`` is a ``str.format`` template with named placeholders; it is one line that
     says what is wrong and what to do instead.  The documentation fields are rendered
@@ -30,10 +31,10 @@ class Rule:
 
     code: str  # CEL201
     symbol: str  # celery-blocking-result
+    msgid: str  # W7821: pylint's message id, never to change once released; its letter is the category
     message: str  # "{call}() on a task result inside a task blocks the worker; ..."
     summary: str  # the best practice, one short line (README table, pylint description)
     default: bool = True  # on by default, or opt-in
-    kind: str = "W"  # pylint message category: E, W, C or R
     what: str = ""  # What it does
     why: str = ""  # Why is this bad?
     example: str = ""  # code that triggers the rule
@@ -44,18 +45,18 @@ class Rule:
     def __post_init__(self):
         if not (len(self.code) == 6 and self.code.startswith("CEL") and self.code[3:].isdigit()):
             raise ValueError(f"bad rule code {self.code!r}")
-        if self.kind not in _KINDS:
-            raise ValueError(f"{self.code}: kind must be one of {sorted(_KINDS)}")
-        number = int(self.code[3:])
-        hundreds, units = divmod(number, 100)
-        slot = _BAND_BASE[hundreds] + units
-        if slot > _BAND_END[hundreds]:
-            raise ValueError(f"{self.code}: no pylint slot left in band {hundreds}xx")
+        m = _MSGID.fullmatch(self.msgid)
+        if m is None or m.group(1) not in PYLINT_CHECKER_IDS:
+            raise ValueError(f"{self.code}: pylint message id {self.msgid!r} must be a letter of "
+                             f"{''.join(_KINDS)} and four digits starting with one of {PYLINT_CHECKER_IDS}")
+        for name in self.placeholders:
+            if not name.isidentifier():
+                raise ValueError(f"{self.code}: message placeholder {{{name}}} is not a plain name")
 
     @property
-    def msgid(self) -> str:
-        hundreds, units = divmod(int(self.code[3:]), 100)
-        return f"{self.kind}{PYLINT_CHECKER_ID}{_BAND_BASE[hundreds] + units:02d}"
+    def kind(self) -> str:
+        """pylint's message category: the letter of the message id (E, W, C or R)."""
+        return self.msgid[0]
 
     @property
     def placeholders(self) -> frozenset[str]:

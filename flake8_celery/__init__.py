@@ -11,6 +11,7 @@ class CeleryChecker:
     name = "celery-lint"
     version = celery_lint.__version__
     settings = celery_lint.DEFAULT_SETTINGS  # replaced by parse_options
+    enabled: frozenset[str] | None = None  # the codes flake8 will show; None: all (replaced by parse_options)
 
     def __init__(self, tree, filename="<unknown>", lines=None):
         self.tree = tree
@@ -41,8 +42,23 @@ class CeleryChecker:
             )
         except ValueError as err:
             raise SystemExit(f"flake8: {err}") from None
+        cls.enabled = _selected_codes(options)
 
     def run(self):
         source = "".join(self.lines) if self.lines is not None else None
-        for v in celery_lint.check(self.tree, self.filename, self.settings, source=source):
+        for v in celery_lint.check(self.tree, self.filename, self.settings, source=source, enabled=self.enabled):
             yield v.line, v.col, f"{v.code} {v.message}", type(self)
+
+
+def _selected_codes(options) -> frozenset[str] | None:
+    """The codes flake8's selection (select, ignore, their extend- forms, the defaults with our
+    opt-in rules ignored) lets through, decided by flake8 itself, so that checks whose codes
+    are all off are not run.  Per-file ignores and ``# noqa`` only take away: flake8 still
+    filters what is found.  None (run everything) if flake8's decision engine is not there."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine  # noqa: PLC0415 -- flake8's, at parse time
+
+        decide = DecisionEngine(options).decision_for
+        return frozenset(code for code in celery_lint.RULES if decide(code) is Decision.Selected)
+    except Exception:  # noqa: BLE001 -- an older or newer flake8: check everything, flake8 filters
+        return None

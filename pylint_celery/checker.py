@@ -20,7 +20,7 @@ def _messages():
             f"{rule.code}: {rule.summary}.",
             {"default_enabled": rule.default},
         )
-        for rule in celery_lint.RULES.values()
+        for rule in (celery_lint.INTERNAL_ERROR, *celery_lint.RULES.values())
     }
 
 
@@ -47,6 +47,7 @@ class CeleryLintChecker(BaseRawFileChecker):
     def __init__(self, linter=None):
         super().__init__(linter)
         self._settings = None
+        self._enabled: frozenset[str] | None = None
         self.task_index = TaskIndex(self.settings)
 
     def settings(self) -> Settings:
@@ -60,7 +61,17 @@ class CeleryLintChecker(BaseRawFileChecker):
     def open(self) -> None:
         """Read the options once per run (and once per worker with -j)."""
         self._settings = None
+        self._enabled = frozenset(
+            rule.code for rule in celery_lint.RULES.values() if self.linter.is_message_enabled(rule.msgid)
+        )
         self.task_index.clear()
+
+    def enabled(self, text: str) -> frozenset[str] | None:
+        """The codes to check in a module: those enabled in the configuration, or all of them
+        when the module may enable a message itself (``# pylint: enable=...``)."""
+        if self._enabled is None or ("enable" in text and "pylint" in text):
+            return None
+        return self._enabled
 
     def process_module(self, node) -> None:
         try:
@@ -71,7 +82,7 @@ class CeleryLintChecker(BaseRawFileChecker):
         settings = self.settings()
         # The prefilter's pattern is ASCII: latin-1 decodes any bytes without failing.
         text = data.decode("latin-1") if isinstance(data, bytes) else data
-        if not celery_lint._prefilter(settings).search(text, node.file or ""):
+        if not celery_lint.prefilter(settings).search(text, node.file or ""):
             self.task_index.record(node, None)
             return
         try:
@@ -79,9 +90,8 @@ class CeleryLintChecker(BaseRawFileChecker):
                 tree = ast.parse(data, node.file or "<unknown>")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return  # pylint reports syntax errors itself
-        found = celery_lint.check(tree, node.file or node.name, settings,
+        found = celery_lint.check(tree, node.file or node.name, settings, enabled=self.enabled(text),
                                   on_model=lambda model: self.task_index.record(node, model))
         for v in found:
-            self.add_message(
-                celery_lint.RULES[v.code].symbol, line=v.line, col_offset=v.col, args=(v.message,)
-            )
+            rule = celery_lint.RULES.get(v.code, celery_lint.INTERNAL_ERROR)
+            self.add_message(rule.symbol, line=v.line, col_offset=v.col, args=(v.message,))

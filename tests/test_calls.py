@@ -6,11 +6,12 @@ import textwrap
 import pytest
 
 import celery_lint
+from celery_lint.rules import rules_of
 from celery_lint import Settings
 from celery_lint.celery_data import EXECUTION_OPTIONS, TASK_OPTIONS
 from celery_lint.checks import atomicity, calls
 
-CODES = [rule.code for module in (calls, atomicity) for rule in module.RULES]
+CODES = [rule.code for module in (calls, atomicity) for rule in rules_of(module)]
 
 
 def _codes(source: str, code: str, settings: Settings | None = None, filename: str = "tasks.py"):

@@ -7,10 +7,11 @@ import textwrap
 import pytest
 
 import celery_lint
+from celery_lint.rules import rules_of
 from celery_lint.checks import definitions, limits, removed
 
 MODULES = (definitions, limits, removed)
-RULES = [rule for module in MODULES for rule in module.RULES]
+RULES = [rule for module in MODULES for rule in rules_of(module)]
 CODES = frozenset(rule.code for rule in RULES)
 DEFAULT_CODES = frozenset(rule.code for rule in RULES if rule.default)
 

@@ -148,7 +148,7 @@ def test_options_name_real_settings(rule):
 
 
 def test_an_unknown_option_fails_the_generation(tmp_path):
-    bogus = Rule(code="CEL200", symbol="celery-bogus", message="m", summary="s", what="w", why="y",
+    bogus = Rule(code="CEL200", symbol="celery-bogus", msgid="W7820", message="m", summary="s", what="w", why="y",
                  example="e", instead="i", options=("task_decorators", "no_such_setting"),
                  references=("r",))
     assert docs.unknown_options(bogus) == ["no_such_setting"]

@@ -4,27 +4,35 @@ from __future__ import annotations
 import pytest
 
 import celery_lint
-from celery_lint.rule import PYLINT_CHECKER_ID
+from celery_lint.rule import PYLINT_CHECKER_IDS
 from tools import BLOCKING, VIEW, pylint, run, only_waiting, waiting_codes
 
 
-def test_checker_id_is_free_beside_common_plugins():
-    """pylint refuses two checkers sharing a message id prefix: load the usual plugins with ours."""
+def test_checker_ids_are_free_beside_common_plugins():
+    """pylint refuses two checkers sharing a message id prefix: load the usual plugins and
+    pylint's own optional extensions with ours; our checker ids (the one in use and the one
+    kept for when it is full) belong to nobody else."""
+    import pkgutil
+
+    import pylint.extensions
     from pylint import checkers
     from pylint.lint import PyLinter
 
     linter = PyLinter()
     checkers.initialize(linter)
-    linter.load_plugin_modules(["pylint_django", "pylint_pytest", "pylint_celery"])
+    extensions = [f"pylint.extensions.{m.name}" for m in pkgutil.iter_modules(pylint.extensions.__path__)
+                  if not m.name.startswith("_")]
+    linter.load_plugin_modules([*extensions, "pylint_django", "pylint_pytest", "pylint_celery"])
     owners = {}
     for checker in linter.get_checkers():
         for msgid in checker.msgs:
             owners.setdefault(msgid[1:3], set()).add(checker.name)
-    assert owners[PYLINT_CHECKER_ID] == {"celery-lint"}
+    for checker_id in PYLINT_CHECKER_IDS:
+        assert owners.get(checker_id, set()) <= {"celery-lint"}, checker_id
     ours = [c for c in linter.get_checkers() if c.name == "celery-lint"]
     assert len(ours) == 1
-    assert {m[1:3] for m in ours[0].msgs} == {PYLINT_CHECKER_ID}
-    assert len(ours[0].msgs) == len(celery_lint.RULES)
+    assert {m[1:3] for m in ours[0].msgs} <= set(PYLINT_CHECKER_IDS)
+    assert len(ours[0].msgs) == len(celery_lint.RULES) + 1  # and the internal-error message
 
 
 def test_register_is_repeatable():

@@ -6,9 +6,10 @@ import textwrap
 import pytest
 
 import celery_lint
+from celery_lint.rules import rules_of
 from celery_lint.checks import reporting
 
-CODES = tuple(rule.code for rule in reporting.RULES)
+CODES = tuple(rule.code for rule in rules_of(reporting))
 HEADER = """\
 import logging
 from celery import shared_task
@@ -22,7 +23,7 @@ def found(source: str) -> list[tuple[int, str]]:
             if v.code in CODES]
 
 
-@pytest.mark.parametrize("rule", reporting.RULES, ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", rules_of(reporting), ids=lambda r: r.code)
 def test_example_triggers_and_instead_does_not(rule):
     codes = {v.code for v in celery_lint.check_source(rule.example, "tasks.py", strict=True)}
     assert rule.code in codes
@@ -31,7 +32,7 @@ def test_example_triggers_and_instead_does_not(rule):
 
 
 def test_opt_in_rules():
-    assert [r.code for r in reporting.RULES if not r.default] == ["CEL702"]
+    assert [r.code for r in rules_of(reporting) if not r.default] == ["CEL702"]
 
 
 # -- CEL701 ---------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ import textwrap
 import pytest
 
 import celery_lint
+from celery_lint.rules import rules_of
 from celery_lint import Settings
 from celery_lint.checks import retries
 
-CODES = tuple(rule.code for rule in retries.RULES)
+CODES = tuple(rule.code for rule in rules_of(retries))
 
 
 def found(source: str, settings: Settings | None = None) -> list[tuple[int, str]]:
@@ -18,14 +19,14 @@ def found(source: str, settings: Settings | None = None) -> list[tuple[int, str]
             if v.code in CODES]
 
 
-@pytest.mark.parametrize("rule", retries.RULES, ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", rules_of(retries), ids=lambda r: r.code)
 def test_example_triggers_and_instead_does_not(rule):
     assert rule.code in {code for _, code in found(rule.example)}
     assert rule.code not in {code for _, code in found(rule.instead)}
 
 
 def test_opt_in_rules():
-    assert [r.code for r in retries.RULES if not r.default] == ["CEL409", "CEL410"]
+    assert [r.code for r in rules_of(retries) if not r.default] == ["CEL409", "CEL410"]
 
 
 def test_app_with_custom_task_class_may_set_any_option():

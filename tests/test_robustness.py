@@ -83,7 +83,7 @@ def test_deep_nesting():
 
 
 def test_monstrous_nesting_never_raises(monkeypatch):
-    """A RecursionError deep inside becomes no findings, not a traceback."""
+    """A RecursionError deep inside becomes one internal-error finding, not a traceback."""
     import celery_lint.engine as engine
 
     def explode(*args, **kwargs):
@@ -91,7 +91,8 @@ def test_monstrous_nesting_never_raises(monkeypatch):
 
     monkeypatch.setattr(engine, "build", explode)
     source = _nested_module(3)
-    assert celery_lint.check(ast.parse(source), "deep.py", source=source) == []
+    (error,) = celery_lint.check(ast.parse(source), "deep.py", source=source)
+    assert error.code == "CEL000" and "nested too deeply" in error.message and "no rule could check" in error.message
     with pytest.raises(RecursionError):
         celery_lint.check(ast.parse(source), "deep.py", source=source, strict=True)
 
@@ -152,6 +153,6 @@ def test_prefilter_lets_celeryconfig_modules_through():
 
 def test_prefilter_skips_tasks_module_paths():
     source = "from superset.commands.tasks.cancel import CancelTask\n\nCancelTask().run()\n"
-    prefilter = celery_lint._prefilter(celery_lint.DEFAULT_SETTINGS)
+    prefilter = celery_lint.prefilter(celery_lint.DEFAULT_SETTINGS)
     assert not prefilter.search(source, "views.py")
     assert prefilter.search("@app.task\ndef f(): pass\n") and prefilter.search("x = app.task(f)\n")

@@ -6,9 +6,10 @@ import textwrap
 import pytest
 
 import celery_lint
+from celery_lint.rules import rules_of
 from celery_lint.checks import task_classes
 
-CODES = tuple(rule.code for rule in task_classes.RULES)
+CODES = tuple(rule.code for rule in rules_of(task_classes))
 
 
 def found(source: str, filename: str = "tasks.py") -> list[tuple[int, str]]:
@@ -22,14 +23,14 @@ def messages(source: str, code: str) -> list[str]:
     return [v.message for v in celery_lint.check_source(source, "tasks.py", strict=True) if v.code == code]
 
 
-@pytest.mark.parametrize("rule", task_classes.RULES, ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", rules_of(task_classes), ids=lambda r: r.code)
 def test_example_triggers_and_instead_does_not(rule):
     assert rule.code in {code for _, code in found(rule.example)}
     assert rule.code not in {code for _, code in found(rule.instead)}
 
 
 def test_opt_in_rules():
-    assert [r.code for r in task_classes.RULES if not r.default] == ["CEL507", "CEL508", "CEL510"]
+    assert [r.code for r in rules_of(task_classes) if not r.default] == ["CEL507", "CEL508", "CEL510"]
 
 
 # -- CEL505 ---------------------------------------------------------------------------------

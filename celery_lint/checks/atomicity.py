@@ -20,23 +20,23 @@ _REF_DJANGO_TASK = ("Celery API reference, celery.contrib.django.task: DjangoTas
 _REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
 _REF_ACKS_LATE = "Celery FAQ: Should I use retry or acks_late? (docs/faq.rst#faq-acks-late-vs-retry)"
 
-RULES = (
-    Rule(
-        code="CEL301",
-        symbol="celery-delay-in-transaction",
-        message="{method}() inside {block} sends the task before the transaction commits, so the worker "
-                "may not see the new rows; {fix}",
-        summary="Send tasks after the database transaction commits",
-        what="Finds `.delay()`, `.apply_async()` and `app.send_task()` called directly inside "
-             "`with transaction.atomic():` or inside a function decorated with `@transaction.atomic` "
-             "(Django). Tasks whose class may send after the commit itself are left alone: one that overrides "
-             "`apply_async()`, a `base=` class or task decorator of the project's that the module cannot see, "
-             "or an app with its own Task class.",
-        why="The message goes to the broker at once, while the rows the task needs are still invisible to "
-            "other connections until the transaction commits. A fast worker reads the old data or gets "
-            "`DoesNotExist`; if the transaction rolls back, the task works on rows that never existed. "
-            "`delay_on_commit()` (Celery 5.4+) or `transaction.on_commit(...)` send it after the commit.",
-        example="""\
+CEL301 = Rule(
+    code="CEL301",
+    symbol="celery-delay-in-transaction",
+    msgid="W7826",
+    message="{method}() inside {block} sends the task before the transaction commits, so the worker "
+            "may not see the new rows; {fix}",
+    summary="Send tasks after the database transaction commits",
+    what="Finds `.delay()`, `.apply_async()` and `app.send_task()` called directly inside "
+         "`with transaction.atomic():` or inside a function decorated with `@transaction.atomic` "
+         "(Django). Tasks whose class may send after the commit itself are left alone: one that overrides "
+         "`apply_async()`, a `base=` class or task decorator of the project's that the module cannot see, "
+         "or an app with its own Task class.",
+    why="The message goes to the broker at once, while the rows the task needs are still invisible to "
+        "other connections until the transaction commits. A fast worker reads the old data or gets "
+        "`DoesNotExist`; if the transaction rolls back, the task works on rows that never existed. "
+        "`delay_on_commit()` (Celery 5.4+) or `transaction.on_commit(...)` send it after the commit.",
+    example="""\
 from django.db import transaction
 
 from .models import Order
@@ -49,7 +49,7 @@ def place_order(cart):
         send_confirmation.delay(order.pk)
     return order
 """,
-        instead="""\
+    instead="""\
 from django.db import transaction
 
 from .models import Order
@@ -62,26 +62,29 @@ def place_order(cart):
         send_confirmation.delay_on_commit(order.pk)
     return order
 """,
-        references=(_REF_TRANSACTIONS, _REF_DJANGO_TASK),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL302",
-        symbol="celery-non-idempotent-retry",
-        message="task '{task}' {repeats}, but {action} is not safe to repeat; {fix}",
-        summary="Make tasks that may run twice idempotent",
-        default=False,
-        what="In a task that retries (`autoretry_for`, `self.retry(...)`) or acknowledges late "
-             "(`acks_late=True`), finds statements that do something again on every run: "
-             "`Model.objects.create(...)`, saving a new `Model(...)`, `F('n') + 1` updates, "
-             "`obj.field += ...` followed by `obj.save()`, and `send_mail(...)`. A retry repeats an action "
-             "only when the task can still fail after it: the last thing a task does (or a write whose "
-             "`transaction.atomic()` block the failure rolls back) is not reported for retries.",
-        why="A retried task runs again from the start, and a late-acknowledged task runs again when its "
-            "worker dies: every row created, counter incremented and mail sent before the failure is "
-            "created, incremented or sent a second time. `get_or_create()` / `update_or_create()`, setting "
-            "absolute values, or an idempotency key make a second run harmless.",
-        example="""\
+    references=(_REF_TRANSACTIONS, _REF_DJANGO_TASK),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL302 = Rule(
+    code="CEL302",
+    symbol="celery-non-idempotent-retry",
+    msgid="W7827",
+    message="task '{task}' {repeats}, but {action} is not safe to repeat; {fix}",
+    summary="Make tasks that may run twice idempotent",
+    default=False,
+    what="In a task that retries (`autoretry_for`, `self.retry(...)`) or acknowledges late "
+         "(`acks_late=True`), finds statements that do something again on every run: "
+         "`Model.objects.create(...)`, saving a new `Model(...)`, `F('n') + 1` updates, "
+         "`obj.field += ...` followed by `obj.save()`, and `send_mail(...)`. A retry repeats an action "
+         "only when the task can still fail after it: the last thing a task does (or a write whose "
+         "`transaction.atomic()` block the failure rolls back) is not reported for retries.",
+    why="A retried task runs again from the start, and a late-acknowledged task runs again when its "
+        "worker dies: every row created, counter incremented and mail sent before the failure is "
+        "created, incremented or sent a second time. `get_or_create()` / `update_or_create()`, setting "
+        "absolute values, or an idempotency key make a second run harmless.",
+    example="""\
 from celery import shared_task
 
 from .models import Payment
@@ -92,7 +95,7 @@ def record_payment(order_id, amount):
     Payment.objects.create(order_id=order_id, amount=amount)
     notify_accounting(order_id)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 from .models import Payment
@@ -103,26 +106,29 @@ def record_payment(order_id, amount):
     Payment.objects.get_or_create(order_id=order_id, defaults={"amount": amount})
     notify_accounting(order_id)
 """,
-        references=(_REF_RETRYING, _REF_ACKS_LATE),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL303",
-        symbol="celery-non-atomic-writes",
-        message="task '{task}' makes {count} database writes ({writes}) outside transaction.atomic(): a "
-                "failure between them leaves the data half-written; wrap them in 'with transaction.atomic():'",
-        summary="Group a task's database writes in one transaction",
-        default=False,
-        what="Finds tasks with two or more Django ORM writes (`save()`, `create()`, `update()`, `delete()`, "
-             "`bulk_create()`, `bulk_update()`, `update_or_create()`) that are not inside "
-             "`with transaction.atomic():` or a function decorated with `@transaction.atomic`, when one of "
-             "them is a write that running the task again does not simply redo: a `create()`, saving a new "
-             "`Model(...)`, an `F()` or `+=` update. Tasks whose writes are all idempotent (deletes, updates "
-             "to absolute values) are left alone: running them again completes the work.",
-        why="A task can fail half way: a worker is killed, a time limit fires, the database drops the "
-            "connection. Without a transaction the writes before the failure stay, the later ones never "
-            "happen, and a retry starts from data no run would have produced.",
-        example="""\
+    references=(_REF_RETRYING, _REF_ACKS_LATE),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL303 = Rule(
+    code="CEL303",
+    symbol="celery-non-atomic-writes",
+    msgid="W7828",
+    message="task '{task}' makes {count} database writes ({writes}) outside transaction.atomic(): a "
+            "failure between them leaves the data half-written; wrap them in 'with transaction.atomic():'",
+    summary="Group a task's database writes in one transaction",
+    default=False,
+    what="Finds tasks with two or more Django ORM writes (`save()`, `create()`, `update()`, `delete()`, "
+         "`bulk_create()`, `bulk_update()`, `update_or_create()`) that are not inside "
+         "`with transaction.atomic():` or a function decorated with `@transaction.atomic`, when one of "
+         "them is a write that running the task again does not simply redo: a `create()`, saving a new "
+         "`Model(...)`, an `F()` or `+=` update. Tasks whose writes are all idempotent (deletes, updates "
+         "to absolute values) are left alone: running them again completes the work.",
+    why="A task can fail half way: a worker is killed, a time limit fires, the database drops the "
+        "connection. Without a transaction the writes before the failure stay, the later ones never "
+        "happen, and a retry starts from data no run would have produced.",
+    example="""\
 from celery import shared_task
 
 from .models import Account, Transfer
@@ -138,7 +144,7 @@ def transfer(source_id, target_id, amount):
     target.save()
     Transfer.objects.create(source=source, target=target, amount=amount)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 from django.db import transaction
 
@@ -156,23 +162,26 @@ def transfer(source_id, target_id, amount):
         target.save()
         Transfer.objects.create(source=source, target=target, amount=amount)
 """,
-        references=(_REF_TRANSACTIONS,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL304",
-        symbol="celery-delay-in-model-signal",
-        message="{method}() in {where} runs before the caller's transaction commits, so the worker may not "
-                "see the saved row; {fix}",
-        summary="Send tasks from model signals and save() only after the commit",
-        what="Finds `.delay()` and `.apply_async()` called directly in a receiver of Django's `post_save`, "
-             "`post_delete` or `m2m_changed` signal (`@receiver(...)` or `signal.connect(...)`), or in the "
-             "`save()` / `delete()` method of a model class.",
-        why="Model signals and `save()` run inside the caller's transaction (the admin, "
-            "`ATOMIC_REQUESTS`, any `transaction.atomic()` block): the task is sent before the row is "
-            "committed, so the worker reads the old row or none at all, and a rollback leaves a task "
-            "about data that never existed.",
-        example="""\
+    references=(_REF_TRANSACTIONS,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL304 = Rule(
+    code="CEL304",
+    symbol="celery-delay-in-model-signal",
+    msgid="W7829",
+    message="{method}() in {where} runs before the caller's transaction commits, so the worker may not "
+            "see the saved row; {fix}",
+    summary="Send tasks from model signals and save() only after the commit",
+    what="Finds `.delay()` and `.apply_async()` called directly in a receiver of Django's `post_save`, "
+         "`post_delete` or `m2m_changed` signal (`@receiver(...)` or `signal.connect(...)`), or in the "
+         "`save()` / `delete()` method of a model class.",
+    why="Model signals and `save()` run inside the caller's transaction (the admin, "
+        "`ATOMIC_REQUESTS`, any `transaction.atomic()` block): the task is sent before the row is "
+        "committed, so the worker reads the old row or none at all, and a rollback leaves a task "
+        "about data that never existed.",
+    example="""\
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -184,7 +193,7 @@ from .tasks import index_article
 def reindex(sender, instance, **kwargs):
     index_article.delay(instance.pk)
 """,
-        instead="""\
+    instead="""\
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -196,9 +205,8 @@ from .tasks import index_article
 def reindex(sender, instance, **kwargs):
     index_article.delay_on_commit(instance.pk)
 """,
-        references=(_REF_TRANSACTIONS, _REF_DJANGO_TASK),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
+    references=(_REF_TRANSACTIONS, _REF_DJANGO_TASK),
+    options=("task_decorators", "app_names", "task_base_classes"),
 )
 
 _SENDS = frozenset({"delay", "apply_async"})
@@ -265,7 +273,7 @@ def _commit_sensitive_place(model: ModuleModel, func: ast.AST) -> str | None:
     return None
 
 
-@on(ast.Call)
+@on(ast.Call, reports=(CEL301, CEL304))
 def send_before_commit(node: ast.Call, ctx: Context) -> None:
     method = _sending_call(ctx, node)
     if method is None:
@@ -274,12 +282,12 @@ def send_before_commit(node: ast.Call, ctx: Context) -> None:
     fix = _ON_COMMIT_FIX[method]
     block = _atomic_block(model, node)
     if block is not None:
-        ctx.report(node, "CEL301", method=method, block=block, fix=fix)
+        ctx.report(node, CEL301, method=method, block=block, fix=fix)
     if method in _SENDS:
         func = df.direct_function(model, node)
         where = _commit_sensitive_place(model, func) if func is not None else None
         if where is not None:
-            ctx.report(node, "CEL304", method=method, where=where, fix=fix)
+            ctx.report(node, CEL304, method=method, where=where, fix=fix)
 
 
 # --------------------------------------------------------------------------------------
@@ -444,7 +452,7 @@ def _check_repeats(ctx: Context) -> None:
             else:
                 continue
             reported.add(id(stmt))
-            ctx.report(stmt, "CEL302", task=task.label, repeats=repeats, action=found[0], fix=found[1])
+            ctx.report(stmt, CEL302, task=task.label, repeats=repeats, action=found[0], fix=found[1])
 
 
 # --------------------------------------------------------------------------------------
@@ -470,10 +478,10 @@ def _check_writes(ctx: Context) -> None:
                 writes.append(write)
         if len(writes) >= 2 and lasting:
             shown = ", ".join(dict.fromkeys(writes))
-            ctx.report(task.definition, "CEL303", task=task.label, count=len(writes), writes=shown)
+            ctx.report(task.definition, CEL303, task=task.label, count=len(writes), writes=shown)
 
 
-@on_module
+@on_module(reports=(CEL302, CEL303))
 def task_bodies(ctx: Context) -> None:
     _check_repeats(ctx)
     _check_writes(ctx)

@@ -14,23 +14,22 @@ from ..spelling import close_matches
 _REF_BEAT = ("Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
              "Celery user guide, Periodic Tasks: Available Fields (docs/userguide/periodic-tasks.rst#available-fields)")
 
-RULES = (
-    Rule(
-        code="CEL606",
-        symbol="celery-beat-entry-invalid",
-        message="beat_schedule entry '{entry}' {problem}, so celery beat fails to load or to send it; {fix}",
-        summary="Give beat_schedule entries only the fields beat knows, with args a tuple and kwargs a dict",
-        kind="E",
-        what="Checks each entry of `beat_schedule` (`app.conf.beat_schedule`, Django's `CELERY_BEAT_SCHEDULE`, "
-             "a `celeryconfig` module): keys beat does not know (valid: `task`, `schedule`, `args`, `kwargs`, "
-             "`options`, `relative`; `expires` and `queue` belong under `options`), `args` that is not a list "
-             "or tuple (`(\"x\")` is a string), `kwargs` that is not a dict. Unknown keys are not reported "
-             "when the module sets `beat_scheduler` to another scheduler (django-celery-beat stores extra "
-             "fields).",
-        why="Beat builds a `ScheduleEntry(**entry)` from each entry: an unknown key is a `TypeError` at "
-            "start-up. A string as `args` is split into characters or rejected when the task is sent, on "
-            "every tick.",
-        example="""\
+CEL606 = Rule(
+    code="CEL606",
+    symbol="celery-beat-entry-invalid",
+    msgid="E7866",
+    message="beat_schedule entry '{entry}' {problem}, so celery beat fails to load or to send it; {fix}",
+    summary="Give beat_schedule entries only the fields beat knows, with args a tuple and kwargs a dict",
+    what="Checks each entry of `beat_schedule` (`app.conf.beat_schedule`, Django's `CELERY_BEAT_SCHEDULE`, "
+         "a `celeryconfig` module): keys beat does not know (valid: `task`, `schedule`, `args`, `kwargs`, "
+         "`options`, `relative`; `expires` and `queue` belong under `options`), `args` that is not a list "
+         "or tuple (`(\"x\")` is a string), `kwargs` that is not a dict. Unknown keys are not reported "
+         "when the module sets `beat_scheduler` to another scheduler (django-celery-beat stores extra "
+         "fields).",
+    why="Beat builds a `ScheduleEntry(**entry)` from each entry: an unknown key is a `TypeError` at "
+        "start-up. A string as `args` is split into characters or rejected when the task is sent, on "
+        "every tick.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj")
@@ -43,7 +42,7 @@ app.conf.beat_schedule = {
     },
 }
 """,
-        instead="""\
+    instead="""\
 from celery import Celery
 
 app = Celery("proj")
@@ -56,22 +55,25 @@ app.conf.beat_schedule = {
     },
 }
 """,
-        references=_REF_BEAT,
-        options=("app_names",),
-    ),
-    Rule(
-        code="CEL608",
-        symbol="celery-periodic-without-expires",
-        message="periodic task '{entry}' has no expires option, so after an outage the missed runs all "
-                "execute at once; {fix}",
-        summary="Let periodic tasks expire before their next run",
-        default=False,
-        what="Finds `beat_schedule` entries without `options={\"expires\": ...}` and `add_periodic_task(...)` "
-             "calls without `expires=`.",
-        why="Beat keeps sending while workers are down or busy. When they come back, the queue holds every "
-            "missed run and they all execute in a burst, long after they mattered. An `expires` shorter "
-            "than the interval drops the stale ones.",
-        example="""\
+    references=_REF_BEAT,
+    options=("app_names",),
+)
+
+
+CEL608 = Rule(
+    code="CEL608",
+    symbol="celery-periodic-without-expires",
+    msgid="W7868",
+    message="periodic task '{entry}' has no expires option, so after an outage the missed runs all "
+            "execute at once; {fix}",
+    summary="Let periodic tasks expire before their next run",
+    default=False,
+    what="Finds `beat_schedule` entries without `options={\"expires\": ...}` and `add_periodic_task(...)` "
+         "calls without `expires=`.",
+    why="Beat keeps sending while workers are down or busy. When they come back, the queue holds every "
+        "missed run and they all execute in a burst, long after they mattered. An `expires` shorter "
+        "than the interval drops the stale ones.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj")
@@ -79,7 +81,7 @@ app.conf.beat_schedule = {
     "refresh-rates": {"task": "proj.tasks.refresh_rates", "schedule": 300.0},
 }
 """,
-        instead="""\
+    instead="""\
 from celery import Celery
 
 app = Celery("proj")
@@ -87,9 +89,8 @@ app.conf.beat_schedule = {
     "refresh-rates": {"task": "proj.tasks.refresh_rates", "schedule": 300.0, "options": {"expires": 240}},
 }
 """,
-        references=(*_REF_BEAT, "Celery user guide, Calling Tasks: Expiration (docs/userguide/calling.rst#expiration)"),
-        options=("app_names",),
-    ),
+    references=(*_REF_BEAT, "Celery user guide, Calling Tasks: Expiration (docs/userguide/calling.rst#expiration)"),
+    options=("app_names",),
 )
 
 _ENTRY_KEYS = "task, schedule, args, kwargs, options, relative"
@@ -202,7 +203,7 @@ def custom_scheduler(model: ModuleModel) -> bool:
     return False
 
 
-@on_module
+@on_module(reports=(CEL606, CEL608))
 def beat_entries(ctx: Context) -> None:
     model = ctx.model
     custom = None
@@ -219,20 +220,20 @@ def beat_entries(ctx: Context) -> None:
                     has_expires = True  # misplaced (CEL606 says where it goes), or a scheduler's field
                 if custom:
                     continue
-                ctx.report(node, "CEL606", entry=entry.name, problem=f"has the key '{key}' that beat does not know",
+                ctx.report(node, CEL606, entry=entry.name, problem=f"has the key '{key}' that beat does not know",
                            fix=_key_fix(key))
             elif key == "args" and _bad_value(model, value, _NOT_ARGS) is not None:
                 found = _bad_value(model, value, _NOT_ARGS)
-                ctx.report(value, "CEL606", entry=entry.name, problem=f"gives args {_describe(found)}",
+                ctx.report(value, CEL606, entry=entry.name, problem=f"gives args {_describe(found)}",
                            fix="pass a list or a tuple, e.g. args=('x',) with a trailing comma")
             elif key == "kwargs" and _bad_value(model, value, _NOT_KWARGS) is not None:
                 found = _bad_value(model, value, _NOT_KWARGS)
-                ctx.report(value, "CEL606", entry=entry.name, problem=f"gives kwargs {_describe(found)}",
+                ctx.report(value, CEL606, entry=entry.name, problem=f"gives kwargs {_describe(found)}",
                            fix="pass a dict of keyword arguments")
             elif key == "options" and has_expires is False:
                 has_expires = _sets_expires(model, value)
         if has_expires is False and complete:
-            ctx.report(entry.node, "CEL608", entry=entry.name,
+            ctx.report(entry.node, CEL608, entry=entry.name,
                        fix="add options={'expires': <seconds>} to the entry, shorter than its interval")
 
 
@@ -256,7 +257,7 @@ def _sets_expires(model: ModuleModel, options: ast.AST) -> bool | None:
     return False if complete else None
 
 
-@on(ast.Call)
+@on(ast.Call, reports=(CEL608,))
 def periodic_task_call(node: ast.Call, ctx: Context) -> None:
     """``app.add_periodic_task(schedule, sig, ...)`` without ``expires=``."""
     func = node.func
@@ -275,7 +276,7 @@ def periodic_task_call(node: ast.Call, ctx: Context) -> None:
         label = name.value
     else:
         label = _signature_task(sig)
-    ctx.report(node, "CEL608", entry=label,
+    ctx.report(node, CEL608, entry=label,
                fix="pass expires=<seconds> to add_periodic_task, shorter than the interval")
 
 

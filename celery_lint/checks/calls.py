@@ -29,29 +29,29 @@ _REF_TIMEZONE = "Celery user guide, Configuration: timezone (docs/userguide/conf
 _REF_VISIBILITY = ("Celery getting started, Using Redis: Visibility timeout "
                    "(docs/getting-started/backends-and-brokers/redis.rst#visibility-timeout)")
 
-RULES = (
-    Rule(
-        code="CEL101",
-        symbol="celery-complex-argument",
-        message="{what} is passed to a task; Celery serializes task arguments into the message "
-                "(task_serializer), so pass plain data such as the primary key and re-fetch the object "
-                "inside the task",
-        summary="Pass ids and plain data to tasks, not model instances, requests or other objects",
-        what="Finds task arguments that are evidently complex objects: a name bound in the same function "
-             "to a Django model instance or queryset (`Order.objects.get(...)`, `.filter(...)`, "
-             "`get_object_or_404(...)`, `get_or_create(...)[0]`, a loop variable over a queryset, "
-             "`form.save()`, `serializer.save()`), `self`, a view's `request` or `request.user`, the "
-             "`instance` of a model-signal receiver, a lambda, a generator or an open file, given to "
-             "`.delay()`, `.apply_async(args=, kwargs=)`, `.s()`, `.si()` or `signature(...)`. Also a task "
-             "parameter annotated with a model class. A class imported from a `models` module counts as a "
-             "Django model only in a module that imports Django, and `self` only when the module sees every "
-             "base class (one it cannot see may make the object serializable).",
-        why="The arguments travel through the broker. With the JSON serializer a model instance cannot be "
-            "sent at all (`EncodeError`); with pickle it arrives as a stale copy of the row as it was when "
-            "the task was queued, and the worker may overwrite newer data with it. Requests, files, "
-            "lambdas and generators cannot be serialized. Passing the primary key and fetching the object "
-            "inside the task always sees the current row.",
-        example="""\
+CEL101 = Rule(
+    code="CEL101",
+    symbol="celery-complex-argument",
+    msgid="W7811",
+    message="{what} is passed to a task; Celery serializes task arguments into the message "
+            "(task_serializer), so pass plain data such as the primary key and re-fetch the object "
+            "inside the task",
+    summary="Pass ids and plain data to tasks, not model instances, requests or other objects",
+    what="Finds task arguments that are evidently complex objects: a name bound in the same function "
+         "to a Django model instance or queryset (`Order.objects.get(...)`, `.filter(...)`, "
+         "`get_object_or_404(...)`, `get_or_create(...)[0]`, a loop variable over a queryset, "
+         "`form.save()`, `serializer.save()`), `self`, a view's `request` or `request.user`, the "
+         "`instance` of a model-signal receiver, a lambda, a generator or an open file, given to "
+         "`.delay()`, `.apply_async(args=, kwargs=)`, `.s()`, `.si()` or `signature(...)`. Also a task "
+         "parameter annotated with a model class. A class imported from a `models` module counts as a "
+         "Django model only in a module that imports Django, and `self` only when the module sees every "
+         "base class (one it cannot see may make the object serializable).",
+    why="The arguments travel through the broker. With the JSON serializer a model instance cannot be "
+        "sent at all (`EncodeError`); with pickle it arrives as a stale copy of the row as it was when "
+        "the task was queued, and the worker may overwrite newer data with it. Requests, files, "
+        "lambdas and generators cannot be serialized. Passing the primary key and fetching the object "
+        "inside the task always sees the current row.",
+    example="""\
 from celery import shared_task
 from django.shortcuts import get_object_or_404
 
@@ -67,7 +67,7 @@ def checkout(request, order_id):
     order = get_object_or_404(Order, pk=order_id)
     send_receipt.delay(order)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 from django.shortcuts import get_object_or_404
 
@@ -83,26 +83,28 @@ def checkout(request, order_id):
     order = get_object_or_404(Order, pk=order_id)
     send_receipt.delay(order.pk)
 """,
-        references=(_REF_STATE, _REF_SERIALIZERS),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL102",
-        symbol="celery-delay-execution-option",
-        message="'{option}=' given to {method}() is passed to the task as an argument, not used as "
-                "Celery's execution option; {fix}",
-        summary="Give execution options to apply_async(), not to delay()",
-        kind="E",
-        what="Finds `.delay(...)` (and `.s()`, `.si()`, `.delay_on_commit()`) called with a keyword that is "
-             "one of `apply_async()`'s execution options (`countdown=`, `eta=`, `expires=`, `queue=`, "
-             "`priority=`, `link=`, ...). When the task is defined in the same module and declares a "
-             "parameter of that name (or takes `**kwargs`), the keyword is meant for the task and is not "
-             "reported.",
-        why="`delay(*args, **kwargs)` is `apply_async(args, kwargs)`: every keyword becomes a keyword "
-            "argument of the task. `add.delay(2, 2, countdown=60)` does not delay anything; it calls "
-            "`add(2, 2, countdown=60)`, which fails with `TypeError` when the task does not take "
-            "`countdown`, or silently does the wrong thing when it takes `**kwargs`.",
-        example="""\
+    references=(_REF_STATE, _REF_SERIALIZERS),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL102 = Rule(
+    code="CEL102",
+    symbol="celery-delay-execution-option",
+    msgid="E7812",
+    message="'{option}=' given to {method}() is passed to the task as an argument, not used as "
+            "Celery's execution option; {fix}",
+    summary="Give execution options to apply_async(), not to delay()",
+    what="Finds `.delay(...)` (and `.s()`, `.si()`, `.delay_on_commit()`) called with a keyword that is "
+         "one of `apply_async()`'s execution options (`countdown=`, `eta=`, `expires=`, `queue=`, "
+         "`priority=`, `link=`, ...). When the task is defined in the same module and declares a "
+         "parameter of that name (or takes `**kwargs`), the keyword is meant for the task and is not "
+         "reported.",
+    why="`delay(*args, **kwargs)` is `apply_async(args, kwargs)`: every keyword becomes a keyword "
+        "argument of the task. `add.delay(2, 2, countdown=60)` does not delay anything; it calls "
+        "`add(2, 2, countdown=60)`, which fails with `TypeError` when the task does not take "
+        "`countdown`, or silently does the wrong thing when it takes `**kwargs`.",
+    example="""\
 from celery import shared_task
 
 
@@ -114,7 +116,7 @@ def send_reminder(user_id):
 def schedule(user_id):
     send_reminder.delay(user_id, countdown=3600)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -126,26 +128,28 @@ def send_reminder(user_id):
 def schedule(user_id):
     send_reminder.apply_async((user_id,), countdown=3600)
 """,
-        references=(_REF_CALLING, _REF_APPLY_ASYNC),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL103",
-        symbol="celery-apply-async-args",
-        message="{problem}: apply_async() takes the task's positional arguments as one tuple or list "
-                "(args=(x,)) and its keyword arguments as a dict (kwargs=), and Celery raises TypeError "
-                "when sending",
-        summary="Give apply_async() a tuple of args and a dict of kwargs",
-        kind="E",
-        what="Finds `apply_async()` calls whose `args=` (or first positional argument) is evidently not a "
-             "sequence: a parenthesised single value `(x)` (which is not a tuple), a string, bytes, number, "
-             "dict or set literal, an f-string; whose `kwargs=` is a list or tuple literal; or that pass "
-             "the task's arguments one by one as more than two positional arguments.",
-        why="`apply_async(args, kwargs, ...)` does not unpack: `args` must be a list or tuple and `kwargs` "
-            "a mapping, or Celery raises `TypeError: task args must be a list or tuple` when sending. "
-            "`args=(user_id)` is only a parenthesised integer; the tuple is `(user_id,)`. A string is worse: "
-            "Celery may unpack it into single characters.",
-        example="""\
+    references=(_REF_CALLING, _REF_APPLY_ASYNC),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL103 = Rule(
+    code="CEL103",
+    symbol="celery-apply-async-args",
+    msgid="E7813",
+    message="{problem}: apply_async() takes the task's positional arguments as one tuple or list "
+            "(args=(x,)) and its keyword arguments as a dict (kwargs=), and Celery raises TypeError "
+            "when sending",
+    summary="Give apply_async() a tuple of args and a dict of kwargs",
+    what="Finds `apply_async()` calls whose `args=` (or first positional argument) is evidently not a "
+         "sequence: a parenthesised single value `(x)` (which is not a tuple), a string, bytes, number, "
+         "dict or set literal, an f-string; whose `kwargs=` is a list or tuple literal; or that pass "
+         "the task's arguments one by one as more than two positional arguments.",
+    why="`apply_async(args, kwargs, ...)` does not unpack: `args` must be a list or tuple and `kwargs` "
+        "a mapping, or Celery raises `TypeError: task args must be a list or tuple` when sending. "
+        "`args=(user_id)` is only a parenthesised integer; the tuple is `(user_id,)`. A string is worse: "
+        "Celery may unpack it into single characters.",
+    example="""\
 from celery import shared_task
 
 
@@ -157,7 +161,7 @@ def index_document(doc_id):
 def reindex(doc_id):
     index_document.apply_async(args=(doc_id), queue="search")
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -169,21 +173,24 @@ def index_document(doc_id):
 def reindex(doc_id):
     index_document.apply_async(args=(doc_id,), queue="search")
 """,
-        references=(_REF_APPLY_ASYNC, _REF_CALLING),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL104",
-        symbol="celery-eta-and-countdown",
-        message="both eta= and countdown= are given to {method}(): countdown silently replaces eta; "
-                "pass only one of them",
-        summary="Give a task either eta or countdown, not both",
-        what="Finds `apply_async()`, `send_task()`, `retry()` and signature options that set both `eta=` and "
-             "`countdown=`.",
-        why="Celery turns `countdown` into an ETA and overwrites the `eta` you gave; the documentation says "
-            "they may not both be given. One of the two values is silently ignored, so the task runs at a "
-            "time nobody wrote down.",
-        example="""\
+    references=(_REF_APPLY_ASYNC, _REF_CALLING),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL104 = Rule(
+    code="CEL104",
+    symbol="celery-eta-and-countdown",
+    msgid="W7814",
+    message="both eta= and countdown= are given to {method}(): countdown silently replaces eta; "
+            "pass only one of them",
+    summary="Give a task either eta or countdown, not both",
+    what="Finds `apply_async()`, `send_task()`, `retry()` and signature options that set both `eta=` and "
+         "`countdown=`.",
+    why="Celery turns `countdown` into an ETA and overwrites the `eta` you gave; the documentation says "
+        "they may not both be given. One of the two values is silently ignored, so the task runs at a "
+        "time nobody wrote down.",
+    example="""\
 from datetime import datetime, timedelta, timezone
 
 from celery import shared_task
@@ -198,7 +205,7 @@ def schedule_close(poll_id):
     close_at = datetime.now(timezone.utc) + timedelta(days=7)
     close_poll.apply_async((poll_id,), eta=close_at, countdown=60)
 """,
-        instead="""\
+    instead="""\
 from datetime import datetime, timedelta, timezone
 
 from celery import shared_task
@@ -213,22 +220,25 @@ def schedule_close(poll_id):
     close_at = datetime.now(timezone.utc) + timedelta(days=7)
     close_poll.apply_async((poll_id,), eta=close_at)
 """,
-        references=(_REF_ETA, _REF_APPLY_ASYNC),
-    ),
-    Rule(
-        code="CEL105",
-        symbol="celery-naive-eta",
-        message="{option}={value} is a naive local time, which Celery reads as UTC, so the task runs off by "
-                "the server's UTC offset; use an aware datetime such as datetime.now(timezone.utc) or "
-                "Django's timezone.now()",
-        summary="Give eta and expires aware datetimes",
-        what="Finds `eta=` and `expires=` given `datetime.now()`, `datetime.today()` or "
-             "`datetime.fromtimestamp(x)` without a time zone (directly, through a local name, or plus or "
-             "minus a `timedelta`).",
-        why="Celery treats a naive `eta` or `expires` as UTC. `datetime.now()` is the server's local time, so "
-            "on a server that is not on UTC the task runs (or expires) hours early or late. "
-            "`datetime.utcnow()` is naive but UTC, so it is right; aware datetimes are always right.",
-        example="""\
+    references=(_REF_ETA, _REF_APPLY_ASYNC),
+)
+
+
+CEL105 = Rule(
+    code="CEL105",
+    symbol="celery-naive-eta",
+    msgid="W7815",
+    message="{option}={value} is a naive local time, which Celery reads as UTC, so the task runs off by "
+            "the server's UTC offset; use an aware datetime such as datetime.now(timezone.utc) or "
+            "Django's timezone.now()",
+    summary="Give eta and expires aware datetimes",
+    what="Finds `eta=` and `expires=` given `datetime.now()`, `datetime.today()` or "
+         "`datetime.fromtimestamp(x)` without a time zone (directly, through a local name, or plus or "
+         "minus a `timedelta`).",
+    why="Celery treats a naive `eta` or `expires` as UTC. `datetime.now()` is the server's local time, so "
+        "on a server that is not on UTC the task runs (or expires) hours early or late. "
+        "`datetime.utcnow()` is naive but UTC, so it is right; aware datetimes are always right.",
+    example="""\
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -242,7 +252,7 @@ def send_digest(user_id):
 def schedule_digest(user_id):
     send_digest.apply_async((user_id,), eta=datetime.now() + timedelta(hours=1))
 """,
-        instead="""\
+    instead="""\
 from datetime import datetime, timedelta, timezone
 
 from celery import shared_task
@@ -256,22 +266,24 @@ def send_digest(user_id):
 def schedule_digest(user_id):
     send_digest.apply_async((user_id,), eta=datetime.now(timezone.utc) + timedelta(hours=1))
 """,
-        references=(_REF_ETA, _REF_TIMEZONE),
-    ),
-    Rule(
-        code="CEL106",
-        symbol="celery-time-option-type",
-        message="{option}= is given {given}, but Celery expects {expected} and fails when sending the task; "
-                "{fix}",
-        summary="Give countdown, expires and time limits in seconds and eta as a datetime",
-        kind="E",
-        what="Finds a `timedelta(...)` given to `countdown=`, `expires=`, `time_limit=` or `soft_time_limit=` "
-             "(of `apply_async()`, `send_task()`, `retry()`, a signature, a task decorator or a Task class, "
-             "and `default_retry_delay`), and a number or a `timedelta` given to `eta=`.",
-        why="Celery compares `countdown` and `expires` with numbers and calls `eta.isoformat()`: a `timedelta` "
-            "countdown raises `TypeError`, a numeric `eta` raises `AttributeError`, and a `timedelta` time "
-            "limit cannot be encoded into the message (`EncodeError`). The task is never sent.",
-        example="""\
+    references=(_REF_ETA, _REF_TIMEZONE),
+)
+
+
+CEL106 = Rule(
+    code="CEL106",
+    symbol="celery-time-option-type",
+    msgid="E7816",
+    message="{option}= is given {given}, but Celery expects {expected} and fails when sending the task; "
+            "{fix}",
+    summary="Give countdown, expires and time limits in seconds and eta as a datetime",
+    what="Finds a `timedelta(...)` given to `countdown=`, `expires=`, `time_limit=` or `soft_time_limit=` "
+         "(of `apply_async()`, `send_task()`, `retry()`, a signature, a task decorator or a Task class, "
+         "and `default_retry_delay`), and a number or a `timedelta` given to `eta=`.",
+    why="Celery compares `countdown` and `expires` with numbers and calls `eta.isoformat()`: a `timedelta` "
+        "countdown raises `TypeError`, a numeric `eta` raises `AttributeError`, and a `timedelta` time "
+        "limit cannot be encoded into the message (`EncodeError`). The task is never sent.",
+    example="""\
 from datetime import timedelta
 
 from celery import shared_task
@@ -285,7 +297,7 @@ def expire_session(session_id):
 def logout_later(session_id):
     expire_session.apply_async((session_id,), countdown=timedelta(minutes=30))
 """,
-        instead="""\
+    instead="""\
 from datetime import timedelta
 
 from celery import shared_task
@@ -299,27 +311,30 @@ def expire_session(session_id):
 def logout_later(session_id):
     expire_session.apply_async((session_id,), countdown=timedelta(minutes=30).total_seconds())
 """,
-        references=(_REF_ETA, _REF_EXPIRES, _REF_APPLY_ASYNC),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL107",
-        symbol="celery-countdown-beyond-visibility-timeout",
-        message="{option} of {delay} seconds reaches the broker's visibility timeout ({timeout} seconds): "
-                "Redis and SQS redeliver the unacknowledged task, so it runs twice; use a shorter delay "
-                "(or a periodic task) or raise visibility_timeout in broker_transport_options",
-        summary="Keep countdowns and ETAs below the broker's visibility timeout",
-        default=False,
-        what="Finds a literal `countdown=` (of `apply_async()` or `retry()`), `default_retry_delay`, or "
-             "`eta=now + timedelta(...)` of at least the `visibility-timeout` setting (3600 seconds by "
-             "default, Redis's; SQS uses 1800). Silent when the module's Celery configuration raises "
-             "`visibility_timeout` in `broker_transport_options`, or uses an AMQP broker (an `amqp://` URL or "
-             "quorum queues).",
-        why="Redis and SQS give a task that a worker has reserved but not acknowledged back to another "
-            "worker after the visibility timeout. A task waiting for its ETA is reserved, not acknowledged: "
-            "when the delay is longer than the timeout, a second worker receives it too and the task runs "
-            "twice (celery/celery#4766, #2599).",
-        example="""\
+    references=(_REF_ETA, _REF_EXPIRES, _REF_APPLY_ASYNC),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL107 = Rule(
+    code="CEL107",
+    symbol="celery-countdown-beyond-visibility-timeout",
+    msgid="W7817",
+    message="{option} of {delay} seconds reaches the broker's visibility timeout ({timeout} seconds): "
+            "Redis and SQS redeliver the unacknowledged task, so it runs twice; use a shorter delay "
+            "(or a periodic task) or raise visibility_timeout in broker_transport_options",
+    summary="Keep countdowns and ETAs below the broker's visibility timeout",
+    default=False,
+    what="Finds a literal `countdown=` (of `apply_async()` or `retry()`), `default_retry_delay`, or "
+         "`eta=now + timedelta(...)` of at least the `visibility-timeout` setting (3600 seconds by "
+         "default, Redis's; SQS uses 1800). Silent when the module's Celery configuration raises "
+         "`visibility_timeout` in `broker_transport_options`, or uses an AMQP broker (an `amqp://` URL or "
+         "quorum queues).",
+    why="Redis and SQS give a task that a worker has reserved but not acknowledged back to another "
+        "worker after the visibility timeout. A task waiting for its ETA is reserved, not acknowledged: "
+        "when the delay is longer than the timeout, a second worker receives it too and the task runs "
+        "twice (celery/celery#4766, #2599).",
+    example="""\
 from celery import shared_task
 
 
@@ -331,7 +346,7 @@ def send_trial_reminder(account_id):
 def start_trial(account_id):
     send_trial_reminder.apply_async((account_id,), countdown=3 * 24 * 3600)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -343,25 +358,27 @@ def send_trial_reminder(account_id):
 def start_trial(account_id):
     send_trial_reminder.apply_async((account_id,), countdown=600)
 """,
-        options=("task_decorators", "app_names", "task_base_classes", "visibility_timeout"),
-        references=(_REF_VISIBILITY, _REF_ETA),
-    ),
-    Rule(
-        code="CEL108",
-        symbol="celery-unserializable-argument",
-        message="{what} {where} cannot be encoded by Celery's JSON serializer (task_serializer / "
-                "result_serializer), so kombu raises EncodeError; {fix}",
-        summary="Send and return only what JSON can carry",
-        kind="E",
-        what="Finds task arguments that JSON cannot carry: set and frozenset literals, comprehensions and "
-             "calls, `Path(...)` objects (directly, through a local name, or inside a list or dict); and "
-             "tasks that return a set, a Path, a model instance or a queryset. Tasks with "
-             "`serializer=\"pickle\"` are left alone, and so is a return on a path that an optional parameter "
-             "chooses (`if in_task: return {...}`): such a function also serves direct calls.",
-        why="Celery's default serializer is JSON; kombu's encoder adds datetimes, `Decimal` and `UUID`, but "
-            "not sets, paths or Django objects. Sending such an argument raises `EncodeError` in the caller; "
-            "returning one fails after the task did all its work, and the result is lost.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes", "visibility_timeout"),
+    references=(_REF_VISIBILITY, _REF_ETA),
+)
+
+
+CEL108 = Rule(
+    code="CEL108",
+    symbol="celery-unserializable-argument",
+    msgid="E7818",
+    message="{what} {where} cannot be encoded by Celery's JSON serializer (task_serializer / "
+            "result_serializer), so kombu raises EncodeError; {fix}",
+    summary="Send and return only what JSON can carry",
+    what="Finds task arguments that JSON cannot carry: set and frozenset literals, comprehensions and "
+         "calls, `Path(...)` objects (directly, through a local name, or inside a list or dict); and "
+         "tasks that return a set, a Path, a model instance or a queryset. Tasks with "
+         "`serializer=\"pickle\"` are left alone, and so is a return on a path that an optional parameter "
+         "chooses (`if in_task: return {...}`): such a function also serves direct calls.",
+    why="Celery's default serializer is JSON; kombu's encoder adds datetimes, `Decimal` and `UUID`, but "
+        "not sets, paths or Django objects. Sending such an argument raises `EncodeError` in the caller; "
+        "returning one fails after the task did all its work, and the result is lost.",
+    example="""\
 from celery import shared_task
 
 
@@ -373,7 +390,7 @@ def notify_users(user_ids):
 def notify_team(team):
     notify_users.delay({member.user_id for member in team.members.all()})
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -385,9 +402,8 @@ def notify_users(user_ids):
 def notify_team(team):
     notify_users.delay(sorted({member.user_id for member in team.members.all()}))
 """,
-        references=(_REF_SERIALIZERS,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
+    references=(_REF_SERIALIZERS,),
+    options=("task_decorators", "app_names", "task_base_classes"),
 )
 
 # The options each check reads (names of apply_async()'s execution options; a test proves
@@ -501,10 +517,10 @@ def _check_arguments(ctx: Context, call: df.TaskCall) -> None:
         for expr in _nested(arg):
             kind = df.kind_of(model, expr)
             if kind in df.COMPLEX and check_complex:
-                ctx.report(expr, "CEL101", what=_complex_phrase(expr, kind))
+                ctx.report(expr, CEL101, what=_complex_phrase(expr, kind))
                 break
             if kind in _UNSERIALIZABLE_FIX and check_json:
-                ctx.report(expr, "CEL108", what=f"'{_snippet(expr)}' ({kind})", where="passed to a task",
+                ctx.report(expr, CEL108, what=f"'{_snippet(expr)}' ({kind})", where="passed to a task",
                            fix=_UNSERIALIZABLE_FIX[kind])
                 break
 
@@ -536,7 +552,7 @@ def _check_annotated_params(ctx: Context) -> None:
             if default is not None and const(default, 0) is None:
                 continue
             if df.model_annotated(ctx.model, arg):
-                ctx.report(arg, "CEL101",
+                ctx.report(arg, CEL101,
                            what=f"task parameter '{arg.arg}: {_snippet(arg.annotation)}' says a model instance")
 
 
@@ -578,7 +594,7 @@ def _check_returns(ctx: Context) -> None:
                 kind = df.kind_of(model, expr)
                 if kind in df.ORM or kind in _UNSERIALIZABLE_FIX:
                     fix = _UNSERIALIZABLE_FIX.get(kind, "return primary keys or plain data instead")
-                    ctx.report(node, "CEL108", what=f"'{_snippet(expr)}' ({kind})",
+                    ctx.report(node, CEL108, what=f"'{_snippet(expr)}' ({kind})",
                                where=f"returned by task '{task.label}'", fix=fix)
                     break
 
@@ -606,7 +622,7 @@ def _check_delay_options(ctx: Context, call: df.TaskCall) -> None:
             else:
                 send = "apply_async_on_commit" if call.method == "delay_on_commit" else "apply_async"
                 fix = f"call {send}((...), {kw.arg}=...) instead"
-            ctx.report(kw, "CEL102", option=kw.arg, method=call.method, fix=fix)
+            ctx.report(kw, CEL102, option=kw.arg, method=call.method, fix=fix)
 
 
 def _parenthesised_keyword(kw: ast.keyword) -> bool:
@@ -706,12 +722,12 @@ def _check_apply_async_args(ctx: Context, call: df.TaskCall) -> None:
     # library's apply_async (a process pool's) takes a function first.
     positional = call.known
     if positional and _spread_arguments(call):
-        ctx.report(call.node, "CEL103",
+        ctx.report(call.node, CEL103,
                    problem=f"{len(call.node.args)} positional arguments are given one by one")
         return
     for found in (_args_problem(ctx, call, positional), _kwargs_problem(call, positional)):
         if found is not None:
-            ctx.report(found[0], "CEL103", problem=found[1])
+            ctx.report(found[0], CEL103, problem=found[1])
 
 
 # --------------------------------------------------------------------------------------
@@ -881,21 +897,21 @@ def _check_time_option(ctx: Context, name: str, value: ast.AST, where: ast.AST, 
         # Celery skips a falsy countdown (timedelta(0)) before looking at its type.
         zero = name in ("countdown", RETRY_DELAY) and _timedelta_seconds(model, value, 0) == 0
         if _is_timedelta(model, value) and not zero:
-            ctx.report(where, "CEL106", option=name, given="a timedelta", expected="a number of seconds",
+            ctx.report(where, CEL106, option=name, given="a timedelta", expected="a number of seconds",
                        fix="use timedelta(...).total_seconds()" if name != "expires"
                        else "use seconds (timedelta(...).total_seconds()) or a datetime")
             return
     if name == "eta" and in_call:
         if _is_timedelta(model, value):
-            ctx.report(where, "CEL106", option=name, given="a timedelta", expected="a datetime",
+            ctx.report(where, CEL106, option=name, given="a timedelta", expected="a datetime",
                        fix="use countdown= for a delay in seconds, or now + timedelta(...) as eta")
             return
         if _number(model, value) and const(value, 1) != 0:  # eta=0 is falsy: Celery ignores it
-            ctx.report(where, "CEL106", option=name, given="a number", expected="a datetime",
+            ctx.report(where, CEL106, option=name, given="a number", expected="a datetime",
                        fix="use countdown= for a delay in seconds, or a datetime as eta")
             return
     if name in DATETIME_OPTIONS and in_call and _naive(model, value):
-        ctx.report(where, "CEL105", option=name, value=_snippet(value))
+        ctx.report(where, CEL105, option=name, value=_snippet(value))
         return
     if name in ("countdown", RETRY_DELAY, "eta"):
         delay = _eta_delay(model, value) if name == "eta" else _seconds(model, value)
@@ -903,7 +919,7 @@ def _check_time_option(ctx: Context, name: str, value: ast.AST, where: ast.AST, 
         if delay is not None and timeout is not None and delay >= timeout:
             label = "a default_retry_delay" if name == RETRY_DELAY else \
                 "an eta" if name == "eta" else "a countdown"
-            ctx.report(where, "CEL107", option=label, delay=_format_seconds(delay),
+            ctx.report(where, CEL107, option=label, delay=_format_seconds(delay),
                        timeout=_format_seconds(timeout))
 
 
@@ -912,7 +928,7 @@ def _check_call_options(ctx: Context, call: df.TaskCall) -> None:
         return
     names = {kw.arg for kw in call.node.keywords}
     if "eta" in names and "countdown" in names:
-        ctx.report(call.node, "CEL104", method=call.method.rstrip("()"))
+        ctx.report(call.node, CEL104, method=call.method.rstrip("()"))
     for kw in call.node.keywords:
         if kw.arg is not None:
             _check_time_option(ctx, kw.arg, kw.value, kw, in_call=True)
@@ -937,7 +953,7 @@ def _check_definition_options(ctx: Context) -> None:
 # --------------------------------------------------------------------------------------
 # Handlers
 # --------------------------------------------------------------------------------------
-@on(ast.Call)
+@on(ast.Call, reports=(CEL101, CEL102, CEL103, CEL104, CEL105, CEL106, CEL107, CEL108))
 def task_call(node: ast.Call, ctx: Context) -> None:
     call = df.task_call(ctx.model, node)
     if call is None:
@@ -948,7 +964,7 @@ def task_call(node: ast.Call, ctx: Context) -> None:
     _check_call_options(ctx, call)
 
 
-@on_module
+@on_module(reports=(CEL101, CEL105, CEL106, CEL107, CEL108))
 def task_definitions(ctx: Context) -> None:
     _check_annotated_params(ctx)
     _check_returns(ctx)

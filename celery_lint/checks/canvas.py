@@ -26,24 +26,23 @@ _REF_IMMUTABLE = "Celery user guide, Canvas: Immutability (docs/userguide/canvas
 _REF_CHORD_NOTES = ("Celery user guide, Canvas: Chords, Important Notes "
                     "(docs/userguide/canvas.rst#chord-important-notes)")
 
-RULES = (
-    Rule(
-        code="CEL601",
-        symbol="celery-hardcoded-queue",
-        message="queue={queue!r} hard-codes where this task goes; route tasks centrally with the "
-                "task_routes setting (and declare queues in task_queues) instead",
-        summary="Route tasks centrally with task_routes, not with queue= at each task or call",
-        default=False,
-        kind="C",
-        what="Finds `queue=` given a queue name written in the code (a string, or a name bound to one) "
-             "on a task decorator and in `apply_async(...)`, `signature(...)`, `send_task(...)` and "
-             "`sig.set(...)` calls. A queue computed at run time (a parameter, a setting) is not reported, "
-             "nor are test modules (the `test-paths` setting), which route to test queues on purpose.",
-        why="Queue names spread over task definitions and call sites are hard to change: moving a "
-            "task to another queue means finding every place that names it, and a call that forgets "
-            "the queue silently goes to the default queue. Celery's `task_routes` setting keeps the "
-            "whole routing table in one place, next to `task_queues`.",
-        example="""\
+CEL601 = Rule(
+    code="CEL601",
+    symbol="celery-hardcoded-queue",
+    msgid="C7861",
+    message="queue={queue!r} hard-codes where this task goes; route tasks centrally with the "
+            "task_routes setting (and declare queues in task_queues) instead",
+    summary="Route tasks centrally with task_routes, not with queue= at each task or call",
+    default=False,
+    what="Finds `queue=` given a queue name written in the code (a string, or a name bound to one) "
+         "on a task decorator and in `apply_async(...)`, `signature(...)`, `send_task(...)` and "
+         "`sig.set(...)` calls. A queue computed at run time (a parameter, a setting) is not reported, "
+         "nor are test modules (the `test-paths` setting), which route to test queues on purpose.",
+    why="Queue names spread over task definitions and call sites are hard to change: moving a "
+        "task to another queue means finding every place that names it, and a call that forgets "
+        "the queue silently goes to the default queue. Celery's `task_routes` setting keeps the "
+        "whole routing table in one place, next to `task_queues`.",
+    example="""\
 from celery import shared_task
 
 @shared_task(queue="emails")
@@ -53,7 +52,7 @@ def send_welcome(user_id):
 def signup(user_id):
     send_welcome.apply_async((user_id,), queue="emails")
 """,
-        instead="""\
+    instead="""\
 from celery import Celery, shared_task
 
 app = Celery("proj")
@@ -66,26 +65,28 @@ def send_welcome(user_id):
 def signup(user_id):
     send_welcome.delay(user_id)
 """,
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-        references=("Celery user guide, Routing Tasks: Automatic routing "
-                    "(docs/userguide/routing.rst#routing-automatic)",
-                    "Celery configuration: task_routes (docs/userguide/configuration.rst#task-routes)"),
-    ),
-    Rule(
-        code="CEL602",
-        symbol="celery-chord-ignore-result",
-        message="task '{task}' in this chord header has ignore_result=True, so the chord body may never "
-                "run; chord header tasks must keep their results (ignore_result=False)",
-        summary="Tasks in a chord header must not ignore their results",
-        kind="E",
-        what="Finds a chord -- `chord(header)(body)`, `chord(header, body)`, `group(...) | body`, or a "
-             "group followed by another step in a chain -- whose header holds a signature of a task of "
-             "the module defined with `ignore_result=True` (on the decorator or on its Task class).",
-        why="A chord runs its body once every header task has stored its result. A header task that "
-            "ignores its result never reports it, so the chord waits forever and the body never runs, "
-            "without an error. Celery's documentation: tasks used within a chord must not ignore "
-            "their results.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+    references=("Celery user guide, Routing Tasks: Automatic routing "
+                "(docs/userguide/routing.rst#routing-automatic)",
+                "Celery configuration: task_routes (docs/userguide/configuration.rst#task-routes)"),
+)
+
+
+CEL602 = Rule(
+    code="CEL602",
+    symbol="celery-chord-ignore-result",
+    msgid="E7862",
+    message="task '{task}' in this chord header has ignore_result=True, so the chord body may never "
+            "run; chord header tasks must keep their results (ignore_result=False)",
+    summary="Tasks in a chord header must not ignore their results",
+    what="Finds a chord -- `chord(header)(body)`, `chord(header, body)`, `group(...) | body`, or a "
+         "group followed by another step in a chain -- whose header holds a signature of a task of "
+         "the module defined with `ignore_result=True` (on the decorator or on its Task class).",
+    why="A chord runs its body once every header task has stored its result. A header task that "
+        "ignores its result never reports it, so the chord waits forever and the body never runs, "
+        "without an error. Celery's documentation: tasks used within a chord must not ignore "
+        "their results.",
+    example="""\
 from celery import chord, shared_task
 
 @shared_task(ignore_result=True)
@@ -99,7 +100,7 @@ def notify(results, album_id):
 def publish(album_id, image_ids):
     chord([resize.s(i) for i in image_ids])(notify.s(album_id))
 """,
-        instead="""\
+    instead="""\
 from celery import chord, shared_task
 
 @shared_task
@@ -113,27 +114,29 @@ def notify(results, album_id):
 def publish(album_id, image_ids):
     chord([resize.s(i) for i in image_ids])(notify.s(album_id))
 """,
-        options=("task_decorators", "app_names", "task_base_classes"),
-        references=(_REF_CHORD_NOTES,),
-    ),
-    Rule(
-        code="CEL603",
-        symbol="celery-chain-arity",
-        message="{task}() gets the previous task's result as its first argument, but the signature "
-                "already fills its parameters ({given}): TypeError at run time; use {task}.si(...) when "
-                "it does not need the result, or give it a parameter for it",
-        summary="A chained signature needs room for the parent's result, or must be immutable (.si)",
-        kind="E",
-        what="Finds a mutable signature of a task of the module (`b.s(...)`) placed after another step "
-             "of a chain (`a.s() | b.s(x)`, `chain(a.s(), b.s(x))`, a group after a step) or used as a "
-             "chord body, whose arguments already fill every parameter of the task, so the parent's "
-             "result (prepended to the arguments) makes the call fail.",
-        why="In a chain Celery calls the next task with the previous task's return value as its first "
-            "positional argument, and a chord body with the list of header results. When the "
-            "signature already supplies all the parameters, the task is called with one argument too "
-            "many and fails with TypeError, after the earlier steps have done their work. An immutable "
-            "signature (`.si(...)`) ignores the parent's result.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes"),
+    references=(_REF_CHORD_NOTES,),
+)
+
+
+CEL603 = Rule(
+    code="CEL603",
+    symbol="celery-chain-arity",
+    msgid="E7863",
+    message="{task}() gets the previous task's result as its first argument, but the signature "
+            "already fills its parameters ({given}): TypeError at run time; use {task}.si(...) when "
+            "it does not need the result, or give it a parameter for it",
+    summary="A chained signature needs room for the parent's result, or must be immutable (.si)",
+    what="Finds a mutable signature of a task of the module (`b.s(...)`) placed after another step "
+         "of a chain (`a.s() | b.s(x)`, `chain(a.s(), b.s(x))`, a group after a step) or used as a "
+         "chord body, whose arguments already fill every parameter of the task, so the parent's "
+         "result (prepended to the arguments) makes the call fail.",
+    why="In a chain Celery calls the next task with the previous task's return value as its first "
+        "positional argument, and a chord body with the list of header results. When the "
+        "signature already supplies all the parameters, the task is called with one argument too "
+        "many and fails with TypeError, after the earlier steps have done their work. An immutable "
+        "signature (`.si(...)`) ignores the parent's result.",
+    example="""\
 from celery import chain, shared_task
 
 @shared_task
@@ -147,7 +150,7 @@ def send_report(email, subject):
 def run(url, email):
     chain(fetch.s(url), send_report.s(email, "Done")).delay()
 """,
-        instead="""\
+    instead="""\
 from celery import chain, shared_task
 
 @shared_task
@@ -161,54 +164,60 @@ def send_report(email, subject):
 def run(url, email):
     chain(fetch.s(url), send_report.si(email, "Done")).delay()
 """,
-        options=("task_decorators", "app_names", "task_base_classes"),
-        references=(_REF_CHAINS, _REF_IMMUTABLE),
-    ),
-    Rule(
-        code="CEL604",
-        symbol="celery-crontab-implicit-minute",
-        message="crontab({fields}) without minute= runs every minute of the matching hours, because "
-                "minute defaults to '*'; give minute= explicitly (e.g. minute=0)",
-        summary="Give crontab() schedules an explicit minute",
-        what="Finds `celery.schedules.crontab(...)` (however imported) given `hour=`, `day_of_week=`, "
-             "`day_of_month=` or `month_of_year=` but no `minute`, outside test modules (the "
-             "`test-paths` setting), where crontab objects are test data rather than schedules.",
-        why="Every field of `crontab` defaults to `'*'`. `crontab(hour=7)` does not mean \"at 7 "
-            "o'clock\" but \"every minute from 7:00 to 7:59\": the task runs sixty times a day.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes"),
+    references=(_REF_CHAINS, _REF_IMMUTABLE),
+)
+
+
+CEL604 = Rule(
+    code="CEL604",
+    symbol="celery-crontab-implicit-minute",
+    msgid="W7864",
+    message="crontab({fields}) without minute= runs every minute of the matching hours, because "
+            "minute defaults to '*'; give minute= explicitly (e.g. minute=0)",
+    summary="Give crontab() schedules an explicit minute",
+    what="Finds `celery.schedules.crontab(...)` (however imported) given `hour=`, `day_of_week=`, "
+         "`day_of_month=` or `month_of_year=` but no `minute`, outside test modules (the "
+         "`test-paths` setting), where crontab objects are test data rather than schedules.",
+    why="Every field of `crontab` defaults to `'*'`. `crontab(hour=7)` does not mean \"at 7 "
+        "o'clock\" but \"every minute from 7:00 to 7:59\": the task runs sixty times a day.",
+    example="""\
 from celery.schedules import crontab
 
 beat_schedule = {
     "daily-report": {"task": "reports.tasks.daily", "schedule": crontab(hour=7)},
 }
 """,
-        instead="""\
+    instead="""\
 from celery.schedules import crontab
 
 beat_schedule = {
     "daily-report": {"task": "reports.tasks.daily", "schedule": crontab(minute=0, hour=7)},
 }
 """,
-        options=("test_paths",),
-        references=("Celery user guide, Periodic Tasks: Crontab schedules "
-                    "(docs/userguide/periodic-tasks.rst#beat-crontab)",),
-    ),
-    Rule(
-        code="CEL605",
-        symbol="celery-delay-in-loop",
-        message="{method}() inside a loop sends one message per iteration; send the fan-out as one "
-                "canvas with group(...) or {task}.chunks(...) instead",
-        summary="Send a fan-out as one group or chunks, not .delay() in a loop",
-        default=False,
-        what="Finds `.delay(...)` and `.apply_async(...)` inside a `for` / `while` loop or a "
-             "comprehension, called on a task of the module, a task imported from a `tasks` module, or "
-             "a signature (`task.s(...).delay()`). Test modules (the `test-paths` setting) are left "
-             "alone: tests send tasks one by one on purpose.",
-        why="A loop of `.delay()` calls publishes the messages one at a time, gives no handle on the "
-            "whole fan-out, and cannot be followed by a callback. `group(...)` sends them as one "
-            "canvas with one GroupResult (and a chord callback if needed); `Task.chunks` splits a "
-            "long list into a few messages.",
-        example="""\
+    options=("test_paths",),
+    references=("Celery user guide, Periodic Tasks: Crontab schedules "
+                "(docs/userguide/periodic-tasks.rst#beat-crontab)",),
+)
+
+
+CEL605 = Rule(
+    code="CEL605",
+    symbol="celery-delay-in-loop",
+    msgid="W7865",
+    message="{method}() inside a loop sends one message per iteration; send the fan-out as one "
+            "canvas with group(...) or {task}.chunks(...) instead",
+    summary="Send a fan-out as one group or chunks, not .delay() in a loop",
+    default=False,
+    what="Finds `.delay(...)` and `.apply_async(...)` inside a `for` / `while` loop or a "
+         "comprehension, called on a task of the module, a task imported from a `tasks` module, or "
+         "a signature (`task.s(...).delay()`). Test modules (the `test-paths` setting) are left "
+         "alone: tests send tasks one by one on purpose.",
+    why="A loop of `.delay()` calls publishes the messages one at a time, gives no handle on the "
+        "whole fan-out, and cannot be followed by a callback. `group(...)` sends them as one "
+        "canvas with one GroupResult (and a chord callback if needed); `Task.chunks` splits a "
+        "long list into a few messages.",
+    example="""\
 from celery import shared_task
 
 @shared_task
@@ -219,7 +228,7 @@ def reindex(doc_ids):
     for doc_id in doc_ids:
         index_document.delay(doc_id)
 """,
-        instead="""\
+    instead="""\
 from celery import group, shared_task
 
 @shared_task
@@ -229,10 +238,9 @@ def index_document(doc_id):
 def reindex(doc_ids):
     group(index_document.s(doc_id) for doc_id in doc_ids).delay()
 """,
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-        references=("Celery user guide, Canvas: Groups (docs/userguide/canvas.rst#canvas-group)",
-                    "Celery user guide, Canvas: Chunks (docs/userguide/canvas.rst#canvas-chunks)"),
-    ),
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+    references=("Celery user guide, Canvas: Groups (docs/userguide/canvas.rst#canvas-group)",
+                "Celery user guide, Canvas: Chunks (docs/userguide/canvas.rst#canvas-chunks)"),
 )
 
 _GROUP = "celery.group"
@@ -530,7 +538,7 @@ def _check_header(ctx: Context, header: ast.AST | None) -> None:
         override = sig.options.get("ignore_result")
         ignored = ignores_result(model, sig.task) if override is None else is_const(override, True)
         if ignored:
-            ctx.report(sig.node, "CEL602", task=sig.task.label)
+            ctx.report(sig.node, CEL602, task=sig.task.label)
 
 
 def _given(sig: Sig) -> str:
@@ -567,10 +575,10 @@ def _check_receivers(ctx: Context, expr: ast.AST | None) -> None:
         return
     for sig in receivers(ctx.model, expr):
         if sig.immutable is False and sig.task is not None and lacks_room(sig.task, sig):
-            ctx.report(sig.node, "CEL603", task=sig.task.label, given=_given(sig))
+            ctx.report(sig.node, CEL603, task=sig.task.label, given=_given(sig))
 
 
-@on(ast.BinOp)
+@on(ast.BinOp, reports=(CEL602, CEL603))
 def pipe(node: ast.BinOp, ctx: Context) -> None:
     """``left | right`` of signatures: a chain step (CEL603), or a chord (CEL602)."""
     if not isinstance(node.op, ast.BitOr) or not ctx.model.tasks:
@@ -661,7 +669,7 @@ def _crontab_without_minute(ctx: Context, call: ast.Call) -> None:
         return
     fields = [kw.arg for kw in call.keywords if kw.arg in _CRONTAB_FIELDS and not is_const(kw.value, "*")]
     if fields:
-        ctx.report(call, "CEL604", fields=", ".join(f"{f}=..." for f in fields))
+        ctx.report(call, CEL604, fields=", ".join(f"{f}=..." for f in fields))
 
 
 def _from_tasks_module(qualname: str | None) -> bool:
@@ -703,7 +711,7 @@ def _delay_in_loop(ctx: Context, call: ast.Call) -> None:
         return
     name = _sent_task_name(ctx, func.value)
     if name is not None:
-        ctx.report(call, "CEL605", method=func.attr, task=name)
+        ctx.report(call, CEL605, method=func.attr, task=name)
 
 
 def sent_repeatedly(model: ModuleModel, call: ast.AST) -> bool:
@@ -742,7 +750,7 @@ def _exit_after(model: ModuleModel, node: ast.AST, loop: ast.AST) -> ast.stmt | 
     return None
 
 
-@on(ast.Call)
+@on(ast.Call, reports=(CEL601, CEL602, CEL603, CEL604, CEL605))
 def canvas_call(node: ast.Call, ctx: Context) -> None:
     for where, value in _queue_keywords(ctx, node):
         _report_queue(ctx, where, value)
@@ -752,7 +760,7 @@ def canvas_call(node: ast.Call, ctx: Context) -> None:
         _check_canvas_call(ctx, node)
 
 
-@on_module
+@on_module(reports=(CEL601,))
 def decorator_queue(ctx: Context) -> None:
     """CEL601 on ``queue=`` of task decorators."""
     for task in ctx.model.tasks:
@@ -764,4 +772,4 @@ def decorator_queue(ctx: Context) -> None:
 def _report_queue(ctx: Context, where: ast.AST, value: ast.expr) -> None:
     queue = literal_queue(ctx.model, value)
     if queue is not None and not ctx.model.is_test_module():
-        ctx.report(where, "CEL601", queue=queue)
+        ctx.report(where, CEL601, queue=queue)

@@ -21,246 +21,269 @@ _REF_NEW_NAMES = ("Celery user guide, Configuration and defaults: New lowercase 
 _REF_DJANGO = ("Celery getting started, First steps with Django: Using Celery with Django "
                "(docs/django/first-steps-with-django.rst)")
 
-RULES = (
-    Rule(
-        code="CEL001",
-        symbol="celery-sql-broker",
-        message="{setting} uses the '{scheme}' transport: a relational database is no production broker "
-                "(SQL brokers are unsupported since Celery 4.0); use RabbitMQ (amqp://) or Redis (redis://)",
-        summary="Use RabbitMQ or Redis as broker, not a SQL database",
-        kind="W",
-        what="Finds a literal broker URL (`broker_url`, `BROKER_URL`, `CELERY_BROKER_URL`, `Celery(broker=...)`, "
-             "`conf.update(broker_url=...)`) whose scheme is `sqla+...`, `sqlalchemy+...`, `django://` or a "
-             "bare SQL scheme (`postgresql`, `mysql`, `sqlite`, `oracle`, `mssql`).",
-        why="Celery dropped support for SQL databases as brokers in 4.0: they poll, lose messages under load "
-            "and lack the acknowledgement semantics Celery relies on. `pgmq://` (a real PostgreSQL queue) is "
-            "fine, and `db+...` is fine as a result backend.",
-        example="""\
+CEL001 = Rule(
+    code="CEL001",
+    symbol="celery-sql-broker",
+    msgid="W7801",
+    message="{setting} uses the '{scheme}' transport: a relational database is no production broker "
+            "(SQL brokers are unsupported since Celery 4.0); use RabbitMQ (amqp://) or Redis (redis://)",
+    summary="Use RabbitMQ or Redis as broker, not a SQL database",
+    what="Finds a literal broker URL (`broker_url`, `BROKER_URL`, `CELERY_BROKER_URL`, `Celery(broker=...)`, "
+         "`conf.update(broker_url=...)`) whose scheme is `sqla+...`, `sqlalchemy+...`, `django://` or a "
+         "bare SQL scheme (`postgresql`, `mysql`, `sqlite`, `oracle`, `mssql`).",
+    why="Celery dropped support for SQL databases as brokers in 4.0: they poll, lose messages under load "
+        "and lack the acknowledgement semantics Celery relies on. `pgmq://` (a real PostgreSQL queue) is "
+        "fine, and `db+...` is fine as a result backend.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj", broker="sqla+postgresql://db.internal/proj")
 """,
-        instead="""\
+    instead="""\
 import os
 
 from celery import Celery
 
 app = Celery("proj", broker=os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0"))
 """,
-        references=(_REF_BROKERS, f"{_CONF_DOCS}: broker_url"),
-        options=("app_names",),
-    ),
-    Rule(
-        code="CEL002",
-        symbol="celery-hardcoded-broker-credentials",
-        message="the {setting} URL has a password written into the code; read the URL (or its password) "
-                "from the environment (os.environ) or a secrets store instead",
-        summary="Keep broker and result backend passwords out of the code",
-        what="Finds a literal broker or result backend URL (`broker_url`, `result_backend`, `Celery(broker=..., "
-             "backend=...)`, Django's `CELERY_BROKER_URL`) that carries a non-empty password, such as "
-             "`amqp://user:s3cret@host//`. RabbitMQ's default `guest:guest` on `localhost`, templated "
-             "passwords (`{password}`, `${RABBIT_PASSWORD}`) and test modules are not reported.",
-        why="A password in the source ends up in version control, in every clone and in every image built from "
-            "it, and cannot be rotated without a release. Whoever can write to the broker can make the "
-            "workers run tasks.",
-        example="""\
+    references=(_REF_BROKERS, f"{_CONF_DOCS}: broker_url"),
+    options=("app_names",),
+)
+
+
+CEL002 = Rule(
+    code="CEL002",
+    symbol="celery-hardcoded-broker-credentials",
+    msgid="W7802",
+    message="the {setting} URL has a password written into the code; read the URL (or its password) "
+            "from the environment (os.environ) or a secrets store instead",
+    summary="Keep broker and result backend passwords out of the code",
+    what="Finds a literal broker or result backend URL (`broker_url`, `result_backend`, `Celery(broker=..., "
+         "backend=...)`, Django's `CELERY_BROKER_URL`) that carries a non-empty password, such as "
+         "`amqp://user:s3cret@host//`. RabbitMQ's default `guest:guest` on `localhost`, templated "
+         "passwords (`{password}`, `${RABBIT_PASSWORD}`) and test modules are not reported.",
+    why="A password in the source ends up in version control, in every clone and in every image built from "
+        "it, and cannot be rotated without a release. Whoever can write to the broker can make the "
+        "workers run tasks.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj", broker="amqp://proj:s3cret@rabbit.internal:5672//")
 """,
-        instead="""\
+    instead="""\
 import os
 
 from celery import Celery
 
 app = Celery("proj", broker=os.environ["CELERY_BROKER_URL"])
 """,
-        options=("app_names", "test_paths"),
-        references=(f"{_CONF_DOCS}: broker_url", "Celery user guide, Security (docs/userguide/security.rst)"),
-    ),
-    Rule(
-        code="CEL003",
-        symbol="celery-pickle-serializer",
-        message="{setting} uses pickle, which lets anyone who can write to the broker run code in your "
-                "workers; use 'json' (or 'msgpack') and pass plain data to tasks",
-        summary="Do not accept or send pickle messages",
-        what="Finds `'pickle'` (or `application/x-python-serialize`) in `task_serializer`, `result_serializer`, "
-             "`event_serializer`, `accept_content`, `result_accept_content`, and in `serializer=` on a task or "
-             "in `apply_async`. Test code (the `test-paths` setting, `tests/` folders) is left alone: without "
-             "a real broker nobody else can send it messages.",
-        why="Unpickling runs arbitrary code. A worker that accepts pickle runs whatever a message tells it "
-            "to, so a leaked broker password becomes remote code execution on every worker.",
-        example="""\
+    options=("app_names", "test_paths"),
+    references=(f"{_CONF_DOCS}: broker_url", "Celery user guide, Security (docs/userguide/security.rst)"),
+)
+
+
+CEL003 = Rule(
+    code="CEL003",
+    symbol="celery-pickle-serializer",
+    msgid="W7803",
+    message="{setting} uses pickle, which lets anyone who can write to the broker run code in your "
+            "workers; use 'json' (or 'msgpack') and pass plain data to tasks",
+    summary="Do not accept or send pickle messages",
+    what="Finds `'pickle'` (or `application/x-python-serialize`) in `task_serializer`, `result_serializer`, "
+         "`event_serializer`, `accept_content`, `result_accept_content`, and in `serializer=` on a task or "
+         "in `apply_async`. Test code (the `test-paths` setting, `tests/` folders) is left alone: without "
+         "a real broker nobody else can send it messages.",
+    why="Unpickling runs arbitrary code. A worker that accepts pickle runs whatever a message tells it "
+        "to, so a leaked broker password becomes remote code execution on every worker.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(task_serializer="pickle", accept_content=["pickle", "json"])
 """,
-        instead="""\
+    instead="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(task_serializer="json", accept_content=["json"])
 """,
-        options=("app_names", "test_paths"),
-        references=(_REF_SECURITY, f"{_CONF_DOCS}: accept_content, task_serializer"),
-    ),
-    Rule(
-        code="CEL004",
-        symbol="celery-old-setting-name",
-        message="'{old}' is a pre-4.0 Celery setting name that Celery 6 no longer reads; {fix}",
-        summary="Use the current (lower-case, or CELERY_-namespaced) setting names",
-        what="Finds settings written with a name from Celery's old-to-new table (`celery/app/defaults.py`): "
-             "`CELERY_ALWAYS_EAGER`, `CELERYD_CONCURRENCY`, `CELERY_DEFAULT_QUEUE`, `BROKER_URL`, ... Names "
-             "that are also valid under Django's `CELERY_` namespace (`CELERY_RESULT_BACKEND`, "
-             "`CELERY_TIMEZONE`) are not reported. The message names the new name: namespaced in Django "
-             "settings (`CELERY_WORKER_CONCURRENCY`, which Celery reads when the app loads the settings with "
-             "`namespace='CELERY'`), and says to remove the old name when the same config also sets the new "
-             "one.",
-        why="Celery 5 still reads the old names (also under Django's `CELERY_` namespace), with a "
-            "deprecation warning, but Celery 6 removes them. Mixing old and new names in a config without "
-            "a namespace makes Celery refuse to start, and when a config sets both names of one setting "
-            "only one of them counts, so the other is dead code with a value nobody checks.",
-        example="""\
+    options=("app_names", "test_paths"),
+    references=(_REF_SECURITY, f"{_CONF_DOCS}: accept_content, task_serializer"),
+)
+
+
+CEL004 = Rule(
+    code="CEL004",
+    symbol="celery-old-setting-name",
+    msgid="W7804",
+    message="'{old}' is a pre-4.0 Celery setting name that Celery 6 no longer reads; {fix}",
+    summary="Use the current (lower-case, or CELERY_-namespaced) setting names",
+    what="Finds settings written with a name from Celery's old-to-new table (`celery/app/defaults.py`): "
+         "`CELERY_ALWAYS_EAGER`, `CELERYD_CONCURRENCY`, `CELERY_DEFAULT_QUEUE`, `BROKER_URL`, ... Names "
+         "that are also valid under Django's `CELERY_` namespace (`CELERY_RESULT_BACKEND`, "
+         "`CELERY_TIMEZONE`) are not reported. The message names the new name: namespaced in Django "
+         "settings (`CELERY_WORKER_CONCURRENCY`, which Celery reads when the app loads the settings with "
+         "`namespace='CELERY'`), and says to remove the old name when the same config also sets the new "
+         "one.",
+    why="Celery 5 still reads the old names (also under Django's `CELERY_` namespace), with a "
+        "deprecation warning, but Celery 6 removes them. Mixing old and new names in a config without "
+        "a namespace makes Celery refuse to start, and when a config sets both names of one setting "
+        "only one of them counts, so the other is dead code with a value nobody checks.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(CELERYD_CONCURRENCY=8)
 """,
-        instead="""\
+    instead="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(worker_concurrency=8)
 """,
-        references=(_REF_NEW_NAMES, _REF_DJANGO),
-        options=("app_names",),
-    ),
-    Rule(
-        code="CEL005",
-        symbol="celery-db-result-backend",
-        message="{setting} stores task results in the main database ('{scheme}'), adding load to it; "
-                "prefer Redis as result backend, or ignore results you never read (task_ignore_result)",
-        summary="Keep task results out of the main database",
-        default=False,
-        what="Finds a literal `result_backend` that is `db+...` (SQLAlchemy) or `django-db` "
-             "(django-celery-results).",
-        why="Every task writes its state and result: a busy queue turns into a steady stream of writes, "
-            "locks and table bloat on the database the application needs. Redis handles it easily, and "
-            "most results are never read at all.",
-        example="""\
+    references=(_REF_NEW_NAMES, _REF_DJANGO),
+    options=("app_names",),
+)
+
+
+CEL005 = Rule(
+    code="CEL005",
+    symbol="celery-db-result-backend",
+    msgid="W7805",
+    message="{setting} stores task results in the main database ('{scheme}'), adding load to it; "
+            "prefer Redis as result backend, or ignore results you never read (task_ignore_result)",
+    summary="Keep task results out of the main database",
+    default=False,
+    what="Finds a literal `result_backend` that is `db+...` (SQLAlchemy) or `django-db` "
+         "(django-celery-results).",
+    why="Every task writes its state and result: a busy queue turns into a steady stream of writes, "
+        "locks and table bloat on the database the application needs. Redis handles it easily, and "
+        "most results are never read at all.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj", backend="db+postgresql://db.internal/results")
 """,
-        instead="""\
+    instead="""\
 import os
 
 from celery import Celery
 
 app = Celery("proj", backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://localhost:6379/1"))
 """,
-        references=(f"{_CONF_DOCS}: result_backend",
-                    "Celery user guide, Tasks: Result Backends (docs/userguide/tasks.rst#result-backends)"),
-        options=("app_names",),
-    ),
-    Rule(
-        code="CEL006",
-        symbol="celery-unknown-setting",
-        message="'{name}' is not a Celery setting, so Celery ignores it and the default applies; {hint}",
-        summary="Use only setting names Celery knows",
-        what="Finds config keys that are neither a current nor an old Celery setting: `app.conf.broker = ...`, "
-             "`conf.update(result_backend_url=...)`, a lower-case name in a `celeryconfig` module. In Django "
-             "settings only `CELERY_*` names a typo away from a real setting are reported.",
-        why="Celery keeps unknown keys without a word, so a misspelt setting silently leaves the default in "
-            "place: the broker stays `amqp://localhost`, the time limit never applies.",
-        example="""\
+    references=(f"{_CONF_DOCS}: result_backend",
+                "Celery user guide, Tasks: Result Backends (docs/userguide/tasks.rst#result-backends)"),
+    options=("app_names",),
+)
+
+
+CEL006 = Rule(
+    code="CEL006",
+    symbol="celery-unknown-setting",
+    msgid="W7806",
+    message="'{name}' is not a Celery setting, so Celery ignores it and the default applies; {hint}",
+    summary="Use only setting names Celery knows",
+    what="Finds config keys that are neither a current nor an old Celery setting: `app.conf.broker = ...`, "
+         "`conf.update(result_backend_url=...)`, a lower-case name in a `celeryconfig` module. In Django "
+         "settings only `CELERY_*` names a typo away from a real setting are reported.",
+    why="Celery keeps unknown keys without a word, so a misspelt setting silently leaves the default in "
+        "place: the broker stays `amqp://localhost`, the time limit never applies.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(result_backend_url="redis://localhost:6379/1")
 """,
-        instead="""\
+    instead="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(result_backend="redis://localhost:6379/1")
 """,
-        references=(_CONF_DOCS,),
-        options=("app_names",),
-    ),
-    Rule(
-        code="CEL007",
-        symbol="celery-serializer-not-accepted",
-        message="{setting} is '{serializer}' but {accept} in the same config does not list it, so workers "
-                "reject these messages (ContentDisallowed); add '{serializer}' to {accept}",
-        summary="Accept the serializer you send with",
-        what="In one config, finds `task_serializer` / `result_serializer` set to a serializer missing from "
-             "the `accept_content` / `result_accept_content` set next to it.",
-        why="Workers only decode content types listed in `accept_content`: a task serialized with anything "
-            "else is rejected with `ContentDisallowed`, so the app cannot run its own tasks.",
-        example="""\
+    references=(_CONF_DOCS,),
+    options=("app_names",),
+)
+
+
+CEL007 = Rule(
+    code="CEL007",
+    symbol="celery-serializer-not-accepted",
+    msgid="W7807",
+    message="{setting} is '{serializer}' but {accept} in the same config does not list it, so workers "
+            "reject these messages (ContentDisallowed); add '{serializer}' to {accept}",
+    summary="Accept the serializer you send with",
+    what="In one config, finds `task_serializer` / `result_serializer` set to a serializer missing from "
+         "the `accept_content` / `result_accept_content` set next to it.",
+    why="Workers only decode content types listed in `accept_content`: a task serialized with anything "
+        "else is rejected with `ContentDisallowed`, so the app cannot run its own tasks.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(task_serializer="msgpack", accept_content=["json"])
 """,
-        instead="""\
+    instead="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(task_serializer="msgpack", accept_content=["msgpack", "json"])
 """,
-        references=(f"{_CONF_DOCS}: accept_content, result_accept_content",),
-        options=("app_names",),
-    ),
-    Rule(
-        code="CEL008",
-        symbol="celery-acks-late-without-prefetch-one",
-        message="{setting} is on but {prefetch} is not 1 in this config, so a crashed worker redelivers its "
-                "whole prefetched batch; set {prefetch} = 1 next to it",
-        summary="With late acknowledgement, prefetch one task at a time",
-        default=False,
-        what="Finds `task_acks_late = True` in a config that does not set `worker_prefetch_multiplier = 1`, "
-             "nor does another call on the same app in the module. A config that may set it where the module "
-             "cannot see (an app made elsewhere, `config_from_object`, `**options`) is reported only when it "
-             "sets another multiplier itself.",
-        why="With late acks a worker holds unacknowledged messages for every prefetched task. The default "
-            "multiplier (4 per process) means a crash or a long task delays, then redelivers, a whole batch; "
-            "Celery's optimizing guide recommends a multiplier of 1 with `acks_late`.",
-        example="""\
+    references=(f"{_CONF_DOCS}: accept_content, result_accept_content",),
+    options=("app_names",),
+)
+
+
+CEL008 = Rule(
+    code="CEL008",
+    symbol="celery-acks-late-without-prefetch-one",
+    msgid="W7808",
+    message="{setting} is on but {prefetch} is not 1 in this config, so a crashed worker redelivers its "
+            "whole prefetched batch; set {prefetch} = 1 next to it",
+    summary="With late acknowledgement, prefetch one task at a time",
+    default=False,
+    what="Finds `task_acks_late = True` in a config that does not set `worker_prefetch_multiplier = 1`, "
+         "nor does another call on the same app in the module. A config that may set it where the module "
+         "cannot see (an app made elsewhere, `config_from_object`, `**options`) is reported only when it "
+         "sets another multiplier itself.",
+    why="With late acks a worker holds unacknowledged messages for every prefetched task. The default "
+        "multiplier (4 per process) means a crash or a long task delays, then redelivers, a whole batch; "
+        "Celery's optimizing guide recommends a multiplier of 1 with `acks_late`.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(task_acks_late=True)
 """,
-        instead="""\
+    instead="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.update(task_acks_late=True, worker_prefetch_multiplier=1)
 """,
-        references=("Celery user guide, Optimizing: Prefetch Limits (docs/userguide/optimizing.rst#prefetch-limits)",
-                    f"{_CONF_DOCS}: task_acks_late, worker_prefetch_multiplier"),
-        options=("app_names",),
-    ),
-    Rule(
-        code="CEL009",
-        symbol="celery-results-never-expire",
-        message="{setting} = {value} means task results never expire and pile up in the result backend; "
-                "set {name} to a positive number of seconds or a timedelta",
-        summary="Let task results expire",
-        what="Finds `result_expires` (any spelling: `CELERY_RESULT_EXPIRES`, `CELERY_TASK_RESULT_EXPIRES`) "
-             "set to `None` or `0`.",
-        why="Without an expiry every result stays in the backend for ever: Redis runs out of memory, the "
-            "database table grows without bound.",
-        example="""\
+    references=("Celery user guide, Optimizing: Prefetch Limits (docs/userguide/optimizing.rst#prefetch-limits)",
+                f"{_CONF_DOCS}: task_acks_late, worker_prefetch_multiplier"),
+    options=("app_names",),
+)
+
+
+CEL009 = Rule(
+    code="CEL009",
+    symbol="celery-results-never-expire",
+    msgid="W7809",
+    message="{setting} = {value} means task results never expire and pile up in the result backend; "
+            "set {name} to a positive number of seconds or a timedelta",
+    summary="Let task results expire",
+    what="Finds `result_expires` (any spelling: `CELERY_RESULT_EXPIRES`, `CELERY_TASK_RESULT_EXPIRES`) "
+         "set to `None` or `0`.",
+    why="Without an expiry every result stays in the backend for ever: Redis runs out of memory, the "
+        "database table grows without bound.",
+    example="""\
 from celery import Celery
 
 app = Celery("proj")
 app.conf.result_expires = None
 """,
-        instead="""\
+    instead="""\
 from datetime import timedelta
 
 from celery import Celery
@@ -268,9 +291,8 @@ from celery import Celery
 app = Celery("proj")
 app.conf.result_expires = timedelta(hours=12)
 """,
-        references=(f"{_CONF_DOCS}: result_expires",),
-        options=("app_names",),
-    ),
+    references=(f"{_CONF_DOCS}: result_expires",),
+    options=("app_names",),
 )
 
 # Settings whose value is a broker URL, and those that hold any URL with credentials.
@@ -364,13 +386,13 @@ class _Once:
         self._ctx = ctx
         self._seen: set[tuple[int, str]] = set()
 
-    def report(self, node: ast.AST, code: str, **fmt) -> None:
-        if (id(node), code) not in self._seen:
-            self._seen.add((id(node), code))
-            self._ctx.report(node, code, **fmt)
+    def report(self, node: ast.AST, rule: Rule, **fmt) -> None:
+        if (id(node), rule.code) not in self._seen:
+            self._seen.add((id(node), rule.code))
+            self._ctx.report(node, rule, **fmt)
 
 
-@on_module
+@on_module(reports=(CEL001, CEL002, CEL003, CEL004, CEL005, CEL006, CEL007, CEL008, CEL009))
 def check_config(ctx: Context) -> None:
     model = ctx.model
     if not model.config:
@@ -402,7 +424,7 @@ def check_config(ctx: Context) -> None:
             if key is not None:
                 if current is None:
                     current = current_names(model)
-                ctx.report(item.node, "CEL004", old=item.raw, fix=_rename(ctx, item, current))
+                ctx.report(item.node, CEL004, old=item.raw, fix=_rename(ctx, item, current))
             else:
                 if current is None:
                     current = current_names(model)
@@ -458,7 +480,7 @@ def _sql_broker(ctx: Context, item: ConfigItem) -> None:
             or scheme == "django"
             or scheme.split("+", 1)[0] in SQL_SCHEMES
         ):
-            ctx.report(node, "CEL001", setting=_setting_label(item), scheme=scheme)
+            ctx.report(node, CEL001, setting=_setting_label(item), scheme=scheme)
             return
 
 
@@ -472,7 +494,7 @@ def _credentials(ctx: Context, item: ConfigItem) -> None:
             continue  # none, or a placeholder: {password}, ${RABBIT_PASSWORD}, %(password)s, <password>
         if user == "guest" and password == "guest" and (host in LOCAL_HOSTS or host is None or HOLE in host):
             continue
-        ctx.report(node, "CEL002", setting=_setting_label(item))
+        ctx.report(node, CEL002, setting=_setting_label(item))
         return
 
 
@@ -482,10 +504,10 @@ def _pickle_setting(ctx: Context, item: ConfigItem) -> None:
         return
     for text, node in literal_strings(ctx.model, value):
         if text.strip().lower() in PICKLE:
-            ctx.report(node, "CEL003", setting=item.raw)
+            ctx.report(node, CEL003, setting=item.raw)
 
 
-@on(ast.Call)
+@on(ast.Call, reports=(CEL003,))
 def pickle_call(node: ast.Call, ctx: Context) -> None:
     """``serializer='pickle'`` in ``apply_async`` / ``app.send_task``."""
     func = node.func
@@ -502,10 +524,10 @@ def _pickle_keyword(ctx: Context, keywords: list, label: str) -> None:
     for kw in keywords:
         if kw.arg == "serializer" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str) \
                 and kw.value.value.strip().lower() in PICKLE:
-            ctx.report(kw, "CEL003", setting=label)
+            ctx.report(kw, CEL003, setting=label)
 
 
-@on_module
+@on_module(reports=(CEL003,))
 def pickle_tasks(ctx: Context) -> None:
     """``serializer='pickle'`` on a task decorator or as a Task class attribute."""
     model = ctx.model
@@ -518,7 +540,7 @@ def pickle_tasks(ctx: Context) -> None:
         value = info.attrs.get("serializer")
         if info.is_task_class and isinstance(value, ast.Constant) and isinstance(value.value, str) \
                 and value.value.strip().lower() in PICKLE:
-            ctx.report(info.attr_nodes["serializer"], "CEL003", setting=f"{info.name}.serializer")
+            ctx.report(info.attr_nodes["serializer"], CEL003, setting=f"{info.name}.serializer")
 
 
 def _db_backend(ctx: Context, item: ConfigItem) -> None:
@@ -527,9 +549,9 @@ def _db_backend(ctx: Context, item: ConfigItem) -> None:
         if text.lower().startswith("db+"):
             parts = split_url(text)
             scheme = parts.scheme if parts is not None else "db+"
-            ctx.report(node, "CEL005", setting=_setting_label(item), scheme=scheme)
+            ctx.report(node, CEL005, setting=_setting_label(item), scheme=scheme)
         elif text == "django-db":
-            ctx.report(node, "CEL005", setting=_setting_label(item), scheme=text)
+            ctx.report(node, CEL005, setting=_setting_label(item), scheme=text)
 
 
 def _never_expire(ctx: Context, item: ConfigItem) -> None:
@@ -538,7 +560,7 @@ def _never_expire(ctx: Context, item: ConfigItem) -> None:
     if isinstance(value, ast.Constant) and (
         value.value is None or (type(value.value) in (int, float) and value.value == 0)
     ):
-        ctx.report(item.node, "CEL009", setting=item.raw, value=repr(value.value),
+        ctx.report(item.node, CEL009, setting=item.raw, value=repr(value.value),
                    name=spelled(ctx, item, "result_expires"))
 
 
@@ -626,7 +648,7 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
                "name in Celery's configuration reference"
     else:
         hint = f"did you mean '{suggestion}'?"
-    ctx.report(item.node, "CEL006", name=raw, hint=hint)
+    ctx.report(item.node, CEL006, name=raw, hint=hint)
 
 
 # -- settings that must agree within one config ----------------------------------------
@@ -663,7 +685,7 @@ def _serializers_accepted(ctx: Context, items: list[ConfigItem]) -> None:
         # Content types (application/json) need kombu's registry to compare: stay silent.
         if names is None or "/" in name or any("/" in n for n in names) or name in names:
             continue
-        ctx.report(serializer.node, "CEL007", setting=serializer.raw, serializer=value.value, accept=accepting.raw)
+        ctx.report(serializer.node, CEL007, setting=serializer.raw, serializer=value.value, accept=accepting.raw)
 
 
 def _acks_late_prefetch(ctx: Context, items: list[ConfigItem]) -> None:
@@ -676,7 +698,7 @@ def _acks_late_prefetch(ctx: Context, items: list[ConfigItem]) -> None:
             return
     elif _prefetch_one(prefetch.value):
         return
-    ctx.report(acks.node, "CEL008", setting=acks.raw,
+    ctx.report(acks.node, CEL008, setting=acks.raw,
                prefetch=prefetch.raw if prefetch is not None else spelled(ctx, acks, "worker_prefetch_multiplier"))
 
 

@@ -29,24 +29,23 @@ _REF_INHERITANCE = "Celery user guide, Tasks: Task inheritance (docs/userguide/t
 _REF_STATES = "Celery user guide, Tasks: States (docs/userguide/tasks.rst#states)"
 _REF_RETRY = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
 
-RULES = (
-    Rule(
-        code="CEL501",
-        symbol="celery-bind-mismatch",
-        message="task '{task}' {problem} but its decorator does not pass bind=True, so Celery gives it "
-                "no task instance; add bind=True to the task decorator (with 'self' as first parameter)",
-        summary="Use bind=True for tasks that take self or use self.request / self.retry",
-        kind="E",
-        what="Finds function tasks whose first parameter is named `self`, or that use `self.request` "
-             "or `self.retry` with no `self` in scope, while the task decorator does not pass "
-             "`bind=True`. Methods of Task subclasses are bound already and are not reported; tasks "
-             "made by a decorator of the `task-decorators` setting are reported only when they pass "
-             "`bind=False` themselves, since the project's decorator may bind.",
-        why="Only `bind=True` makes Celery pass the task instance as the first argument; a `base=` "
-            "class cannot do it. Without it the caller's first argument lands in `self`, so the task "
-            "fails with `TypeError` or works on the wrong values, and `self.retry()` raises "
-            "`AttributeError` or `NameError` exactly when the task should retry.",
-        example="""\
+CEL501 = Rule(
+    code="CEL501",
+    symbol="celery-bind-mismatch",
+    msgid="E7841",
+    message="task '{task}' {problem} but its decorator does not pass bind=True, so Celery gives it "
+            "no task instance; add bind=True to the task decorator (with 'self' as first parameter)",
+    summary="Use bind=True for tasks that take self or use self.request / self.retry",
+    what="Finds function tasks whose first parameter is named `self`, or that use `self.request` "
+         "or `self.retry` with no `self` in scope, while the task decorator does not pass "
+         "`bind=True`. Methods of Task subclasses are bound already and are not reported; tasks "
+         "made by a decorator of the `task-decorators` setting are reported only when they pass "
+         "`bind=False` themselves, since the project's decorator may bind.",
+    why="Only `bind=True` makes Celery pass the task instance as the first argument; a `base=` "
+        "class cannot do it. Without it the caller's first argument lands in `self`, so the task "
+        "fails with `TypeError` or works on the wrong values, and `self.retry()` raises "
+        "`AttributeError` or `NameError` exactly when the task should retry.",
+    example="""\
 from celery import shared_task
 
 
@@ -57,7 +56,7 @@ def refresh_feed(self, url):
     except ConnectionError as exc:
         raise self.retry(exc=exc)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -68,25 +67,28 @@ def refresh_feed(self, url):
     except ConnectionError as exc:
         raise self.retry(exc=exc)
 """,
-        options=("task_decorators", "app_names", "task_base_classes"),
-        references=(_REF_BOUND, _REF_RETRY),
-    ),
-    Rule(
-        code="CEL502",
-        symbol="celery-decorator-order",
-        message="the task decorator of '{task}' sits below {above}, which then wraps the task object "
-                "and hides it from Celery; list the task decorator first, above every other decorator",
-        summary="Put the task decorator on top of the decorator list",
-        what="Finds a task decorator that is not the first (top-most) decorator of its function. "
-             "Decorators that only register the task and return it unchanged are allowed above it: "
-             "`.connect` of Celery signals (`worker_ready.connect`, `app.on_after_configure.connect`), "
-             "Django's `receiver(...)`, and `staticmethod` on a task kept in a class (attribute "
-             "access hands back the task itself).",
-        why="Decorators apply from the bottom up. Celery must wrap the final function, so the task "
-            "decorator has to be applied last, which in Python means listed first. A decorator above "
-            "it wraps the Task object instead: the module-level name loses `.delay()` and "
-            "`.apply_async()`, and the worker runs the task without that decorator's behaviour.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes"),
+    references=(_REF_BOUND, _REF_RETRY),
+)
+
+
+CEL502 = Rule(
+    code="CEL502",
+    symbol="celery-decorator-order",
+    msgid="W7842",
+    message="the task decorator of '{task}' sits below {above}, which then wraps the task object "
+            "and hides it from Celery; list the task decorator first, above every other decorator",
+    summary="Put the task decorator on top of the decorator list",
+    what="Finds a task decorator that is not the first (top-most) decorator of its function. "
+         "Decorators that only register the task and return it unchanged are allowed above it: "
+         "`.connect` of Celery signals (`worker_ready.connect`, `app.on_after_configure.connect`), "
+         "Django's `receiver(...)`, and `staticmethod` on a task kept in a class (attribute "
+         "access hands back the task itself).",
+    why="Decorators apply from the bottom up. Celery must wrap the final function, so the task "
+        "decorator has to be applied last, which in Python means listed first. A decorator above "
+        "it wraps the Task object instead: the module-level name loses `.delay()` and "
+        "`.apply_async()`, and the worker runs the task without that decorator's behaviour.",
+    example="""\
 from celery import shared_task
 from django.db import transaction
 
@@ -96,7 +98,7 @@ from django.db import transaction
 def close_invoice(invoice_id):
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 from django.db import transaction
 
@@ -106,28 +108,31 @@ from django.db import transaction
 def close_invoice(invoice_id):
     ...
 """,
-        references=(_REF_BASICS,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL503",
-        symbol="celery-nested-task",
-        message="task '{task}' is defined inside {where}, {consequence}; define the task once, at module level",
-        summary="Define tasks at module level",
-        what="Finds task decorators on functions defined inside another function or a method, except "
-             "hooks that run whenever the app is set up (`connect_on_app_finalize`, "
-             "`app.on_after_finalize.connect`, ...) and functions that make the app or receive it "
-             "(`app = Celery(...)` or a parameter `app`, then `@app.task`), and tasks defined in a "
-             "loop under one name (no "
-             "`name=`, or a literal one). Tasks at module level, also under a module-level `if` / "
-             "`try` or in a module-level class body, are defined at import and are fine; test "
-             "modules, where defining a task inside a test is the documented pattern, are not checked.",
-        why="A worker knows the tasks that exist once it has imported the task modules. A task "
-            "defined inside a function exists only after that function has run in the worker "
-            "process, so messages for it fail with 'Received unregistered task of type ...'. A task "
-            "defined in a loop is defined again on every pass under the same name, and Celery keeps "
-            "only the first definition.",
-        example="""\
+    references=(_REF_BASICS,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL503 = Rule(
+    code="CEL503",
+    symbol="celery-nested-task",
+    msgid="W7843",
+    message="task '{task}' is defined inside {where}, {consequence}; define the task once, at module level",
+    summary="Define tasks at module level",
+    what="Finds task decorators on functions defined inside another function or a method, except "
+         "hooks that run whenever the app is set up (`connect_on_app_finalize`, "
+         "`app.on_after_finalize.connect`, ...) and functions that make the app or receive it "
+         "(`app = Celery(...)` or a parameter `app`, then `@app.task`), and tasks defined in a "
+         "loop under one name (no "
+         "`name=`, or a literal one). Tasks at module level, also under a module-level `if` / "
+         "`try` or in a module-level class body, are defined at import and are fine; test "
+         "modules, where defining a task inside a test is the documented pattern, are not checked.",
+    why="A worker knows the tasks that exist once it has imported the task modules. A task "
+        "defined inside a function exists only after that function has run in the worker "
+        "process, so messages for it fail with 'Received unregistered task of type ...'. A task "
+        "defined in a loop is defined again on every pass under the same name, and Celery keeps "
+        "only the first definition.",
+    example="""\
 from celery import shared_task
 
 
@@ -137,7 +142,7 @@ def make_exporter(fmt):
         ...
     return export
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -145,28 +150,31 @@ from celery import shared_task
 def export(report_id, fmt):
     ...
 """,
-        references=(_REF_NAMES,),
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-    ),
-    Rule(
-        code="CEL504",
-        symbol="celery-unknown-task-option",
-        message="'{option}' is not a Celery task option, so Celery only sets it as an unused task "
-                "attribute; {advice}",
-        summary="Pass only Celery task options to the task decorator",
-        what="Finds keyword arguments of a task decorator that are not options of Celery's Task "
-             "(`retry_limit`, `max_retry`, setting names such as `task_time_limit`) and suggests the "
-             "option meant. Keywords named after attributes of a `base=` class of the module, and "
-             "keywords the module uses as attributes of the task (`export.calls`, or `self.calls` "
-             "in the bound task), are deliberate. When the app comes from another module (its "
-             "Celery subclass may give tasks options of its own), only keywords that are evidently "
-             "slips of a Celery option (a setting name, a close misspelling) are reported; nothing "
-             "is reported when `base=` (or the app's `task_cls`) is a class the module cannot see, "
-             "nor for decorators of the `task-decorators` setting.",
-        why="The task decorator turns every keyword into a class attribute of the task. Celery reads "
-            "only its own options, so a misspelt option is silently ignored and the default applies: "
-            "`retry_limit=5` leaves `max_retries` at 3, `task_time_limit=60` sets no time limit.",
-        example="""\
+    references=(_REF_NAMES,),
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+)
+
+
+CEL504 = Rule(
+    code="CEL504",
+    symbol="celery-unknown-task-option",
+    msgid="W7844",
+    message="'{option}' is not a Celery task option, so Celery only sets it as an unused task "
+            "attribute; {advice}",
+    summary="Pass only Celery task options to the task decorator",
+    what="Finds keyword arguments of a task decorator that are not options of Celery's Task "
+         "(`retry_limit`, `max_retry`, setting names such as `task_time_limit`) and suggests the "
+         "option meant. Keywords named after attributes of a `base=` class of the module, and "
+         "keywords the module uses as attributes of the task (`export.calls`, or `self.calls` "
+         "in the bound task), are deliberate. When the app comes from another module (its "
+         "Celery subclass may give tasks options of its own), only keywords that are evidently "
+         "slips of a Celery option (a setting name, a close misspelling) are reported; nothing "
+         "is reported when `base=` (or the app's `task_cls`) is a class the module cannot see, "
+         "nor for decorators of the `task-decorators` setting.",
+    why="The task decorator turns every keyword into a class attribute of the task. Celery reads "
+        "only its own options, so a misspelt option is silently ignored and the default applies: "
+        "`retry_limit=5` leaves `max_retries` at 3, `task_time_limit=60` sets no time limit.",
+    example="""\
 from celery import shared_task
 
 
@@ -174,7 +182,7 @@ from celery import shared_task
 def sync_account(account_id):
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -182,25 +190,28 @@ from celery import shared_task
 def sync_account(account_id):
     ...
 """,
-        options=("task_decorators", "app_names", "task_base_classes"),
-        references=(_REF_OPTIONS, _REF_INHERITANCE),
-    ),
-    Rule(
-        code="CEL509",
-        symbol="celery-duplicate-task-name",
-        message="task '{task}' reuses the name '{name}' of task '{first}' (line {line}); {consequence}; "
-                "give each task its own name",
-        summary="Give every task a unique name",
-        what="Finds two tasks defined in the same scope of one module with the same literal `name=` "
-             "(or `name` class attribute of a Task subclass the module registers with "
-             "`app.register_task()`), and reports the later one. Definitions in exclusive branches "
-             "of an `if`/`else` or `try`/`except`, and in different functions (which may register "
-             "them with different apps), are not reported.",
-        why="Celery registers one task per name. A task decorator whose name is taken registers "
-            "nothing, so every message sent under that name runs the first task's code; "
-            "`register_task()` replaces the task registered before. Either way one of the two "
-            "tasks can never run.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes"),
+    references=(_REF_OPTIONS, _REF_INHERITANCE),
+)
+
+
+CEL509 = Rule(
+    code="CEL509",
+    symbol="celery-duplicate-task-name",
+    msgid="W7849",
+    message="task '{task}' reuses the name '{name}' of task '{first}' (line {line}); {consequence}; "
+            "give each task its own name",
+    summary="Give every task a unique name",
+    what="Finds two tasks defined in the same scope of one module with the same literal `name=` "
+         "(or `name` class attribute of a Task subclass the module registers with "
+         "`app.register_task()`), and reports the later one. Definitions in exclusive branches "
+         "of an `if`/`else` or `try`/`except`, and in different functions (which may register "
+         "them with different apps), are not reported.",
+    why="Celery registers one task per name. A task decorator whose name is taken registers "
+        "nothing, so every message sent under that name runs the first task's code; "
+        "`register_task()` replaces the task registered before. Either way one of the two "
+        "tasks can never run.",
+    example="""\
 from celery import shared_task
 
 
@@ -213,7 +224,7 @@ def build_daily_report(day):
 def build_weekly_report(week):
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -226,25 +237,27 @@ def build_daily_report(day):
 def build_weekly_report(week):
     ...
 """,
-        references=(_REF_NAMES,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL514",
-        symbol="celery-async-task",
-        message="task '{task}' is a coroutine function: Celery does not await it, so the task returns an "
-                "un-awaited coroutine and its body never runs; make it a plain def (use asyncio.run() inside)",
-        summary="Do not define tasks as async def",
-        kind="E",
-        what="Finds a task decorator on an `async def`, and `async def run` in a Task subclass. Tasks "
-             "whose `base=` class, base classes or the app's `task_cls` may run coroutines (a "
-             "custom `__call__`, a class the module cannot see) and decorators of the "
-             "`task-decorators` setting are not reported.",
-        why="Celery 5 calls the task function and stores what it returns. For a coroutine function "
-            "that is a coroutine object that nobody awaits: the task 'succeeds' at once, its body "
-            "never runs, and the result cannot be serialized (celery/celery#7743). Worker pools that "
-            "run coroutines (such as celery-aio-pool) change this; silence the rule there.",
-        example="""\
+    references=(_REF_NAMES,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL514 = Rule(
+    code="CEL514",
+    symbol="celery-async-task",
+    msgid="E7854",
+    message="task '{task}' is a coroutine function: Celery does not await it, so the task returns an "
+            "un-awaited coroutine and its body never runs; make it a plain def (use asyncio.run() inside)",
+    summary="Do not define tasks as async def",
+    what="Finds a task decorator on an `async def`, and `async def run` in a Task subclass. Tasks "
+         "whose `base=` class, base classes or the app's `task_cls` may run coroutines (a "
+         "custom `__call__`, a class the module cannot see) and decorators of the "
+         "`task-decorators` setting are not reported.",
+    why="Celery 5 calls the task function and stores what it returns. For a coroutine function "
+        "that is a coroutine object that nobody awaits: the task 'succeeds' at once, its body "
+        "never runs, and the result cannot be serialized (celery/celery#7743). Worker pools that "
+        "run coroutines (such as celery-aio-pool) change this; silence the rule there.",
+    example="""\
 import httpx
 from celery import shared_task
 
@@ -254,7 +267,7 @@ async def ping(url):
     async with httpx.AsyncClient() as client:
         await client.get(url)
 """,
-        instead="""\
+    instead="""\
 import asyncio
 
 import httpx
@@ -270,28 +283,30 @@ async def _ping(url):
 def ping(url):
     asyncio.run(_ping(url))
 """,
-        options=("task_decorators", "app_names", "task_base_classes"),
-        references=(_REF_BASICS,),
-    ),
-    Rule(
-        code="CEL515",
-        symbol="celery-implicit-task-name",
-        message="task '{task}' has no explicit name, so its name follows the module path and moving "
-                "or renaming the module orphans queued messages; {fix}",
-        summary="Give tasks an explicit, stable name",
-        default=False,
-        kind="C",
-        what="Finds function tasks whose decorator has no `name=`, and Task subclasses (with a `run` "
-             "method) without a `name` class attribute. Decorators of the `task-decorators` setting "
-             "may name tasks themselves and are not checked, nor are test modules. This is a naming "
-             "policy, not a Celery requirement: Celery's automatic names serve most projects, so the "
-             "rule is for teams that want task names independent of the code layout.",
-        why="Without a name, Celery names a task after its module and function "
-            "(`proj.billing.tasks.charge`). Moving or renaming the module changes the name: messages "
-            "already queued (ETA and countdown tasks too), beat schedules and `send_task()` calls "
-            "still use the old one, and workers reject them as unregistered. An explicit name, "
-            "namespaced like a module path as Celery's guide suggests, survives such moves.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes"),
+    references=(_REF_BASICS,),
+)
+
+
+CEL515 = Rule(
+    code="CEL515",
+    symbol="celery-implicit-task-name",
+    msgid="C7855",
+    message="task '{task}' has no explicit name, so its name follows the module path and moving "
+            "or renaming the module orphans queued messages; {fix}",
+    summary="Give tasks an explicit, stable name",
+    default=False,
+    what="Finds function tasks whose decorator has no `name=`, and Task subclasses (with a `run` "
+         "method) without a `name` class attribute. Decorators of the `task-decorators` setting "
+         "may name tasks themselves and are not checked, nor are test modules. This is a naming "
+         "policy, not a Celery requirement: Celery's automatic names serve most projects, so the "
+         "rule is for teams that want task names independent of the code layout.",
+    why="Without a name, Celery names a task after its module and function "
+        "(`proj.billing.tasks.charge`). Moving or renaming the module changes the name: messages "
+        "already queued (ETA and countdown tasks too), beat schedules and `send_task()` calls "
+        "still use the old one, and workers reject them as unregistered. An explicit name, "
+        "namespaced like a module path as Celery's guide suggests, survives such moves.",
+    example="""\
 from celery import shared_task
 
 
@@ -299,7 +314,7 @@ from celery import shared_task
 def charge(order_id):
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -307,27 +322,30 @@ from celery import shared_task
 def charge(order_id):
     ...
 """,
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-        references=(_REF_NAMES,),
-    ),
-    Rule(
-        code="CEL516",
-        symbol="celery-unpicklable-exception",
-        message="{exc} raised in task '{task}' takes required arguments ({params}) that its __init__ does "
-                "not pass to super().__init__(), so the result backend cannot rebuild it from exc.args; "
-                "pass every argument to super().__init__(...)",
-        summary="Make task exceptions rebuildable from their args",
-        default=False,
-        what="Finds exceptions raised in a task (or given to `retry(exc=...)`) whose class is defined "
-             "in the module and whose `__init__` has required parameters it does not forward, in "
-             "order, to `super().__init__(...)` or `Base.__init__(self, ...)`. Classes that set "
-             "`self.args` themselves are left alone; a `__reduce__` method does not help, because "
-             "the JSON result serializer (the default) rebuilds exceptions from their args.",
-        why="The result backend stores a failed task's exception as its class and `exc.args`, and "
-            "rebuilds it with `cls(*args)` (pickle does the same). When `__init__` turns its arguments "
-            "into one message, `cls(message)` raises `TypeError`, and callers of `result.get()` receive "
-            "a different exception than the task raised (celery/celery#6990).",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+    references=(_REF_NAMES,),
+)
+
+
+CEL516 = Rule(
+    code="CEL516",
+    symbol="celery-unpicklable-exception",
+    msgid="W7856",
+    message="{exc} raised in task '{task}' takes required arguments ({params}) that its __init__ does "
+            "not pass to super().__init__(), so the result backend cannot rebuild it from exc.args; "
+            "pass every argument to super().__init__(...)",
+    summary="Make task exceptions rebuildable from their args",
+    default=False,
+    what="Finds exceptions raised in a task (or given to `retry(exc=...)`) whose class is defined "
+         "in the module and whose `__init__` has required parameters it does not forward, in "
+         "order, to `super().__init__(...)` or `Base.__init__(self, ...)`. Classes that set "
+         "`self.args` themselves are left alone; a `__reduce__` method does not help, because "
+         "the JSON result serializer (the default) rebuilds exceptions from their args.",
+    why="The result backend stores a failed task's exception as its class and `exc.args`, and "
+        "rebuilds it with `cls(*args)` (pickle does the same). When `__init__` turns its arguments "
+        "into one message, `cls(message)` raises `TypeError`, and callers of `result.get()` receive "
+        "a different exception than the task raised (celery/celery#6990).",
+    example="""\
 from celery import shared_task
 
 
@@ -340,7 +358,7 @@ class QuotaExceeded(Exception):
 def upload(account, size):
     raise QuotaExceeded(account, 100)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -357,9 +375,8 @@ class QuotaExceeded(Exception):
 def upload(account, size):
     raise QuotaExceeded(account, 100)
 """,
-        references=(_REF_STATES, _REF_RETRY),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
+    references=(_REF_STATES, _REF_RETRY),
+    options=("task_decorators", "app_names", "task_base_classes"),
 )
 
 
@@ -440,7 +457,7 @@ def _unbound_self_use(model: ModuleModel, task: TaskInfo) -> str | None:
     return None
 
 
-@on_module
+@on_module(reports=(CEL501,))
 def bind_mismatch(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
@@ -454,7 +471,7 @@ def bind_mismatch(ctx: Context) -> None:
         else:
             problem = _unbound_self_use(model, task)
         if problem:
-            ctx.report(task.node, "CEL501", task=task.name, problem=problem)
+            ctx.report(task.node, CEL501, task=task.name, problem=problem)
 
 
 # ------------------------------------------------------------------------------------
@@ -485,7 +502,7 @@ def _returns_its_argument(model: ModuleModel, dec: ast.expr) -> bool:
     return isinstance(signal, ast.Attribute) and signal.attr in _APP_SIGNALS and model.is_app(signal.value)
 
 
-@on_module
+@on_module(reports=(CEL502,))
 def decorator_order(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
@@ -496,7 +513,7 @@ def decorator_order(ctx: Context) -> None:
         if wrapping:
             core = wrapping[-1].func if isinstance(wrapping[-1], ast.Call) else wrapping[-1]
             name = dotted(core)
-            ctx.report(task.decorator, "CEL502", task=task.name, above=f"@{name}" if name else "another decorator")
+            ctx.report(task.decorator, CEL502, task=task.name, above=f"@{name}" if name else "another decorator")
 
 
 # ------------------------------------------------------------------------------------
@@ -568,7 +585,7 @@ def _nesting(model: ModuleModel, task: TaskInfo) -> tuple[str, str] | None:
     return None
 
 
-@on_module
+@on_module(reports=(CEL503,))
 def nested_task(ctx: Context) -> None:
     model = ctx.model
     if model.is_test_module():
@@ -578,7 +595,7 @@ def nested_task(ctx: Context) -> None:
             continue
         found = _nesting(model, task)
         if found is not None:
-            ctx.report(task.node, "CEL503", task=task.name, where=found[0], consequence=found[1])
+            ctx.report(task.node, CEL503, task=task.name, where=found[0], consequence=found[1])
 
 
 # ------------------------------------------------------------------------------------
@@ -695,7 +712,7 @@ def _used_as_attribute(model: ModuleModel, task: TaskInfo, name: str) -> bool:
     return task.bound and bool(params) and name in attrs.get(params[0].arg, ())
 
 
-@on_module
+@on_module(reports=(CEL504,))
 def unknown_task_option(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
@@ -716,7 +733,7 @@ def unknown_task_option(ctx: Context) -> None:
                 advice = f"did you mean '{meant[0]}'?"
             else:
                 advice = "remove it, or make it an attribute of a Task subclass given as base="
-            ctx.report(task.options[name], "CEL504", option=name, advice=advice)
+            ctx.report(task.options[name], CEL504, option=name, advice=advice)
 
 
 # ------------------------------------------------------------------------------------
@@ -787,7 +804,7 @@ def _registered_classes(model: ModuleModel) -> set[ast.ClassDef]:
     return found
 
 
-@on_module
+@on_module(reports=(CEL509,))
 def duplicate_task_name(ctx: Context) -> None:
     model = ctx.model
     seen: dict[str, list[TaskInfo]] = {}
@@ -807,7 +824,7 @@ def duplicate_task_name(ctx: Context) -> None:
         if earlier:
             first = earlier[0]
             consequence = _FIRST_KEPT if task.kind == first.kind == "function" else _ONE_KEPT
-            ctx.report(node, "CEL509", task=task.label, name=name, first=first.label,
+            ctx.report(node, CEL509, task=task.label, name=name, first=first.label,
                        line=first.definition.lineno, consequence=consequence)
         seen.setdefault(name, []).append(task)
 
@@ -832,19 +849,19 @@ def _may_run_coroutines(model: ModuleModel, task: TaskInfo) -> bool:
     return not closed or any("__call__" in info.methods for info in chain)
 
 
-@on_module
+@on_module(reports=(CEL514,))
 def async_task(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
         if isinstance(task.node, ast.AsyncFunctionDef) and not _may_run_coroutines(model, task):
-            ctx.report(task.node, "CEL514", task=task.label)
+            ctx.report(task.node, CEL514, task=task.label)
 
 
 # ------------------------------------------------------------------------------------
 # CEL515: implicit task names
 # ------------------------------------------------------------------------------------
 
-@on_module
+@on_module(reports=(CEL515,))
 def implicit_task_name(ctx: Context) -> None:
     model = ctx.model
     if model.is_test_module():
@@ -853,11 +870,11 @@ def implicit_task_name(ctx: Context) -> None:
         if task.kind == "function":
             if not _is_celery_decorator(task) or task.has_star_kwargs or "name" in task.options:
                 continue
-            ctx.report(task.node, "CEL515", task=task.name,
+            ctx.report(task.node, CEL515, task=task.name,
                        fix="pass name='...' to the task decorator")
         elif task.cls is not None and task.cls.removed_base is None and task.option("name", model) is None \
                 and const(task.option("abstract", model)) is not True:
-            ctx.report(task.cls.node, "CEL515", task=task.cls.name,
+            ctx.report(task.cls.node, CEL515, task=task.cls.name,
                        fix="set a name = '...' class attribute")
 
 
@@ -951,7 +968,7 @@ def _raised_in_tasks(model: ModuleModel) -> Iterator[tuple[ast.AST, ast.AST, Tas
                         yield node, kw.value, task
 
 
-@on_module
+@on_module(reports=(CEL516,))
 def unpicklable_exception(ctx: Context) -> None:
     model = ctx.model
     if not model.tasks:
@@ -966,4 +983,4 @@ def unpicklable_exception(ctx: Context) -> None:
             verdicts[info.node] = (True, []) if init is None else _forwards_required(init)
         ok, required = verdicts[info.node]
         if not ok:
-            ctx.report(node, "CEL516", exc=info.name, task=task.label, params=", ".join(required))
+            ctx.report(node, CEL516, exc=info.name, task=task.label, params=", ".join(required))

@@ -15,25 +15,25 @@ _REF_OPTIONS = "Celery user guide, Tasks: List of Options (docs/userguide/tasks.
 _REF_SOFT_SETTING = ("Celery user guide, Configuration: task_soft_time_limit "
                      "(docs/userguide/configuration.rst#task-soft-time-limit)")
 
-RULES = (
-    Rule(
-        code="CEL511",
-        symbol="celery-soft-limit-not-below-hard",
-        message="{soft_name}={soft} is not below {hard_name}={hard}: the hard limit kills the worker "
-                "process before SoftTimeLimitExceeded can be handled (and apply_async() raises ValueError "
-                "when soft > hard); set the soft time limit below the hard one",
-        summary="Keep soft_time_limit below time_limit",
-        what="Finds literal soft and hard time limits where the soft one is not below the hard one: "
-             "`soft_time_limit` / `time_limit` of a task decorator or a Task subclass (also through a "
-             "base class of the module), `task_soft_time_limit` / `task_time_limit` in one Celery "
-             "config, and both options of one `apply_async()`, `signature()`, `.set()`, `retry()` or "
-             "`send_task()` call.",
-        why="The soft limit exists to give the task a chance to clean up: it raises "
-            "`SoftTimeLimitExceeded` inside the task, and the hard limit kills the process later. When "
-            "the soft limit is not below the hard one, the process is killed first and the clean-up "
-            "never runs; Celery's `apply_async()` even refuses a soft limit above the hard one with "
-            "`ValueError`.",
-        example="""\
+CEL511 = Rule(
+    code="CEL511",
+    symbol="celery-soft-limit-not-below-hard",
+    msgid="W7851",
+    message="{soft_name}={soft} is not below {hard_name}={hard}: the hard limit kills the worker "
+            "process before SoftTimeLimitExceeded can be handled (and apply_async() raises ValueError "
+            "when soft > hard); set the soft time limit below the hard one",
+    summary="Keep soft_time_limit below time_limit",
+    what="Finds literal soft and hard time limits where the soft one is not below the hard one: "
+         "`soft_time_limit` / `time_limit` of a task decorator or a Task subclass (also through a "
+         "base class of the module), `task_soft_time_limit` / `task_time_limit` in one Celery "
+         "config, and both options of one `apply_async()`, `signature()`, `.set()`, `retry()` or "
+         "`send_task()` call.",
+    why="The soft limit exists to give the task a chance to clean up: it raises "
+        "`SoftTimeLimitExceeded` inside the task, and the hard limit kills the process later. When "
+        "the soft limit is not below the hard one, the process is killed first and the clean-up "
+        "never runs; Celery's `apply_async()` even refuses a soft limit above the hard one with "
+        "`ValueError`.",
+    example="""\
 from celery import shared_task
 
 
@@ -41,7 +41,7 @@ from celery import shared_task
 def rebuild_index(index_id):
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -49,28 +49,31 @@ from celery import shared_task
 def rebuild_index(index_id):
     ...
 """,
-        references=(_REF_TIME_LIMITS, _REF_OPTIONS),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL512",
-        symbol="celery-soft-limit-swallowed",
-        message="{handler} in task '{task}', which has a soft time limit, also catches "
-                "SoftTimeLimitExceeded and lets the task carry on; add 'except SoftTimeLimitExceeded: raise' "
-                "(from celery.exceptions) before it, or re-raise",
-        summary="Let SoftTimeLimitExceeded through broad except clauses",
-        what="In a task with a soft time limit (`soft_time_limit` on the decorator or the Task class, "
-             "or `task_soft_time_limit` in the module's Celery config), finds `except Exception`, "
-             "`except BaseException` and bare `except:` handlers that neither re-raise nor retry, "
-             "in a `try` without an earlier `except SoftTimeLimitExceeded`, after which the task "
-             "goes on working: the `try` sits in a loop, or more statements follow it. A handler "
-             "that ends the task (a `return`, or nothing but a plain `return` after the `try`) has "
-             "done the clean-up the soft limit is there for and is not reported.",
-        why="`SoftTimeLimitExceeded` is an ordinary `Exception`. A broad handler catches it, so the "
-            "task carries on with its next item or step as if nothing happened, until the hard "
-            "limit kills the worker process: the time limit no longer stops the work in an orderly "
-            "way, and the task's failure is reported as a lost worker.",
-        example="""\
+    references=(_REF_TIME_LIMITS, _REF_OPTIONS),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL512 = Rule(
+    code="CEL512",
+    symbol="celery-soft-limit-swallowed",
+    msgid="W7852",
+    message="{handler} in task '{task}', which has a soft time limit, also catches "
+            "SoftTimeLimitExceeded and lets the task carry on; add 'except SoftTimeLimitExceeded: raise' "
+            "(from celery.exceptions) before it, or re-raise",
+    summary="Let SoftTimeLimitExceeded through broad except clauses",
+    what="In a task with a soft time limit (`soft_time_limit` on the decorator or the Task class, "
+         "or `task_soft_time_limit` in the module's Celery config), finds `except Exception`, "
+         "`except BaseException` and bare `except:` handlers that neither re-raise nor retry, "
+         "in a `try` without an earlier `except SoftTimeLimitExceeded`, after which the task "
+         "goes on working: the `try` sits in a loop, or more statements follow it. A handler "
+         "that ends the task (a `return`, or nothing but a plain `return` after the `try`) has "
+         "done the clean-up the soft limit is there for and is not reported.",
+    why="`SoftTimeLimitExceeded` is an ordinary `Exception`. A broad handler catches it, so the "
+        "task carries on with its next item or step as if nothing happened, until the hard "
+        "limit kills the worker process: the time limit no longer stops the work in an orderly "
+        "way, and the task's failure is reported as a lost worker.",
+    example="""\
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
@@ -85,7 +88,7 @@ def render_all(doc_ids):
         except Exception:
             logger.exception("rendering %s failed", doc_id)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.log import get_task_logger
@@ -104,9 +107,8 @@ def render_all(doc_ids):
         except Exception:
             logger.exception("rendering %s failed", doc_id)
 """,
-        references=(_REF_TIME_LIMITS, _REF_SOFT_SETTING),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
+    references=(_REF_TIME_LIMITS, _REF_SOFT_SETTING),
+    options=("task_decorators", "app_names", "task_base_classes"),
 )
 
 _SOFT_LIMIT_EXCEPTIONS = frozenset({
@@ -181,11 +183,11 @@ def _report_limits(ctx: Context, soft: tuple[ast.AST | None, ast.AST | None],
     found = _not_below(soft[0], hard[0])
     node = soft[1] or hard[1]
     if found is not None and node is not None:
-        ctx.report(node, "CEL511", soft_name=names[0], soft=_fmt(found[0]),
+        ctx.report(node, CEL511, soft_name=names[0], soft=_fmt(found[0]),
                    hard_name=names[1], hard=_fmt(found[1]))
 
 
-@on_module
+@on_module(reports=(CEL511,))
 def soft_limit_not_below_hard(ctx: Context) -> None:
     model = ctx.model
     for info in model.classes.values():
@@ -213,7 +215,7 @@ def soft_limit_not_below_hard(ctx: Context) -> None:
             _report_limits(ctx, (soft.value, soft.node), (hard.value, None), names=(soft.raw, hard.raw))
 
 
-@on(ast.Call)
+@on(ast.Call, reports=(CEL511,))
 def call_limits(node: ast.Call, ctx: Context) -> None:
     if len(node.keywords) < 2:
         return
@@ -316,7 +318,7 @@ def _task_carries_on(model: ModuleModel, handler: ast.ExceptHandler) -> bool:
     return False
 
 
-@on_module
+@on_module(reports=(CEL512,))
 def soft_limit_swallowed(ctx: Context) -> None:
     model = ctx.model
     if not model.tasks:
@@ -342,4 +344,4 @@ def soft_limit_swallowed(ctx: Context) -> None:
             what = "a bare 'except:'"
         else:
             what = f"'except {ast.unparse(handler.type)}'"
-        ctx.report(handler, "CEL512", handler=what, task=task.label)
+        ctx.report(handler, CEL512, handler=what, task=task.label)

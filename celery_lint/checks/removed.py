@@ -6,24 +6,23 @@ import ast
 from ..engine import Context, on, on_module
 from ..rule import Rule
 
-RULES = (
-    Rule(
-        code="CEL513",
-        symbol="celery-removed-api",
-        message="{api} no longer exists in Celery 5; use {replacement} instead",
-        summary="Do not use APIs removed in Celery 5",
-        kind="E",
-        what="Finds imports of modules and names removed from Celery: `celery.task` and its "
-             "submodules (`task`, `periodic_task`, `Task`, `PeriodicTask`, `schedules`, `control`, "
-             "...), `from celery import task`, `celery.decorators`, `celery.utils.encoding` and the "
-             "old functions of `celery.execute`; uses such as `celery.task.Task` through "
-             "`import celery`; and the `amqp` result backend in the Celery config. The import is "
-             "reported, not each use of the imported name; imports guarded by `try` / "
-             "`except ImportError` for older Celery versions are left alone.",
-        why="Celery 5 removed these modules (deprecated since Celery 4, or earlier): the import fails "
-            "with `ImportError` and the worker does not start. The AMQP result backend was removed "
-            "too; a config naming it fails when the first result is stored or read.",
-        example="""\
+CEL513 = Rule(
+    code="CEL513",
+    symbol="celery-removed-api",
+    msgid="E7853",
+    message="{api} no longer exists in Celery 5; use {replacement} instead",
+    summary="Do not use APIs removed in Celery 5",
+    what="Finds imports of modules and names removed from Celery: `celery.task` and its "
+         "submodules (`task`, `periodic_task`, `Task`, `PeriodicTask`, `schedules`, `control`, "
+         "...), `from celery import task`, `celery.decorators`, `celery.utils.encoding` and the "
+         "old functions of `celery.execute`; uses such as `celery.task.Task` through "
+         "`import celery`; and the `amqp` result backend in the Celery config. The import is "
+         "reported, not each use of the imported name; imports guarded by `try` / "
+         "`except ImportError` for older Celery versions are left alone.",
+    why="Celery 5 removed these modules (deprecated since Celery 4, or earlier): the import fails "
+        "with `ImportError` and the worker does not start. The AMQP result backend was removed "
+        "too; a config naming it fails when the first result is stored or read.",
+    example="""\
 from celery.task import periodic_task, task
 from celery.schedules import crontab
 
@@ -37,7 +36,7 @@ def add(x, y):
 def cleanup():
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import Celery, shared_task
 from celery.schedules import crontab
 
@@ -56,11 +55,10 @@ def add(x, y):
 def cleanup():
     ...
 """,
-        references=(
-            "Celery 5.0 release notes: Removed Deprecated Modules, AMQP Result Backend "
-            "(docs/history/whatsnew-5.0.rst)",
-            "Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
-        ),
+    references=(
+        "Celery 5.0 release notes: Removed Deprecated Modules, AMQP Result Backend "
+        "(docs/history/whatsnew-5.0.rst)",
+        "Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
     ),
 )
 
@@ -131,17 +129,17 @@ def _compat_import(ctx: Context, node: ast.AST) -> bool:
     return False
 
 
-@on(ast.Import)
+@on(ast.Import, reports=(CEL513,))
 def removed_module_import(node: ast.Import, ctx: Context) -> None:
     if _compat_import(ctx, node):
         return
     for alias in node.names:
         replacement = removed_api(alias.name)
         if replacement is not None:
-            ctx.report(node, "CEL513", api=alias.name, replacement=replacement)
+            ctx.report(node, CEL513, api=alias.name, replacement=replacement)
 
 
-@on(ast.ImportFrom)
+@on(ast.ImportFrom, reports=(CEL513,))
 def removed_name_import(node: ast.ImportFrom, ctx: Context) -> None:
     if node.level or not node.module or node.module.split(".")[0] != "celery" or _compat_import(ctx, node):
         return
@@ -149,13 +147,13 @@ def removed_name_import(node: ast.ImportFrom, ctx: Context) -> None:
         replacement = removed_api(f"{node.module}.{alias.name}")
         if replacement is not None:
             replacement = _REPLACEMENTS.get(alias.name, replacement)
-            ctx.report(node, "CEL513", api=f"{node.module}.{alias.name}", replacement=replacement)
+            ctx.report(node, CEL513, api=f"{node.module}.{alias.name}", replacement=replacement)
 
 
 _SUSPECT_ATTRS = frozenset({"task", "decorators", "encoding"})
 
 
-@on(ast.Attribute)
+@on(ast.Attribute, reports=(CEL513,))
 def removed_attribute_use(node: ast.Attribute, ctx: Context) -> None:
     """``celery.task.Task`` and the like through an import of a module that still exists."""
     value = node.value
@@ -175,7 +173,7 @@ def removed_attribute_use(node: ast.Attribute, ctx: Context) -> None:
     for binding in ctx.model.lookup(root.id, root) if isinstance(root, ast.Name) else ():
         if binding.kind == "import" and (_imports_removed(binding.node) or _compat_import(ctx, binding.node)):
             return  # reported at the import, or an import kept for older Celery versions
-    ctx.report(node, "CEL513", api=qualname, replacement=replacement)
+    ctx.report(node, CEL513, api=qualname, replacement=replacement)
 
 
 def _imports_removed(stmt: ast.AST) -> bool:
@@ -184,12 +182,12 @@ def _imports_removed(stmt: ast.AST) -> bool:
     return False
 
 
-@on_module
+@on_module(reports=(CEL513,))
 def amqp_result_backend(ctx: Context) -> None:
     for item in ctx.model.config:
         if item.key != "result_backend" or not isinstance(item.value, ast.Constant):
             continue
         value = item.value.value
         if isinstance(value, str) and value.lower().startswith("amqp"):
-            ctx.report(item.node, "CEL513", api=f"the AMQP result backend ({item.raw}={value.split(':')[0]!r})",
+            ctx.report(item.node, CEL513, api=f"the AMQP result backend ({item.raw}={value.split(':')[0]!r})",
                        replacement="the rpc:// result backend, or Redis")

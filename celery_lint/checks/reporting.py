@@ -12,23 +12,23 @@ _REF_LOGGING = "Celery user guide, Tasks: Logging (docs/userguide/tasks.rst#logg
 _REF_RETRY = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
 _REF_HANDLERS = "Celery user guide, Tasks: Handlers (docs/userguide/tasks.rst#handlers)"
 
-RULES = (
-    Rule(
-        code="CEL701",
-        symbol="celery-stdlib-logger-in-task",
-        message="task '{task}' logs through {logger}, whose records lack the task name and id; {fix}",
-        summary="Log from tasks through celery.utils.log.get_task_logger",
-        what="Finds logging calls (`debug`, `info`, `warning`, `error`, `exception`, `critical`, `log`) "
-             "inside a task on a logger made by `logging.getLogger(...)` -- a module-level logger, one "
-             "made in the task, or one a task passes down to a helper -- and the `logging` module's own "
-             "functions (`logging.info(...)`, the root logger). Not reported: log calls that pass the "
-             "task's id themselves (`self.request.id`, or a name assigned from it), and loggers that are "
-             "task loggers after all: named under `celery.task`, or given the same name as a `get_task_logger(...)` "
-             "call of the module (both calls return the same logger object).",
-        why="The worker formats records of task loggers (`celery.utils.log.get_task_logger`) with the "
-            "task's name and id, so the lines of one run can be found among thousands. Records of "
-            "other loggers carry neither.",
-        example="""\
+CEL701 = Rule(
+    code="CEL701",
+    symbol="celery-stdlib-logger-in-task",
+    msgid="W7871",
+    message="task '{task}' logs through {logger}, whose records lack the task name and id; {fix}",
+    summary="Log from tasks through celery.utils.log.get_task_logger",
+    what="Finds logging calls (`debug`, `info`, `warning`, `error`, `exception`, `critical`, `log`) "
+         "inside a task on a logger made by `logging.getLogger(...)` -- a module-level logger, one "
+         "made in the task, or one a task passes down to a helper -- and the `logging` module's own "
+         "functions (`logging.info(...)`, the root logger). Not reported: log calls that pass the "
+         "task's id themselves (`self.request.id`, or a name assigned from it), and loggers that are "
+         "task loggers after all: named under `celery.task`, or given the same name as a `get_task_logger(...)` "
+         "call of the module (both calls return the same logger object).",
+    why="The worker formats records of task loggers (`celery.utils.log.get_task_logger`) with the "
+        "task's name and id, so the lines of one run can be found among thousands. Records of "
+        "other loggers carry neither.",
+    example="""\
 import logging
 
 from celery import shared_task
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 def import_orders(path):
     logger.info("importing %s", path)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
@@ -51,22 +51,25 @@ logger = get_task_logger(__name__)
 def import_orders(path):
     logger.info("importing %s", path)
 """,
-        references=(_REF_LOGGING,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL702",
-        symbol="celery-print-in-task",
-        message="print() in task '{task}' writes to the worker's {stream} without task name, id or level; "
-                "log through a logger from celery.utils.log.get_task_logger(__name__) instead",
-        summary="Log from tasks instead of printing",
-        default=False,
-        what="Finds calls of the built-in `print(...)` inside a task that write to stdout or stderr "
-             "(`print(..., file=fh)` writes a file and is not reported), outside test modules.",
-        why="The worker redirects stdout to its log at one fixed level (`worker_redirect_stdouts_level`) "
-            "without the task's name and id, and output is lost when redirection is off. A task logger "
-            "gives each line a level and the task it belongs to.",
-        example="""\
+    references=(_REF_LOGGING,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL702 = Rule(
+    code="CEL702",
+    symbol="celery-print-in-task",
+    msgid="W7872",
+    message="print() in task '{task}' writes to the worker's {stream} without task name, id or level; "
+            "log through a logger from celery.utils.log.get_task_logger(__name__) instead",
+    summary="Log from tasks instead of printing",
+    default=False,
+    what="Finds calls of the built-in `print(...)` inside a task that write to stdout or stderr "
+         "(`print(..., file=fh)` writes a file and is not reported), outside test modules.",
+    why="The worker redirects stdout to its log at one fixed level (`worker_redirect_stdouts_level`) "
+        "without the task's name and id, and output is lost when redirection is off. A task logger "
+        "gives each line a level and the task it belongs to.",
+    example="""\
 from celery import shared_task
 
 
@@ -74,7 +77,7 @@ from celery import shared_task
 def resize(image_id):
     print("resizing", image_id)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
@@ -85,27 +88,30 @@ logger = get_task_logger(__name__)
 def resize(image_id):
     logger.info("resizing %s", image_id)
 """,
-        references=(_REF_LOGGING,),
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-    ),
-    Rule(
-        code="CEL703",
-        symbol="celery-swallowed-exception",
-        message="{handler} in task '{task}' neither re-raises, retries nor logs the traceback, so the "
-                "failure never reaches monitoring; re-raise, raise self.retry(exc=...), or log it with "
-                "logger.exception(...)",
-        summary="Do not swallow broad exceptions inside tasks",
-        what="Finds `except Exception`, `except BaseException` and bare `except:` handlers inside a task "
-             "that do none of: `raise` (bare, a new exception, `raise ... from e`), `self.retry(...)`, "
-             "`logger.exception(...)`, a log call with `exc_info=`, `sentry_sdk.capture_exception` / "
-             "`capture_message`, `traceback.print_exc()`. Handlers of narrow, expected exceptions "
-             "(`except User.DoesNotExist: return`) are not reported, nor handlers that hand the "
-             "exception object on to code the checker cannot see.",
-        why="Celery marks a task FAILURE, calls `on_failure`, sends the `task-failed` event and lets "
-            "error trackers record it only when the exception leaves the task. A handler that catches "
-            "everything and returns makes a broken task look successful: no alert, no traceback, and "
-            "the bug is found by the users.",
-        example="""\
+    references=(_REF_LOGGING,),
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+)
+
+
+CEL703 = Rule(
+    code="CEL703",
+    symbol="celery-swallowed-exception",
+    msgid="W7873",
+    message="{handler} in task '{task}' neither re-raises, retries nor logs the traceback, so the "
+            "failure never reaches monitoring; re-raise, raise self.retry(exc=...), or log it with "
+            "logger.exception(...)",
+    summary="Do not swallow broad exceptions inside tasks",
+    what="Finds `except Exception`, `except BaseException` and bare `except:` handlers inside a task "
+         "that do none of: `raise` (bare, a new exception, `raise ... from e`), `self.retry(...)`, "
+         "`logger.exception(...)`, a log call with `exc_info=`, `sentry_sdk.capture_exception` / "
+         "`capture_message`, `traceback.print_exc()`. Handlers of narrow, expected exceptions "
+         "(`except User.DoesNotExist: return`) are not reported, nor handlers that hand the "
+         "exception object on to code the checker cannot see.",
+    why="Celery marks a task FAILURE, calls `on_failure`, sends the `task-failed` event and lets "
+        "error trackers record it only when the exception leaves the task. A handler that catches "
+        "everything and returns makes a broken task look successful: no alert, no traceback, and "
+        "the bug is found by the users.",
+    example="""\
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
@@ -119,7 +125,7 @@ def charge(order_id):
     except Exception as exc:
         logger.error("charge failed: %s", exc)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
@@ -134,9 +140,8 @@ def charge(order_id):
         logger.exception("charge failed for order %s", order_id)
         raise
 """,
-        references=(_REF_HANDLERS, _REF_RETRY),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
+    references=(_REF_HANDLERS, _REF_RETRY),
+    options=("task_decorators", "app_names", "task_base_classes"),
 )
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
@@ -330,7 +335,7 @@ def _describe(expr: ast.AST) -> str:
     return "a logger made with logging.getLogger(...)"
 
 
-@on_module
+@on_module(reports=(CEL701,))
 def stdlib_logger_in_task(ctx: Context) -> None:
     model = ctx.model
     if not model.tasks:
@@ -350,17 +355,17 @@ def stdlib_logger_in_task(ctx: Context) -> None:
         if task is None or _logs_task_id(model, call):
             continue
         if made is None:
-            ctx.report(call, "CEL701", task=task.label, logger=f"the root logger (logging.{method})",
+            ctx.report(call, CEL701, task=task.label, logger=f"the root logger (logging.{method})",
                        fix="log through a logger made with celery.utils.log.get_task_logger(__name__)")
         else:
-            ctx.report(call, "CEL701", task=task.label, logger=_describe(func.value),
+            ctx.report(call, CEL701, task=task.label, logger=_describe(func.value),
                        fix=f"make it with celery.utils.log.get_task_logger(__name__) instead of "
                            f"logging.getLogger(...) on line {made.lineno}")
 
 
 # -- CEL702 ------------------------------------------------------------------------------
 
-@on(ast.Call)
+@on(ast.Call, reports=(CEL702,))
 def print_in_task(node: ast.Call, ctx: Context) -> None:
     func = node.func
     if not (isinstance(func, ast.Name) and func.id == "print"):
@@ -370,7 +375,7 @@ def print_in_task(node: ast.Call, ctx: Context) -> None:
         return
     stream = _print_stream(ctx.model, node)
     if stream is not None:
-        ctx.report(node, "CEL702", task=task.label, stream=stream)
+        ctx.report(node, CEL702, task=task.label, stream=stream)
 
 
 _STD_STREAMS = {"sys.stdout": "stdout", "sys.stderr": "stderr", "sys.__stdout__": "stdout",
@@ -479,7 +484,7 @@ class _HandlerReading:
         return True
 
 
-@on(ast.ExceptHandler)
+@on(ast.ExceptHandler, reports=(CEL703,))
 def swallowed_exception(node: ast.ExceptHandler, ctx: Context) -> None:
     model = ctx.model
     handler = _broad_name(model, node.type)
@@ -489,4 +494,4 @@ def swallowed_exception(node: ast.ExceptHandler, ctx: Context) -> None:
     if task is None:
         return
     if not _HandlerReading(model).reports(node.body, node.name):
-        ctx.report(node, "CEL703", handler=handler, task=task.label)
+        ctx.report(node, CEL703, handler=handler, task=task.label)

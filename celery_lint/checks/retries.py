@@ -26,54 +26,55 @@ _REF_DELAY = ("Celery user guide, Tasks: Using a custom retry delay "
 _REF_MAX_RETRIES = "Celery API reference, celery.app.task: Task.max_retries (docs/reference/celery.app.task.rst)"
 _REF_TASK_RETRY = "Celery API reference, celery.app.task: Task.retry (docs/reference/celery.app.task.rst)"
 
-RULES = (
-    Rule(
-        code="CEL401",
-        symbol="celery-unbounded-retries",
-        message="max_retries=None on {target} retries it forever; set a finite Task.max_retries "
-                "and let the task fail when the retries run out",
-        summary="Bound the number of retries",
-        kind="W",
-        what="Finds `max_retries=None` in a task decorator and `max_retries = None` as an attribute of a "
-             "Task class (a `celery.Task` subclass, or a class used as a task's `base=`). A function task "
-             "whose every `self.retry()` passes a limit of its own (`max_retries=5`), with no automatic "
-             "retries or a limit in `retry_kwargs`, is left alone: the task's `None` never applies.",
-        why="With `max_retries=None` Celery never gives up: a task that fails for good (a deleted row, a "
-            "revoked token, a bug) is retried for ever, fills the queue and hides the error, which never "
-            "reaches the result backend or the error tracker. `self.retry(max_retries=None)` is not "
-            "affected: there `None` means \"use the task's limit\".",
-        example="""\
+CEL401 = Rule(
+    code="CEL401",
+    symbol="celery-unbounded-retries",
+    msgid="W7830",
+    message="max_retries=None on {target} retries it forever; set a finite Task.max_retries "
+            "and let the task fail when the retries run out",
+    summary="Bound the number of retries",
+    what="Finds `max_retries=None` in a task decorator and `max_retries = None` as an attribute of a "
+         "Task class (a `celery.Task` subclass, or a class used as a task's `base=`). A function task "
+         "whose every `self.retry()` passes a limit of its own (`max_retries=5`), with no automatic "
+         "retries or a limit in `retry_kwargs`, is left alone: the task's `None` never applies.",
+    why="With `max_retries=None` Celery never gives up: a task that fails for good (a deleted row, a "
+        "revoked token, a bug) is retried for ever, fills the queue and hides the error, which never "
+        "reaches the result backend or the error tracker. `self.retry(max_retries=None)` is not "
+        "affected: there `None` means \"use the task's limit\".",
+    example="""\
 from celery import shared_task
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=None)
 def sync_account(account_id):
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=10)
 def sync_account(account_id):
     ...
 """,
-        references=(_REF_RETRYING, _REF_MAX_RETRIES),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL402",
-        symbol="celery-retry-not-raised",
-        message="{call}() is used as a statement; write 'raise {call}(...)' so that it is visible that "
-                "Task.retry ends the task here",
-        summary="Raise the result of self.retry()",
-        kind="C",
-        what="Finds `self.retry(...)` (the task's own `Task.retry`) written as a bare statement inside a "
-             "task or a method of a Task class, unless a `try` around it handles `MaxRetriesExceededError` "
-             "or `Retry`: there the exceptions of the call are used on purpose.",
-        why="`Task.retry` always raises `celery.exceptions.Retry` (unless `throw=False`), so the code "
-            "after it never runs. Written as a statement, the call reads as if the task carried on; "
-            "Celery's documentation writes `raise self.retry(...)` so the flow visibly stops, and linters "
-            "and type checkers then know the branch ends.",
-        example="""\
+    references=(_REF_RETRYING, _REF_MAX_RETRIES),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL402 = Rule(
+    code="CEL402",
+    symbol="celery-retry-not-raised",
+    msgid="C7831",
+    message="{call}() is used as a statement; write 'raise {call}(...)' so that it is visible that "
+            "Task.retry ends the task here",
+    summary="Raise the result of self.retry()",
+    what="Finds `self.retry(...)` (the task's own `Task.retry`) written as a bare statement inside a "
+         "task or a method of a Task class, unless a `try` around it handles `MaxRetriesExceededError` "
+         "or `Retry`: there the exceptions of the call are used on purpose.",
+    why="`Task.retry` always raises `celery.exceptions.Retry` (unless `throw=False`), so the code "
+        "after it never runs. Written as a statement, the call reads as if the task carried on; "
+        "Celery's documentation writes `raise self.retry(...)` so the flow visibly stops, and linters "
+        "and type checkers then know the branch ends.",
+    example="""\
 from celery import shared_task
 
 @shared_task(bind=True)
@@ -82,7 +83,7 @@ def charge(self, order_id):
         self.retry(countdown=30)
     return gateway_charge(order_id)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 @shared_task(bind=True)
@@ -91,21 +92,24 @@ def charge(self, order_id):
         raise self.retry(countdown=30)
     return gateway_charge(order_id)
 """,
-        references=(_REF_RETRYING, _REF_TASK_RETRY),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL403",
-        symbol="celery-retry-without-exc",
-        message="{call}() in 'except ... as {name}' without exc=: when max_retries runs out, "
-                "MaxRetriesExceededError replaces the real error; pass exc={name}",
-        summary="Give self.retry() the exception it retries for",
-        what="Finds `self.retry(...)` inside an `except ... as e` handler of a task that passes no `exc=` "
-             "argument, unless a `try` around the call handles `MaxRetriesExceededError` itself.",
-        why="When the last retry is used up, `Task.retry` raises the exception given as `exc=`; without "
-            "it Celery raises `MaxRetriesExceededError`, and the result backend, Flower and the error "
-            "tracker show that instead of the error that made the task fail.",
-        example="""\
+    references=(_REF_RETRYING, _REF_TASK_RETRY),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL403 = Rule(
+    code="CEL403",
+    symbol="celery-retry-without-exc",
+    msgid="W7832",
+    message="{call}() in 'except ... as {name}' without exc=: when max_retries runs out, "
+            "MaxRetriesExceededError replaces the real error; pass exc={name}",
+    summary="Give self.retry() the exception it retries for",
+    what="Finds `self.retry(...)` inside an `except ... as e` handler of a task that passes no `exc=` "
+         "argument, unless a `try` around the call handles `MaxRetriesExceededError` itself.",
+    why="When the last retry is used up, `Task.retry` raises the exception given as `exc=`; without "
+        "it Celery raises `MaxRetriesExceededError`, and the result backend, Flower and the error "
+        "tracker show that instead of the error that made the task fail.",
+    example="""\
 import requests
 from celery import shared_task
 
@@ -116,7 +120,7 @@ def fetch(self, url):
     except requests.RequestException as exc:
         raise self.retry(countdown=2 ** self.request.retries)
 """,
-        instead="""\
+    instead="""\
 import requests
 from celery import shared_task
 
@@ -127,24 +131,27 @@ def fetch(self, url):
     except requests.RequestException as exc:
         raise self.retry(exc=exc, countdown=2 ** self.request.retries)
 """,
-        references=(_REF_RETRYING, _REF_TASK_RETRY),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL404",
-        symbol="celery-retry-swallowed",
-        message="{call}() raises celery.exceptions.Retry, which the '{handler}' handler on line {line} "
-                "catches and does not re-raise; put 'except Retry: raise' before it or re-raise",
-        summary="Do not catch the Retry exception of self.retry()",
-        what="Finds `self.retry(...)` inside the body of a `try` whose handler catches the "
-             "`celery.exceptions.Retry` it raises (`except Exception`, `except BaseException`, a bare "
-             "`except:`, or one of Retry's bases `CeleryError` / `TaskPredicate`) and does not re-raise, "
-             "with no earlier `except Retry: raise`.",
-        why="`Task.retry` signals the worker by raising `Retry`. A broad handler that catches it turns the "
-            "retry into an ordinary error or a silent return: the task goes on running code meant for the "
-            "failure case and is recorded as SUCCESS (or FAILURE) instead of RETRY, and once the retries "
-            "run out the final error is swallowed the same way.",
-        example="""\
+    references=(_REF_RETRYING, _REF_TASK_RETRY),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL404 = Rule(
+    code="CEL404",
+    symbol="celery-retry-swallowed",
+    msgid="W7833",
+    message="{call}() raises celery.exceptions.Retry, which the '{handler}' handler on line {line} "
+            "catches and does not re-raise; put 'except Retry: raise' before it or re-raise",
+    summary="Do not catch the Retry exception of self.retry()",
+    what="Finds `self.retry(...)` inside the body of a `try` whose handler catches the "
+         "`celery.exceptions.Retry` it raises (`except Exception`, `except BaseException`, a bare "
+         "`except:`, or one of Retry's bases `CeleryError` / `TaskPredicate`) and does not re-raise, "
+         "with no earlier `except Retry: raise`.",
+    why="`Task.retry` signals the worker by raising `Retry`. A broad handler that catches it turns the "
+        "retry into an ordinary error or a silent return: the task goes on running code meant for the "
+        "failure case and is recorded as SUCCESS (or FAILURE) instead of RETRY, and once the retries "
+        "run out the final error is swallowed the same way.",
+    example="""\
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
@@ -158,7 +165,7 @@ def push(self, device_id):
     except Exception:
         logger.exception("push to %s failed", device_id)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 from celery.exceptions import Retry
 from celery.utils.log import get_task_logger
@@ -175,81 +182,90 @@ def push(self, device_id):
     except Exception:
         logger.exception("push to %s failed", device_id)
 """,
-        references=(_REF_RETRYING, _REF_TASK_RETRY),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL405",
-        symbol="celery-autoretry-without-backoff",
-        message="autoretry_for on {target} without retry_backoff retries at a fixed default_retry_delay; "
-                "add retry_backoff=True to back off exponentially",
-        summary="Back off exponentially when retrying automatically",
-        what="Finds `autoretry_for=` on a task decorator (or `autoretry_for = ...` on a Task class) when "
-             "neither the task nor a base class the module can see sets `retry_backoff`, or sets it to "
-             "`False`, and the task chooses no delay of its own (`default_retry_delay`, or a `countdown` "
-             "or `eta` in `retry_kwargs`).",
-        why="Without `retry_backoff`, automatic retries all wait the task's `default_retry_delay` "
-            "(3 minutes unless changed): a service that is down gets hammered at a steady rate, and a long "
-            "outage uses up every retry in a short time. `retry_backoff=True` doubles the delay each time, "
-            "up to `retry_backoff_max`, with jitter.",
-        example="""\
+    references=(_REF_RETRYING, _REF_TASK_RETRY),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL405 = Rule(
+    code="CEL405",
+    symbol="celery-autoretry-without-backoff",
+    msgid="W7834",
+    message="autoretry_for on {target} without retry_backoff retries at a fixed default_retry_delay; "
+            "add retry_backoff=True to back off exponentially",
+    summary="Back off exponentially when retrying automatically",
+    what="Finds `autoretry_for=` on a task decorator (or `autoretry_for = ...` on a Task class) when "
+         "neither the task nor a base class the module can see sets `retry_backoff`, or sets it to "
+         "`False`, and the task chooses no delay of its own (`default_retry_delay`, or a `countdown` "
+         "or `eta` in `retry_kwargs`).",
+    why="Without `retry_backoff`, automatic retries all wait the task's `default_retry_delay` "
+        "(3 minutes unless changed): a service that is down gets hammered at a steady rate, and a long "
+        "outage uses up every retry in a short time. `retry_backoff=True` doubles the delay each time, "
+        "up to `retry_backoff_max`, with jitter.",
+    example="""\
 from celery import shared_task
 
 @shared_task(autoretry_for=(ConnectionError,), max_retries=5)
 def sync_inventory(store_id):
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def sync_inventory(store_id):
     ...
 """,
-        references=(_REF_AUTORETRY,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL406",
-        symbol="celery-retry-jitter-disabled",
-        message="retry_jitter=False on {target} makes every backed-off retry wait the same time; remove it "
-                "so that Celery spreads the retries with jitter",
-        summary="Keep the jitter of automatic retries",
-        what="Finds `retry_jitter=False` on a task decorator and `retry_jitter = False` on a Task class or "
-             "mixin, where automatic retries may back off. Test modules are left alone: tests switch "
-             "jitter off to assert exact countdowns.",
-        why="When a service fails, every task that used it fails at the same moment. Without jitter their "
-            "backed-off retries all come back at the same moments too, and the recovering service is hit "
-            "by the whole herd at once. Celery's default, `retry_jitter=True`, randomises each delay.",
-        example="""\
+    references=(_REF_AUTORETRY,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL406 = Rule(
+    code="CEL406",
+    symbol="celery-retry-jitter-disabled",
+    msgid="W7835",
+    message="retry_jitter=False on {target} makes every backed-off retry wait the same time; remove it "
+            "so that Celery spreads the retries with jitter",
+    summary="Keep the jitter of automatic retries",
+    what="Finds `retry_jitter=False` on a task decorator and `retry_jitter = False` on a Task class or "
+         "mixin, where automatic retries may back off. Test modules are left alone: tests switch "
+         "jitter off to assert exact countdowns.",
+    why="When a service fails, every task that used it fails at the same moment. Without jitter their "
+        "backed-off retries all come back at the same moments too, and the recovering service is hit "
+        "by the whole herd at once. Celery's default, `retry_jitter=True`, randomises each delay.",
+    example="""\
 from celery import shared_task
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=False)
 def notify(user_id):
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True)
 def notify(user_id):
     ...
 """,
-        references=(_REF_AUTORETRY,),
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-    ),
-    Rule(
-        code="CEL407",
-        symbol="celery-backoff-without-autoretry",
-        message="{option} on {target} has no effect without autoretry_for; it only shapes automatic "
-                "retries, so add autoretry_for=(...) or compute the countdown of self.retry() yourself",
-        summary="Use retry_backoff, retry_backoff_max and retry_jitter with autoretry_for",
-        what="Finds `retry_backoff`, `retry_backoff_max` or `retry_jitter` on a task whose decorator and "
-             "visible base classes set no `autoretry_for`.",
-        why="Celery reads those three options only in the wrapper it puts around a task with "
-            "`autoretry_for`. Set on a task that calls `self.retry()` itself, they are silently ignored: "
-            "the retries keep the fixed `default_retry_delay` the author meant to replace.",
-        example="""\
+    references=(_REF_AUTORETRY,),
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+)
+
+
+CEL407 = Rule(
+    code="CEL407",
+    symbol="celery-backoff-without-autoretry",
+    msgid="W7836",
+    message="{option} on {target} has no effect without autoretry_for; it only shapes automatic "
+            "retries, so add autoretry_for=(...) or compute the countdown of self.retry() yourself",
+    summary="Use retry_backoff, retry_backoff_max and retry_jitter with autoretry_for",
+    what="Finds `retry_backoff`, `retry_backoff_max` or `retry_jitter` on a task whose decorator and "
+         "visible base classes set no `autoretry_for`.",
+    why="Celery reads those three options only in the wrapper it puts around a task with "
+        "`autoretry_for`. Set on a task that calls `self.retry()` itself, they are silently ignored: "
+        "the retries keep the fixed `default_retry_delay` the author meant to replace.",
+    example="""\
 from celery import shared_task
 
 @shared_task(bind=True, retry_backoff=True)
@@ -259,28 +275,30 @@ def upload(self, path):
     except ConnectionError as exc:
         raise self.retry(exc=exc)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True)
 def upload(path):
     put_object(path)
 """,
-        references=(_REF_AUTORETRY,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL408",
-        symbol="celery-autoretry-not-tuple",
-        message="{option}= takes a tuple of exception classes, not {got}; write {option}=({example},)",
-        summary="Give autoretry_for and dont_autoretry_for a tuple",
-        kind="E",
-        what="Finds `autoretry_for=` and `dont_autoretry_for=` (decorator keywords or Task class attributes) "
-             "set to a single exception class or to a literal that is not a tuple or list.",
-        why="Celery calls `tuple()` on the value: a single class raises `TypeError` when the task is "
-            "registered, and a string becomes a tuple of characters, so the `except` clause raises "
-            "`TypeError` the first time the task fails.",
-        example="""\
+    references=(_REF_AUTORETRY,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL408 = Rule(
+    code="CEL408",
+    symbol="celery-autoretry-not-tuple",
+    msgid="E7837",
+    message="{option}= takes a tuple of exception classes, not {got}; write {option}=({example},)",
+    summary="Give autoretry_for and dont_autoretry_for a tuple",
+    what="Finds `autoretry_for=` and `dont_autoretry_for=` (decorator keywords or Task class attributes) "
+         "set to a single exception class or to a literal that is not a tuple or list.",
+    why="Celery calls `tuple()` on the value: a single class raises `TypeError` when the task is "
+        "registered, and a string becomes a tuple of characters, so the `except` clause raises "
+        "`TypeError` the first time the task fails.",
+    example="""\
 import requests
 from celery import shared_task
 
@@ -288,7 +306,7 @@ from celery import shared_task
 def fetch(url):
     return requests.get(url, timeout=10).text
 """,
-        instead="""\
+    instead="""\
 import requests
 from celery import shared_task
 
@@ -296,23 +314,26 @@ from celery import shared_task
 def fetch(url):
     return requests.get(url, timeout=10).text
 """,
-        references=(_REF_AUTORETRY,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL409",
-        symbol="celery-fixed-retry-delay",
-        message="{call}() retries after {delay}; back off with jitter, e.g. "
-                "countdown=random.uniform(0, 2 ** self.request.retries)",
-        summary="Make the countdown of self.retry() grow with self.request.retries",
-        default=False,
-        what="Finds `self.retry(...)` calls without `countdown=` (so the task's `default_retry_delay` "
-             "applies) or with a constant `countdown=`, outside test modules.",
-        why="A fixed delay retries a failing service at a steady rate however long it stays down, and "
-            "tasks that failed together retry together. A countdown that grows with "
-            "`self.request.retries`, with some randomness, spreads the load and gives the service time "
-            "to recover.",
-        example="""\
+    references=(_REF_AUTORETRY,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL409 = Rule(
+    code="CEL409",
+    symbol="celery-fixed-retry-delay",
+    msgid="W7838",
+    message="{call}() retries after {delay}; back off with jitter, e.g. "
+            "countdown=random.uniform(0, 2 ** self.request.retries)",
+    summary="Make the countdown of self.retry() grow with self.request.retries",
+    default=False,
+    what="Finds `self.retry(...)` calls without `countdown=` (so the task's `default_retry_delay` "
+         "applies) or with a constant `countdown=`, outside test modules.",
+    why="A fixed delay retries a failing service at a steady rate however long it stays down, and "
+        "tasks that failed together retry together. A countdown that grows with "
+        "`self.request.retries`, with some randomness, spreads the load and gives the service time "
+        "to recover.",
+    example="""\
 import random
 
 from celery import shared_task
@@ -324,7 +345,7 @@ def refresh(self, token_id):
     except TimeoutError as exc:
         raise self.retry(exc=exc, countdown=60)
 """,
-        instead="""\
+    instead="""\
 import random
 
 from celery import shared_task
@@ -336,39 +357,41 @@ def refresh(self, token_id):
     except TimeoutError as exc:
         raise self.retry(exc=exc, countdown=random.uniform(0, 2 ** self.request.retries))
 """,
-        references=(_REF_DELAY, _REF_TASK_RETRY),
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-    ),
-    Rule(
-        code="CEL410",
-        symbol="celery-broad-autoretry",
-        message="autoretry_for on {target} includes {name}, so bugs are retried too; list the "
-                "exception classes that are worth retrying",
-        summary="Retry automatically only for specific exceptions",
-        default=False,
-        what="Finds `autoretry_for` (decorator keyword or Task class attribute) that includes the builtin "
-             "`Exception` or `BaseException`.",
-        why="A retry helps against failures that go away: timeouts, refused connections, rate limits. "
-            "With `Exception` in `autoretry_for` a `KeyError` or `TypeError` is retried as well, which "
-            "delays the error report by all the retries and repeats any side effect the task had before "
-            "failing.",
-        example="""\
+    references=(_REF_DELAY, _REF_TASK_RETRY),
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+)
+
+
+CEL410 = Rule(
+    code="CEL410",
+    symbol="celery-broad-autoretry",
+    msgid="W7839",
+    message="autoretry_for on {target} includes {name}, so bugs are retried too; list the "
+            "exception classes that are worth retrying",
+    summary="Retry automatically only for specific exceptions",
+    default=False,
+    what="Finds `autoretry_for` (decorator keyword or Task class attribute) that includes the builtin "
+         "`Exception` or `BaseException`.",
+    why="A retry helps against failures that go away: timeouts, refused connections, rate limits. "
+        "With `Exception` in `autoretry_for` a `KeyError` or `TypeError` is retried as well, which "
+        "delays the error report by all the retries and repeats any side effect the task had before "
+        "failing.",
+    example="""\
 from celery import shared_task
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True)
 def import_feed(feed_id):
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True)
 def import_feed(feed_id):
     ...
 """,
-        references=(_REF_AUTORETRY,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
+    references=(_REF_AUTORETRY,),
+    options=("task_decorators", "app_names", "task_base_classes"),
 )
 
 # celery.exceptions.Retry and the classes it derives from (Retry -> TaskPredicate -> CeleryError
@@ -600,7 +623,7 @@ def _placeholder(function: ast.AST) -> str | None:
 # Options: CEL401, CEL405-CEL408, CEL410
 # -------------------------------------------------------------------------------------
 
-@on_module
+@on_module(reports=(CEL401, CEL405, CEL406, CEL407, CEL408, CEL410))
 def retry_options(ctx: Context) -> None:
     options = _TaskOptions(ctx.model)
     for owner in options.owners:
@@ -614,7 +637,7 @@ def _check_max_retries(ctx: Context, options: _TaskOptions, owner: Owner, target
     node = _set_here(owner, "max_retries")
     value = _value_here(owner, "max_retries")
     if node is not None and is_const(value, None) and not _every_retry_bounded(options, owner):
-        ctx.report(node, "CEL401", target=target)
+        ctx.report(node, CEL401, target=target)
 
 
 def _every_retry_bounded(options: _TaskOptions, owner: Owner) -> bool:
@@ -659,11 +682,11 @@ def _check_autoretry_values(ctx: Context, owner: Owner, target: str) -> None:
         wrong = _not_a_tuple(ctx.model, value)
         if wrong is not None:
             got, example = wrong
-            ctx.report(node, "CEL408", option=option, got=got, example=example)
+            ctx.report(node, CEL408, option=option, got=got, example=example)
         if option == "autoretry_for":
             broad = _broad_member(ctx.model, value)
             if broad is not None:
-                ctx.report(node, "CEL410", target=target, name=broad)
+                ctx.report(node, CEL410, target=target, name=broad)
 
 
 def _check_backoff(ctx: Context, options: _TaskOptions, owner: Owner, target: str) -> None:
@@ -671,7 +694,7 @@ def _check_backoff(ctx: Context, options: _TaskOptions, owner: Owner, target: st
     if autoretry_node is not None and not _is_off(_value_here(owner, "autoretry_for")) and all(
         options.option(user, "retry_backoff").off for user in options.users(owner)
     ) and not _delay_chosen(options, owner):
-        ctx.report(autoretry_node, "CEL405", target=target)
+        ctx.report(autoretry_node, CEL405, target=target)
     no_autoretry = options.certainly_off(owner, "autoretry_for")
     for option in _BACKOFF_OPTIONS:
         node = _set_here(owner, option)
@@ -680,11 +703,11 @@ def _check_backoff(ctx: Context, options: _TaskOptions, owner: Owner, target: st
         if no_autoretry:
             if option == "retry_backoff_max" or not _is_off(_value_here(owner, option)):
                 # retry_backoff=False / retry_jitter=False ask for what happens anyway
-                ctx.report(node, "CEL407", option=option, target=target)
+                ctx.report(node, CEL407, option=option, target=target)
         elif option == "retry_jitter" and is_const(_value_here(owner, option), False) \
                 and not options.certainly_off(owner, "retry_backoff") and not ctx.model.is_test_module():
             # Tests switch jitter off to assert exact countdowns; without backoff it changes nothing.
-            ctx.report(node, "CEL406", target=target)
+            ctx.report(node, CEL406, target=target)
 
 
 def _delay_chosen(options: _TaskOptions, owner: Owner) -> bool:
@@ -900,7 +923,7 @@ def _throws(call: ast.Call) -> bool:
     return throw is None or (isinstance(throw, ast.Constant) and throw.value is True)
 
 
-@on(ast.Call)
+@on(ast.Call, reports=(CEL402, CEL403, CEL404, CEL409))
 def retry_call(node: ast.Call, ctx: Context) -> None:
     model = ctx.model
     function = _own_retry(node, model)
@@ -912,19 +935,19 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
     # exceptions of retry() on purpose: the task may go on, and the final error is dealt with.
     if isinstance(ctx.parent(node), ast.Expr) and not opaque and _throws(node) \
             and not _handled_around(model, node, function, _RETRY_OUTCOME_NAMES):
-        ctx.report(node, "CEL402", call=call)
+        ctx.report(node, CEL402, call=call)
     handler = _enclosing_handler(model, node, function)
     if handler is not None and handler.name and not opaque and _argument(node, "exc") is None \
             and not _handled_around(model, node, function, _MAX_RETRIES_NAMES):
-        ctx.report(node, "CEL403", call=call, name=handler.name)
+        ctx.report(node, CEL403, call=call, name=handler.name)
     if not opaque and _throws(node):
         swallowing = _swallowing_handler(model, node, function)
         if swallowing is not None:
             caught = f"except {ast.unparse(swallowing.type)}" if swallowing.type is not None else "except:"
-            ctx.report(node, "CEL404", call=call, handler=caught, line=swallowing.lineno)
+            ctx.report(node, CEL404, call=call, handler=caught, line=swallowing.lineno)
     delay = _fixed_delay(model, node, opaque)
     if delay is not None and not model.is_test_module():
-        ctx.report(node, "CEL409", call=call, delay=delay)
+        ctx.report(node, CEL409, call=call, delay=delay)
 
 
 def _handled_around(model: ModuleModel, node: ast.Call, function: ast.AST, names: frozenset[str]) -> bool:

@@ -18,23 +18,22 @@ _REF_TIME_LIMITS = "Celery user guide, Workers: Time Limits (docs/userguide/work
 _REF_TIME_LIMIT_SETTING = ("Celery user guide, Configuration: task_time_limit "
                            "(docs/userguide/configuration.rst#task-time-limit)")
 
-RULES = (
-    Rule(
-        code="CEL505",
-        symbol="celery-handler-signature",
-        message="{handler}() of task class '{cls}' cannot take the arguments Celery passes, "
-                "{handler}({expected}); declare those parameters (or *args, **kwargs)",
-        summary="Give Task handlers the signature Celery calls them with",
-        kind="E",
-        what="Finds `on_failure`, `on_retry`, `on_success`, `after_return` and `before_start` methods "
-             "of a Task subclass whose parameters cannot receive the positional arguments Celery "
-             "passes: too few or too many positional parameters (without `*args`), or a required "
-             "keyword-only parameter.",
-        why="The worker calls each handler with a fixed list of positional arguments, for example "
-            "`on_failure(exc, task_id, args, kwargs, einfo)`. A handler with another signature raises "
-            "`TypeError` exactly when it is needed: the failure is never reported, the retry never "
-            "recorded.",
-        example="""\
+CEL505 = Rule(
+    code="CEL505",
+    symbol="celery-handler-signature",
+    msgid="E7845",
+    message="{handler}() of task class '{cls}' cannot take the arguments Celery passes, "
+            "{handler}({expected}); declare those parameters (or *args, **kwargs)",
+    summary="Give Task handlers the signature Celery calls them with",
+    what="Finds `on_failure`, `on_retry`, `on_success`, `after_return` and `before_start` methods "
+         "of a Task subclass whose parameters cannot receive the positional arguments Celery "
+         "passes: too few or too many positional parameters (without `*args`), or a required "
+         "keyword-only parameter.",
+    why="The worker calls each handler with a fixed list of positional arguments, for example "
+        "`on_failure(exc, task_id, args, kwargs, einfo)`. A handler with another signature raises "
+        "`TypeError` exactly when it is needed: the failure is never reported, the retry never "
+        "recorded.",
+    example="""\
 from celery import Task
 
 
@@ -42,7 +41,7 @@ class ReportingTask(Task):
     def on_failure(self, exc, task_id):
         notify_admins(task_id, exc)
 """,
-        instead="""\
+    instead="""\
 from celery import Task
 
 
@@ -50,24 +49,27 @@ class ReportingTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         notify_admins(task_id, exc)
 """,
-        references=(_REF_HANDLERS,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL506",
-        symbol="celery-after-return-without-super",
-        message="after_return() of task class '{cls}' does not call super().after_return(...), so the "
-                "after_return() of its base class '{base}' never runs for its tasks; call the base's handler",
-        summary="Call super().after_return(...) when overriding a base class's after_return",
-        what="Finds an `after_return` method of a Task subclass that never calls the base class's "
-             "`after_return` (`super().after_return(...)`, `super(Cls, self).after_return(...)` or "
-             "`Base.after_return(self, ...)`) while a base class of the module defines one. "
-             "`celery.Task.after_return` itself does nothing, so overriding it directly is not reported, "
-             "nor are classes whose base classes the module does not show.",
-        why="`after_return` is a hook that base classes use: a project's base task closes database "
-            "connections, releases locks or records metrics there. An override in a subclass that does "
-            "not call the base silently switches that work off for every task of the subclass.",
-        example="""\
+    references=(_REF_HANDLERS,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL506 = Rule(
+    code="CEL506",
+    symbol="celery-after-return-without-super",
+    msgid="W7846",
+    message="after_return() of task class '{cls}' does not call super().after_return(...), so the "
+            "after_return() of its base class '{base}' never runs for its tasks; call the base's handler",
+    summary="Call super().after_return(...) when overriding a base class's after_return",
+    what="Finds an `after_return` method of a Task subclass that never calls the base class's "
+         "`after_return` (`super().after_return(...)`, `super(Cls, self).after_return(...)` or "
+         "`Base.after_return(self, ...)`) while a base class of the module defines one. "
+         "`celery.Task.after_return` itself does nothing, so overriding it directly is not reported, "
+         "nor are classes whose base classes the module does not show.",
+    why="`after_return` is a hook that base classes use: a project's base task closes database "
+        "connections, releases locks or records metrics there. An override in a subclass that does "
+        "not call the base silently switches that work off for every task of the subclass.",
+    example="""\
 from celery import Task
 
 
@@ -80,7 +82,7 @@ class AuditedTask(LockedTask):
     def after_return(self, status, retval, task_id, args, kwargs, einfo):
         audit(task_id, status)
 """,
-        instead="""\
+    instead="""\
 from celery import Task
 
 
@@ -94,24 +96,27 @@ class AuditedTask(LockedTask):
         audit(task_id, status)
         super().after_return(status, retval, task_id, args, kwargs, einfo)
 """,
-        references=(_REF_HANDLERS, _REF_CUSTOM),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL507",
-        symbol="celery-task-instance-state",
-        message="{method}() of task class '{cls}' sets {attrs}, but Celery creates one task instance "
-                "per worker process, so the value leaks into later requests; keep per-request state in "
-                "local variables or self.request",
-        summary="Keep per-request state out of task instance attributes",
-        default=False,
-        what="Finds assignments to `self.<attr>` in `run` and in the handlers (`on_failure`, "
-             "`on_success`, `on_retry`, `after_return`, `before_start`) of a Task subclass. "
-             "The documented lazy cache (`if self._db is None: self._db = connect()`) is not reported.",
-        why="A task class is instantiated once per worker process and that instance runs every request "
-            "of the task. An attribute set while handling one request is still there for the next one: "
-            "data of one user shows up in another user's task, and concurrent threads overwrite it.",
-        example="""\
+    references=(_REF_HANDLERS, _REF_CUSTOM),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL507 = Rule(
+    code="CEL507",
+    symbol="celery-task-instance-state",
+    msgid="W7847",
+    message="{method}() of task class '{cls}' sets {attrs}, but Celery creates one task instance "
+            "per worker process, so the value leaks into later requests; keep per-request state in "
+            "local variables or self.request",
+    summary="Keep per-request state out of task instance attributes",
+    default=False,
+    what="Finds assignments to `self.<attr>` in `run` and in the handlers (`on_failure`, "
+         "`on_success`, `on_retry`, `after_return`, `before_start`) of a Task subclass. "
+         "The documented lazy cache (`if self._db is None: self._db = connect()`) is not reported.",
+    why="A task class is instantiated once per worker process and that instance runs every request "
+        "of the task. An attribute set while handling one request is still there for the next one: "
+        "data of one user shows up in another user's task, and concurrent threads overwrite it.",
+    example="""\
 from celery import Task
 
 
@@ -120,7 +125,7 @@ class ImportTask(Task):
         self.rows = read_rows(path)
         return len(self.rows)
 """,
-        instead="""\
+    instead="""\
 from celery import Task
 
 
@@ -129,25 +134,27 @@ class ImportTask(Task):
         rows = read_rows(path)
         return len(rows)
 """,
-        references=(_REF_INSTANTIATION,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL508",
-        symbol="celery-repeated-task-options",
-        message="task '{task}' repeats the options {options}, which {others} other tasks of this module "
-                "also set; set them once as attributes of a celery.Task subclass and use base= (or the app's task_cls)",
-        summary="Define options shared by many tasks once, in a base Task class",
-        kind="C",
-        default=False,
-        what="Finds three or more tasks of a module whose decorators give the same retry, "
-             "acknowledgement and limit options (`max_retries`, `autoretry_for`, `retry_backoff`, "
-             "`retry_jitter`, `acks_late`, `reject_on_worker_lost`, `time_limit`, `soft_time_limit`, "
-             "`default_retry_delay`, `rate_limit`, ...) with the same values.",
-        why="Copies drift: the next change of the retry policy reaches some tasks and not others. "
-            "A base class (`class ResilientTask(celery.Task)` with the options as class attributes, "
-            "then `base=ResilientTask`, or `Celery(task_cls=...)`) states the policy once.",
-        example="""\
+    references=(_REF_INSTANTIATION,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL508 = Rule(
+    code="CEL508",
+    symbol="celery-repeated-task-options",
+    msgid="C7848",
+    message="task '{task}' repeats the options {options}, which {others} other tasks of this module "
+            "also set; set them once as attributes of a celery.Task subclass and use base= (or the app's task_cls)",
+    summary="Define options shared by many tasks once, in a base Task class",
+    default=False,
+    what="Finds three or more tasks of a module whose decorators give the same retry, "
+         "acknowledgement and limit options (`max_retries`, `autoretry_for`, `retry_backoff`, "
+         "`retry_jitter`, `acks_late`, `reject_on_worker_lost`, `time_limit`, `soft_time_limit`, "
+         "`default_retry_delay`, `rate_limit`, ...) with the same values.",
+    why="Copies drift: the next change of the retry policy reaches some tasks and not others. "
+        "A base class (`class ResilientTask(celery.Task)` with the options as class attributes, "
+        "then `base=ResilientTask`, or `Celery(task_cls=...)`) states the policy once.",
+    example="""\
 from celery import shared_task
 
 
@@ -165,7 +172,7 @@ def sync_groups():
 def sync_roles():
     ...
 """,
-        instead="""\
+    instead="""\
 from celery import Task, shared_task
 
 
@@ -188,27 +195,30 @@ def sync_groups():
 def sync_roles():
     ...
 """,
-        references=(_REF_CUSTOM,),
-        options=("task_decorators", "app_names", "task_base_classes"),
-    ),
-    Rule(
-        code="CEL510",
-        symbol="celery-missing-time-limit",
-        message="task '{task}' sets no time_limit or soft_time_limit, nor does Celery config in this module "
-                "set task_time_limit; give it a limit so a hung task cannot block its worker forever",
-        summary="Give every task a time limit",
-        default=False,
-        what="Finds tasks that set neither `time_limit` nor `soft_time_limit` (on the decorator, the task "
-             "class or a base class of the module) in a module whose Celery config sets neither "
-             "`task_time_limit` nor `task_soft_time_limit`. Tasks that may get a limit from something "
-             "the module does not show (a base class or task decorator of the project, `**options`, "
-             "the app's own task class, config loaded with `config_from_object`) are not reported, "
-             "nor are tasks of test modules. With a global `task_time_limit` in the project's "
-             "settings, leave this rule off.",
-        why="Without a limit, a task stuck on a network call that never answers holds its worker slot "
-            "forever; when all slots hang, the queue stops. A hard limit lets the worker kill and "
-            "replace the child process; a soft limit lets the task clean up first.",
-        example="""\
+    references=(_REF_CUSTOM,),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL510 = Rule(
+    code="CEL510",
+    symbol="celery-missing-time-limit",
+    msgid="W7850",
+    message="task '{task}' sets no time_limit or soft_time_limit, nor does Celery config in this module "
+            "set task_time_limit; give it a limit so a hung task cannot block its worker forever",
+    summary="Give every task a time limit",
+    default=False,
+    what="Finds tasks that set neither `time_limit` nor `soft_time_limit` (on the decorator, the task "
+         "class or a base class of the module) in a module whose Celery config sets neither "
+         "`task_time_limit` nor `task_soft_time_limit`. Tasks that may get a limit from something "
+         "the module does not show (a base class or task decorator of the project, `**options`, "
+         "the app's own task class, config loaded with `config_from_object`) are not reported, "
+         "nor are tasks of test modules. With a global `task_time_limit` in the project's "
+         "settings, leave this rule off.",
+    why="Without a limit, a task stuck on a network call that never answers holds its worker slot "
+        "forever; when all slots hang, the queue stops. A hard limit lets the worker kill and "
+        "replace the child process; a soft limit lets the task clean up first.",
+    example="""\
 from celery import shared_task
 
 
@@ -216,7 +226,7 @@ from celery import shared_task
 def fetch_feed(url):
     return download(url)
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 
@@ -224,9 +234,8 @@ from celery import shared_task
 def fetch_feed(url):
     return download(url)
 """,
-        references=(_REF_TIME_LIMITS, _REF_TIME_LIMIT_SETTING),
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-    ),
+    references=(_REF_TIME_LIMITS, _REF_TIME_LIMIT_SETTING),
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
 )
 
 #: Methods of a Task subclass that handle one request: ``run`` and the handlers.
@@ -279,13 +288,13 @@ def _accepts(func: ast.FunctionDef, count: int) -> bool:
     return count <= positional or args.vararg is not None
 
 
-@on_module
+@on_module(reports=(CEL505,))
 def handler_signature(ctx: Context) -> None:
     for info in _task_classes(ctx.model):
         for func in _plain_methods(info, HANDLER_SIGNATURES):
             signature = HANDLER_SIGNATURES[func.name]
             if not _accepts(func, len(signature)):
-                ctx.report(func, "CEL505", handler=func.name, cls=info.name,
+                ctx.report(func, CEL505, handler=func.name, cls=info.name,
                            expected=", ".join(signature[1:]))
 
 
@@ -334,13 +343,13 @@ def _base_defining(model: ModuleModel, info: ClassInfo, method: str) -> ClassInf
     return None
 
 
-@on_module
+@on_module(reports=(CEL506,))
 def after_return_without_super(ctx: Context) -> None:
     for info in _task_classes(ctx.model):
         for func in _plain_methods(info, ("after_return",)):
             base = _base_defining(ctx.model, info, "after_return")
             if base is not None and not _calls_base(func, "after_return"):
-                ctx.report(func, "CEL506", cls=info.name, base=base.name)
+                ctx.report(func, CEL506, cls=info.name, base=base.name)
 
 
 # -- CEL507 ------------------------------------------------------------------------------
@@ -403,7 +412,7 @@ def _instance_attrs_set(model: ModuleModel, stmt: ast.AST, self_name: str) -> li
     ]
 
 
-@on_module
+@on_module(reports=(CEL507,))
 def task_instance_state(ctx: Context) -> None:
     for info in _task_classes(ctx.model):
         for func in _plain_methods(info, _REQUEST_METHODS):
@@ -413,7 +422,7 @@ def task_instance_state(ctx: Context) -> None:
             for stmt in _own_statements(func):
                 attrs = _instance_attrs_set(ctx.model, stmt, self_name)
                 if attrs:
-                    ctx.report(stmt, "CEL507", method=func.name, cls=info.name,
+                    ctx.report(stmt, CEL507, method=func.name, cls=info.name,
                                attrs=", ".join(f"self.{attr}" for attr in attrs))
 
 
@@ -429,7 +438,7 @@ def _policy_key(task: TaskInfo) -> tuple | None:
     return items if len(items) >= _MIN_SHARED_OPTIONS else None
 
 
-@on_module
+@on_module(reports=(CEL508,))
 def repeated_task_options(ctx: Context) -> None:
     groups: dict[tuple, list[TaskInfo]] = {}
     for task in ctx.model.tasks:
@@ -442,7 +451,7 @@ def repeated_task_options(ctx: Context) -> None:
         first = tasks[0]
         options = ", ".join(f"{name}={ast.unparse(first.options[name].value)}" for name, _ in key)
         for task in tasks:
-            ctx.report(task.decorator, "CEL508", task=task.name, options=options, others=len(tasks) - 1)
+            ctx.report(task.decorator, CEL508, task=task.name, options=options, others=len(tasks) - 1)
 
 
 # -- CEL510 ------------------------------------------------------------------------------
@@ -472,7 +481,7 @@ def _limits_unknowable(model: ModuleModel, task: TaskInfo) -> bool:
     return task.cls is not None and not model.class_chain_known(task.cls)
 
 
-@on_module
+@on_module(reports=(CEL510,))
 def missing_time_limit(ctx: Context) -> None:
     model = ctx.model
     if not model.tasks or is_test_code(model):
@@ -485,4 +494,4 @@ def missing_time_limit(ctx: Context) -> None:
         if any(task.option(name, model) is not None for name in _LIMIT_OPTIONS):
             continue
         if not _limits_unknowable(model, task):
-            ctx.report(task.definition, "CEL510", task=task.label)
+            ctx.report(task.definition, CEL510, task=task.label)

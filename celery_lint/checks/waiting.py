@@ -12,21 +12,21 @@ _TASKS = ("task_decorators", "app_names", "task_base_classes")
 _REFS_CALLING = ("Celery user guide, Tasks: Avoid launching synchronous subtasks "
                  "(docs/userguide/tasks.rst#avoid-launching-synchronous-subtasks)",)
 
-RULES = (
-    Rule(
-        code="CEL201",
-        symbol="celery-blocking-result",
-        message="{method}() waits for a task result inside task '{task}', which can deadlock the worker "
-                "pool; chain the work with a chain, chord or link callback instead",
-        summary="Never wait for another task's result inside a task",
-        what="Finds `.get()`, `.wait()`, `.join()`, `.join_native()` and `.collect()` called inside a task "
-             "on an async result: the value of `.delay()`, `.apply_async()`, `app.send_task()`, "
-             "`AsyncResult(...)`, `GroupResult.restore(...)` or of calling a `group`, `chain` or "
-             "`chord`, directly or through a local name.",
-        why="A task that waits for another task holds a worker slot while the other task needs one. "
-            "When every slot waits, nothing runs again: the pool deadlocks. Celery raises "
-            "`RuntimeError` on the prefork pool; on gevent and eventlet the worker just hangs.",
-        example="""\
+CEL201 = Rule(
+    code="CEL201",
+    symbol="celery-blocking-result",
+    msgid="W7821",
+    message="{method}() waits for a task result inside task '{task}', which can deadlock the worker "
+            "pool; chain the work with a chain, chord or link callback instead",
+    summary="Never wait for another task's result inside a task",
+    what="Finds `.get()`, `.wait()`, `.join()`, `.join_native()` and `.collect()` called inside a task "
+         "on an async result: the value of `.delay()`, `.apply_async()`, `app.send_task()`, "
+         "`AsyncResult(...)`, `GroupResult.restore(...)` or of calling a `group`, `chain` or "
+         "`chord`, directly or through a local name.",
+    why="A task that waits for another task holds a worker slot while the other task needs one. "
+        "When every slot waits, nothing runs again: the pool deadlocks. Celery raises "
+        "`RuntimeError` on the prefork pool; on gevent and eventlet the worker just hangs.",
+    example="""\
 from celery import shared_task
 
 @shared_task
@@ -38,7 +38,7 @@ def crawl(url):
     page = fetch_page.delay(url).get()
     return len(page)
 """,
-        instead="""\
+    instead="""\
 from celery import chain, shared_task
 
 @shared_task
@@ -52,22 +52,25 @@ def count(page):
 def crawl(url):
     return chain(fetch_page.s(url), count.s()).delay()
 """,
-        options=("task_decorators", "app_names", "task_base_classes"),
-        references=_REFS_CALLING,
-    ),
-    Rule(
-        code="CEL202",
-        symbol="celery-sync-subtasks-enabled",
-        message="{what} switches off Celery's guard against waiting for subtasks; "
-                "restructure the work as a chain or chord instead",
-        summary="Keep Celery's deadlock guard on (no disable_sync_subtasks=False, no allow_join_result)",
-        what="Finds `with allow_join_result():` and `disable_sync_subtasks=False` (as a keyword, a dict "
-             "entry or an item assignment of options meant for `get(**options)`), in any code except "
-             "test code outside tasks (modules matching the `test-paths` setting): a test that waits "
-             "for an in-process worker (`celery.contrib.testing`) has to switch the guard off.",
-        why="Celery refuses to let a task wait for another task because it can deadlock the worker pool. "
-            "Both forms turn that guard off, so the deadlock comes back, only later and under load.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes"),
+    references=_REFS_CALLING,
+)
+
+
+CEL202 = Rule(
+    code="CEL202",
+    symbol="celery-sync-subtasks-enabled",
+    msgid="W7822",
+    message="{what} switches off Celery's guard against waiting for subtasks; "
+            "restructure the work as a chain or chord instead",
+    summary="Keep Celery's deadlock guard on (no disable_sync_subtasks=False, no allow_join_result)",
+    what="Finds `with allow_join_result():` and `disable_sync_subtasks=False` (as a keyword, a dict "
+         "entry or an item assignment of options meant for `get(**options)`), in any code except "
+         "test code outside tasks (modules matching the `test-paths` setting): a test that waits "
+         "for an in-process worker (`celery.contrib.testing`) has to switch the guard off.",
+    why="Celery refuses to let a task wait for another task because it can deadlock the worker pool. "
+        "Both forms turn that guard off, so the deadlock comes back, only later and under load.",
+    example="""\
 from celery import shared_task
 
 @shared_task
@@ -75,60 +78,65 @@ def total(ids):
     res = add_all.delay(ids)
     return res.get(disable_sync_subtasks=False)
 """,
-        instead="""\
+    instead="""\
 from celery import chain, shared_task
 
 @shared_task
 def total(ids):
     return chain(add_all.s(ids), store_total.s()).delay().id
 """,
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-        references=_REFS_CALLING,
-    ),
-    Rule(
-        code="CEL203",
-        symbol="celery-blocking-result-outside-task",
-        message="{method}() blocks until a worker finishes the task; return the task id and poll, "
-                "or use a callback (link=) instead of waiting",
-        summary="Do not block a web request or script on a task result",
-        default=False,
-        what="Finds the same blocking calls as CEL201 (`.get()`, `.wait()`, `.join()`, ...) on async "
-             "results outside tasks, for example in a web view. Test modules (the `test-paths` "
-             "setting) are left alone: waiting for the result is how a test checks a task.",
-        why="Waiting for the worker defeats the point of a task queue: the request holds a web worker "
-            "for as long as the task takes, and hangs when the workers are busy or down.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+    references=_REFS_CALLING,
+)
+
+
+CEL203 = Rule(
+    code="CEL203",
+    symbol="celery-blocking-result-outside-task",
+    msgid="W7823",
+    message="{method}() blocks until a worker finishes the task; return the task id and poll, "
+            "or use a callback (link=) instead of waiting",
+    summary="Do not block a web request or script on a task result",
+    default=False,
+    what="Finds the same blocking calls as CEL201 (`.get()`, `.wait()`, `.join()`, ...) on async "
+         "results outside tasks, for example in a web view. Test modules (the `test-paths` "
+         "setting) are left alone: waiting for the result is how a test checks a task.",
+    why="Waiting for the worker defeats the point of a task queue: the request holds a web worker "
+        "for as long as the task takes, and hangs when the workers are busy or down.",
+    example="""\
 from .tasks import render_report
 
 def report_view(request):
     result = render_report.delay(request.GET["id"])
     return result.get(timeout=30)
 """,
-        instead="""\
+    instead="""\
 from .tasks import render_report
 
 def report_view(request):
     result = render_report.delay(request.GET["id"])
     return {"task_id": result.id}
 """,
-        options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
-        references=("Celery user guide, Calling Tasks: Results (docs/userguide/calling.rst)",),
-    ),
-    Rule(
-        code="CEL204",
-        symbol="celery-ignored-result-read",
-        message="{read} reads the result of task '{task}', which has ignore_result=True: the state stays "
-                "PENDING and get() returns None; keep the result (ignore_result=False) or stop reading it",
-        summary="Do not read the result of a task that ignores its result",
-        kind="E",
-        what="Finds `.get()`, `.ready()`, `.result`, `.state` and `.status` on the async result of "
-             "`.delay()` / `.apply_async()` (directly or through a local name) of a task of the module "
-             "defined with `ignore_result=True`, on the decorator or on its Task class.",
-        why="A task that ignores its result never writes it to the result backend. Its AsyncResult "
-            "stays PENDING forever, `ready()` never becomes true, and `get()` returns None at once "
-            "(Celery 5.7 skips the wait for ignored results), so code that polls or uses the value "
-            "never sees it.",
-        example="""\
+    options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+    references=("Celery user guide, Calling Tasks: Results (docs/userguide/calling.rst)",),
+)
+
+
+CEL204 = Rule(
+    code="CEL204",
+    symbol="celery-ignored-result-read",
+    msgid="E7824",
+    message="{read} reads the result of task '{task}', which has ignore_result=True: the state stays "
+            "PENDING and get() returns None; keep the result (ignore_result=False) or stop reading it",
+    summary="Do not read the result of a task that ignores its result",
+    what="Finds `.get()`, `.ready()`, `.result`, `.state` and `.status` on the async result of "
+         "`.delay()` / `.apply_async()` (directly or through a local name) of a task of the module "
+         "defined with `ignore_result=True`, on the decorator or on its Task class.",
+    why="A task that ignores its result never writes it to the result backend. Its AsyncResult "
+        "stays PENDING forever, `ready()` never becomes true, and `get()` returns None at once "
+        "(Celery 5.7 skips the wait for ignored results), so code that polls or uses the value "
+        "never sees it.",
+    example="""\
 from celery import shared_task
 
 @shared_task(ignore_result=True)
@@ -139,7 +147,7 @@ def report_status(report_id):
     result = render.delay(report_id)
     return result.state
 """,
-        instead="""\
+    instead="""\
 from celery import shared_task
 
 @shared_task
@@ -150,11 +158,10 @@ def report_status(report_id):
     result = render.delay(report_id)
     return result.state
 """,
-        options=("task_decorators", "app_names", "task_base_classes"),
-        references=("Celery user guide, Tasks: Ignore results you don't want "
-                    "(docs/userguide/tasks.rst#task-ignore_results)",
-                    "Celery API reference: celery.result.AsyncResult.get"),
-    ),
+    options=("task_decorators", "app_names", "task_base_classes"),
+    references=("Celery user guide, Tasks: Ignore results you don't want "
+                "(docs/userguide/tasks.rst#task-ignore_results)",
+                "Celery API reference: celery.result.AsyncResult.get"),
 )
 
 BLOCKING_METHODS = frozenset({"get", "wait", "join", "join_native", "collect"})
@@ -166,10 +173,10 @@ def _report_guard_off(ctx: Context, node: ast.AST, what: str) -> None:
     (``celery.contrib.testing``) must switch the guard off, and no worker slot is at stake."""
     if ctx.model.is_test_module() and ctx.enclosing_task(node) is None:
         return
-    ctx.report(node, "CEL202", what=what)
+    ctx.report(node, CEL202, what=what)
 
 
-@on(ast.Call)
+@on(ast.Call, reports=(CEL201, CEL202, CEL203))
 def blocking_result(node: ast.Call, ctx: Context) -> None:
     for kw in node.keywords:
         if kw.arg == _GUARD and is_const(kw.value, False):
@@ -181,12 +188,12 @@ def blocking_result(node: ast.Call, ctx: Context) -> None:
         return
     task = ctx.enclosing_task(node)
     if task is not None:
-        ctx.report(node, "CEL201", method=func.attr, task=task.label)
+        ctx.report(node, CEL201, method=func.attr, task=task.label)
     elif not ctx.model.is_test_module():
-        ctx.report(node, "CEL203", method=func.attr)
+        ctx.report(node, CEL203, method=func.attr)
 
 
-@on(ast.Dict)
+@on(ast.Dict, reports=(CEL202,))
 def guard_off_in_options(node: ast.Dict, ctx: Context) -> None:
     """``{"disable_sync_subtasks": False}``: options meant for ``get(**options)``."""
     for key, value in zip(node.keys, node.values):
@@ -194,7 +201,7 @@ def guard_off_in_options(node: ast.Dict, ctx: Context) -> None:
             _report_guard_off(ctx, key, f"'{_GUARD}': False")
 
 
-@on(ast.Assign)
+@on(ast.Assign, reports=(CEL202,))
 def guard_off_by_item(node: ast.Assign, ctx: Context) -> None:
     """``options["disable_sync_subtasks"] = False``: options meant for ``get(**options)``."""
     if not is_const(node.value, False):
@@ -205,7 +212,7 @@ def guard_off_by_item(node: ast.Assign, ctx: Context) -> None:
             return
 
 
-@on(ast.With, ast.AsyncWith)
+@on(ast.With, ast.AsyncWith, reports=(CEL202,))
 def allow_join_result(node: ast.With, ctx: Context) -> None:
     for item in node.items:
         expr = item.context_expr
@@ -251,20 +258,20 @@ def ignored_result_task(model: ModuleModel, expr: ast.AST, depth: int = 0) -> Ta
     return task if ignores_result(model, task) else None
 
 
-@on(ast.Call)
+@on(ast.Call, reports=(CEL204,))
 def ignored_result_call(node: ast.Call, ctx: Context) -> None:
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr not in _RESULT_METHODS or not ctx.model.tasks:
         return
     task = ignored_result_task(ctx.model, func.value)
     if task is not None:
-        ctx.report(node, "CEL204", read=f"{func.attr}()", task=task.label)
+        ctx.report(node, CEL204, read=f"{func.attr}()", task=task.label)
 
 
-@on(ast.Attribute)
+@on(ast.Attribute, reports=(CEL204,))
 def ignored_result_attribute(node: ast.Attribute, ctx: Context) -> None:
     if node.attr not in _RESULT_ATTRS or not isinstance(node.ctx, ast.Load) or not ctx.model.tasks:
         return
     task = ignored_result_task(ctx.model, node.value)
     if task is not None:
-        ctx.report(node, "CEL204", read=f".{node.attr}", task=task.label)
+        ctx.report(node, CEL204, read=f".{node.attr}", task=task.label)
