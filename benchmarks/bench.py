@@ -52,7 +52,7 @@ from _common import (DEFAULT_CORPUS, HERE, REPO, Module, imports_celery, load_mo
 import celery_lint
 from celery_lint.model import build
 
-PARTS = ("flake8", "pylint", "core", "import", "memory", "growth", "instructions")
+PARTS = ("flake8", "pylint", "core", "selection", "import", "memory", "growth", "instructions")
 
 TARGETS = {
     "flake8": 0.02,  # flake8 --select=E,F,W: extra CPU time with celery-lint installed
@@ -395,6 +395,38 @@ def bench_core(modules: list[Module], repeats: int) -> Result:
     return res
 
 
+def bench_selection(modules: list[Module], repeats: int) -> Result:
+    """What the engine saves by skipping checks whose codes are all off: the core over the
+    modules that import celery with every rule on (the standalone command's --select=CEL, the
+    corpus runs) against flake8's default selection (the opt-in rules off)."""
+    celery_mods = groups(modules)[CELERY]
+    everything = frozenset(celery_lint.RULES)
+    default = frozenset(code for code, rule in celery_lint.RULES.items() if rule.default)
+    engine = celery_lint.default_engine()
+
+    def core_with(enabled):
+        def run(mods):
+            check = celery_lint.check
+            for m in mods:
+                check(m.tree, str(m.path), source=m.source, enabled=enabled)
+        return run
+
+    celery_lint.check(ast.parse("import celery"), "warm.py")
+    log(f"selection: {len(celery_mods)} modules, {repeats} repeats ...")
+    runs = alternate({"all": _timed(core_with(everything), celery_mods),
+                      "default": _timed(core_with(default), celery_mods)}, repeats)
+    cpu = {k: median([c for c, _ in v]) for k, v in runs.items()}
+    saved = 1 - cpu["default"] / cpu["all"]
+    res = Result("selection", header=["rules on", "checks run", "CPU ms (median)", "noise"])
+    for key, enabled, label in (("all", everything, "every rule"), ("default", default, "flake8's default selection")):
+        res.rows.append([f"{label} ({len(enabled)} codes)", f"{len(engine.plan(enabled))} of {len(engine.handlers)}",
+                         f"{cpu[key] * 1000:.0f}", spread([c for c, _ in runs[key]])])
+    res.data.update(saved=saved, cpu=cpu)
+    res.notes.append(f"{len(celery_mods)} modules importing celery; skipping the checks of the opt-in rules "
+                     f"saves {saved * 100:.1f}% of the core's CPU time on them")
+    return res
+
+
 def bench_memory(modules: list[Module]) -> Result:
     """tracemalloc peak of one check() of each Celery module (tree pre-parsed, so the core's own)."""
     celery_mods = groups(modules)[CELERY]
@@ -714,6 +746,7 @@ SECTIONS = {
     "flake8": "flake8 with and without celery-lint installed",
     "pylint": "pylint with and without `load-plugins=pylint_celery`",
     "core": "The core against one bare `ast.NodeVisitor` traversal (pre-parsed trees, CPU time)",
+    "selection": "Checks skipped when their codes are off",
     "import": "Import time",
     "memory": "Memory",
     "growth": "Growth with module size",
@@ -825,13 +858,15 @@ def main(argv: list[str] | None = None) -> int:
         root = projects(args.corpus, [PYLINT_PROJECT])[0]
         n = PYLINT_CELERY_MODULES_QUICK if args.quick else PYLINT_CELERY_MODULES
         results["pylint"] = bench_pylint(plugin, root, pylint_subset(root, n), repeats)
-    if {"core", "memory", "growth", "instructions"} & set(args.only):
+    if {"core", "selection", "memory", "growth", "instructions"} & set(args.only):
         roots = projects(args.corpus, list(FLAKE8_PROJECTS_QUICK) if args.quick else None)
         log(f"parsing {len(roots)} projects ...")
         modules, _ = load_modules(roots)
         if "core" in args.only:
             results["core"] = bench_core(modules, repeats)
             results["core"].notes.append(f"projects: {', '.join(r.name for r in roots)}")
+        if "selection" in args.only:
+            results["selection"] = bench_selection(modules, repeats)
         if "memory" in args.only:
             results["memory"] = bench_memory(modules)
         if "growth" in args.only:
@@ -849,7 +884,8 @@ def main(argv: list[str] | None = None) -> int:
                 results["memory"].rows.append([f"{key} peak RSS without / with celery-lint",
                                                f"{rss['without']:.0f} / {rss['with']:.0f} MB"])
 
-    order = [k for k in ("flake8", "pylint", "core", "growth", "import", "memory", "instructions") if k in results]
+    order = [k for k in ("flake8", "pylint", "core", "selection", "growth", "import", "memory", "instructions")
+             if k in results]
     results = {k: results[k] for k in order}
     text = render(results, meta, argv)
     print(text)

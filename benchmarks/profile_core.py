@@ -98,7 +98,7 @@ def phases(chosen, rounds: int, top: int) -> int:
     import celery_lint.engine as engine_module  # noqa: PLC0415
 
     engine_module.build = model.build
-    engine = celery_lint._engine()
+    engine = celery_lint.default_engine()
 
     def wrap(func):
         short = func.__module__.rsplit(".", 1)[-1]

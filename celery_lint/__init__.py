@@ -26,7 +26,8 @@ DEFAULT_SETTINGS = Settings()
 
 
 @functools.lru_cache(maxsize=None)
-def _engine() -> Engine:
+def default_engine() -> Engine:
+    """The engine of every check module (built once)."""
     return Engine(MODULES)
 
 
@@ -69,7 +70,7 @@ def check(
         return []  # nothing selected: no check would run
     try:
         with paused_gc():
-            found = _engine().run(tree, filename, settings, enabled, on_model, strict)
+            found = default_engine().run(tree, filename, settings, enabled, on_model, strict)
     except Exception as exc:  # noqa: BLE001 -- the engine contains the checks' failures; this, its own
         if strict:
             raise

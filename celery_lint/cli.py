@@ -562,6 +562,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     key = args.rule.strip()
     rule = RULES.get(key.upper()) or BY_SYMBOL.get(key.lower())
+    if rule is None and key.upper() in (INTERNAL_ERROR.code, INTERNAL_ERROR.symbol.upper()):
+        sys.stdout.write(f"# {INTERNAL_ERROR.code}: {INTERNAL_ERROR.symbol}\n\n{INTERNAL_ERROR.summary}. "
+                         "It is no rule: one check failed on a file, its findings for that file are lost "
+                         "and the other checks ran. Please report it with the code that triggers it.\n")
+        return EXIT_CLEAN
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r}; `celery-lint rules` lists them")
     sys.stdout.write(rule_page(rule))

@@ -102,6 +102,7 @@ def rule_page(rule: Rule) -> str:
         f"| pylint symbol | `{rule.symbol}` (`{rule.msgid}`) |",
         f"| default | {'on' if rule.default else 'opt-in'} |",
         f"| message | {_cell(_code_span(rule.message))} |",
+        f"| checked in | {checked_in(rule.code)} |",
         "",
         _enabling(rule),
     ]
@@ -109,6 +110,19 @@ def rule_page(rule: Rule) -> str:
         out += ["", f"## {title}", "", _section(rule, field_name)]
     out += ["", "[All rules](index.md)", ""]
     return "\n".join(out)
+
+
+def checked_in(code: str) -> str:
+    """Where a rule's check lives: ``celery_lint/checks/waiting.py`` (``blocking_result``)."""
+    from . import default_engine  # noqa: PLC0415 -- the package imports the checks; docs are read rarely
+
+    by_module: dict[str, list[str]] = {}
+    for handler in default_engine().reporting(code):
+        by_module.setdefault(handler.func.__module__, []).append(handler.func.__name__)
+    return ", ".join(
+        f"`{module.replace('.', '/')}.py` ({', '.join(f'`{name}`' for name in names)})"
+        for module, names in by_module.items()
+    ) or "nowhere (no check reports it)"
 
 
 def _enabling(rule: Rule) -> str:

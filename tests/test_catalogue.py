@@ -153,7 +153,7 @@ def test_report_gives_exactly_the_placeholders_of_its_message(where, code, call)
 
 # -- handlers declare what they report -------------------------------------------------------
 
-ENGINE = celery_lint._engine()
+ENGINE = celery_lint.default_engine()
 
 
 def test_every_rule_has_a_check_and_every_check_declares_catalogue_rules():
