@@ -10,13 +10,9 @@ from celery_lint.rules import rules_of
 from celery_lint import Settings
 from celery_lint.celery_data import EXECUTION_OPTIONS, TASK_OPTIONS
 from celery_lint.checks import atomicity, calls
+from checking import found, messages
 
 CODES = [rule.code for module in (calls, atomicity) for rule in rules_of(module)]
-
-
-def _codes(source: str, code: str, settings: Settings | None = None, filename: str = "tasks.py"):
-    found = celery_lint.check_source(textwrap.dedent(source), filename, settings, strict=True)
-    return [v.line for v in found if v.code == code]
 
 
 def test_option_names_are_celerys():
@@ -29,8 +25,8 @@ def test_option_names_are_celerys():
 @pytest.mark.parametrize("code", CODES)
 def test_examples(code):
     rule = celery_lint.RULES[code]
-    assert _codes(rule.example, code), "the example must trigger the rule"
-    assert not _codes(rule.instead, code), "the fixed example must not trigger it"
+    assert found(rule.example, select=code), "the example must trigger the rule"
+    assert not found(rule.instead, select=code), "the fixed example must not trigger it"
     assert set(rule.options) <= set(Settings.__dataclass_fields__)
 
 
@@ -41,8 +37,8 @@ def test_cel102_uses_celerys_execution_options():
         send.delay(1, {option}=2)
     """
     for option in sorted(EXECUTION_OPTIONS):
-        assert _codes(source.format(option=option), "CEL102") == [4], option
-    assert not _codes(source.format(option="user_id"), "CEL102")
+        assert found(source.format(option=option), select="CEL102") == [(4, "CEL102")], option
+    assert not found(source.format(option="user_id"), select="CEL102")
 
 
 VISIBILITY = """
@@ -53,9 +49,10 @@ def f():
 
 
 def test_cel107_setting():
-    assert not _codes(VISIBILITY, "CEL107")
-    assert _codes(VISIBILITY, "CEL107", Settings(visibility_timeout=1800)) == [4]
-    assert _codes(VISIBILITY, "CEL107", Settings.from_mapping({"visibility-timeout": "1800"})) == [4]
+    assert not found(VISIBILITY, select="CEL107")
+    assert found(VISIBILITY, select="CEL107", settings=Settings(visibility_timeout=1800)) == [(4, "CEL107")]
+    settings = Settings.from_mapping({"visibility-timeout": "1800"})
+    assert found(VISIBILITY, select="CEL107", settings=settings) == [(4, "CEL107")]
 
 
 @pytest.mark.parametrize("config, fires", [
@@ -78,7 +75,7 @@ def test_cel107_module_config(config, fires):
     def f():
         remind.apply_async((1,), countdown=5000)
     """
-    assert bool(_codes(source, "CEL107")) is fires
+    assert bool(found(source, select="CEL107")) is fires
 
 
 def test_cel108_pickle_config_silences():
@@ -94,9 +91,9 @@ def test_cel108_pickle_config_silences():
     def f():
         collect.delay({{1, 2}})
     """
-    assert len(_codes(source.format(config=""), "CEL108")) == 2
-    assert _codes(source.format(config='app.conf.task_serializer = "pickle"'), "CEL108") == [8]
-    assert _codes(source.format(config='app.conf.result_serializer = "pickle"'), "CEL108") == [11]
+    assert len(found(source.format(config=""), select="CEL108")) == 2
+    assert found(source.format(config='app.conf.task_serializer = "pickle"'), select="CEL108") == [(8, "CEL108")]
+    assert found(source.format(config='app.conf.result_serializer = "pickle"'), select="CEL108") == [(11, "CEL108")]
 
 
 def test_other_libraries_are_not_tasks():
@@ -113,8 +110,7 @@ def test_other_libraries_are_not_tasks():
         scheduler.delay(5, countdown=3)
         job.apply_async(args=(1), eta=datetime.now(), countdown=timedelta(1))
     """
-    found = celery_lint.check_source(textwrap.dedent(source), "jobs.py", strict=True)
-    assert not [v for v in found if v.code in CODES]
+    assert not found(source, filename="jobs.py", select=CODES)
 
 
 def test_messages_name_the_argument_not_secrets():
@@ -123,9 +119,8 @@ def test_messages_name_the_argument_not_secrets():
     def view(request):
         send.delay(request.user)
     """
-    (found,) = [v for v in celery_lint.check_source(textwrap.dedent(source), "views.py", strict=True)
-                if v.code == "CEL101"]
-    assert "request.user" in found.message and "primary key" in found.message
+    (message,) = messages(source, filename="views.py", select="CEL101")
+    assert "request.user" in message and "primary key" in message
 
 
 def test_cel301_cel304_only_for_celery_sends():
@@ -141,8 +136,7 @@ def test_cel301_cel304_only_for_celery_sends():
         with transaction.atomic():
             fade.apply_async((1,))
     """
-    found = celery_lint.check_source(textwrap.dedent(source), "signals.py", strict=True)
-    assert not [v for v in found if v.code in ("CEL301", "CEL304")]
+    assert not found(source, filename="signals.py", select=("CEL301", "CEL304"))
 
 
 @pytest.mark.parametrize("definition, fires", [
@@ -165,4 +159,4 @@ def test_cel301_leaves_tasks_whose_class_may_defer(definition, fires):
             sync.delay(pk)
     """
     settings = Settings(task_decorators=("proj.bases.on_commit_task",))
-    assert bool(_codes(source, "CEL301", settings)) is fires
+    assert bool(found(source, select="CEL301", settings=settings)) is fires

@@ -2,31 +2,21 @@
 fixture shows poorly."""
 from __future__ import annotations
 
-import textwrap
+from functools import partial
 
 import pytest
 
 import celery_lint
+import checking
 from celery_lint import Settings
 
 RULE_MESSAGES = {code: rule.message for code, rule in celery_lint.RULES.items()}
 
 MINE = ("CEL201", "CEL202", "CEL203", "CEL204", "CEL601", "CEL602", "CEL603", "CEL604", "CEL605")
 
-
-def messages(source: str, settings: Settings | None = None, filename: str = "tasks.py") -> list[tuple[int, str, str]]:
-    """(line, code, message) of this family's rules, for a dedented source."""
-    violations = celery_lint.check_source(textwrap.dedent(source), filename, settings, strict=True)
-    return [(v.line, v.code, v.message) for v in violations if v.code in MINE]
-
-
-def found(source: str, settings: Settings | None = None, filename: str = "tasks.py") -> list[tuple[int, str]]:
-    """(line, code) of this family's rules, for a dedented source."""
-    return [(line, code) for line, code, _ in messages(source, settings, filename)]
-
-
-def codes(source: str, settings: Settings | None = None) -> list[str]:
-    return [code for _, code in found(source, settings)]
+# (line, code) and the codes of this family's rules, for a dedented source
+found = partial(checking.found, select=MINE)
+codes = partial(checking.codes, select=MINE)
 
 
 TASKS = """\
@@ -164,7 +154,7 @@ def test_custom_task_decorator_and_module_level_signature():
         chain(two.s(1, 2), signature(two, args=(1,))).delay()
     """
     settings = Settings(task_decorators=("proj.decorators.instrumented_task",))
-    assert found(source, settings) == [(9, "CEL603")]
+    assert found(source, settings=settings) == [(9, "CEL603")]
     assert found(source) == []
 
 
@@ -245,10 +235,9 @@ def test_crontab(call, expected):
 
 
 def test_crontab_message_names_the_fields():
-    violations = celery_lint.check_source(
-        "from celery.schedules import crontab\nS = crontab(hour=7, day_of_week='mon')\n", "beat.py", strict=True)
-    [v] = [v for v in violations if v.code == "CEL604"]
-    assert "hour=..., day_of_week=..." in v.message and "minute" in v.message
+    source = "from celery.schedules import crontab\nS = crontab(hour=7, day_of_week='mon')\n"
+    [message] = checking.messages(source, filename="beat.py", select="CEL604")
+    assert "hour=..., day_of_week=..." in message and "minute" in message
 
 
 def test_delay_in_loop():
@@ -362,7 +351,7 @@ def test_test_modules_follow_the_test_paths_setting(filename, settings, silent):
     expected = [] if silent else [
         (10, "CEL202"), (11, "CEL202"), (11, "CEL203"), (11, "CEL601"), (13, "CEL605"), (14, "CEL604"),
     ]
-    assert sorted(found(TEST_CODE, settings, filename)) == expected
+    assert sorted(found(TEST_CODE, settings=settings, filename=filename)) == expected
 
 
 def test_waiting_messages_name_the_task_and_the_switch():
@@ -381,7 +370,7 @@ def test_waiting_messages_name_the_task_and_the_switch():
         options["disable_sync_subtasks"] = False
         return app.AsyncResult(ids[0]).get(**options)
     """
-    assert messages(source) == [
+    assert [(v.line, v.code, v.message) for v in checking.violations(source, select=MINE)] == [
         (7, "CEL201", RULE_MESSAGES["CEL201"].format(method="get", task="Crawl")),
         (11, "CEL202", RULE_MESSAGES["CEL202"].format(what="'disable_sync_subtasks': False")),
         (12, "CEL202", RULE_MESSAGES["CEL202"].format(what='options[\'disable_sync_subtasks\'] = False')),

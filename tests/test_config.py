@@ -23,9 +23,9 @@ from celery_lint.config import (
 )
 from celery_lint.checks.configuration import Names, edit_distance, typo_of
 from celery_lint.checks.testing import is_dev_settings
-from celery_lint.docs import example_context
 from celery_lint.engine import Engine
 from celery_lint.model import build
+from checking import codes, example_codes, found, violations
 
 
 def model_of(source: str, filename: str = "proj/celery.py", settings: Settings | None = None):
@@ -35,11 +35,6 @@ def model_of(source: str, filename: str = "proj/celery.py", settings: Settings |
 
 def items(source: str, filename: str = "proj/celery.py"):
     return [(i.raw, i.key, i.style, i.source) for i in model_of(source, filename).config]
-
-
-def codes(source: str, filename: str = "proj/celery.py") -> list[tuple[int, str]]:
-    found = celery_lint.check_source(textwrap.dedent(source), filename, strict=True)
-    return [(v.line, v.code) for v in found]
 
 
 # -- facts about Celery that config.py keeps ----------------------------------------
@@ -302,19 +297,19 @@ SECRETS = ["s3cret", "p%40ss", "hunter2", "x" * 40]
 ])
 def test_messages_never_show_the_password(template, password):
     source = "from celery import Celery\napp = Celery('proj')\nHOST = 'h'\n" + template.format(pw=password) + "\n"
-    found = celery_lint.check_source(source, "proj/celery.py", strict=True)
-    assert "CEL002" in {v.code for v in found}
-    for v in found:
+    reported = violations(source, filename="proj/celery.py")
+    assert "CEL002" in {v.code for v in reported}
+    for v in reported:
         assert password not in v.message
 
 
 def test_django_settings_message_names_the_namespaced_setting():
-    found = celery_lint.check_source("CELERYD_CONCURRENCY = 4\n", "proj/settings.py", strict=True)
-    assert [v.code for v in found] == ["CEL004"]
-    assert "CELERY_WORKER_CONCURRENCY" in found[0].message
-    assert "namespace='CELERY'" in found[0].message  # the name the app reads only under the namespace
-    found = celery_lint.check_source("CELERYD_CONCURRENCY = 4\n", "proj/celeryconfig.py", strict=True)
-    assert found[0].message.endswith("rename it to worker_concurrency")
+    reported = violations("CELERYD_CONCURRENCY = 4\n", filename="proj/settings.py")
+    assert [v.code for v in reported] == ["CEL004"]
+    assert "CELERY_WORKER_CONCURRENCY" in reported[0].message
+    assert "namespace='CELERY'" in reported[0].message  # the name the app reads only under the namespace
+    reported = violations("CELERYD_CONCURRENCY = 4\n", filename="proj/celeryconfig.py")
+    assert reported[0].message.endswith("rename it to worker_concurrency")
 
 
 def test_old_name_next_to_its_new_name_is_to_be_removed():
@@ -328,15 +323,15 @@ def test_old_name_next_to_its_new_name_is_to_be_removed():
         else:
             CELERY_TASK_ACKS_LATE = True
     """)
-    found = [v for v in celery_lint.check_source(source, "proj/settings/test.py", strict=True) if v.code == "CEL004"]
-    assert [v.line for v in found] == [3, 7]
-    assert "remove it and keep CELERY_TASK_ALWAYS_EAGER" in found[0].message
-    assert "rename it to CELERY_TASK_ACKS_LATE" in found[1].message  # another branch: a rename
-    found = celery_lint.check_source(
+    reported = violations(source, filename="proj/settings/test.py", select="CEL004")
+    assert [v.line for v in reported] == [3, 7]
+    assert "remove it and keep CELERY_TASK_ALWAYS_EAGER" in reported[0].message
+    assert "rename it to CELERY_TASK_ACKS_LATE" in reported[1].message  # another branch: a rename
+    reported = violations(
         "from celery import Celery\napp = Celery('p')\napp.conf.update(CELERYD_CONCURRENCY=8, worker_concurrency=4)\n",
-        "proj/celery.py", strict=True)
-    assert [v.code for v in found] == ["CEL004"]
-    assert "remove it and keep worker_concurrency" in found[0].message
+        filename="proj/celery.py")
+    assert [v.code for v in reported] == ["CEL004"]
+    assert "remove it and keep worker_concurrency" in reported[0].message
 
 
 def test_helper_constant_read_by_settings_is_not_reported():
@@ -345,16 +340,16 @@ def test_helper_constant_read_by_settings_is_not_reported():
         BROKER_URL = os.environ["BROKER_URL"]
         CELERY_BROKER_URL = BROKER_URL
     """
-    assert codes(source, "proj/settings.py") == []
+    assert found(source, filename="proj/settings.py") == []
 
 
 def test_test_paths_setting_silences_cel801():
     source = "from celery import Celery\napp = Celery('p', task_always_eager=True, task_eager_propagates=True)\n"
-    assert [v.code for v in celery_lint.check_source(source, "qa/checks.py", strict=True)] == ["CEL801"]
+    assert codes(source, filename="qa/checks.py") == ["CEL801"]
     settings = Settings(test_paths=("qa/*",))
-    assert celery_lint.check_source(source, "qa/checks.py", settings, strict=True) == []
-    assert celery_lint.check_source(source, "proj/tests/test_x.py", strict=True) == []
-    assert celery_lint.check_source(source, "proj/settings/dev.py", strict=True) == []
+    assert violations(source, filename="qa/checks.py", settings=settings) == []
+    assert violations(source, filename="proj/tests/test_x.py") == []
+    assert violations(source, filename="proj/settings/dev.py") == []
 
 
 @pytest.mark.parametrize("code", ["CEL001", "CEL002", "CEL003", "CEL004", "CEL005", "CEL006", "CEL007",
@@ -362,9 +357,7 @@ def test_test_paths_setting_silences_cel801():
 def test_examples_trigger_and_instead_does_not(code):
     rule = celery_lint.RULES[code]
     for source, fires in ((rule.example, True), (rule.instead, False)):
-        filename, settings = example_context(source)
-        found = {v.code for v in celery_lint.check_source(source, filename, settings, strict=True)}
-        assert (code in found) is fires
+        assert (code in example_codes(source)) is fires
 
 
 def test_never_raises_on_odd_config():
@@ -383,7 +376,7 @@ def test_never_raises_on_odd_config():
         app.config_from_object()
         app.config_from_object(Unknown)
     """
-    celery_lint.check_source(textwrap.dedent(source), "proj/celery.py", strict=True)
+    violations(source, filename="proj/celery.py")
 
 
 def test_flask_celery_mapping():
@@ -407,10 +400,10 @@ def test_custom_scheduler_keeps_extra_entry_fields():
         app.conf.beat_scheduler = "{scheduler}"
         app.conf.beat_schedule = {{"a": {{"task": "t", "schedule": 5.0, "enabled": False, "args": "x"}}}}
     """
-    default = codes(source.format(scheduler="celery.beat:PersistentScheduler"))
-    assert [c for c in default if c[1] == "CEL606"] == [(5, "CEL606"), (5, "CEL606")]
-    custom = codes(source.format(scheduler="django_celery_beat.schedulers:DatabaseScheduler"))
-    assert [c for c in custom if c[1] == "CEL606"] == [(5, "CEL606")]  # args is still no tuple
+    default = source.format(scheduler="celery.beat:PersistentScheduler")
+    assert found(default, filename="proj/celery.py", select="CEL606") == [(5, "CEL606"), (5, "CEL606")]
+    custom = source.format(scheduler="django_celery_beat.schedulers:DatabaseScheduler")
+    assert found(custom, filename="proj/celery.py", select="CEL606") == [(5, "CEL606")]  # args is still no tuple
 
 
 def test_celery_config_classes():
@@ -453,7 +446,8 @@ def test_unknown_setting_does_not_suggest_a_setting_already_set():
         other = Celery("other")
         other.conf.worker_heartbeat = None
     """)
-    found = [v for v in celery_lint.check_source(source, "proj/celery.py", strict=True) if v.code == "CEL006"]
-    assert [v.line for v in found] == [4, 7]
-    assert "did you mean" not in found[0].message and "'broker_heartbeat', is set in this config" in found[0].message
-    assert found[1].message.endswith("did you mean 'broker_heartbeat'?")
+    reported = violations(source, filename="proj/celery.py", select="CEL006")
+    assert [v.line for v in reported] == [4, 7]
+    assert "did you mean" not in reported[0].message
+    assert "'broker_heartbeat', is set in this config" in reported[0].message
+    assert reported[1].message.endswith("did you mean 'broker_heartbeat'?")

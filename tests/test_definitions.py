@@ -2,13 +2,15 @@
 messages, option suggestions)."""
 from __future__ import annotations
 
-import textwrap
+from functools import partial
 
 import pytest
 
 import celery_lint
+import checking
 from celery_lint.rules import rules_of
 from celery_lint.checks import definitions, limits, removed
+from checking import messages
 
 MODULES = (definitions, limits, removed)
 RULES = [rule for module in MODULES for rule in rules_of(module)]
@@ -16,23 +18,14 @@ CODES = frozenset(rule.code for rule in RULES)
 DEFAULT_CODES = frozenset(rule.code for rule in RULES if rule.default)
 
 
-def found(source: str, filename: str = "tasks.py", settings: celery_lint.Settings | None = None,
-          codes: frozenset[str] = DEFAULT_CODES):
-    """The findings of this family's rules: those on by default, unless told otherwise."""
-    source = textwrap.dedent(source)
-    return [(v.line, v.code) for v in celery_lint.check_source(source, filename, settings, strict=True)
-            if v.code in codes]
-
-
-def messages(source: str, code: str, filename: str = "tasks.py") -> list[str]:
-    source = textwrap.dedent(source)
-    return [v.message for v in celery_lint.check_source(source, filename, strict=True) if v.code == code]
+# The findings of this family's rules: those on by default, unless told otherwise (select=).
+found = partial(checking.found, select=DEFAULT_CODES)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_example_triggers_and_instead_does_not(rule):
-    assert rule.code in {code for _, code in found(rule.example, codes=CODES)}
-    assert rule.code not in {code for _, code in found(rule.instead, codes=CODES)}
+    assert rule.code in {code for _, code in found(rule.example, select=CODES)}
+    assert rule.code not in {code for _, code in found(rule.instead, select=CODES)}
 
 
 def test_codes_and_opt_in():
@@ -83,8 +76,8 @@ def test_task_runs():
 
 
 def test_nested_task_in_test_module_is_the_documented_pattern():
-    assert found(NESTED, "tests/test_tasks.py") == []
-    assert found(NESTED, "proj/tasks.py") == [(6, "CEL503")]
+    assert found(NESTED, filename="tests/test_tasks.py") == []
+    assert found(NESTED, filename="proj/tasks.py") == [(6, "CEL503")]
 
 
 # -- CEL504 ---------------------------------------------------------------------------------
@@ -123,7 +116,7 @@ def test_unknown_option_message_names_the_option_and_the_fix():
     @shared_task(retry_limit=3)
     def a():
         return 1
-    """, "CEL504")
+    """, select="CEL504")
     assert "'retry_limit'" in message and "'max_retries'" in message
 
 
@@ -134,8 +127,8 @@ def test_soft_limit_in_django_settings():
     CELERY_TASK_SOFT_TIME_LIMIT = 600
     CELERY_TASK_TIME_LIMIT = 600
     """
-    assert found(source, "proj/settings.py") == [(2, "CEL511")]
-    assert "CELERY_TASK_SOFT_TIME_LIMIT=600" in messages(source, "CEL511", "proj/settings.py")[0]
+    assert found(source, filename="proj/settings.py") == [(2, "CEL511")]
+    assert "CELERY_TASK_SOFT_TIME_LIMIT=600" in messages(source, select="CEL511", filename="proj/settings.py")[0]
 
 
 def test_soft_limit_inherited_from_base_class_is_reported_once():
@@ -181,8 +174,8 @@ def test_amqp_backend_in_django_settings_without_leaking_credentials():
     CELERY_RESULT_BACKEND = "amqp://user:s3cret@rabbit//"
     CELERY_BROKER_URL = "amqp://user:s3cret@rabbit//"
     """
-    assert found(source, "proj/settings.py") == [(2, "CEL513")]
-    [message] = messages(source, "CEL513", "proj/settings.py")
+    assert found(source, filename="proj/settings.py") == [(2, "CEL513")]
+    [message] = messages(source, select="CEL513", filename="proj/settings.py")
     assert "s3cret" not in message and "rpc://" in message
 
 
@@ -191,7 +184,7 @@ def test_relative_import_of_a_project_module_named_task():
     from .celery import app
     from . import task
     from .task import periodic_task
-    """, "proj/tasks.py") == []
+    """, filename="proj/tasks.py") == []
 
 
 # -- corpus review: patterns distilled from real projects ----------------------------------
@@ -207,7 +200,7 @@ def test_duplicate_name_message_follows_how_each_kind_registers():
     @shared_task(name="a")
     def two():
         return 2
-    """, "CEL509")
+    """, select="CEL509")
     classes = messages("""
     from celery import Celery, Task
 
@@ -227,7 +220,7 @@ def test_duplicate_name_message_follows_how_each_kind_registers():
 
     app.register_task(One)
     app.register_task(Two())
-    """, "CEL509")
+    """, select="CEL509")
     assert len(functions) == 1 and "does not register the later one" in functions[0]
     assert len(classes) == 1 and "replaces" in classes[0] and "'Two'" in classes[0]
 
@@ -240,8 +233,8 @@ def test_implicit_names_are_not_checked_in_test_modules():
     def ping():
         return "pong"
     """
-    assert found(source, "tests/test_ping.py", codes=frozenset({"CEL515"})) == []
-    assert found(source, "proj/tasks.py", codes=frozenset({"CEL515"})) == [(5, "CEL515")]
+    assert found(source, filename="tests/test_ping.py", select="CEL515") == []
+    assert found(source, filename="proj/tasks.py", select="CEL515") == [(5, "CEL515")]
 
 
 def test_option_of_an_app_subclass_made_here_is_not_reported():
@@ -270,5 +263,5 @@ def test_soft_limit_message_says_the_task_carries_on():
                 item.save()
             except Exception:
                 pass
-    """, "CEL512")
+    """, select="CEL512")
     assert "carry on" in message and "SoftTimeLimitExceeded" in message

@@ -14,6 +14,7 @@ import pytest
 import celery_lint
 from celery_lint import docs
 from celery_lint.rule import Rule
+from checking import example_codes
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GEN_DOCS = ROOT / "tools" / "gen_docs.py"
@@ -43,11 +44,6 @@ def _copy_repo_docs(tmp_path: pathlib.Path) -> pathlib.Path:
 def _sections(page: str) -> dict[str, str]:
     parts = re.split(r"^## (.+)$", page, flags=re.MULTILINE)
     return {title.strip(): body.strip() for title, body in zip(parts[1::2], parts[2::2])}
-
-
-def _codes(code: str) -> set[str]:
-    filename, settings = docs.example_context(code)
-    return {v.code for v in celery_lint.check_source(code, filename, settings, strict=True)}
 
 
 # --------------------------------------------------------------------------- generated files
@@ -162,13 +158,13 @@ def test_an_unknown_option_fails_the_generation(tmp_path):
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_example_triggers_the_rule(rule):
     ast.parse(rule.example)
-    assert rule.code in _codes(rule.example), f"{rule.code}: its Example does not trigger it"
+    assert rule.code in example_codes(rule.example), f"{rule.code}: its Example does not trigger it"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_use_instead_does_not_trigger_the_rule(rule):
     ast.parse(rule.instead)
-    assert rule.code not in _codes(rule.instead), f"{rule.code}: its 'Use instead' still triggers it"
+    assert rule.code not in example_codes(rule.instead), f"{rule.code}: its 'Use instead' still triggers it"
 
 
 def test_example_headers_choose_file_name_and_settings():

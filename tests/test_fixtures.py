@@ -1,4 +1,5 @@
-"""Every fixture through the core: exactly the marked (line, code) pairs, nothing else."""
+"""Every fixture through the core: exactly the marked (line, code) pairs, at the marked
+columns, nothing else."""
 from __future__ import annotations
 
 import ast
@@ -15,12 +16,7 @@ FIXTURES = all_fixtures()
 def test_fixture(fixture):
     tree = ast.parse(fixture.text, fixture.filename)
     found = celery_lint.check(tree, fixture.filename, fixture.settings, source=fixture.text, strict=True)
-    got = fixture.relevant((v.line, v.code) for v in found)
-    missing = sorted(fixture.expected - got)
-    unexpected = sorted(
-        (v.line, v.code, v.message) for v in found
-        if (v.line, v.code) in got and (v.line, v.code) not in fixture.expected
-    )
+    missing, unexpected = fixture.mismatches((v.line, v.code, v.col + 1, v.message) for v in found)
     assert not missing and not unexpected, f"missing: {missing}\nunexpected: {unexpected}"
 
 

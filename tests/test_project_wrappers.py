@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-import celery_lint
 from celery_lint import Settings
+from checking import found
 from tools import pylint, run
 
 # An app created in another module under a project-specific name.
@@ -53,15 +53,10 @@ CASES = [
 ]
 
 
-def _blocking(source, settings):
-    found = celery_lint.check_source(source, "tasks.py", settings, strict=True)
-    return [v.line for v in found if v.code == "CEL201"]
-
-
 @pytest.mark.parametrize("source,settings,line", CASES)
 def test_settings_teach_the_wrapper(source, settings, line):
-    assert _blocking(source, Settings()) == []  # unknown wrapper: nothing is a task
-    assert _blocking(source, Settings(**settings)) == [line]
+    assert found(source, settings=Settings(), select="CEL201") == []  # unknown wrapper: nothing is a task
+    assert found(source, settings=Settings(**settings), select="CEL201") == [(line, "CEL201")]
 
 
 @pytest.mark.parametrize("source,settings,line", CASES[:1] + CASES[2:])

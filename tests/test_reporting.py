@@ -1,11 +1,11 @@
 """CEL701-CEL703: cases a fixture cannot show (passed-down loggers, helpers, odd input)."""
 from __future__ import annotations
 
-import textwrap
+from functools import partial
 
 import pytest
 
-import celery_lint
+import checking
 from celery_lint.rules import rules_of
 from celery_lint.checks import reporting
 
@@ -17,18 +17,14 @@ from celery.utils.log import get_task_logger
 """
 
 
-def found(source: str) -> list[tuple[int, str]]:
-    source = HEADER + textwrap.dedent(source)
-    return [(v.line - 3, v.code) for v in celery_lint.check_source(source, "tasks.py", strict=True)
-            if v.code in CODES]
+# (line, code) of this family's rules, for a dedented source put after the HEADER
+found = partial(checking.found, prefix=HEADER, select=CODES)
 
 
 @pytest.mark.parametrize("rule", rules_of(reporting), ids=lambda r: r.code)
 def test_example_triggers_and_instead_does_not(rule):
-    codes = {v.code for v in celery_lint.check_source(rule.example, "tasks.py", strict=True)}
-    assert rule.code in codes
-    codes = {v.code for v in celery_lint.check_source(rule.instead, "tasks.py", strict=True)}
-    assert rule.code not in codes
+    assert rule.code in checking.codes(rule.example)
+    assert rule.code not in checking.codes(rule.instead)
 
 
 def test_opt_in_rules():
@@ -123,15 +119,14 @@ def test_root_logger_from_import_and_message():
     """
     found_codes = found(source)
     assert found_codes == [(6, "CEL701")]
-    (v,) = [v for v in celery_lint.check_source(HEADER + textwrap.dedent(source), "tasks.py", strict=True)
-            if v.code == "CEL701"]
-    assert "root logger (logging.warning)" in v.message and "get_task_logger" in v.message
+    (message,) = checking.messages(source, prefix=HEADER, select="CEL701")
+    assert "root logger (logging.warning)" in message and "get_task_logger" in message
 
 
 def test_message_names_the_line_of_getlogger():
     source = HEADER + "log = logging.getLogger(__name__)\n@shared_task\ndef work():\n    log.info('x')\n"
-    (v,) = [v for v in celery_lint.check_source(source, "tasks.py", strict=True) if v.code == "CEL701"]
-    assert "'log'" in v.message and "line 4" in v.message
+    (message,) = checking.messages(source, select="CEL701")
+    assert "'log'" in message and "line 4" in message
 
 
 @pytest.mark.parametrize("call", [
@@ -213,8 +208,7 @@ def test_shadowed_logging_name_is_not_the_module():
 ])
 def test_print_in_tasks_of_test_code_is_silent(filename, reported):
     source = HEADER + "@shared_task\ndef work():\n    print('x')\n"
-    codes = [v.code for v in celery_lint.check_source(source, filename, strict=True)]
-    assert ("CEL702" in codes) is reported
+    assert ("CEL702" in checking.codes(source, filename=filename)) is reported
 
 
 def test_print_shadowed_by_assignment_is_silent():

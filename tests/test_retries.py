@@ -1,11 +1,11 @@
 """CEL401-CEL410: cases a fixture cannot show (settings, app options, messages, odd input)."""
 from __future__ import annotations
 
-import textwrap
+from functools import partial
 
 import pytest
 
-import celery_lint
+import checking
 from celery_lint.rules import rules_of
 from celery_lint import Settings
 from celery_lint.checks import retries
@@ -13,10 +13,8 @@ from celery_lint.checks import retries
 CODES = tuple(rule.code for rule in rules_of(retries))
 
 
-def found(source: str, settings: Settings | None = None) -> list[tuple[int, str]]:
-    source = textwrap.dedent(source)
-    return [(v.line, v.code) for v in celery_lint.check_source(source, "tasks.py", settings, strict=True)
-            if v.code in CODES]
+# (line, code) of this family's rules, for a dedented source
+found = partial(checking.found, select=CODES)
 
 
 @pytest.mark.parametrize("rule", rules_of(retries), ids=lambda r: r.code)
@@ -83,7 +81,7 @@ def test_project_task_decorator_may_set_any_option():
         return x
     """
     settings = Settings(task_decorators=("proj.tasks.instrumented_task",))
-    assert found(source, settings) == [(4, "CEL406"), (8, "CEL401")]
+    assert found(source, settings=settings) == [(4, "CEL406"), (8, "CEL401")]
     assert found(source) == []
 
 
@@ -223,7 +221,7 @@ def test_retries_through_an_outer_try():
 
 
 def test_messages_name_the_place_and_the_fix():
-    source = textwrap.dedent("""
+    source = """
     from celery import shared_task
 
     @shared_task(bind=True)
@@ -235,8 +233,8 @@ def test_messages_name_the_place_and_the_fix():
                 self.retry(countdown=7)
             except Exception:
                 pass
-    """)
-    messages = {v.code: v.message for v in celery_lint.check_source(source, "tasks.py", strict=True)}
+    """
+    messages = {v.code: v.message for v in checking.violations(source)}
     assert "raise self.retry(...)" in messages["CEL402"]
     assert "exc=err" in messages["CEL403"]
     assert "'except Exception' handler on line 11" in messages["CEL404"]
@@ -273,9 +271,7 @@ def test_exact_delays_are_left_to_test_modules():
     """
     in_tasks = [(line, code) for line, code in found(source) if code in ("CEL406", "CEL409")]
     assert in_tasks == [(7, "CEL406"), (14, "CEL409")]
-    in_tests = [v for v in celery_lint.check_source(textwrap.dedent(source), "proj/tests/test_tasks.py",
-                                                    strict=True) if v.code in ("CEL406", "CEL409")]
-    assert in_tests == []
+    assert checking.violations(source, filename="proj/tests/test_tasks.py", select=("CEL406", "CEL409")) == []
 
 
 @pytest.mark.parametrize("run_body", ["pass", "...", "raise NotImplementedError", "raise NotImplementedError()",

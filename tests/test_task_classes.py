@@ -1,26 +1,21 @@
 """CEL505-CEL508, CEL510: cases a fixture cannot show (module config, messages, odd input)."""
 from __future__ import annotations
 
-import textwrap
+from functools import partial
 
 import pytest
 
 import celery_lint
+import checking
 from celery_lint.rules import rules_of
 from celery_lint.checks import task_classes
+from checking import messages
 
 CODES = tuple(rule.code for rule in rules_of(task_classes))
 
 
-def found(source: str, filename: str = "tasks.py") -> list[tuple[int, str]]:
-    source = textwrap.dedent(source)
-    return [(v.line, v.code) for v in celery_lint.check_source(source, filename, strict=True)
-            if v.code in CODES]
-
-
-def messages(source: str, code: str) -> list[str]:
-    source = textwrap.dedent(source)
-    return [v.message for v in celery_lint.check_source(source, "tasks.py", strict=True) if v.code == code]
+# (line, code) of this family's rules, for a dedented source
+found = partial(checking.found, select=CODES)
 
 
 @pytest.mark.parametrize("rule", rules_of(task_classes), ids=lambda r: r.code)
@@ -72,7 +67,7 @@ def test_uncallable_handlers_are_reported(handler):
 
 def test_handler_message_shows_the_signature_from_celery():
     source = HANDLERS.format(handler="def after_return(self, status):\n        super().after_return(status)\n")
-    (message,) = messages(source, "CEL505")
+    (message,) = messages(source, select="CEL505")
     assert "after_return(status, retval, task_id, args, kwargs, einfo)" in message
     assert "'Base'" in message
 
@@ -135,7 +130,7 @@ def test_after_return_of_a_mixin_of_the_module_counts():
             cleanup(*args)
     """
     assert found(source) == [(9, "CEL506")]
-    (message,) = messages(source, "CEL506")
+    (message,) = messages(source, select="CEL506")
     assert "'Child'" in message and "'ClosingMixin'" in message
 
 
@@ -184,7 +179,7 @@ def test_other_options_do_not_split_a_repeated_policy():
                     "max_retries=3, acks_late=True, queue='b'",
                     "acks_late=True, max_retries=3, ignore_result=True")
     assert [line for line, c in found(source) if c == "CEL508"] == [3, 7, 11]
-    message = messages(source, "CEL508")[0]
+    message = messages(source, select="CEL508")[0]
     assert "acks_late=True, max_retries=3" in message and "2 other tasks" in message
 
 
@@ -228,22 +223,21 @@ def test_limits_in_the_module_config_are_honoured(config):
 
 def test_limits_in_django_settings_are_honoured():
     source = f"from celery import shared_task\nCELERY_TASK_TIME_LIMIT = 300\n{TASK}"
-    assert found(source, "proj/settings.py") == []
+    assert found(source, filename="proj/settings.py") == []
     source = f"from celery import shared_task\nCELERYD_TASK_TIME_LIMIT = 300\n{TASK}"
-    assert "CEL510" not in {c for _, c in found(source, "proj/settings.py")}
+    assert "CEL510" not in {c for _, c in found(source, filename="proj/settings.py")}
 
 
 @pytest.mark.parametrize("filename", ["tests/test_tasks.py", "proj/testing/tasks.py", "conftest.py"])
 def test_tasks_of_test_code_need_no_limit(filename):
-    assert found(f"from celery import shared_task\n{TASK}", filename) == []
+    assert found(f"from celery import shared_task\n{TASK}", filename=filename) == []
 
 
 def test_tasks_of_project_decorators_may_get_limits_there():
     source = "from proj.tasks import instrumented_task\n@instrumented_task\ndef work():\n    return 1\n"
     source = "# settings: none\n" + source
-    assert [v for v in celery_lint.check_source(
-        source, "tasks.py", settings=celery_lint.Settings(task_decorators=("proj.tasks.instrumented_task",)),
-        strict=True) if v.code == "CEL510"] == []
+    settings = celery_lint.Settings(task_decorators=("proj.tasks.instrumented_task",))
+    assert checking.violations(source, settings=settings, select="CEL510") == []
 
 
 def test_unrelated_config_does_not_count():
@@ -259,7 +253,7 @@ def test_class_task_is_named_by_its_class():
         def run(self):
             return 1
     """
-    assert messages(source, "CEL510") and "'Refresh'" in messages(source, "CEL510")[0]
+    assert messages(source, select="CEL510") and "'Refresh'" in messages(source, select="CEL510")[0]
 
 
 @pytest.mark.parametrize("source", [
@@ -269,4 +263,4 @@ def test_class_task_is_named_by_its_class():
     "from celery import shared_task\n@shared_task(**{})\ndef f():\n    pass\n",
 ])
 def test_odd_input_does_not_raise(source):
-    celery_lint.check_source(source, "tasks.py", strict=True)
+    checking.violations(source)
