@@ -30,6 +30,7 @@ from typing import Callable, Iterator
 
 from .celery_data import OLD_TO_NEW, SETTINGS
 from .model import ModuleModel
+from .settings import is_celeryconfig_module, is_settings_module
 
 #: ``ConfigItem.raw`` of a part of a config that the module does not show.
 UNSEEN = "**"
@@ -46,8 +47,6 @@ CELERY_INIT_RENAMES = {"broker": "broker_url", "backend": "result_backend", "inc
 
 # Upper-case prefixes that mark a module-level name as Celery configuration (Django style).
 CONFIG_PREFIXES = ("CELERY_", "CELERYD_", "CELERYBEAT_", "CELERYMON_", "BROKER_")
-# File names of celeryconfig-style modules (lower-case setting names at module level).
-_CONFIG_MODULE_STEMS = ("celeryconfig", "celery_config", "celeryconf", "celery_settings")
 
 
 @dataclass
@@ -89,19 +88,6 @@ def setting_key(raw: str, style: str) -> tuple[str | None, bool]:
     if raw in OLD_TO_NEW:
         return OLD_TO_NEW[raw], True
     return None, False
-
-
-def is_celeryconfig_module(filename: str) -> bool:
-    """A module named like ``celeryconfig.py``: lower-case Celery settings at module level."""
-    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-    return any(s in stem for s in _CONFIG_MODULE_STEMS)
-
-
-def is_settings_module(filename: str) -> bool:
-    """A module named like Django settings: ``settings.py``, ``settings/x.py``, ``test_settings.py``."""
-    parts = filename.replace("\\", "/").lower().split("/")
-    stem = parts[-1].rsplit(".", 1)[0]
-    return "settings" in stem or "settings" in parts[:-1]
 
 
 def is_test_code(model: ModuleModel) -> bool:

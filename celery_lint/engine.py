@@ -5,10 +5,10 @@ import ast
 import gc
 from typing import Callable, Iterable
 
-from .config import is_celeryconfig_module
+from .config import collect_config
 from .model import ModuleModel, TaskInfo, build
 from .rule import Rule, Violation
-from .settings import Settings
+from .settings import Settings, is_celeryconfig_module
 
 Handler = Callable[[ast.AST, "Context"], None]
 ModuleHandler = Callable[["Context"], None]
@@ -104,6 +104,7 @@ class Engine:
             on_model: Callable[[ModuleModel], None] | None = None) -> list[Violation]:
         out: list[Violation] = []
         model = build(tree, filename, settings, self.wanted)
+        collect_config(model)
         if on_model is not None:
             on_model(model)
         ctx = Context(model, rules, out)

@@ -247,6 +247,7 @@ class ModuleModel:
         self.classes: dict[ast.ClassDef, ClassInfo] = {}
         self.tasks: list[TaskInfo] = []
         self.task_by_node: dict[ast.AST, TaskInfo] = {}
+        # Filled by celery_lint.config.collect_config, which the engine runs after build():
         self.config: list = []  # of celery_lint.config.ConfigItem
         self.cache: dict = {}  # per-module memo of checks and helper modules, keyed by their name
         self.imported_names: set[str] = set()  # names an import binds, in any scope
@@ -707,9 +708,6 @@ def build(tree: ast.Module, filename: str, settings: Settings, wanted: frozenset
     _collect_bindings(model)
     _collect_classes(model)
     _collect_tasks(model)
-    from .config import collect_config  # noqa: PLC0415 -- config builds on this module
-
-    collect_config(model)
     return model
 
 

@@ -14,10 +14,9 @@ from celery_lint.config import (
     CELERY_INIT_RENAMES,
     UNSEEN,
     app_config,
+    collect_config,
     groups,
-    is_celeryconfig_module,
     is_partial,
-    is_settings_module,
     may_be_set_elsewhere,
     setting_key,
 )
@@ -26,11 +25,14 @@ from celery_lint.checks.testing import is_dev_settings
 from celery_lint.docs import example_context
 from celery_lint.engine import Engine
 from celery_lint.model import build
+from celery_lint.settings import is_celeryconfig_module, is_settings_module
 
 
 def model_of(source: str, filename: str = "proj/celery.py", settings: Settings | None = None):
     tree = ast.parse(textwrap.dedent(source))
-    return build(tree, filename, settings or Settings(), Engine(()).wanted)
+    model = build(tree, filename, settings or Settings(), Engine(()).wanted)
+    collect_config(model)
+    return model
 
 
 def items(source: str, filename: str = "proj/celery.py"):

@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from celery_lint import Settings
+from celery_lint.config import collect_config
 from celery_lint.model import build
 
 
@@ -203,6 +204,7 @@ def test_config_items_in_every_form():
         def test_x():
             pass
     """)
+    collect_config(model)  # the engine runs it after build()
     items = {(i.raw, i.key, i.old, i.style) for i in model.config}
     assert items == {
         ("broker", "broker_url", False, "celery"),
