@@ -64,10 +64,6 @@ class ConfigItem:
     app: object = None  # the ``app = Celery(...)`` statement of the app configured, when in this module
 
     @property
-    def value_node(self) -> ast.AST:
-        return self.value
-
-    @property
     def unseen(self) -> bool:
         return self.raw == UNSEEN
 

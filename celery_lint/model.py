@@ -221,15 +221,6 @@ class TaskInfo:
             cls = model.local_base(cls) if model is not None else None
         return None
 
-    def option_node(self, name: str) -> ast.AST | None:
-        """The node to report an option on: the keyword, or the class attribute statement."""
-        kw = self.options.get(name)
-        if kw is not None:
-            return kw
-        if self.cls is not None and name in self.cls.attr_nodes:
-            return self.cls.attr_nodes[name]
-        return None
-
 
 class ModuleModel:
     """The Celery facts of one module.  Build it with :func:`build`."""

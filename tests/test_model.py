@@ -141,7 +141,6 @@ def test_task_options_and_inherited_base_options():
     t, u = model.tasks
     assert t.bound and t.has_star_kwargs and set(t.options) == {"bind", "base", "max_retries"}
     assert t.option("retry_backoff", model).value is True
-    assert t.option_node("max_retries") is t.options["max_retries"]
     assert not t.base_unresolved and u.base_unresolved
 
 

@@ -630,12 +630,6 @@ def _suggestion(name: str) -> tuple[str, bool] | None:
     return (close[0], True) if close else None
 
 
-def suggest_option(name: str) -> str | None:
-    """The task option a wrong keyword most likely meant, or None."""
-    found = _suggestion(name)
-    return found[0] if found is not None else None
-
-
 def _valid_keywords(model: ModuleModel, task: TaskInfo) -> frozenset[str] | None:
     """The keywords the task's decorator accepts, or None when any keyword may be valid."""
     if task.base_unresolved:
