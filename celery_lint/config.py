@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .celery_data import OLD_TO_NEW, SETTINGS
-from .model import ModuleModel
+from .model import BindingKind, ModuleModel
 from .settings import is_celeryconfig_module, is_settings_module
 
 #: ``ConfigItem.raw`` of a part of a config that the module does not show.
@@ -187,7 +187,7 @@ def _only_assignment(model: ModuleModel, expr: ast.AST):
     if len(bindings) != 1:
         return None
     b = bindings[0]
-    if b.kind != "assign" or b.index is not None or not isinstance(b.node, (ast.Assign, ast.AnnAssign)):
+    if b.kind is not BindingKind.ASSIGN or b.index is not None or not isinstance(b.node, (ast.Assign, ast.AnnAssign)):
         return None
     return b
 
@@ -614,6 +614,6 @@ def _settings_fixture_target(model: ModuleModel, target: ast.AST) -> str | None:
     if name.id != "settings" and model.resolve(name) != "django.conf.settings":
         return None
     for b in model.lookup(name.id, name):
-        if b.kind == "param" or (b.kind == "import" and b.value == "django.conf.settings"):
+        if b.kind is BindingKind.PARAM or (b.kind is BindingKind.IMPORT and b.value == "django.conf.settings"):
             return target.attr
     return None

@@ -18,7 +18,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator
 
-from .model import COMPREHENSION_TYPES, FUNCTION_TYPES, Binding, ModuleModel, TaskInfo, const
+from .model import COMPREHENSION_TYPES, FUNCTION_TYPES, Binding, BindingKind, ModuleModel, TaskInfo, const
 
 # --------------------------------------------------------------------------------------
 # What an expression can evidently be.  The values are the phrases messages use.
@@ -83,7 +83,7 @@ def _inside(model: ModuleModel, node: ast.AST, container: ast.AST) -> bool:
 
 
 def _binding_scope(model: ModuleModel, b: Binding) -> ast.AST:
-    if b.kind == "param":
+    if b.kind is BindingKind.PARAM:
         return model.parent(model.parent(b.node))  # arg -> arguments -> function/lambda
     if isinstance(b.node, ast.NamedExpr):  # binds outside the comprehensions around it
         return _outer_scope(model, b.node)
@@ -117,7 +117,7 @@ def _dominates(model: ModuleModel, b: Binding, use: ast.AST) -> bool:
     A parameter does; a ``for`` target does for its own body; any other binding statement
     does for what follows it in its own statement list, and for its own body.
     """
-    if b.kind == "param":
+    if b.kind is BindingKind.PARAM:
         return True
     stmt = _statement_of(model, b.node)
     if stmt is None:
@@ -163,13 +163,13 @@ def reaching(model: ModuleModel, name: ast.Name) -> list[Binding]:
     for b in found:
         if _binding_scope(model, b) is not use_scope:
             out.append(b)
-        elif b.kind == "param":
+        elif b.kind is BindingKind.PARAM:
             before.append(b)
-        elif b.kind == "assign" and _inside(model, name, b.node):
+        elif b.kind is BindingKind.ASSIGN and _inside(model, name, b.node):
             continue
-        elif b.kind == "with" and any(_inside(model, name, item) for item in b.node.items):
+        elif b.kind is BindingKind.WITH and any(_inside(model, name, item) for item in b.node.items):
             continue
-        elif b.kind == "for" and _inside(model, name, b.node.iter):
+        elif b.kind is BindingKind.FOR and _inside(model, name, b.node.iter):
             continue
         elif _pos(b.node) < here:
             before.append(b)
@@ -193,7 +193,7 @@ def value_of(model: ModuleModel, expr: ast.AST, depth: int = 0) -> ast.AST:
         if len(bindings) != 1:
             return expr
         b = bindings[0]
-        if b.kind != "assign" or b.index is not None or b.value is None:
+        if b.kind is not BindingKind.ASSIGN or b.index is not None or b.value is None:
             return expr
         expr = b.value
         depth += 1
@@ -218,7 +218,7 @@ def uses_django(model: ModuleModel) -> bool:
     found = cache.get("django")
     if found is None:
         found = cache["django"] = any(
-            b.kind == "import" and str(b.value).split(".")[0] == "django"
+            b.kind is BindingKind.IMPORT and str(b.value).split(".")[0] == "django"
             for table in model.bindings.values() for bindings in table.values() for b in bindings
         )
     return found
@@ -263,11 +263,11 @@ def is_model_class(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
 def _binding_is_model(model: ModuleModel, bindings, depth: int) -> bool:
     """Does the first import, class or call assignment of a name bind a model class?"""
     for b in bindings:
-        if b.kind == "import":
+        if b.kind is BindingKind.IMPORT:
             return _from_models_module(model, b.value)
-        if b.kind == "class":
+        if b.kind is BindingKind.CLASS:
             return _derives_from_model(model, b.node, depth)
-        if b.kind == "assign" and b.index is None and isinstance(b.value, ast.Call):
+        if b.kind is BindingKind.ASSIGN and b.index is None and isinstance(b.value, ast.Call):
             return is_model_class(model, b.value, depth + 1)
     return False
 
@@ -320,7 +320,7 @@ def _is_form_or_serializer(model: ModuleModel, expr: ast.AST) -> bool:
         return True
     if isinstance(expr, ast.Name):
         for b in reaching(model, expr):
-            value = b.value if b.kind == "assign" and b.index is None else None
+            value = b.value if b.kind is BindingKind.ASSIGN and b.index is None else None
             if isinstance(value, ast.Call):
                 cls = _last_name(value.func) or ""
                 if cls.endswith(("Form", "Serializer")):
@@ -413,9 +413,9 @@ def _param_kind(model: ModuleModel, b: Binding) -> str | None:
 
 
 def _binding_kind(model: ModuleModel, b: Binding, depth: int) -> str | None:
-    if b.kind == "param":
+    if b.kind is BindingKind.PARAM:
         return _param_kind(model, b)
-    if b.kind == "assign":
+    if b.kind is BindingKind.ASSIGN:
         value = b.value
         if value is None:
             return None
@@ -426,7 +426,7 @@ def _binding_kind(model: ModuleModel, b: Binding, depth: int) -> str | None:
         if b.index == 0 and kind_of(model, value, depth + 1) == PAIR:
             return INSTANCE
         return None
-    if b.kind == "for":
+    if b.kind is BindingKind.FOR:
         it = b.value
         index_ok = b.index is None
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" \
@@ -435,7 +435,7 @@ def _binding_kind(model: ModuleModel, b: Binding, depth: int) -> str | None:
         if index_ok and kind_of(model, it, depth + 1) in (QUERYSET, INSTANCES):
             return INSTANCE
         return None
-    if b.kind == "with" and b.index is None and kind_of(model, b.value, depth + 1) == FILE:
+    if b.kind is BindingKind.WITH and b.index is None and kind_of(model, b.value, depth + 1) == FILE:
         return FILE
     return None
 
@@ -582,7 +582,7 @@ def signal_receivers(model: ModuleModel) -> dict[ast.AST, frozenset[str]]:
             handler = call.args[0]
             if signals and isinstance(handler, ast.Name):
                 for b in model.lookup(handler.id, handler):
-                    if b.kind == "def":
+                    if b.kind is BindingKind.DEF:
                         out.setdefault(b.node, set()).update(signals)
     found = {func: frozenset(sigs) for func, sigs in out.items() if sigs}
     cache["receivers"] = found
@@ -763,7 +763,7 @@ def _bound_self_task(model: ModuleModel, expr: ast.AST) -> TaskInfo | None:
     if not isinstance(expr, ast.Name):
         return None
     for b in model.lookup(expr.id, expr):
-        if b.kind == "param":
+        if b.kind is BindingKind.PARAM:
             func = model.parent(model.parent(b.node))
             task = model.task_by_node.get(func)
             params = task.params if task is not None else []
@@ -846,7 +846,10 @@ def receiver_root_bindings(model: ModuleModel, node: ast.Call) -> list[Binding]:
     return model.lookup(expr.id, expr) if isinstance(expr, ast.Name) else []
 
 
+_LOCAL_KINDS = (BindingKind.ASSIGN, BindingKind.WITH, BindingKind.PARAM, BindingKind.FOR)
+
+
 def receiver_root_is_local(model: ModuleModel, node: ast.Call) -> bool:
     """Is the receiver a local variable or parameter (``pool.apply_async``), not an import?"""
     bindings = receiver_root_bindings(model, node)
-    return bool(bindings) and all(b.kind in ("assign", "with", "param", "for") for b in bindings)
+    return bool(bindings) and all(b.kind in _LOCAL_KINDS for b in bindings)

@@ -9,6 +9,7 @@ configures Celery.  Checks then read the model instead of walking the tree again
 from __future__ import annotations
 
 import ast
+import enum
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -128,14 +129,33 @@ def name_matches(qualname: str | None, pattern: str) -> bool:
     return qualname == pattern or qualname.endswith("." + pattern)
 
 
+class BindingKind(enum.Enum):
+    """How a name gets bound."""
+
+    IMPORT = "import"  # import x / from m import x
+    ASSIGN = "assign"  # x = ..., x: T = ..., (x := ...)
+    FOR = "for"  # a for loop's or a comprehension's target
+    WITH = "with"  # with ... as x
+    PARAM = "param"  # a parameter of a function or lambda
+    DEF = "def"
+    CLASS = "class"
+    EXCEPT = "except"  # except E as x
+
+
 @dataclass
 class Binding:
     """One way a name gets bound in a scope."""
 
-    kind: str  # import, assign, for, with, param, def, class, except, other
+    kind: BindingKind
     node: ast.AST  # the statement (or arg) that binds
     value: object = None  # import: qualified name; assign/for/with: the expression
     index: int | None = None  # position in a tuple unpacking
+
+
+# Bindings in a scope's own body that shadow an import of the same name (_imported_as).
+_SHADOWING_KINDS = (BindingKind.DEF, BindingKind.CLASS, BindingKind.ASSIGN)
+#: Bindings that give a name a value (assigned_values).
+_VALUE_KINDS = (BindingKind.ASSIGN, BindingKind.FOR, BindingKind.WITH)
 
 
 @dataclass
@@ -152,12 +172,19 @@ class ClassInfo:
         return self.node.name
 
 
+class TaskKind(enum.Enum):
+    """How a task is defined."""
+
+    FUNCTION = "function"  # a function under a task decorator
+    CLASS = "class"  # the ``run`` method of a Task subclass
+
+
 @dataclass
 class TaskInfo:
     """A task: a decorated function, or the ``run`` method of a Task subclass."""
 
     node: ast.FunctionDef | ast.AsyncFunctionDef
-    kind: str  # "function" or "class"
+    kind: TaskKind
     decorator: ast.expr | None = None  # the task decorator expression (function tasks)
     decorator_index: int = 0
     via: str | None = None  # canonical name of the decorator, or "<app>.task"
@@ -174,18 +201,18 @@ class TaskInfo:
     @property
     def label(self) -> str:
         """How messages name a task: its function, or its class for class tasks."""
-        return self.cls.name if self.kind == "class" and self.cls is not None else self.node.name
+        return self.cls.name if self.kind is TaskKind.CLASS and self.cls is not None else self.node.name
 
     @property
     def definition(self) -> ast.AST:
         """The node of the task's definition line: its ``def``, or its ``class`` for class tasks."""
-        return self.cls.node if self.kind == "class" and self.cls is not None else self.node
+        return self.cls.node if self.kind is TaskKind.CLASS and self.cls is not None else self.node
 
     @property
     def by_project_decorator(self) -> bool:
         """Defined through a decorator of the ``task-decorators`` setting, whose options and
         behaviour are the project's, not Celery's."""
-        return self.kind == "function" and self.via != "<app>.task" and self.via not in TASK_DECORATORS \
+        return self.kind is TaskKind.FUNCTION and self.via != "<app>.task" and self.via not in TASK_DECORATORS \
             and self.via not in REMOVED_TASK_DECORATORS
 
     @property
@@ -196,7 +223,7 @@ class TaskInfo:
     @property
     def bound(self) -> bool:
         """``self`` is the task: bind=True, or a method of a Task subclass."""
-        if self.kind == "class":
+        if self.kind is TaskKind.CLASS:
             return True
         kw = self.options.get("bind")
         return kw is not None and const(kw.value, False) is True
@@ -364,16 +391,16 @@ class ModuleModel:
         """
         found = None
         for b in bindings:
-            if b.kind == "import":
+            if b.kind is BindingKind.IMPORT:
                 if found is None:
                     found = b.value
-            elif b.kind in ("def", "class", "assign") and isinstance(self.parents.get(b.node), SCOPE_TYPES):
+            elif b.kind in _SHADOWING_KINDS and isinstance(self.parents.get(b.node), SCOPE_TYPES):
                 return None
         return found
 
     def assigned_values(self, name: ast.Name) -> list[Binding]:
         """Bindings of a name in its scope that give it a value (assign/for/with)."""
-        return [b for b in self.lookup(name.id, name) if b.kind in ("assign", "for", "with")]
+        return [b for b in self.lookup(name.id, name) if b.kind in _VALUE_KINDS]
 
     # -- Celery objects --------------------------------------------------------------
     def is_app(self, expr: ast.AST) -> bool:
@@ -394,14 +421,14 @@ class ModuleModel:
         if not bindings:
             return in_names  # a builtin or a star import: trust the configured names
         for b in bindings:
-            if b.kind == "import":
+            if b.kind is BindingKind.IMPORT:
                 q = canonical(b.value)
                 if q == "celery.current_app":
                     return True
                 if q.split(".")[0] == "celery" or q.lstrip(".") == "":
                     return False
                 return in_names or q.rsplit(".", 1)[-1] in self.settings.app_names
-            if b.kind == "assign" and b.index is None:
+            if b.kind is BindingKind.ASSIGN and b.index is None:
                 value = b.value
                 if isinstance(value, ast.Call):
                     if self.is_app_class(value.func):
@@ -419,7 +446,7 @@ class ModuleModel:
             return True
         if isinstance(func, ast.Name):
             for b in self.lookup(func.id, func):
-                if b.kind == "class":
+                if b.kind is BindingKind.CLASS:
                     return any(self.is_app_class(base) for base in b.node.bases)
         return False
 
@@ -427,9 +454,9 @@ class ModuleModel:
         """The task of this module an expression names (``add`` in ``add.delay``)."""
         if isinstance(expr, ast.Name):
             for b in self.lookup(expr.id, expr):
-                if b.kind == "def":
+                if b.kind is BindingKind.DEF:
                     return self.task_by_node.get(b.node)
-                if b.kind == "class":
+                if b.kind is BindingKind.CLASS:
                     info = self.classes.get(b.node)
                     if info is not None and info.is_task_class and "run" in info.methods:
                         return self.task_by_node.get(info.methods["run"])
@@ -438,7 +465,7 @@ class ModuleModel:
     def local_class(self, expr: ast.AST) -> ClassInfo | None:
         if isinstance(expr, ast.Name):
             for b in self.lookup(expr.id, expr):
-                if b.kind == "class":
+                if b.kind is BindingKind.CLASS:
                     return self.classes.get(b.node)
         return None
 
@@ -512,7 +539,7 @@ class ModuleModel:
             return False
         if isinstance(expr, ast.Name):
             for b in self.assigned_values(expr):
-                if b.kind == "assign" and b.index is None and b.value is not None:
+                if b.kind is BindingKind.ASSIGN and b.index is None and b.value is not None:
                     if self.is_async_result(b.value, _depth + 1):
                         return True
         return False
@@ -525,15 +552,15 @@ class ModuleModel:
         first = call.args[0] if call.args else None
         if isinstance(first, ast.Lambda):
             return True
-        if isinstance(first, ast.Name) and any(b.kind == "def" for b in self.lookup(first.id, first)):
+        if isinstance(first, ast.Name) and any(b.kind is BindingKind.DEF for b in self.lookup(first.id, first)):
             return True
         receiver = call.func.value
         if not isinstance(receiver, ast.Name):
             return False
         for b in self.lookup(receiver.id, receiver):
-            if b.kind == "param":
+            if b.kind is BindingKind.PARAM:
                 origin = b.node.annotation
-            elif b.kind in ("assign", "with") and isinstance(b.value, ast.Call):
+            elif b.kind in (BindingKind.ASSIGN, BindingKind.WITH) and isinstance(b.value, ast.Call):
                 origin = b.value.func
             else:
                 continue
@@ -730,11 +757,11 @@ def _collect_bindings(model: ModuleModel) -> None:
         s = scope(node)
         for alias in node.names:
             if alias.asname:
-                _bind(model, s, alias.asname, Binding("import", node, alias.name))
+                _bind(model, s, alias.asname, Binding(BindingKind.IMPORT, node, alias.name))
                 model.imported_names.add(alias.asname)
             else:
                 top = alias.name.split(".")[0]
-                _bind(model, s, top, Binding("import", node, top))
+                _bind(model, s, top, Binding(BindingKind.IMPORT, node, top))
                 model.imported_names.add(top)
             model.imported_packages.add(alias.name.split(".")[0])
     for node in get(ast.ImportFrom, ()):
@@ -746,53 +773,53 @@ def _collect_bindings(model: ModuleModel) -> None:
             if alias.name == "*":
                 continue
             qual = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
-            _bind(model, s, alias.asname or alias.name, Binding("import", node, qual))
+            _bind(model, s, alias.asname or alias.name, Binding(BindingKind.IMPORT, node, qual))
             model.imported_names.add(alias.asname or alias.name)
     for t in (ast.FunctionDef, ast.AsyncFunctionDef):
         for node in get(t, ()):
-            _bind(model, scope(node), node.name, Binding("def", node))
+            _bind(model, scope(node), node.name, Binding(BindingKind.DEF, node))
             args = node.args
             for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
                 if arg is not None:
-                    _bind(model, node, arg.arg, Binding("param", arg))
+                    _bind(model, node, arg.arg, Binding(BindingKind.PARAM, arg))
     for node in get(ast.Lambda, ()):
         args = node.args
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
             if arg is not None:
-                _bind(model, node, arg.arg, Binding("param", arg))
+                _bind(model, node, arg.arg, Binding(BindingKind.PARAM, arg))
     for node in get(ast.ClassDef, ()):
-        _bind(model, scope(node), node.name, Binding("class", node))
+        _bind(model, scope(node), node.name, Binding(BindingKind.CLASS, node))
     for node in get(ast.Assign, ()):
         s = scope(node)
         for target in node.targets:
             for name, index in _target_names(target):
-                _bind(model, s, name, Binding("assign", node, node.value, index))
+                _bind(model, s, name, Binding(BindingKind.ASSIGN, node, node.value, index))
     for node in get(ast.AnnAssign, ()):
         if isinstance(node.target, ast.Name):
-            _bind(model, scope(node), node.target.id, Binding("assign", node, node.value))
+            _bind(model, scope(node), node.target.id, Binding(BindingKind.ASSIGN, node, node.value))
     for node in get(ast.NamedExpr, ()):
         if isinstance(node.target, ast.Name):  # binds outside the comprehensions around it
             s = next((s for s in model.scopes(node) if not isinstance(s, COMPREHENSION_TYPES)), model.tree)
-            _bind(model, s, node.target.id, Binding("assign", node, node.value))
+            _bind(model, s, node.target.id, Binding(BindingKind.ASSIGN, node, node.value))
     for t in (ast.For, ast.AsyncFor):
         for node in get(t, ()):
             s = scope(node)
             for name, index in _target_names(node.target):
-                _bind(model, s, name, Binding("for", node, node.iter, index))
+                _bind(model, s, name, Binding(BindingKind.FOR, node, node.iter, index))
     for node in get(ast.comprehension, ()):
         s = scope(node)
         for name, index in _target_names(node.target):
-            _bind(model, s, name, Binding("for", node, node.iter, index))
+            _bind(model, s, name, Binding(BindingKind.FOR, node, node.iter, index))
     for t in (ast.With, ast.AsyncWith):
         for node in get(t, ()):
             s = scope(node)
             for item in node.items:
                 if item.optional_vars is not None:
                     for name, index in _target_names(item.optional_vars):
-                        _bind(model, s, name, Binding("with", node, item.context_expr, index))
+                        _bind(model, s, name, Binding(BindingKind.WITH, node, item.context_expr, index))
     for node in get(ast.ExceptHandler, ()):
         if node.name:
-            _bind(model, scope(node), node.name, Binding("except", node, node.type))
+            _bind(model, scope(node), node.name, Binding(BindingKind.EXCEPT, node, node.type))
 
 
 def _collect_classes(model: ModuleModel) -> None:
@@ -836,7 +863,7 @@ def _collect_tasks(model: ModuleModel) -> None:
         if isinstance(parent, ast.ClassDef):
             info = model.classes.get(parent)
             if node.name == "run" and info is not None and info.is_task_class:
-                task = TaskInfo(node, "class", cls=info,
+                task = TaskInfo(node, TaskKind.CLASS, cls=info,
                                 module_level=model.scope(parent) is model.tree)
                 task.base_unresolved = model.local_base(info) is None and not _derives_directly(model, info)
                 model.tasks.append(task)
@@ -846,7 +873,7 @@ def _collect_tasks(model: ModuleModel) -> None:
             via = model.is_task_decorator(dec)
             if via is None:
                 continue
-            task = TaskInfo(node, "function", decorator=dec, decorator_index=index, via=via,
+            task = TaskInfo(node, TaskKind.FUNCTION, decorator=dec, decorator_index=index, via=via,
                             module_level=model.scope(node) is model.tree)
             if isinstance(dec, ast.Call):
                 for kw in dec.keywords:

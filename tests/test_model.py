@@ -8,7 +8,7 @@ import pytest
 
 from celery_lint import Settings
 from celery_lint.config import collect_config
-from celery_lint.model import build
+from celery_lint.model import BindingKind, TaskKind, build
 
 
 def model_of(source: str, settings: Settings | None = None, filename: str = "tasks.py"):
@@ -118,7 +118,7 @@ def test_task_classes_and_their_run_methods():
     assert classes == {"Base": True, "Child": True, "Later": True, "Earlier": True, "FromApp": True,
                        "Project": False, "Task": False}
     child_run = next(t for t in model.tasks if t.cls and t.cls.name == "Child")
-    assert child_run.kind == "class" and child_run.bound
+    assert child_run.kind is TaskKind.CLASS and child_run.bound
     assert child_run.option("max_retries", model).value == 3
 
 
@@ -245,8 +245,8 @@ def test_comprehension_targets_stay_in_the_comprehension():
     """)
     ret = next(n for n in ast.walk(model.tree) if isinstance(n, ast.Return))
     x, w = ret.value.elts
-    assert [b.kind for b in model.lookup("x", x)] == ["assign"]
-    assert [b.kind for b in model.lookup("w", w)] == ["assign"]
+    assert [b.kind for b in model.lookup("x", x)] == [BindingKind.ASSIGN]
+    assert [b.kind for b in model.lookup("w", w)] == [BindingKind.ASSIGN]
 
 
 def test_task_labels_definitions_and_origins():
@@ -294,8 +294,8 @@ def test_first_iterable_of_a_comprehension_is_outside_it():
     """)
     comp = next(n for n in ast.walk(model.tree) if isinstance(n, ast.ListComp))
     outer_rows = comp.generators[0].iter
-    assert [b.kind for b in model.lookup("rows", outer_rows)] == ["param", "assign"]
-    assert [b.kind for b in model.lookup("rows", comp.elt)] == ["for"]
+    assert [b.kind for b in model.lookup("rows", outer_rows)] == [BindingKind.PARAM, BindingKind.ASSIGN]
+    assert [b.kind for b in model.lookup("rows", comp.elt)] == [BindingKind.FOR]
 
 
 def test_send_task_results_and_result_sets():

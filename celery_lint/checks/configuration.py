@@ -9,7 +9,7 @@ from ..celery_data import OLD_TO_NEW, SETTINGS
 from ..config import (CELERY_INIT_RENAMES, ConfigItem, groups, is_partial, is_test_code, last,
                       may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
-from ..model import ModuleModel
+from ..model import ModuleModel, TaskKind
 from ..rule import Rule
 from ..spelling import close_matches
 
@@ -512,7 +512,7 @@ def pickle_tasks(ctx: Context) -> None:
     if is_test_code(model):
         return
     for task in model.tasks:
-        if task.kind == "function":
+        if task.kind is TaskKind.FUNCTION:
             _pickle_keyword(ctx, list(task.options.values()), f"task '{task.label}' serializer")
     for info in model.classes.values():
         value = info.attrs.get("serializer")

@@ -12,9 +12,11 @@ from ..model import (
     CELERY_APP_CLASSES,
     FUNCTION_TYPES,
     TASK_BASES,
+    BindingKind,
     ClassInfo,
     ModuleModel,
     TaskInfo,
+    TaskKind,
     const,
     dotted,
 )
@@ -369,7 +371,7 @@ def upload(account, size):
 
 def _is_celery_decorator(task: TaskInfo) -> bool:
     """Made by Celery's own current decorators (not a removed one, not a project's own)."""
-    return task.kind == "function" and not task.by_project_decorator and not task.removed_api
+    return task.kind is TaskKind.FUNCTION and not task.by_project_decorator and not task.removed_api
 
 
 def _class_chain(model: ModuleModel, cls: ClassInfo) -> tuple[list[ClassInfo], bool]:
@@ -444,7 +446,7 @@ def _unbound_self_use(model: ModuleModel, task: TaskInfo) -> str | None:
 def bind_mismatch(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
-        if task.kind != "function" or task.bound or isinstance(model.parent(task.node), ast.ClassDef):
+        if task.kind is not TaskKind.FUNCTION or task.bound or isinstance(model.parent(task.node), ast.ClassDef):
             continue
         if _bind_unknowable(model, task):
             continue
@@ -489,7 +491,7 @@ def _returns_its_argument(model: ModuleModel, dec: ast.expr) -> bool:
 def decorator_order(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
-        if task.kind != "function" or task.decorator_index == 0:
+        if task.kind is not TaskKind.FUNCTION or task.decorator_index == 0:
             continue
         above = task.node.decorator_list[:task.decorator_index]
         wrapping = [dec for dec in above if not _returns_its_argument(model, dec)]
@@ -574,7 +576,7 @@ def nested_task(ctx: Context) -> None:
     if model.is_test_module():
         return
     for task in model.tasks:
-        if task.kind != "function":
+        if task.kind is not TaskKind.FUNCTION:
             continue
         found = _nesting(model, task)
         if found is not None:
@@ -651,7 +653,7 @@ def _plain_app(model: ModuleModel, expr: ast.AST) -> bool:
     if isinstance(expr, ast.Call):
         return model.resolve(expr.func) in CELERY_APP_CLASSES
     if isinstance(expr, ast.Name):
-        return any(b.kind == "assign" and b.index is None and isinstance(b.value, ast.Call)
+        return any(b.kind is BindingKind.ASSIGN and b.index is None and isinstance(b.value, ast.Call)
                    and model.resolve(b.value.func) in CELERY_APP_CLASSES for b in model.lookup(expr.id, expr))
     return False
 
@@ -719,7 +721,7 @@ def unknown_task_option(ctx: Context) -> None:
 
 def _literal_name(task: TaskInfo) -> tuple[str, ast.AST] | None:
     """A task's explicit literal name and the node that sets it."""
-    if task.kind == "function":
+    if task.kind is TaskKind.FUNCTION:
         kw = task.options.get("name")
         if kw is not None and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
             return kw.value.value, kw
@@ -790,7 +792,7 @@ def duplicate_task_name(ctx: Context) -> None:
         found = _literal_name(task)
         if found is None:
             continue
-        if task.kind == "class":
+        if task.kind is TaskKind.CLASS:
             registered = _registered_classes(model) if registered is None else registered
             if task.definition not in registered:
                 continue
@@ -800,7 +802,7 @@ def duplicate_task_name(ctx: Context) -> None:
                    and not _exclusive(model, t.node, task.node)]
         if earlier:
             first = earlier[0]
-            consequence = _FIRST_KEPT if task.kind == first.kind == "function" else _ONE_KEPT
+            consequence = _FIRST_KEPT if task.kind is first.kind is TaskKind.FUNCTION else _ONE_KEPT
             ctx.report(node, "CEL509", task=task.label, name=name, first=first.label,
                        line=first.definition.lineno, consequence=consequence)
         seen.setdefault(name, []).append(task)
@@ -813,7 +815,7 @@ def duplicate_task_name(ctx: Context) -> None:
 def _may_run_coroutines(model: ModuleModel, task: TaskInfo) -> bool:
     """A task class that may await what run() returns: a custom __call__ anywhere in its base
     classes, or a class we cannot see."""
-    if task.kind == "function":
+    if task.kind is TaskKind.FUNCTION:
         if task.by_project_decorator:
             return True
         if "base" not in task.options:
@@ -844,7 +846,7 @@ def implicit_task_name(ctx: Context) -> None:
     if model.is_test_module():
         return  # tasks of a test run no messages that a later rename could orphan
     for task in model.tasks:
-        if task.kind == "function":
+        if task.kind is TaskKind.FUNCTION:
             if not _is_celery_decorator(task) or task.has_star_kwargs or "name" in task.options:
                 continue
             ctx.report(task.node, "CEL515", task=task.name,

@@ -15,7 +15,7 @@ from typing import Union
 
 from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
-from ..model import TASK_BASES, ClassInfo, ModuleModel, TaskInfo, is_const
+from ..model import TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
 from ..rule import Rule
 
 _REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
@@ -479,7 +479,7 @@ class _TaskOptions:
     def __init__(self, model: ModuleModel):
         self.model = model
         self.default_task_known = not model.app_has_own_task_class
-        self.tasks = [t for t in model.tasks if t.kind == "function"]
+        self.tasks = [t for t in model.tasks if t.kind is TaskKind.FUNCTION]
         relevant: set[int] = set()
         for info in model.classes.values():
             if info.is_task_class:
@@ -729,7 +729,7 @@ def _not_a_tuple(model: ModuleModel, value: ast.expr, depth: int = 0) -> tuple[s
         return f"the single class {ast.unparse(value)}", ast.unparse(value)
     if isinstance(value, ast.Name) and depth < 3:
         for binding in model.assigned_values(value):
-            if binding.kind == "assign" and binding.index is None and binding.value is not None:
+            if binding.kind is BindingKind.ASSIGN and binding.index is None and binding.value is not None:
                 inner = _not_a_tuple(model, binding.value, depth + 1)
                 if inner is not None:
                     return inner
@@ -743,9 +743,9 @@ def _is_exception_class(model: ModuleModel, expr: ast.expr, depth: int = 0) -> b
         if not bindings:
             return expr.id in _BUILTIN_EXCEPTIONS
         for binding in bindings:
-            if binding.kind == "import":
+            if binding.kind is BindingKind.IMPORT:
                 return _exception_like_name(binding.value)
-            if binding.kind == "class":
+            if binding.kind is BindingKind.CLASS:
                 return _derives_from_exception(model, binding.node, depth)
         return False
     if isinstance(expr, ast.Attribute):
@@ -802,7 +802,7 @@ def _broad_member(model: ModuleModel, value: ast.expr, depth: int = 0) -> str | 
         if not bindings:
             return value.id if value.id in _BROAD_BUILTINS else None
         for binding in bindings:
-            if binding.kind == "assign" and binding.index is None and binding.value is not None:
+            if binding.kind is BindingKind.ASSIGN and binding.index is None and binding.value is not None:
                 return _broad_member(model, binding.value, depth + 1)
         return None
     qualname = model.resolve(value)
@@ -832,7 +832,7 @@ def _own_retry(call: ast.Call, model: ModuleModel) -> ast.AST | None:
     if task is not None:
         if task.cls is not None and _defines_retry(model, task.cls):
             return None
-        if task.kind == "function" and model.task_named(receiver) is task:
+        if task.kind is TaskKind.FUNCTION and model.task_named(receiver) is task:
             return function  # fetch.retry(...) inside the task fetch
         if task.bound and _is_first_param(model, receiver, function):
             return function
@@ -869,7 +869,7 @@ def _is_first_param(model: ModuleModel, name: ast.Name, function: ast.AST) -> bo
     if not params or params[0].arg != name.id:
         return False
     bindings = model.lookup(name.id, name)
-    return bool(bindings) and all(b.kind == "param" and b.node is params[0] for b in bindings)
+    return bool(bindings) and all(b.kind is BindingKind.PARAM and b.node is params[0] for b in bindings)
 
 
 def _is_static_or_class_method(model: ModuleModel, function: ast.AST) -> bool:
@@ -1031,9 +1031,9 @@ def _catches_retry(model: ModuleModel, expr: ast.expr | None, depth: int = 0) ->
         if expr.id in _BROAD_BUILTINS:
             return "broad"
         return "no" if expr.id in _BUILTIN_EXCEPTIONS else "unknown"
-    if all(b.kind == "class" for b in bindings):
+    if all(b.kind is BindingKind.CLASS for b in bindings):
         return "no"
-    values = [b.value for b in bindings if b.kind == "assign" and b.index is None]
+    values = [b.value for b in bindings if b.kind is BindingKind.ASSIGN and b.index is None]
     if depth < 3 and len(values) == len(bindings):
         kinds = {_catches_retry(model, value, depth + 1) for value in values}
         for kind in ("retry", "broad", "unknown"):
@@ -1069,7 +1069,7 @@ def _constant_number(model: ModuleModel, expr: ast.expr, depth: int = 0) -> bool
     if isinstance(expr, ast.Name) and depth < 3:
         bindings = model.lookup(expr.id, expr)
         return bool(bindings) and all(
-            b.kind == "assign" and b.index is None and b.value is not None
+            b.kind is BindingKind.ASSIGN and b.index is None and b.value is not None
             and model.scope(b.node) is model.tree and _constant_number(model, b.value, depth + 1)
             for b in bindings
         )
