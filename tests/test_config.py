@@ -13,6 +13,7 @@ from celery_lint.config import (
     CELERY_INIT_PARAMS,
     CELERY_INIT_RENAMES,
     UNSEEN,
+    ConfigStyle,
     app_config,
     collect_config,
     groups,
@@ -36,7 +37,7 @@ def model_of(source: str, filename: str = "proj/celery.py", settings: Settings |
 
 
 def items(source: str, filename: str = "proj/celery.py"):
-    return [(i.raw, i.key, i.style, i.source) for i in model_of(source, filename).config]
+    return [(i.raw, i.key, i.style.value, i.source.value) for i in model_of(source, filename).config]
 
 
 def codes(source: str, filename: str = "proj/celery.py") -> list[tuple[int, str]]:
@@ -80,7 +81,7 @@ def test_celery_init_renames_match_celery():
     ("CELERY_EMAIL_TASK_CONFIG", "django", (None, False)),
 ])
 def test_setting_key(raw, style, expected):
-    assert setting_key(raw, style) == expected
+    assert setting_key(raw, ConfigStyle(style)) == expected
 
 
 def test_module_names():
@@ -138,7 +139,7 @@ def test_conf_forms_and_groups():
         app.conf.update(**EXTRA)
         app.conf.update(**get_extra())
     """)
-    found = [(i.raw, i.source) for i in model.config]
+    found = [(i.raw, i.source.value) for i in model.config]
     assert found == [
         ("result_expires", "update"), ("task_acks_late", "update"),
         ("worker_concurrency", "update"), (UNSEEN, "update"),
@@ -163,7 +164,7 @@ def test_configs_of_apps_made_elsewhere_are_partial():
         other.config_from_object("proj.celeryconfig")
         other.conf.task_acks_late = True
     """)
-    found = [(i.raw, i.source, i.app is not None, is_partial(model, [i])) for i in model.config]
+    found = [(i.raw, i.source.value, i.app is not None, is_partial(model, [i])) for i in model.config]
     assert found == [
         ("task_acks_late", "update", False, True),
         ("task_always_eager", "conf", False, True),

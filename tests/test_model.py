@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from celery_lint import Settings
-from celery_lint.config import collect_config
+from celery_lint.config import ConfigStyle, collect_config
 from celery_lint.model import BindingKind, TaskKind, build
 
 
@@ -206,14 +206,14 @@ def test_config_items_in_every_form():
     collect_config(model)  # the engine runs it after build()
     items = {(i.raw, i.key, i.old, i.style) for i in model.config}
     assert items == {
-        ("broker", "broker_url", False, "celery"),
-        ("task_always_eager", "task_always_eager", False, "celery"),
-        ("task_serializer", "task_serializer", False, "celery"),
-        ("result_backend", "result_backend", False, "celery"),
-        ("CELERY_ALWAYS_EAGER", "task_always_eager", True, "celery"),
-        ("worker_concurrency", "worker_concurrency", False, "celery"),
-        ("task_acks_late", "task_acks_late", False, "celery"),
-        ("CELERY_TASK_ALWAYS_EAGER", "task_always_eager", False, "django"),
+        ("broker", "broker_url", False, ConfigStyle.CELERY),
+        ("task_always_eager", "task_always_eager", False, ConfigStyle.CELERY),
+        ("task_serializer", "task_serializer", False, ConfigStyle.CELERY),
+        ("result_backend", "result_backend", False, ConfigStyle.CELERY),
+        ("CELERY_ALWAYS_EAGER", "task_always_eager", True, ConfigStyle.CELERY),
+        ("worker_concurrency", "worker_concurrency", False, ConfigStyle.CELERY),
+        ("task_acks_late", "task_acks_late", False, ConfigStyle.CELERY),
+        ("CELERY_TASK_ALWAYS_EAGER", "task_always_eager", False, ConfigStyle.DJANGO),
     }
 
 

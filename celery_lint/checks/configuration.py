@@ -6,7 +6,8 @@ from typing import Iterator
 from urllib.parse import SplitResult, urlsplit
 
 from ..celery_data import OLD_TO_NEW, SETTINGS
-from ..config import (CELERY_INIT_RENAMES, ConfigItem, groups, is_partial, is_test_code, last,
+from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, groups, is_partial, is_test_code,
+                      last,
                       may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
 from ..model import ModuleModel, TaskKind
@@ -335,7 +336,7 @@ def spelled(ctx: Context, item: ConfigItem, key: str) -> str:
 
 
 def _setting_label(item: ConfigItem) -> str:
-    if item.source == "celery" and item.raw != item.key and isinstance(item.node, ast.keyword):
+    if item.source is ConfigSource.CELERY and item.raw != item.key and isinstance(item.node, ast.keyword):
         return f"Celery({item.raw}=...)"
     return item.raw
 
@@ -349,7 +350,7 @@ def module_reads(model: ModuleModel) -> frozenset[str]:
 
 def is_helper(item: ConfigItem, reads: frozenset[str]) -> bool:
     """A module-level name the module itself reads: a helper constant, maybe no setting at all."""
-    return item.source == "module" and item.raw in reads
+    return item.source is ConfigSource.MODULE and item.raw in reads
 
 
 # -- checks ------------------------------------------------------------------------
@@ -396,7 +397,8 @@ def check_config(ctx: Context) -> None:
             _never_expire(ctx, item)
         if key is None or item.old:
             if reads is None:
-                reads = module_reads(model) if any(i.source == "module" for i in model.config) else frozenset()
+                module_level = any(i.source is ConfigSource.MODULE for i in model.config)
+                reads = module_reads(model) if module_level else frozenset()
             if is_helper(item, reads):
                 continue
             if key is not None:
@@ -599,7 +601,7 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
     """CEL006; ``look_up=False`` skips the typo search (a module with hundreds of unknown keys);
     ``current``: :func:`current_names`, so as not to suggest a setting the config already sets."""
     raw = item.raw
-    if item.style == "django":
+    if item.style is ConfigStyle.DJANGO:
         if not raw.startswith("CELERY_") or not look_up:
             return
         match = typo_of(raw, _DJANGO_SETTING_NAMES)
@@ -609,7 +611,7 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
         suggestion = spelled(ctx, item, key)
     else:
         lower = raw.lower()
-        suggestion = CELERY_INIT_RENAMES.get(raw) if item.source != "celery" else None
+        suggestion = CELERY_INIT_RENAMES.get(raw) if item.source is not ConfigSource.CELERY else None
         if suggestion is None and look_up:
             suggestion = typo_of(lower, _SETTING_NAMES)
         if suggestion is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from ..config import ConfigItem, groups, is_test_code, last, may_be_set_elsewhere, spell
+from ..config import ConfigItem, ConfigSource, groups, is_test_code, last, may_be_set_elsewhere, spell
 from ..engine import Context, on_module
 from ..rule import Rule
 from ..settings import matches_paths
@@ -93,7 +93,7 @@ DEV_SETTINGS_PATHS = (
     "settings/ci.py",
 )
 # Config sources that only exist in tests (override_settings, pytest fixtures).
-_TEST_ONLY_SOURCES = frozenset({"override", "fixture", "pytest"})
+_TEST_ONLY_SOURCES = (ConfigSource.OVERRIDE, ConfigSource.FIXTURE, ConfigSource.PYTEST)
 
 
 def is_dev_settings(filename: str) -> bool:
