@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import enum
 from dataclasses import dataclass
 from typing import Union
 
@@ -566,7 +567,7 @@ class _TaskOptions:
         for info in lineage:
             for name, method in info.methods.items():
                 methods.setdefault(name, method)  # the nearest definition wins
-        if any(_placeholder(method) == "hook" for method in methods.values()):
+        if any(_placeholder(method) is _Placeholder.HOOK for method in methods.values()):
             return False
         return "run" in methods and _placeholder(methods["run"]) is None
 
@@ -575,24 +576,30 @@ class _TaskOptions:
         return self.concrete(owner) and all(self.option(user, name).off for user in self.users(owner))
 
 
-def _placeholder(function: ast.AST) -> str | None:
-    """"hook" for a method left to subclasses (``raise NotImplementedError``), "empty" for
-    ``pass`` or ``...``, None for a method that does something."""
+class _Placeholder(enum.Enum):
+    """A method that does nothing yet."""
+
+    HOOK = "hook"  # left to subclasses: raise NotImplementedError
+    EMPTY = "empty"  # pass or ...
+
+
+def _placeholder(function: ast.AST) -> _Placeholder | None:
+    """What kind of placeholder a method is; None for a method that does something."""
     body = function.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):
         body = body[1:]  # the docstring
     if not body:
-        return "empty"
+        return _Placeholder.EMPTY
     if len(body) != 1:
         return None
     stmt = body[0]
     if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and is_const(stmt.value, ...)):
-        return "empty"
+        return _Placeholder.EMPTY
     if isinstance(stmt, ast.Raise) and stmt.exc is not None:
         exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
         if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
-            return "hook"
+            return _Placeholder.HOOK
     return None
 
 
@@ -973,6 +980,26 @@ def _try_types() -> tuple[type, ...]:
 _TRY_TYPES = _try_types()
 
 
+class _Passage(enum.Enum):
+    """What a try statement does with a Retry raised in its body, when no handler swallows it."""
+
+    PASSES = "pass"  # no handler catches it, or the one that does re-raises
+    STOPS = "stop"  # a handler of Retry itself deals with it, or we cannot tell
+
+
+class _Catch(enum.Enum):
+    """How the type of an ``except`` clause meets celery.exceptions.Retry."""
+
+    RETRY = "retry"  # Retry itself
+    BROAD = "broad"  # a class Retry derives from: a bare except, Exception, CeleryError, ...
+    NO = "no"  # other exceptions only
+    UNKNOWN = "unknown"  # we cannot tell
+
+
+#: Which answer wins among the types of a tuple, or the values a name may hold (else NO).
+_CATCH_PRECEDENCE = (_Catch.RETRY, _Catch.BROAD, _Catch.UNKNOWN)
+
+
 def _swallowing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) -> ast.ExceptHandler | None:
     """The first handler around the node that catches Retry and does not re-raise it."""
     child = node
@@ -983,64 +1010,61 @@ def _swallowing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) ->
             outcome = _first_catcher(model, anc)
             if isinstance(outcome, ast.ExceptHandler):
                 return outcome
-            if outcome == "stop":
+            if outcome is _Passage.STOPS:
                 return None
         child = anc
     return None
 
 
-def _first_catcher(model: ModuleModel, try_node: ast.AST) -> ast.ExceptHandler | str:
-    """What a try statement does with a Retry raised in its body.
-
-    "pass": no handler catches it, or the one that does re-raises; "stop": a handler of
-    ``Retry`` itself deals with it, or we cannot tell; else the handler that swallows it.
-    """
+def _first_catcher(model: ModuleModel, try_node: ast.AST) -> ast.ExceptHandler | _Passage:
+    """What a try statement does with a Retry raised in its body: the handler that swallows
+    it, or how it passes the try otherwise."""
     for handler in try_node.handlers:
         caught = _catches_retry(model, handler.type)
-        if caught == "no":
+        if caught is _Catch.NO:
             continue
-        if caught == "unknown":
-            return "stop"
+        if caught is _Catch.UNKNOWN:
+            return _Passage.STOPS
         if raises_or_retries(handler.body):
-            return "pass"
-        return "stop" if caught == "retry" else handler
-    return "pass"
+            return _Passage.PASSES
+        return _Passage.STOPS if caught is _Catch.RETRY else handler
+    return _Passage.PASSES
 
 
-def _catches_retry(model: ModuleModel, expr: ast.expr | None, depth: int = 0) -> str:
-    """How a handler type meets celery.exceptions.Retry: retry, broad, no or unknown."""
+def _catches_retry(model: ModuleModel, expr: ast.expr | None, depth: int = 0) -> _Catch:
+    """How a handler type meets celery.exceptions.Retry."""
     if expr is None:
-        return "broad"
+        return _Catch.BROAD
     if isinstance(expr, ast.Tuple):
         kinds = {_catches_retry(model, elt, depth) for elt in expr.elts}
-        for kind in ("retry", "broad", "unknown"):
+        for kind in _CATCH_PRECEDENCE:
             if kind in kinds:
                 return kind
-        return "no"
+        return _Catch.NO
     if not isinstance(expr, (ast.Name, ast.Attribute)):
-        return "unknown"
+        return _Catch.UNKNOWN
     qualname = model.resolve(expr)
     if qualname in _RETRY_NAMES:
-        return "retry"
+        return _Catch.RETRY
     if qualname in _RETRY_BASE_NAMES:
-        return "broad"
+        return _Catch.BROAD
     if qualname is not None or isinstance(expr, ast.Attribute):
-        return "no"
+        return _Catch.NO
     bindings = model.lookup(expr.id, expr)
     if not bindings:
         if expr.id in _BROAD_BUILTINS:
-            return "broad"
-        return "no" if expr.id in _BUILTIN_EXCEPTIONS else "unknown"
+            return _Catch.BROAD
+        return _Catch.NO if expr.id in _BUILTIN_EXCEPTIONS else _Catch.UNKNOWN
     if all(b.kind is BindingKind.CLASS for b in bindings):
-        return "no"
+        return _Catch.NO
     values = [b.value for b in bindings if b.kind is BindingKind.ASSIGN and b.index is None]
     if depth < 3 and len(values) == len(bindings):
         kinds = {_catches_retry(model, value, depth + 1) for value in values}
-        for kind in ("retry", "broad", "unknown"):
+        for kind in _CATCH_PRECEDENCE:
             if kind in kinds:
                 return kind
-        return "no"
-    return "unknown"
+        return _Catch.NO
+    return _Catch.UNKNOWN
 
 
 # -- CEL409: fixed countdown ----------------------------------------------------------------
