@@ -108,15 +108,6 @@ def setting_key(raw: str, style: ConfigStyle) -> tuple[str | None, bool]:
     return None, False
 
 
-def is_test_code(model: ModuleModel) -> bool:
-    """A test module (the test-paths setting), or test support code it may miss: a module
-    in a folder named ``test*`` (``testutils/``, ``testing/``)."""
-    if model.is_test_module():
-        return True
-    parts = model.filename.replace("\\", "/").lower().split("/")[:-1]
-    return any(part.startswith("test") for part in parts)
-
-
 def spell(key: str, style: ConfigStyle, filename: str) -> str:
     """A setting name as a config of that style writes it: Django settings use CELERY_<KEY>."""
     if style is ConfigStyle.DJANGO and not is_celeryconfig_module(filename):

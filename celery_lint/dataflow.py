@@ -211,19 +211,6 @@ def _last_name(expr: ast.AST) -> str | None:
     return None
 
 
-def uses_django(model: ModuleModel) -> bool:
-    """Does the module import anything from Django?  Only then is a class from a ``models``
-    module evidently a Django model (elsewhere it may be SQLAlchemy's, pydantic's, ...)."""
-    cache = _cache(model)
-    found = cache.get("django")
-    if found is None:
-        found = cache["django"] = any(
-            b.kind is BindingKind.IMPORT and str(b.value).split(".")[0] == "django"
-            for table in model.bindings.values() for bindings in table.values() for b in bindings
-        )
-    return found
-
-
 def _from_models_module(model: ModuleModel, qualname: str | None) -> bool:
     """``app.models.Order``, ``.models.Order``: a class name imported from a models module
     of a Django project."""
@@ -235,7 +222,7 @@ def _from_models_module(model: ModuleModel, qualname: str | None) -> bool:
         "models" in parts[:-1]
         and name[:1].isupper()
         and not name.endswith("Choices")
-        and uses_django(model)
+        and model.uses_django
     )
 
 
@@ -617,7 +604,7 @@ def atomic_context(model: ModuleModel, node: ast.AST) -> ast.AST | None:
     The ``with transaction.atomic():`` statement around it, or its function when that is
     decorated with ``@transaction.atomic``; None when there is none.
     """
-    if "django" not in model.imported_packages:
+    if not model.uses_django:
         return None  # no name can resolve to transaction.atomic without a django import
     child = node
     for anc in model.ancestors(node):

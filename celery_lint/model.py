@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .settings import Settings
+from .settings import Settings, in_test_folder
 
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSION_TYPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -269,12 +269,22 @@ class ModuleModel:
         self.config: list = []  # of celery_lint.config.ConfigItem
         self.cache: dict = {}  # per-module memo of checks and helper modules, keyed by their name
         self.imported_names: set[str] = set()  # names an import binds, in any scope
-        self.imported_packages: set[str] = set()  # top-level packages of absolute imports: celery, django
+        # Top-level packages of absolute imports (celery, django): those that bind names, and
+        # those only imported with ``from package... import *``.
+        self.imported_packages: set[str] = set()
+        self.star_imported_packages: set[str] = set()
 
     @property
     def mentions_celery(self) -> bool:
         """Does the module import celery at all (any form, any scope)?"""
-        return "celery" in self.imported_packages
+        return "celery" in self.imported_packages or "celery" in self.star_imported_packages
+
+    @property
+    def uses_django(self) -> bool:
+        """Does an import of the module bind a name from Django?  Only then can a name of the
+        module resolve to Django's API, or a class from a ``models`` module evidently be a
+        Django model (elsewhere it may be SQLAlchemy's, pydantic's, ...)."""
+        return "django" in self.imported_packages
 
     # -- tree navigation -------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -608,6 +618,11 @@ class ModuleModel:
             found = self.cache["is_test_module"] = self.settings.is_test_path(self.filename)
         return found
 
+    def is_test_code(self) -> bool:
+        """A test module (the test-paths setting), or test support code it may miss: a module
+        in a folder named ``test*`` (``testutils/``, ``testing/``)."""
+        return self.is_test_module() or in_test_folder(self.filename)
+
     def is_bound_self(self, expr: ast.AST) -> bool:
         """Is ``expr`` the ``self`` parameter of the bound task around it?"""
         if not isinstance(expr, ast.Name):
@@ -768,7 +783,8 @@ def _collect_bindings(model: ModuleModel) -> None:
         s = scope(node)
         module = "." * (node.level or 0) + (node.module or "")
         if node.module and not node.level:
-            model.imported_packages.add(node.module.split(".")[0])
+            star = node.names[0].name == "*"  # ``*`` is the only name of its import
+            (model.star_imported_packages if star else model.imported_packages).add(node.module.split(".")[0])
         for alias in node.names:
             if alias.name == "*":
                 continue

@@ -117,6 +117,13 @@ def is_settings_module(filename: str) -> bool:
     return "settings" in stem or "settings" in parts[:-1]
 
 
+def in_test_folder(filename: str) -> bool:
+    """A module in a folder named ``test*`` (``tests/``, ``testutils/``, ``testing/``): test
+    support code that the test-paths setting may miss."""
+    parts = filename.replace("\\", "/").lower().split("/")[:-1]
+    return any(part.startswith("test") for part in parts)
+
+
 def parse_value(kind: str, value, name: str = "value"):
     if kind == "int":
         try:

@@ -438,13 +438,11 @@ def test_celery_config_classes():
 
 
 def test_test_code():
-    from celery_lint.config import is_test_code
-
-    assert is_test_code(model_of("x = 1", "proj/tests/test_a.py"))
-    assert is_test_code(model_of("x = 1", "proj/testutils/settings.py"))
-    assert is_test_code(model_of("x = 1", "conftest.py"))
-    assert not is_test_code(model_of("x = 1", "proj/settings/production.py"))
-    assert not is_test_code(model_of("x = 1", "proj/contest/views.py"))
+    assert model_of("x = 1", "proj/tests/test_a.py").is_test_code()
+    assert model_of("x = 1", "proj/testutils/settings.py").is_test_code()
+    assert model_of("x = 1", "conftest.py").is_test_code()
+    assert not model_of("x = 1", "proj/settings/production.py").is_test_code()
+    assert not model_of("x = 1", "proj/contest/views.py").is_test_code()
 
 
 def test_unknown_setting_does_not_suggest_a_setting_already_set():

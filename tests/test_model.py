@@ -388,3 +388,14 @@ def test_check_hands_its_model_to_on_model():
     plain = "def f():\n    return 1\n"
     celery_lint.check(ast.parse(plain), "plain.py", source=plain, on_model=seen.append)
     assert len(seen) == 1  # skipped by the prefilter: no model is built
+
+
+def test_package_imports_celery_and_django():
+    """mentions_celery counts every import of celery; uses_django only imports that bind a name
+    (a star import binds none the model can resolve)."""
+    stars = model_of("from celery.task import *\nfrom django.db.models import *\n")
+    assert stars.mentions_celery and not stars.uses_django
+    named = model_of("import celery\nfrom django.db import transaction\n")
+    assert named.mentions_celery and named.uses_django
+    relative = model_of("from .celery import app\nfrom . import django\n")
+    assert not relative.mentions_celery and not relative.uses_django

@@ -6,8 +6,7 @@ from typing import Iterator
 from urllib.parse import SplitResult, urlsplit
 
 from ..celery_data import OLD_TO_NEW, SETTINGS
-from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, groups, is_partial, is_test_code,
-                      last,
+from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, groups, is_partial, last,
                       may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
 from ..model import ModuleModel, TaskKind
@@ -377,7 +376,7 @@ def check_config(ctx: Context) -> None:
     if not model.config:
         return
     # Fake credentials of tests are no secret, and pickle is no risk without a real broker.
-    test_module = is_test_code(model)
+    test_module = model.is_test_code()
     ctx = _Once(ctx)
     reads = current = None
     lookups = _MAX_TYPO_LOOKUPS
@@ -495,7 +494,7 @@ def pickle_call(node: ast.Call, ctx: Context) -> None:
         return
     if func.attr == "send_task" and not ctx.model.is_app(func.value):
         return
-    if func.attr not in ("apply_async", "send_task") or is_test_code(ctx.model):
+    if func.attr not in ("apply_async", "send_task") or ctx.model.is_test_code():
         return
     _pickle_keyword(ctx, node.keywords, f"{func.attr}(serializer=...)")
 
@@ -511,7 +510,7 @@ def _pickle_keyword(ctx: Context, keywords: list, label: str) -> None:
 def pickle_tasks(ctx: Context) -> None:
     """``serializer='pickle'`` on a task decorator or as a Task class attribute."""
     model = ctx.model
-    if is_test_code(model):
+    if model.is_test_code():
         return
     for task in model.tasks:
         if task.kind is TaskKind.FUNCTION:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 
-from ..config import is_test_code
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, BindingKind, ModuleModel, TaskInfo
 from ..rule import Rule
@@ -366,7 +365,7 @@ def print_in_task(node: ast.Call, ctx: Context) -> None:
     if not (isinstance(func, ast.Name) and func.id == "print"):
         return
     task = task_around(ctx.model, node)
-    if task is None or not _is_builtin(ctx.model, func) or is_test_code(ctx.model):
+    if task is None or not _is_builtin(ctx.model, func) or ctx.model.is_test_code():
         return
     stream = _print_stream(ctx.model, node)
     if stream is not None:
