@@ -187,7 +187,7 @@ def _is_dict_call(model: ModuleModel, expr: ast.AST) -> bool:
 def name_value(model: ModuleModel, expr: ast.AST) -> ast.expr | None:
     """The value of a name bound exactly once by a plain assignment and never mutated."""
     binding = _only_assignment(model, expr)
-    if binding is None or _mutated(model, expr.id):
+    if binding is None or expr.id in model.mutated_names:
         return None
     return binding.value
 
@@ -203,37 +203,6 @@ def _only_assignment(model: ModuleModel, expr: ast.AST):
     if b.kind is not BindingKind.ASSIGN or b.index is not None or not isinstance(b.node, (ast.Assign, ast.AnnAssign)):
         return None
     return b
-
-
-def _mutated(model: ModuleModel, name: str) -> bool:
-    """Is ``name[...] = ...`` or ``name.update(...)`` written anywhere in the module?"""
-    return name in _mutated_names(model)
-
-
-_MUTATED_KEY = __name__ + ".mutated_names"
-
-
-def _mutated_names(model: ModuleModel) -> frozenset[str]:
-    """Every name the module changes in place (in any scope: a function may change a
-    module-level dict); computed once per module and kept in ``model.cache``."""
-    found = model.cache.get(_MUTATED_KEY)
-    if found is not None:
-        return found
-    out = set()
-    for stmt in model.nodes.get(ast.Assign, ()):
-        for target in stmt.targets:
-            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-                out.add(target.value.id)
-    for call in model.nodes.get(ast.Call, ()):
-        func = call.func
-        if (
-            isinstance(func, ast.Attribute)
-            and func.attr in ("update", "setdefault", "__setitem__", "pop")
-            and isinstance(func.value, ast.Name)
-        ):
-            out.add(func.value.id)
-    found = model.cache[_MUTATED_KEY] = frozenset(out)
-    return found
 
 
 class _Collector:
@@ -509,7 +478,7 @@ def _join_app_configs(model: ModuleModel) -> None:
     """Ties the configs of an app created in this module together (``ConfigItem.app``), and
     marks as partial a config that builds on more than the module shows: an app made
     elsewhere, settings that ``override_settings`` layers on, ``config_from_object``."""
-    partial: set[int] = model.cache.setdefault(_PARTIAL_KEY, set())  # ids of groups and app statements
+    partial = model.partial_configs  # ids of groups and app statements
     for item in model.config:
         if item.source in _LAYERED_SOURCES:
             partial.add(id(item.group))
@@ -527,13 +496,10 @@ def _join_app_configs(model: ModuleModel) -> None:
             partial.update({id(call), id(_assigned_app(model, call) or call)})
 
 
-_PARTIAL_KEY = __name__ + ".partial"
-
-
 def is_partial(model: ModuleModel, items: list[ConfigItem]) -> bool:
     """Does a config hold, or build on, a part the module does not show (an UNSEEN item, an app
     made elsewhere, settings that ``override_settings`` changes, ``config_from_object``)?"""
-    partial = model.cache.get(_PARTIAL_KEY, ())
+    partial = model.partial_configs
     return any(
         item.unseen or id(item.group) in partial or (item.app is not None and id(item.app) in partial)
         for item in items

@@ -437,25 +437,24 @@ def kind_of(model: ModuleModel, expr: ast.AST | None, depth: int = 0) -> str | N
     """What ``expr`` evidently is (one of the kinds above), or None when unknown."""
     if expr is None:
         return None
-    cache = _cache(model)
     if depth > _MAX_DEPTH:
-        cache["cut"] = True
+        model.kind_cuts += 1
         return None
     if isinstance(expr, ast.Name):
         # Names are memoised (the checks ask about the same names again); a cycle through
-        # a loop reads as unknown, and an answer cut short by the depth limit is not kept.
-        memo = cache.setdefault("kinds", {})
+        # a loop reads as unknown, and an answer cut short by the depth limit (here or in
+        # the names it depends on) is not kept.
+        memo = model.name_kinds
         if expr in memo:
             return memo[expr]
         memo[expr] = None
-        cut, cache["cut"] = cache.get("cut", False), False
+        cuts = model.kind_cuts
         kinds = {_binding_kind(model, b, depth) for b in reaching(model, expr)}
         kind = kinds.pop() if len(kinds) == 1 else None
-        if cache["cut"]:
+        if model.kind_cuts != cuts:
             del memo[expr]
         else:
             memo[expr] = kind
-        cache["cut"] = cut or cache["cut"]
         return kind
     if isinstance(expr, ast.Lambda):
         return LAMBDA
@@ -552,8 +551,7 @@ def signal_receivers(model: ModuleModel) -> dict[ast.AST, frozenset[str]]:
     ``@receiver(post_save, sender=Order)``, ``@receiver([post_save, post_delete])`` and
     ``post_save.connect(handler, sender=Order)``.
     """
-    cache = _cache(model)
-    found = cache.get("receivers")
+    found = model.signal_receivers
     if found is not None:
         return found
     out: dict[ast.AST, set[str]] = {}
@@ -571,17 +569,8 @@ def signal_receivers(model: ModuleModel) -> dict[ast.AST, frozenset[str]]:
                 for b in model.lookup(handler.id, handler):
                     if b.kind is BindingKind.DEF:
                         out.setdefault(b.node, set()).update(signals)
-    found = {func: frozenset(sigs) for func, sigs in out.items() if sigs}
-    cache["receivers"] = found
+    found = model.signal_receivers = {func: frozenset(sigs) for func, sigs in out.items() if sigs}
     return found
-
-
-def _cache(model: ModuleModel) -> dict:
-    """This module's memo in the model's per-module cache."""
-    cache = model.cache.get(__name__)
-    if cache is None:
-        cache = model.cache[__name__] = {}
-    return cache
 
 
 ATOMIC = "django.db.transaction.atomic"
@@ -658,9 +647,7 @@ def raises_or_retries(stmts: list[ast.stmt]) -> bool:
 
 def body_nodes(model: ModuleModel, func: ast.AST) -> list[ast.AST]:
     """``own_nodes`` of a function's body, listed once per module (several checks read each task's body)."""
-    memo = model.cache.get("body_nodes")
-    if memo is None:
-        memo = model.cache["body_nodes"] = {}
+    memo = model.body_nodes
     found = memo.get(func)
     if found is None:
         found = memo[func] = own_nodes(func.body)

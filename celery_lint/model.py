@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator
 
 from .settings import Settings, in_test_folder
@@ -265,14 +266,21 @@ class ModuleModel:
         self.classes: dict[ast.ClassDef, ClassInfo] = {}
         self.tasks: list[TaskInfo] = []
         self.task_by_node: dict[ast.AST, TaskInfo] = {}
-        # Filled by celery_lint.config.collect_config, which the engine runs after build():
-        self.config: list = []  # of celery_lint.config.ConfigItem
-        self.cache: dict = {}  # per-module memo of checks and helper modules, keyed by their name
+        self._test_module: bool | None = None  # is_test_module(), once asked
         self.imported_names: set[str] = set()  # names an import binds, in any scope
         # Top-level packages of absolute imports (celery, django): those that bind names, and
         # those only imported with ``from package... import *``.
         self.imported_packages: set[str] = set()
         self.star_imported_packages: set[str] = set()
+        # Filled by celery_lint.config.collect_config, which the engine runs after build():
+        self.config: list = []  # of celery_lint.config.ConfigItem
+        self.partial_configs: set[int] = set()  # ids of config groups and app statements (config.is_partial)
+        # Memos of the analyses the checks share, filled on first use:
+        self.name_kinds: dict[ast.Name, str | None] = {}  # dataflow.kind_of of names
+        self.kind_cuts = 0  # dataflow.kind_of: how many answers the depth limit has cut short
+        self.signal_receivers: dict[ast.AST, frozenset[str]] | None = None  # dataflow.signal_receivers
+        self.body_nodes: dict[ast.AST, list[ast.AST]] = {}  # dataflow.body_nodes, by function
+        self._lineages: dict[ast.ClassDef, list[ClassInfo]] = {}  # lineage(), by class
 
     @property
     def mentions_celery(self) -> bool:
@@ -285,6 +293,19 @@ class ModuleModel:
         module resolve to Django's API, or a class from a ``models`` module evidently be a
         Django model (elsewhere it may be SQLAlchemy's, pydantic's, ...)."""
         return "django" in self.imported_packages
+
+    # -- what kind of module ---------------------------------------------------------
+    def is_test_module(self) -> bool:
+        """Is the module test code (the ``test-paths`` setting)?  Answered once per module."""
+        found = self._test_module
+        if found is None:
+            found = self._test_module = self.settings.is_test_path(self.filename)
+        return found
+
+    def is_test_code(self) -> bool:
+        """A test module (the test-paths setting), or test support code it may miss: a module
+        in a folder named ``test*`` (``testutils/``, ``testing/``)."""
+        return self.is_test_module() or in_test_folder(self.filename)
 
     # -- tree navigation -------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -408,6 +429,25 @@ class ModuleModel:
                 return None
         return found
 
+    @cached_property
+    def mutated_names(self) -> frozenset[str]:
+        """Every name the module changes in place (``name[...] = ...``, ``name.update(...)``), in
+        any scope: a function may change a module-level dict."""
+        out = set()
+        for stmt in self.nodes.get(ast.Assign, ()):
+            for target in stmt.targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    out.add(target.value.id)
+        for call in self.nodes.get(ast.Call, ()):
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in ("update", "setdefault", "__setitem__", "pop")
+                and isinstance(func.value, ast.Name)
+            ):
+                out.add(func.value.id)
+        return frozenset(out)
+
     def assigned_values(self, name: ast.Name) -> list[Binding]:
         """Bindings of a name in its scope that give it a value (assign/for/with)."""
         return [b for b in self.lookup(name.id, name) if b.kind in _VALUE_KINDS]
@@ -487,6 +527,23 @@ class ModuleModel:
                 return info
         return None
 
+    def lineage(self, cls: ClassInfo) -> list[ClassInfo]:
+        """The class and the classes of the module it derives from, each once, nearest first."""
+        found = self._lineages.get(cls.node)
+        if found is None:
+            found = []
+            seen: set[int] = set()
+            todo = [cls]
+            while todo:
+                current = todo.pop(0)
+                if id(current) in seen:
+                    continue
+                seen.add(id(current))
+                found.append(current)
+                todo.extend(local for local in map(self.local_class, current.node.bases) if local is not None)
+            self._lineages[cls.node] = found
+        return found
+
     def class_chain_known(self, cls: ClassInfo | None) -> bool:
         """Is every class between ``cls`` and ``celery.Task`` visible in this module?"""
         seen = set()
@@ -497,17 +554,11 @@ class ModuleModel:
             cls = self.local_base(cls)
         return False
 
-    @property
+    @cached_property
     def app_has_own_task_class(self) -> bool:
         """Does the module give its app a Task class of its own (``Celery(task_cls=...)`` or
         ``**options``, a Celery subclass, ``app.Task = ...``)?  Then tasks may inherit
         options and behaviour the module cannot see."""
-        found = self.cache.get("app_has_own_task_class")
-        if found is None:
-            found = self.cache["app_has_own_task_class"] = self._app_has_own_task_class()
-        return found
-
-    def _app_has_own_task_class(self) -> bool:
         for call in self.nodes.get(ast.Call, ()):
             if any(kw.arg in ("task_cls", None) for kw in call.keywords) and self.is_app_class(call.func):
                 return True
@@ -610,18 +661,6 @@ class ModuleModel:
         if info is not None and info.is_task_class:
             return True, None
         return False, None
-
-    def is_test_module(self) -> bool:
-        """Is the module test code (the ``test-paths`` setting)?  Answered once per module."""
-        found = self.cache.get("is_test_module")
-        if found is None:
-            found = self.cache["is_test_module"] = self.settings.is_test_path(self.filename)
-        return found
-
-    def is_test_code(self) -> bool:
-        """A test module (the test-paths setting), or test support code it may miss: a module
-        in a folder named ``test*`` (``testutils/``, ``testing/``)."""
-        return self.is_test_module() or in_test_folder(self.filename)
 
     def is_bound_self(self, expr: ast.AST) -> bool:
         """Is ``expr`` the ``self`` parameter of the bound task around it?"""

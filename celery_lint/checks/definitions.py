@@ -3,6 +3,7 @@ exceptions tasks raise (CEL501-CEL504, CEL509, CEL514-CEL516)."""
 from __future__ import annotations
 
 import ast
+from functools import cached_property
 from typing import Iterator
 
 from ..celery_data import TASK_OPTIONS
@@ -670,30 +671,35 @@ def _task_class_seen(model: ModuleModel, task: TaskInfo) -> bool:
     return any(model.resolve(call.func) in CELERY_APP_CLASSES for call in model.nodes.get(ast.Call, ()))
 
 
-def _attributes_read(model: ModuleModel) -> dict[str, set[str]]:
-    """Attribute names read or written on each plain name of the module (``export.calls``)."""
-    found = model.cache.get("definitions.attributes")
-    if found is None:
-        found = model.cache["definitions.attributes"] = {}
-        for node in ast.walk(model.tree):
+class _AttributeUses:
+    """The attributes a module uses on its plain names, walked for on the first question."""
+
+    def __init__(self, model: ModuleModel):
+        self.model = model
+
+    @cached_property
+    def by_name(self) -> dict[str, set[str]]:
+        """Attribute names read or written on each plain name of the module (``export.calls``)."""
+        found: dict[str, set[str]] = {}
+        for node in ast.walk(self.model.tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 found.setdefault(node.value.id, set()).add(node.attr)
-    return found
+        return found
 
-
-def _used_as_attribute(model: ModuleModel, task: TaskInfo, name: str) -> bool:
-    """Does the module use the keyword as an attribute of the task (``export.calls`` or, in a
-    bound task, ``self.calls``)?  Then it is a deliberate task attribute, not a slip."""
-    attrs = _attributes_read(model)
-    if name in attrs.get(task.name, ()):
-        return True
-    params = task.params
-    return task.bound and bool(params) and name in attrs.get(params[0].arg, ())
+    def of_task(self, task: TaskInfo, name: str) -> bool:
+        """Does the module use the keyword as an attribute of the task (``export.calls`` or, in a
+        bound task, ``self.calls``)?  Then it is a deliberate task attribute, not a slip."""
+        attrs = self.by_name
+        if name in attrs.get(task.name, ()):
+            return True
+        params = task.params
+        return task.bound and bool(params) and name in attrs.get(params[0].arg, ())
 
 
 @on_module
 def unknown_task_option(ctx: Context) -> None:
     model = ctx.model
+    attributes = _AttributeUses(model)
     for task in model.tasks:
         if not _is_celery_decorator(task) or not task.options:
             continue
@@ -706,7 +712,7 @@ def unknown_task_option(ctx: Context) -> None:
         seen = _task_class_seen(model, task)
         for name in unknown:
             meant = _suggestion(name)
-            if _used_as_attribute(model, task, name) or (not seen and (meant is None or not meant[1])):
+            if attributes.of_task(task, name) or (not seen and (meant is None or not meant[1])):
                 continue
             if meant is not None:
                 advice = f"did you mean '{meant[0]}'?"

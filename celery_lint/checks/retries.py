@@ -12,6 +12,7 @@ import ast
 import builtins
 import enum
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Union
 
 from ..dataflow import raises_or_retries
@@ -449,25 +450,6 @@ def _describe(owner: Owner) -> str:
     return f"task '{owner.label}'"
 
 
-def _lineage(model: ModuleModel, cls: ClassInfo) -> list[ClassInfo]:
-    """The class and the classes of the module it derives from, each once, nearest first."""
-    memo = model.cache.setdefault((__name__, "lineage"), {})
-    found = memo.get(cls.node)
-    if found is None:
-        found = []
-        seen: set[int] = set()
-        todo = [cls]
-        while todo:
-            current = todo.pop(0)
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            found.append(current)
-            todo.extend(local for local in map(model.local_class, current.node.bases) if local is not None)
-        memo[cls.node] = found
-    return found
-
-
 class _TaskOptions:
     """The retry options of a module's function tasks and of the classes that give tasks options.
 
@@ -484,17 +466,27 @@ class _TaskOptions:
         relevant: set[int] = set()
         for info in model.classes.values():
             if info.is_task_class:
-                relevant.update(id(c) for c in _lineage(model, info))
+                relevant.update(id(c) for c in model.lineage(info))
         for task in self.tasks:
             if task.cls is not None:
-                relevant.update(id(c) for c in _lineage(model, task.cls))
+                relevant.update(id(c) for c in model.lineage(task.cls))
         self.classes = [info for info in model.classes.values() if id(info) in relevant]
         # id(owner) -> ids of the module's classes it derives from (a class: itself included).
         self.lineage: dict[int, set[int]] = {
-            id(info): {id(c) for c in _lineage(model, info)} for info in self.classes
+            id(info): {id(c) for c in model.lineage(info)} for info in self.classes
         }
         for task in self.tasks:
-            self.lineage[id(task)] = {id(c) for c in _lineage(model, task.cls)} if task.cls is not None else set()
+            self.lineage[id(task)] = {id(c) for c in model.lineage(task.cls)} if task.cls is not None else set()
+
+    @cached_property
+    def own_retry_calls(self) -> dict[ast.AST, list[ast.Call]]:
+        """Every call of a task's own retry in the module, by the function that makes it."""
+        calls: dict[ast.AST, list[ast.Call]] = {}
+        for call in self.model.nodes.get(ast.Call, ()):
+            function = _own_retry(call, self.model)
+            if function is not None:
+                calls.setdefault(function, []).append(call)
+        return calls
 
     @property
     def owners(self) -> list[Owner]:
@@ -560,7 +552,7 @@ class _TaskOptions:
         """
         if not isinstance(owner, ClassInfo):
             return True
-        lineage = _lineage(self.model, owner)
+        lineage = self.model.lineage(owner)
         if any(is_const(info.attrs.get("abstract"), True) for info in lineage):
             return False
         methods: dict[str, ast.AST] = {}
@@ -630,7 +622,7 @@ def _every_retry_bounded(options: _TaskOptions, owner: Owner) -> bool:
     least one), and automatic retries, if any, through ``retry_kwargs``."""
     if isinstance(owner, ClassInfo):
         return False
-    calls = _own_retry_calls(options.model).get(owner.node)
+    calls = options.own_retry_calls.get(owner.node)
     if not calls or not all(_opaque(call) or _limit_given(_argument(call, "max_retries")) for call in calls):
         return False
     if options.option(owner, "autoretry_for").off:
@@ -854,20 +846,7 @@ def _own_retry(call: ast.Call, model: ModuleModel) -> ast.AST | None:
 
 def _defines_retry(model: ModuleModel, cls: ClassInfo) -> bool:
     """Does the class, or a base class of the module, define its own ``retry``?"""
-    return any("retry" in info.methods for info in _lineage(model, cls))
-
-
-def _own_retry_calls(model: ModuleModel) -> dict[ast.AST, list[ast.Call]]:
-    """Every call of a task's own retry in the module, by the function that makes it."""
-    key = (__name__, "own_retry_calls")
-    calls = model.cache.get(key)
-    if calls is None:
-        calls = model.cache[key] = {}
-        for call in model.nodes.get(ast.Call, ()):
-            function = _own_retry(call, model)
-            if function is not None:
-                calls.setdefault(function, []).append(call)
-    return calls
+    return any("retry" in info.methods for info in model.lineage(cls))
 
 
 def _is_first_param(model: ModuleModel, name: ast.Name, function: ast.AST) -> bool:
