@@ -85,7 +85,8 @@ def _timer(acc: collections.Counter, key: str, func):
 
 
 def phases(chosen, rounds: int, top: int) -> int:
-    """Wall time of the model build's phases and of each check module's handlers."""
+    """Wall time of the model build's phases, of collecting the config and of each check
+    module's handlers."""
     from celery_lint import config, model  # noqa: PLC0415
 
     acc: collections.Counter = collections.Counter()
@@ -94,9 +95,9 @@ def phases(chosen, rounds: int, top: int) -> int:
     for name in ("_collect_bindings", "_collect_classes", "_collect_tasks"):
         if hasattr(model, name):
             setattr(model, name, _timer(acc, f"model: {name}", getattr(model, name)))
-    config.collect_config = _timer(acc, "model: collect_config", config.collect_config)
     import celery_lint.engine as engine_module  # noqa: PLC0415
 
+    engine_module.collect_config = _timer(acc, "config: collect_config", config.collect_config)
     engine_module.build = model.build
     engine = celery_lint.default_engine()
 

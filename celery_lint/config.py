@@ -1,6 +1,6 @@
 """Where a module configures Celery, in every form the rules need.
 
-Sources (``ConfigItem.source``):
+Sources (``ConfigItem.source``, a :class:`ConfigSource`):
 
 * ``celery``: keyword arguments of ``Celery(...)`` (and its ``changes=`` / ``config_source=``);
 * ``conf``: ``app.conf.x = ...`` and ``app.conf["x"] = ...`` (consecutive statements of one
@@ -25,11 +25,13 @@ configs of one ``app = Celery(...)`` of the module share ``ConfigItem.app`` (:fu
 from __future__ import annotations
 
 import ast
+import enum
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .celery_data import OLD_TO_NEW, SETTINGS
-from .model import ModuleModel
+from .model import BindingKind, ModuleModel
+from .settings import is_celeryconfig_module, is_settings_module
 
 #: ``ConfigItem.raw`` of a part of a config that the module does not show.
 UNSEEN = "**"
@@ -46,8 +48,27 @@ CELERY_INIT_RENAMES = {"broker": "broker_url", "backend": "result_backend", "inc
 
 # Upper-case prefixes that mark a module-level name as Celery configuration (Django style).
 CONFIG_PREFIXES = ("CELERY_", "CELERYD_", "CELERYBEAT_", "CELERYMON_", "BROKER_")
-# File names of celeryconfig-style modules (lower-case setting names at module level).
-_CONFIG_MODULE_STEMS = ("celeryconfig", "celery_config", "celeryconf", "celery_settings")
+
+
+class ConfigStyle(enum.Enum):
+    """How a config names its settings."""
+
+    CELERY = "celery"  # lower-case names: broker_url
+    DJANGO = "django"  # the CELERY_ namespace of Django settings: CELERY_BROKER_URL
+
+
+class ConfigSource(enum.Enum):
+    """Where a config is written (the module docstring describes each)."""
+
+    CELERY = "celery"
+    CONF = "conf"
+    UPDATE = "update"
+    OBJECT = "object"
+    MODULE = "module"
+    OVERRIDE = "override"
+    FIXTURE = "fixture"
+    PYTEST = "pytest"
+    FLASK = "flask"
 
 
 @dataclass
@@ -59,28 +80,24 @@ class ConfigItem:
     value: ast.expr
     node: ast.AST  # where to report: keyword, assignment target, dict key
     group: object  # items of one config share it (a call, a module, a block of statements)
-    style: str  # "celery" (lower-case names) or "django" (CELERY_ namespace)
+    style: ConfigStyle
+    source: ConfigSource
     old: bool = False  # written with a pre-4.0 name
-    source: str = ""  # celery, conf, update, object, module, override, fixture, pytest, flask
     app: object = None  # the ``app = Celery(...)`` statement of the app configured, when in this module
-
-    @property
-    def value_node(self) -> ast.AST:
-        return self.value
 
     @property
     def unseen(self) -> bool:
         return self.raw == UNSEEN
 
 
-def setting_key(raw: str, style: str) -> tuple[str | None, bool]:
+def setting_key(raw: str, style: ConfigStyle) -> tuple[str | None, bool]:
     """(current setting name or None, written with an old name?).
 
     A ``CELERY_``-prefixed upper-case name that is valid under Django's ``CELERY_``
     namespace counts as that setting (in any style: an app configured with
     ``namespace='CELERY'`` reads it from ``app.conf`` too).
     """
-    if raw.startswith("CELERY_") and (style == "django" or raw.isupper()):
+    if raw.startswith("CELERY_") and (style is ConfigStyle.DJANGO or raw.isupper()):
         new = raw[len("CELERY_"):].lower()
         if new in SETTINGS:
             return new, False
@@ -91,31 +108,9 @@ def setting_key(raw: str, style: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def is_celeryconfig_module(filename: str) -> bool:
-    """A module named like ``celeryconfig.py``: lower-case Celery settings at module level."""
-    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-    return any(s in stem for s in _CONFIG_MODULE_STEMS)
-
-
-def is_settings_module(filename: str) -> bool:
-    """A module named like Django settings: ``settings.py``, ``settings/x.py``, ``test_settings.py``."""
-    parts = filename.replace("\\", "/").lower().split("/")
-    stem = parts[-1].rsplit(".", 1)[0]
-    return "settings" in stem or "settings" in parts[:-1]
-
-
-def is_test_code(model: ModuleModel) -> bool:
-    """A test module (the test-paths setting), or test support code it may miss: a module
-    in a folder named ``test*`` (``testutils/``, ``testing/``)."""
-    if model.is_test_module():
-        return True
-    parts = model.filename.replace("\\", "/").lower().split("/")[:-1]
-    return any(part.startswith("test") for part in parts)
-
-
-def spell(key: str, style: str, filename: str) -> str:
+def spell(key: str, style: ConfigStyle, filename: str) -> str:
     """A setting name as a config of that style writes it: Django settings use CELERY_<KEY>."""
-    if style == "django" and not is_celeryconfig_module(filename):
+    if style is ConfigStyle.DJANGO and not is_celeryconfig_module(filename):
         return "CELERY_" + key.upper()
     return key
 
@@ -192,7 +187,7 @@ def _is_dict_call(model: ModuleModel, expr: ast.AST) -> bool:
 def name_value(model: ModuleModel, expr: ast.AST) -> ast.expr | None:
     """The value of a name bound exactly once by a plain assignment and never mutated."""
     binding = _only_assignment(model, expr)
-    if binding is None or _mutated(model, expr.id):
+    if binding is None or expr.id in model.mutated_names:
         return None
     return binding.value
 
@@ -205,40 +200,9 @@ def _only_assignment(model: ModuleModel, expr: ast.AST):
     if len(bindings) != 1:
         return None
     b = bindings[0]
-    if b.kind != "assign" or b.index is not None or not isinstance(b.node, (ast.Assign, ast.AnnAssign)):
+    if b.kind is not BindingKind.ASSIGN or b.index is not None or not isinstance(b.node, (ast.Assign, ast.AnnAssign)):
         return None
     return b
-
-
-def _mutated(model: ModuleModel, name: str) -> bool:
-    """Is ``name[...] = ...`` or ``name.update(...)`` written anywhere in the module?"""
-    return name in _mutated_names(model)
-
-
-_MUTATED_KEY = __name__ + ".mutated_names"
-
-
-def _mutated_names(model: ModuleModel) -> frozenset[str]:
-    """Every name the module changes in place (in any scope: a function may change a
-    module-level dict); computed once per module and kept in ``model.cache``."""
-    found = model.cache.get(_MUTATED_KEY)
-    if found is not None:
-        return found
-    out = set()
-    for stmt in model.nodes.get(ast.Assign, ()):
-        for target in stmt.targets:
-            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-                out.add(target.value.id)
-    for call in model.nodes.get(ast.Call, ()):
-        func = call.func
-        if (
-            isinstance(func, ast.Attribute)
-            and func.attr in ("update", "setdefault", "__setitem__", "pop")
-            and isinstance(func.value, ast.Name)
-        ):
-            out.add(func.value.id)
-    found = model.cache[_MUTATED_KEY] = frozenset(out)
-    return found
 
 
 class _Collector:
@@ -249,21 +213,22 @@ class _Collector:
         self.out = model.config
         self.classes: set[int] = set()  # config classes already collected
 
-    def add(self, raw: str, value, node, group, style: str, source: str, name: str | None = None) -> None:
+    def add(self, raw: str, value, node, group, style: ConfigStyle, source: ConfigSource,
+            name: str | None = None) -> None:
         key, old = setting_key(name or raw, style)
-        self.out.append(ConfigItem(raw, key, value, node, group, style, old, source))
+        self.out.append(ConfigItem(raw, key, value, node, group, style, source, old))
 
-    def unseen(self, node, group, style: str, source: str) -> None:
-        self.out.append(ConfigItem(UNSEEN, None, node, node, group, style, False, source))
+    def unseen(self, node, group, style: ConfigStyle, source: ConfigSource) -> None:
+        self.out.append(ConfigItem(UNSEEN, None, node, node, group, style, source, False))
 
-    def mapping(self, expr, group, style: str, source: str) -> None:
+    def mapping(self, expr, group, style: ConfigStyle, source: ConfigSource) -> None:
         for raw, node, value in dict_items(self.model, expr):
             if raw is None:
                 self.unseen(node, group, style, source)
             else:
                 self.add(raw, value, node, group, style, source)
 
-    def keywords(self, call: ast.Call, group, style: str, source: str, accept=None) -> None:
+    def keywords(self, call: ast.Call, group, style: ConfigStyle, source: ConfigSource, accept=None) -> None:
         for kw in call.keywords:
             if kw.arg is None:
                 self.mapping(kw.value, group, style, source)
@@ -274,31 +239,32 @@ class _Collector:
     def celery_call(self, call: ast.Call) -> None:
         for kw in call.keywords:
             if kw.arg is None:
-                self.mapping(kw.value, call, "celery", "celery")
+                self.mapping(kw.value, call, ConfigStyle.CELERY, ConfigSource.CELERY)
             elif kw.arg == "changes":
-                self.mapping(kw.value, call, "celery", "celery")
+                self.mapping(kw.value, call, ConfigStyle.CELERY, ConfigSource.CELERY)
             elif kw.arg == "config_source":
-                self.config_object(kw.value, "celery", call)
+                self.config_object(kw.value, ConfigStyle.CELERY, call)
             elif kw.arg in CELERY_INIT_RENAMES:
-                self.add(kw.arg, kw.value, kw, call, "celery", "celery", CELERY_INIT_RENAMES[kw.arg])
+                self.add(kw.arg, kw.value, kw, call, ConfigStyle.CELERY, ConfigSource.CELERY,
+                         CELERY_INIT_RENAMES[kw.arg])
             elif kw.arg not in CELERY_INIT_PARAMS:
-                self.add(kw.arg, kw.value, kw, call, "celery", "celery")
+                self.add(kw.arg, kw.value, kw, call, ConfigStyle.CELERY, ConfigSource.CELERY)
 
     def conf_update(self, call: ast.Call) -> None:
         for arg in call.args:
-            self.mapping(arg, call, "celery", "update")
-        self.keywords(call, call, "celery", "update")
+            self.mapping(arg, call, ConfigStyle.CELERY, ConfigSource.UPDATE)
+        self.keywords(call, call, ConfigStyle.CELERY, ConfigSource.UPDATE)
 
     def config_from_object(self, call: ast.Call) -> None:
         if not call.args:
             return
-        style = "celery"
+        style = ConfigStyle.CELERY
         for kw in call.keywords:
             if kw.arg == "namespace" and isinstance(kw.value, ast.Constant) and kw.value.value:
-                style = "django"
+                style = ConfigStyle.DJANGO
         self.config_object(call.args[0], style, call)
 
-    def config_object(self, obj: ast.AST, style: str, call: ast.Call) -> None:
+    def config_object(self, obj: ast.AST, style: ConfigStyle, call: ast.Call) -> None:
         """A dict or a class of this module given as configuration."""
         if isinstance(obj, ast.Name):
             info = self.model.local_class(obj)
@@ -307,11 +273,11 @@ class _Collector:
                 return
             value = name_value(self.model, obj)
             if value is not None and not isinstance(value, ast.Constant):
-                self.mapping(value, value, style, "object")
+                self.mapping(value, value, style, ConfigSource.OBJECT)
         elif isinstance(obj, ast.Dict) or _is_dict_call(self.model, obj):
-            self.mapping(obj, call, style, "object")
+            self.mapping(obj, call, style, ConfigSource.OBJECT)
 
-    def config_class(self, info, style: str) -> None:
+    def config_class(self, info, style: ConfigStyle) -> None:
         if id(info.node) in self.classes:
             return
         self.classes.add(id(info.node))
@@ -324,32 +290,33 @@ class _Collector:
                     continue
                 stmt = info.attr_nodes[name]
                 target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
-                self.add(name, value, target, group, style, "object")
+                self.add(name, value, target, group, style, ConfigSource.OBJECT)
             base = self.model.local_base(info)
             others = [b for b in info.node.bases if not (isinstance(b, ast.Name) and b.id == "object")]
             if base is None and others:
-                self.unseen(others[0], group, style, "object")
+                self.unseen(others[0], group, style, ConfigSource.OBJECT)
             info = base
 
     def override(self, call: ast.Call) -> None:
-        self.keywords(call, call, "django", "override", accept=lambda name: name.startswith(CONFIG_PREFIXES))
+        self.keywords(call, call, ConfigStyle.DJANGO, ConfigSource.OVERRIDE,
+                      accept=lambda name: name.startswith(CONFIG_PREFIXES))
 
     def pytest_fixture(self, func: ast.FunctionDef) -> None:
         for node in ast.walk(func):
             if isinstance(node, ast.Return) and node.value is not None:
                 group = node.value
-                self.mapping(node.value, group, "celery", "pytest")
+                self.mapping(node.value, group, ConfigStyle.CELERY, ConfigSource.PYTEST)
 
     def flask_config(self, call: ast.Call) -> None:
         """``app.config.from_mapping(CELERY=dict(...))`` (Flask's Celery pattern)."""
         for kw in call.keywords:
             if kw.arg == "CELERY":
-                self.mapping(kw.value, kw.value, "celery", "flask")
+                self.mapping(kw.value, kw.value, ConfigStyle.CELERY, ConfigSource.FLASK)
         for arg in call.args:
             if isinstance(arg, ast.Dict):
                 for k, v in zip(arg.keys, arg.values):
                     if isinstance(k, ast.Constant) and k.value == "CELERY":
-                        self.mapping(v, v, "celery", "flask")
+                        self.mapping(v, v, ConfigStyle.CELERY, ConfigSource.FLASK)
 
     def module_level(self, creates_app: bool) -> None:
         """Settings and celeryconfig modules: module-level names are the config."""
@@ -377,14 +344,14 @@ class _Collector:
                     continue
                 raw = target.id
                 if raw.startswith(CONFIG_PREFIXES) or (celeryconfig and raw.isupper() and raw in OLD_TO_NEW):
-                    self.add(raw, value, target, tree, "django", "module")
+                    self.add(raw, value, target, tree, ConfigStyle.DJANGO, ConfigSource.MODULE)
                     found = True
                 elif celeryconfig and raw.islower() and not raw.startswith("_"):
-                    self.add(raw, value, target, tree, "celery", "module")
+                    self.add(raw, value, target, tree, ConfigStyle.CELERY, ConfigSource.MODULE)
                     found = True
         if found:  # settings the module imports with * are part of its config
             for stmt in star_imports:
-                self.unseen(stmt, tree, "django", "module")
+                self.unseen(stmt, tree, ConfigStyle.DJANGO, ConfigSource.MODULE)
 
 
 def _module_statements(body: list) -> Iterator[ast.stmt]:
@@ -469,7 +436,7 @@ def collect_config(model: ModuleModel) -> None:
     for stmt in model.nodes.get(ast.Assign, ()):
         for target in stmt.targets:
             if _flask_celery_target(target):
-                collector.mapping(stmt.value, stmt.value, "celery", "flask")
+                collector.mapping(stmt.value, stmt.value, ConfigStyle.CELERY, ConfigSource.FLASK)
             elif _conf_target(model, target) is not None:
                 conf_assigns.append(stmt)
                 break
@@ -477,8 +444,8 @@ def collect_config(model: ModuleModel) -> None:
                 fixture_assigns.append(stmt)
                 break
     blocks = (
-        (conf_assigns, "celery", "conf", _conf_target),
-        (fixture_assigns, "django", "fixture", _settings_fixture_target),
+        (conf_assigns, ConfigStyle.CELERY, ConfigSource.CONF, _conf_target),
+        (fixture_assigns, ConfigStyle.DJANGO, ConfigSource.FIXTURE, _settings_fixture_target),
     )
     for stmts, style, source, name_of in blocks:
         runs = _runs(model, stmts)
@@ -494,15 +461,15 @@ def collect_config(model: ModuleModel) -> None:
 
     for info in model.classes.values():
         if _is_config_class(info):
-            collector.config_class(info, "celery")
+            collector.config_class(info, ConfigStyle.CELERY)
     collector.module_level(creates_app)
     _join_app_configs(model)
 
 
 # Config sources layered on the project's settings, which the module does not show.
-_LAYERED_SOURCES = frozenset({"override", "fixture"})
+_LAYERED_SOURCES = (ConfigSource.OVERRIDE, ConfigSource.FIXTURE)
 # Sources whose config belongs to one app object.
-_APP_SOURCES = frozenset({"celery", "conf", "update"})
+_APP_SOURCES = (ConfigSource.CELERY, ConfigSource.CONF, ConfigSource.UPDATE)
 # Calls on an app that load configuration from somewhere else.
 _LOADERS = frozenset({"config_from_object", "config_from_envvar", "config_from_cmdline", "add_defaults"})
 
@@ -511,13 +478,13 @@ def _join_app_configs(model: ModuleModel) -> None:
     """Ties the configs of an app created in this module together (``ConfigItem.app``), and
     marks as partial a config that builds on more than the module shows: an app made
     elsewhere, settings that ``override_settings`` layers on, ``config_from_object``."""
-    partial: set[int] = model.cache.setdefault(_PARTIAL_KEY, set())  # ids of groups and app statements
+    partial = model.partial_configs  # ids of groups and app statements
     for item in model.config:
         if item.source in _LAYERED_SOURCES:
             partial.add(id(item.group))
         elif item.source in _APP_SOURCES:
             item.app = _app_creation(model, item)
-            if item.app is None and item.source != "celery":
+            if item.app is None and item.source is not ConfigSource.CELERY:
                 partial.add(id(item.group))
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
@@ -529,13 +496,10 @@ def _join_app_configs(model: ModuleModel) -> None:
             partial.update({id(call), id(_assigned_app(model, call) or call)})
 
 
-_PARTIAL_KEY = __name__ + ".partial"
-
-
 def is_partial(model: ModuleModel, items: list[ConfigItem]) -> bool:
     """Does a config hold, or build on, a part the module does not show (an UNSEEN item, an app
     made elsewhere, settings that ``override_settings`` changes, ``config_from_object``)?"""
-    partial = model.cache.get(_PARTIAL_KEY, ())
+    partial = model.partial_configs
     return any(
         item.unseen or id(item.group) in partial or (item.app is not None and id(item.app) in partial)
         for item in items
@@ -561,9 +525,9 @@ def may_be_set_elsewhere(model: ModuleModel, items: list[ConfigItem], key: str, 
 
 def _app_creation(model: ModuleModel, item: ConfigItem) -> ast.stmt | None:
     """The ``app = Celery(...)`` statement of the app an item configures, if in this module."""
-    if item.source == "celery":
+    if item.source is ConfigSource.CELERY:
         return _assigned_app(model, item.group)
-    if item.source == "conf":  # the target: app.conf.x or app.conf["x"]
+    if item.source is ConfigSource.CONF:  # the target: app.conf.x or app.conf["x"]
         return _created_app(model, item.node.value.value)
     return _created_app(model, item.group.func.value.value)  # app.conf.update(...)
 
@@ -632,6 +596,6 @@ def _settings_fixture_target(model: ModuleModel, target: ast.AST) -> str | None:
     if name.id != "settings" and model.resolve(name) != "django.conf.settings":
         return None
     for b in model.lookup(name.id, name):
-        if b.kind == "param" or (b.kind == "import" and b.value == "django.conf.settings"):
+        if b.kind is BindingKind.PARAM or (b.kind is BindingKind.IMPORT and b.value == "django.conf.settings"):
             return target.attr
     return None

@@ -18,7 +18,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator
 
-from .model import COMPREHENSION_TYPES, FUNCTION_TYPES, Binding, ModuleModel, TaskInfo, const
+from .model import COMPREHENSION_TYPES, FUNCTION_TYPES, Binding, BindingKind, ModuleModel, TaskInfo, const
 
 # --------------------------------------------------------------------------------------
 # What an expression can evidently be.  The values are the phrases messages use.
@@ -83,7 +83,7 @@ def _inside(model: ModuleModel, node: ast.AST, container: ast.AST) -> bool:
 
 
 def _binding_scope(model: ModuleModel, b: Binding) -> ast.AST:
-    if b.kind == "param":
+    if b.kind is BindingKind.PARAM:
         return model.parent(model.parent(b.node))  # arg -> arguments -> function/lambda
     if isinstance(b.node, ast.NamedExpr):  # binds outside the comprehensions around it
         return _outer_scope(model, b.node)
@@ -117,7 +117,7 @@ def _dominates(model: ModuleModel, b: Binding, use: ast.AST) -> bool:
     A parameter does; a ``for`` target does for its own body; any other binding statement
     does for what follows it in its own statement list, and for its own body.
     """
-    if b.kind == "param":
+    if b.kind is BindingKind.PARAM:
         return True
     stmt = _statement_of(model, b.node)
     if stmt is None:
@@ -163,13 +163,13 @@ def reaching(model: ModuleModel, name: ast.Name) -> list[Binding]:
     for b in found:
         if _binding_scope(model, b) is not use_scope:
             out.append(b)
-        elif b.kind == "param":
+        elif b.kind is BindingKind.PARAM:
             before.append(b)
-        elif b.kind == "assign" and _inside(model, name, b.node):
+        elif b.kind is BindingKind.ASSIGN and _inside(model, name, b.node):
             continue
-        elif b.kind == "with" and any(_inside(model, name, item) for item in b.node.items):
+        elif b.kind is BindingKind.WITH and any(_inside(model, name, item) for item in b.node.items):
             continue
-        elif b.kind == "for" and _inside(model, name, b.node.iter):
+        elif b.kind is BindingKind.FOR and _inside(model, name, b.node.iter):
             continue
         elif _pos(b.node) < here:
             before.append(b)
@@ -193,7 +193,7 @@ def value_of(model: ModuleModel, expr: ast.AST, depth: int = 0) -> ast.AST:
         if len(bindings) != 1:
             return expr
         b = bindings[0]
-        if b.kind != "assign" or b.index is not None or b.value is None:
+        if b.kind is not BindingKind.ASSIGN or b.index is not None or b.value is None:
             return expr
         expr = b.value
         depth += 1
@@ -211,19 +211,6 @@ def _last_name(expr: ast.AST) -> str | None:
     return None
 
 
-def uses_django(model: ModuleModel) -> bool:
-    """Does the module import anything from Django?  Only then is a class from a ``models``
-    module evidently a Django model (elsewhere it may be SQLAlchemy's, pydantic's, ...)."""
-    cache = _cache(model)
-    found = cache.get("django")
-    if found is None:
-        found = cache["django"] = any(
-            b.kind == "import" and str(b.value).split(".")[0] == "django"
-            for table in model.bindings.values() for bindings in table.values() for b in bindings
-        )
-    return found
-
-
 def _from_models_module(model: ModuleModel, qualname: str | None) -> bool:
     """``app.models.Order``, ``.models.Order``: a class name imported from a models module
     of a Django project."""
@@ -235,7 +222,7 @@ def _from_models_module(model: ModuleModel, qualname: str | None) -> bool:
         "models" in parts[:-1]
         and name[:1].isupper()
         and not name.endswith("Choices")
-        and uses_django(model)
+        and model.uses_django
     )
 
 
@@ -263,11 +250,11 @@ def is_model_class(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
 def _binding_is_model(model: ModuleModel, bindings, depth: int) -> bool:
     """Does the first import, class or call assignment of a name bind a model class?"""
     for b in bindings:
-        if b.kind == "import":
+        if b.kind is BindingKind.IMPORT:
             return _from_models_module(model, b.value)
-        if b.kind == "class":
+        if b.kind is BindingKind.CLASS:
             return _derives_from_model(model, b.node, depth)
-        if b.kind == "assign" and b.index is None and isinstance(b.value, ast.Call):
+        if b.kind is BindingKind.ASSIGN and b.index is None and isinstance(b.value, ast.Call):
             return is_model_class(model, b.value, depth + 1)
     return False
 
@@ -320,7 +307,7 @@ def _is_form_or_serializer(model: ModuleModel, expr: ast.AST) -> bool:
         return True
     if isinstance(expr, ast.Name):
         for b in reaching(model, expr):
-            value = b.value if b.kind == "assign" and b.index is None else None
+            value = b.value if b.kind is BindingKind.ASSIGN and b.index is None else None
             if isinstance(value, ast.Call):
                 cls = _last_name(value.func) or ""
                 if cls.endswith(("Form", "Serializer")):
@@ -413,9 +400,9 @@ def _param_kind(model: ModuleModel, b: Binding) -> str | None:
 
 
 def _binding_kind(model: ModuleModel, b: Binding, depth: int) -> str | None:
-    if b.kind == "param":
+    if b.kind is BindingKind.PARAM:
         return _param_kind(model, b)
-    if b.kind == "assign":
+    if b.kind is BindingKind.ASSIGN:
         value = b.value
         if value is None:
             return None
@@ -426,7 +413,7 @@ def _binding_kind(model: ModuleModel, b: Binding, depth: int) -> str | None:
         if b.index == 0 and kind_of(model, value, depth + 1) == PAIR:
             return INSTANCE
         return None
-    if b.kind == "for":
+    if b.kind is BindingKind.FOR:
         it = b.value
         index_ok = b.index is None
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" \
@@ -435,7 +422,7 @@ def _binding_kind(model: ModuleModel, b: Binding, depth: int) -> str | None:
         if index_ok and kind_of(model, it, depth + 1) in (QUERYSET, INSTANCES):
             return INSTANCE
         return None
-    if b.kind == "with" and b.index is None and kind_of(model, b.value, depth + 1) == FILE:
+    if b.kind is BindingKind.WITH and b.index is None and kind_of(model, b.value, depth + 1) == FILE:
         return FILE
     return None
 
@@ -450,25 +437,24 @@ def kind_of(model: ModuleModel, expr: ast.AST | None, depth: int = 0) -> str | N
     """What ``expr`` evidently is (one of the kinds above), or None when unknown."""
     if expr is None:
         return None
-    cache = _cache(model)
     if depth > _MAX_DEPTH:
-        cache["cut"] = True
+        model.kind_cuts += 1
         return None
     if isinstance(expr, ast.Name):
         # Names are memoised (the checks ask about the same names again); a cycle through
-        # a loop reads as unknown, and an answer cut short by the depth limit is not kept.
-        memo = cache.setdefault("kinds", {})
+        # a loop reads as unknown, and an answer cut short by the depth limit (here or in
+        # the names it depends on) is not kept.
+        memo = model.name_kinds
         if expr in memo:
             return memo[expr]
         memo[expr] = None
-        cut, cache["cut"] = cache.get("cut", False), False
+        cuts = model.kind_cuts
         kinds = {_binding_kind(model, b, depth) for b in reaching(model, expr)}
         kind = kinds.pop() if len(kinds) == 1 else None
-        if cache["cut"]:
+        if model.kind_cuts != cuts:
             del memo[expr]
         else:
             memo[expr] = kind
-        cache["cut"] = cut or cache["cut"]
         return kind
     if isinstance(expr, ast.Lambda):
         return LAMBDA
@@ -565,8 +551,7 @@ def signal_receivers(model: ModuleModel) -> dict[ast.AST, frozenset[str]]:
     ``@receiver(post_save, sender=Order)``, ``@receiver([post_save, post_delete])`` and
     ``post_save.connect(handler, sender=Order)``.
     """
-    cache = _cache(model)
-    found = cache.get("receivers")
+    found = model.signal_receivers
     if found is not None:
         return found
     out: dict[ast.AST, set[str]] = {}
@@ -582,19 +567,10 @@ def signal_receivers(model: ModuleModel) -> dict[ast.AST, frozenset[str]]:
             handler = call.args[0]
             if signals and isinstance(handler, ast.Name):
                 for b in model.lookup(handler.id, handler):
-                    if b.kind == "def":
+                    if b.kind is BindingKind.DEF:
                         out.setdefault(b.node, set()).update(signals)
-    found = {func: frozenset(sigs) for func, sigs in out.items() if sigs}
-    cache["receivers"] = found
+    found = model.signal_receivers = {func: frozenset(sigs) for func, sigs in out.items() if sigs}
     return found
-
-
-def _cache(model: ModuleModel) -> dict:
-    """This module's memo in the model's per-module cache."""
-    cache = model.cache.get(__name__)
-    if cache is None:
-        cache = model.cache[__name__] = {}
-    return cache
 
 
 ATOMIC = "django.db.transaction.atomic"
@@ -617,7 +593,7 @@ def atomic_context(model: ModuleModel, node: ast.AST) -> ast.AST | None:
     The ``with transaction.atomic():`` statement around it, or its function when that is
     decorated with ``@transaction.atomic``; None when there is none.
     """
-    if "django" not in model.imported_packages:
+    if not model.uses_django:
         return None  # no name can resolve to transaction.atomic without a django import
     child = node
     for anc in model.ancestors(node):
@@ -671,9 +647,7 @@ def raises_or_retries(stmts: list[ast.stmt]) -> bool:
 
 def body_nodes(model: ModuleModel, func: ast.AST) -> list[ast.AST]:
     """``own_nodes`` of a function's body, listed once per module (several checks read each task's body)."""
-    memo = model.cache.get("body_nodes")
-    if memo is None:
-        memo = model.cache["body_nodes"] = {}
+    memo = model.body_nodes
     found = memo.get(func)
     if found is None:
         found = memo[func] = own_nodes(func.body)
@@ -763,7 +737,7 @@ def _bound_self_task(model: ModuleModel, expr: ast.AST) -> TaskInfo | None:
     if not isinstance(expr, ast.Name):
         return None
     for b in model.lookup(expr.id, expr):
-        if b.kind == "param":
+        if b.kind is BindingKind.PARAM:
             func = model.parent(model.parent(b.node))
             task = model.task_by_node.get(func)
             params = task.params if task is not None else []
@@ -846,7 +820,10 @@ def receiver_root_bindings(model: ModuleModel, node: ast.Call) -> list[Binding]:
     return model.lookup(expr.id, expr) if isinstance(expr, ast.Name) else []
 
 
+_LOCAL_KINDS = (BindingKind.ASSIGN, BindingKind.WITH, BindingKind.PARAM, BindingKind.FOR)
+
+
 def receiver_root_is_local(model: ModuleModel, node: ast.Call) -> bool:
     """Is the receiver a local variable or parameter (``pool.apply_async``), not an import?"""
     bindings = receiver_root_bindings(model, node)
-    return bool(bindings) and all(b.kind in ("assign", "with", "param", "for") for b in bindings)
+    return bool(bindings) and all(b.kind in _LOCAL_KINDS for b in bindings)

@@ -6,10 +6,10 @@ import gc
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .config import is_celeryconfig_module
+from .config import collect_config
 from .model import ModuleModel, TaskInfo, build
 from .rule import Rule, Violation
-from .settings import Settings
+from .settings import Settings, is_celeryconfig_module
 
 Check = Callable[[ast.AST, "Context"], None]
 ModuleCheck = Callable[["Context"], None]
@@ -160,6 +160,7 @@ class Engine:
         out: list[Violation] = []
         try:
             model = build(tree, filename, settings, self.wanted)
+            collect_config(model)
         except Exception as exc:  # noqa: BLE001 -- a linter must not take the lint run down with it
             if strict:
                 raise

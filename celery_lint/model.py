@@ -9,10 +9,12 @@ configures Celery.  Checks then read the model instead of walking the tree again
 from __future__ import annotations
 
 import ast
+import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator
 
-from .settings import Settings
+from .settings import Settings, in_test_folder
 
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSION_TYPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -128,14 +130,33 @@ def name_matches(qualname: str | None, pattern: str) -> bool:
     return qualname == pattern or qualname.endswith("." + pattern)
 
 
+class BindingKind(enum.Enum):
+    """How a name gets bound."""
+
+    IMPORT = "import"  # import x / from m import x
+    ASSIGN = "assign"  # x = ..., x: T = ..., (x := ...)
+    FOR = "for"  # a for loop's or a comprehension's target
+    WITH = "with"  # with ... as x
+    PARAM = "param"  # a parameter of a function or lambda
+    DEF = "def"
+    CLASS = "class"
+    EXCEPT = "except"  # except E as x
+
+
 @dataclass
 class Binding:
     """One way a name gets bound in a scope."""
 
-    kind: str  # import, assign, for, with, param, def, class, except, other
+    kind: BindingKind
     node: ast.AST  # the statement (or arg) that binds
     value: object = None  # import: qualified name; assign/for/with: the expression
     index: int | None = None  # position in a tuple unpacking
+
+
+# Bindings in a scope's own body that shadow an import of the same name (_imported_as).
+_SHADOWING_KINDS = (BindingKind.DEF, BindingKind.CLASS, BindingKind.ASSIGN)
+#: Bindings that give a name a value (assigned_values).
+_VALUE_KINDS = (BindingKind.ASSIGN, BindingKind.FOR, BindingKind.WITH)
 
 
 @dataclass
@@ -152,12 +173,19 @@ class ClassInfo:
         return self.node.name
 
 
+class TaskKind(enum.Enum):
+    """How a task is defined."""
+
+    FUNCTION = "function"  # a function under a task decorator
+    CLASS = "class"  # the ``run`` method of a Task subclass
+
+
 @dataclass
 class TaskInfo:
     """A task: a decorated function, or the ``run`` method of a Task subclass."""
 
     node: ast.FunctionDef | ast.AsyncFunctionDef
-    kind: str  # "function" or "class"
+    kind: TaskKind
     decorator: ast.expr | None = None  # the task decorator expression (function tasks)
     decorator_index: int = 0
     via: str | None = None  # canonical name of the decorator, or "<app>.task"
@@ -174,18 +202,18 @@ class TaskInfo:
     @property
     def label(self) -> str:
         """How messages name a task: its function, or its class for class tasks."""
-        return self.cls.name if self.kind == "class" and self.cls is not None else self.node.name
+        return self.cls.name if self.kind is TaskKind.CLASS and self.cls is not None else self.node.name
 
     @property
     def definition(self) -> ast.AST:
         """The node of the task's definition line: its ``def``, or its ``class`` for class tasks."""
-        return self.cls.node if self.kind == "class" and self.cls is not None else self.node
+        return self.cls.node if self.kind is TaskKind.CLASS and self.cls is not None else self.node
 
     @property
     def by_project_decorator(self) -> bool:
         """Defined through a decorator of the ``task-decorators`` setting, whose options and
         behaviour are the project's, not Celery's."""
-        return self.kind == "function" and self.via != "<app>.task" and self.via not in TASK_DECORATORS \
+        return self.kind is TaskKind.FUNCTION and self.via != "<app>.task" and self.via not in TASK_DECORATORS \
             and self.via not in REMOVED_TASK_DECORATORS
 
     @property
@@ -196,7 +224,7 @@ class TaskInfo:
     @property
     def bound(self) -> bool:
         """``self`` is the task: bind=True, or a method of a Task subclass."""
-        if self.kind == "class":
+        if self.kind is TaskKind.CLASS:
             return True
         kw = self.options.get("bind")
         return kw is not None and const(kw.value, False) is True
@@ -221,15 +249,6 @@ class TaskInfo:
             cls = model.local_base(cls) if model is not None else None
         return None
 
-    def option_node(self, name: str) -> ast.AST | None:
-        """The node to report an option on: the keyword, or the class attribute statement."""
-        kw = self.options.get(name)
-        if kw is not None:
-            return kw
-        if self.cls is not None and name in self.cls.attr_nodes:
-            return self.cls.attr_nodes[name]
-        return None
-
 
 class ModuleModel:
     """The Celery facts of one module.  Build it with :func:`build`."""
@@ -247,15 +266,46 @@ class ModuleModel:
         self.classes: dict[ast.ClassDef, ClassInfo] = {}
         self.tasks: list[TaskInfo] = []
         self.task_by_node: dict[ast.AST, TaskInfo] = {}
-        self.config: list = []  # of celery_lint.config.ConfigItem
-        self.cache: dict = {}  # per-module memo of checks and helper modules, keyed by their name
+        self._test_module: bool | None = None  # is_test_module(), once asked
         self.imported_names: set[str] = set()  # names an import binds, in any scope
-        self.imported_packages: set[str] = set()  # top-level packages of absolute imports: celery, django
+        # Top-level packages of absolute imports (celery, django): those that bind names, and
+        # those only imported with ``from package... import *``.
+        self.imported_packages: set[str] = set()
+        self.star_imported_packages: set[str] = set()
+        # Filled by celery_lint.config.collect_config, which the engine runs after build():
+        self.config: list = []  # of celery_lint.config.ConfigItem
+        self.partial_configs: set[int] = set()  # ids of config groups and app statements (config.is_partial)
+        # Memos of the analyses the checks share, filled on first use:
+        self.name_kinds: dict[ast.Name, str | None] = {}  # dataflow.kind_of of names
+        self.kind_cuts = 0  # dataflow.kind_of: how many answers the depth limit has cut short
+        self.signal_receivers: dict[ast.AST, frozenset[str]] | None = None  # dataflow.signal_receivers
+        self.body_nodes: dict[ast.AST, list[ast.AST]] = {}  # dataflow.body_nodes, by function
+        self._lineages: dict[ast.ClassDef, list[ClassInfo]] = {}  # lineage(), by class
 
     @property
     def mentions_celery(self) -> bool:
         """Does the module import celery at all (any form, any scope)?"""
-        return "celery" in self.imported_packages
+        return "celery" in self.imported_packages or "celery" in self.star_imported_packages
+
+    @property
+    def uses_django(self) -> bool:
+        """Does an import of the module bind a name from Django?  Only then can a name of the
+        module resolve to Django's API, or a class from a ``models`` module evidently be a
+        Django model (elsewhere it may be SQLAlchemy's, pydantic's, ...)."""
+        return "django" in self.imported_packages
+
+    # -- what kind of module ---------------------------------------------------------
+    def is_test_module(self) -> bool:
+        """Is the module test code (the ``test-paths`` setting)?  Answered once per module."""
+        found = self._test_module
+        if found is None:
+            found = self._test_module = self.settings.is_test_path(self.filename)
+        return found
+
+    def is_test_code(self) -> bool:
+        """A test module (the test-paths setting), or test support code it may miss: a module
+        in a folder named ``test*`` (``testutils/``, ``testing/``)."""
+        return self.is_test_module() or in_test_folder(self.filename)
 
     # -- tree navigation -------------------------------------------------------------
     def parent(self, node: ast.AST) -> ast.AST | None:
@@ -372,16 +422,35 @@ class ModuleModel:
         """
         found = None
         for b in bindings:
-            if b.kind == "import":
+            if b.kind is BindingKind.IMPORT:
                 if found is None:
                     found = b.value
-            elif b.kind in ("def", "class", "assign") and isinstance(self.parents.get(b.node), SCOPE_TYPES):
+            elif b.kind in _SHADOWING_KINDS and isinstance(self.parents.get(b.node), SCOPE_TYPES):
                 return None
         return found
 
+    @cached_property
+    def mutated_names(self) -> frozenset[str]:
+        """Every name the module changes in place (``name[...] = ...``, ``name.update(...)``), in
+        any scope: a function may change a module-level dict."""
+        out = set()
+        for stmt in self.nodes.get(ast.Assign, ()):
+            for target in stmt.targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    out.add(target.value.id)
+        for call in self.nodes.get(ast.Call, ()):
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in ("update", "setdefault", "__setitem__", "pop")
+                and isinstance(func.value, ast.Name)
+            ):
+                out.add(func.value.id)
+        return frozenset(out)
+
     def assigned_values(self, name: ast.Name) -> list[Binding]:
         """Bindings of a name in its scope that give it a value (assign/for/with)."""
-        return [b for b in self.lookup(name.id, name) if b.kind in ("assign", "for", "with")]
+        return [b for b in self.lookup(name.id, name) if b.kind in _VALUE_KINDS]
 
     # -- Celery objects --------------------------------------------------------------
     def is_app(self, expr: ast.AST) -> bool:
@@ -402,14 +471,14 @@ class ModuleModel:
         if not bindings:
             return in_names  # a builtin or a star import: trust the configured names
         for b in bindings:
-            if b.kind == "import":
+            if b.kind is BindingKind.IMPORT:
                 q = canonical(b.value)
                 if q == "celery.current_app":
                     return True
                 if q.split(".")[0] == "celery" or q.lstrip(".") == "":
                     return False
                 return in_names or q.rsplit(".", 1)[-1] in self.settings.app_names
-            if b.kind == "assign" and b.index is None:
+            if b.kind is BindingKind.ASSIGN and b.index is None:
                 value = b.value
                 if isinstance(value, ast.Call):
                     if self.is_app_class(value.func):
@@ -427,7 +496,7 @@ class ModuleModel:
             return True
         if isinstance(func, ast.Name):
             for b in self.lookup(func.id, func):
-                if b.kind == "class":
+                if b.kind is BindingKind.CLASS:
                     return any(self.is_app_class(base) for base in b.node.bases)
         return False
 
@@ -435,9 +504,9 @@ class ModuleModel:
         """The task of this module an expression names (``add`` in ``add.delay``)."""
         if isinstance(expr, ast.Name):
             for b in self.lookup(expr.id, expr):
-                if b.kind == "def":
+                if b.kind is BindingKind.DEF:
                     return self.task_by_node.get(b.node)
-                if b.kind == "class":
+                if b.kind is BindingKind.CLASS:
                     info = self.classes.get(b.node)
                     if info is not None and info.is_task_class and "run" in info.methods:
                         return self.task_by_node.get(info.methods["run"])
@@ -446,7 +515,7 @@ class ModuleModel:
     def local_class(self, expr: ast.AST) -> ClassInfo | None:
         if isinstance(expr, ast.Name):
             for b in self.lookup(expr.id, expr):
-                if b.kind == "class":
+                if b.kind is BindingKind.CLASS:
                     return self.classes.get(b.node)
         return None
 
@@ -458,6 +527,23 @@ class ModuleModel:
                 return info
         return None
 
+    def lineage(self, cls: ClassInfo) -> list[ClassInfo]:
+        """The class and the classes of the module it derives from, each once, nearest first."""
+        found = self._lineages.get(cls.node)
+        if found is None:
+            found = []
+            seen: set[int] = set()
+            todo = [cls]
+            while todo:
+                current = todo.pop(0)
+                if id(current) in seen:
+                    continue
+                seen.add(id(current))
+                found.append(current)
+                todo.extend(local for local in map(self.local_class, current.node.bases) if local is not None)
+            self._lineages[cls.node] = found
+        return found
+
     def class_chain_known(self, cls: ClassInfo | None) -> bool:
         """Is every class between ``cls`` and ``celery.Task`` visible in this module?"""
         seen = set()
@@ -468,17 +554,11 @@ class ModuleModel:
             cls = self.local_base(cls)
         return False
 
-    @property
+    @cached_property
     def app_has_own_task_class(self) -> bool:
         """Does the module give its app a Task class of its own (``Celery(task_cls=...)`` or
         ``**options``, a Celery subclass, ``app.Task = ...``)?  Then tasks may inherit
         options and behaviour the module cannot see."""
-        found = self.cache.get("app_has_own_task_class")
-        if found is None:
-            found = self.cache["app_has_own_task_class"] = self._app_has_own_task_class()
-        return found
-
-    def _app_has_own_task_class(self) -> bool:
         for call in self.nodes.get(ast.Call, ()):
             if any(kw.arg in ("task_cls", None) for kw in call.keywords) and self.is_app_class(call.func):
                 return True
@@ -520,7 +600,7 @@ class ModuleModel:
             return False
         if isinstance(expr, ast.Name):
             for b in self.assigned_values(expr):
-                if b.kind == "assign" and b.index is None and b.value is not None:
+                if b.kind is BindingKind.ASSIGN and b.index is None and b.value is not None:
                     if self.is_async_result(b.value, _depth + 1):
                         return True
         return False
@@ -533,15 +613,15 @@ class ModuleModel:
         first = call.args[0] if call.args else None
         if isinstance(first, ast.Lambda):
             return True
-        if isinstance(first, ast.Name) and any(b.kind == "def" for b in self.lookup(first.id, first)):
+        if isinstance(first, ast.Name) and any(b.kind is BindingKind.DEF for b in self.lookup(first.id, first)):
             return True
         receiver = call.func.value
         if not isinstance(receiver, ast.Name):
             return False
         for b in self.lookup(receiver.id, receiver):
-            if b.kind == "param":
+            if b.kind is BindingKind.PARAM:
                 origin = b.node.annotation
-            elif b.kind in ("assign", "with") and isinstance(b.value, ast.Call):
+            elif b.kind in (BindingKind.ASSIGN, BindingKind.WITH) and isinstance(b.value, ast.Call):
                 origin = b.value.func
             else:
                 continue
@@ -581,13 +661,6 @@ class ModuleModel:
         if info is not None and info.is_task_class:
             return True, None
         return False, None
-
-    def is_test_module(self) -> bool:
-        """Is the module test code (the ``test-paths`` setting)?  Answered once per module."""
-        found = self.cache.get("is_test_module")
-        if found is None:
-            found = self.cache["is_test_module"] = self.settings.is_test_path(self.filename)
-        return found
 
     def is_bound_self(self, expr: ast.AST) -> bool:
         """Is ``expr`` the ``self`` parameter of the bound task around it?"""
@@ -707,9 +780,6 @@ def build(tree: ast.Module, filename: str, settings: Settings, wanted: frozenset
     _collect_bindings(model)
     _collect_classes(model)
     _collect_tasks(model)
-    from .config import collect_config  # noqa: PLC0415 -- config builds on this module
-
-    collect_config(model)
     return model
 
 
@@ -741,69 +811,70 @@ def _collect_bindings(model: ModuleModel) -> None:
         s = scope(node)
         for alias in node.names:
             if alias.asname:
-                _bind(model, s, alias.asname, Binding("import", node, alias.name))
+                _bind(model, s, alias.asname, Binding(BindingKind.IMPORT, node, alias.name))
                 model.imported_names.add(alias.asname)
             else:
                 top = alias.name.split(".")[0]
-                _bind(model, s, top, Binding("import", node, top))
+                _bind(model, s, top, Binding(BindingKind.IMPORT, node, top))
                 model.imported_names.add(top)
             model.imported_packages.add(alias.name.split(".")[0])
     for node in get(ast.ImportFrom, ()):
         s = scope(node)
         module = "." * (node.level or 0) + (node.module or "")
         if node.module and not node.level:
-            model.imported_packages.add(node.module.split(".")[0])
+            star = node.names[0].name == "*"  # ``*`` is the only name of its import
+            (model.star_imported_packages if star else model.imported_packages).add(node.module.split(".")[0])
         for alias in node.names:
             if alias.name == "*":
                 continue
             qual = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
-            _bind(model, s, alias.asname or alias.name, Binding("import", node, qual))
+            _bind(model, s, alias.asname or alias.name, Binding(BindingKind.IMPORT, node, qual))
             model.imported_names.add(alias.asname or alias.name)
     for t in (ast.FunctionDef, ast.AsyncFunctionDef):
         for node in get(t, ()):
-            _bind(model, scope(node), node.name, Binding("def", node))
+            _bind(model, scope(node), node.name, Binding(BindingKind.DEF, node))
             args = node.args
             for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
                 if arg is not None:
-                    _bind(model, node, arg.arg, Binding("param", arg))
+                    _bind(model, node, arg.arg, Binding(BindingKind.PARAM, arg))
     for node in get(ast.Lambda, ()):
         args = node.args
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
             if arg is not None:
-                _bind(model, node, arg.arg, Binding("param", arg))
+                _bind(model, node, arg.arg, Binding(BindingKind.PARAM, arg))
     for node in get(ast.ClassDef, ()):
-        _bind(model, scope(node), node.name, Binding("class", node))
+        _bind(model, scope(node), node.name, Binding(BindingKind.CLASS, node))
     for node in get(ast.Assign, ()):
         s = scope(node)
         for target in node.targets:
             for name, index in _target_names(target):
-                _bind(model, s, name, Binding("assign", node, node.value, index))
+                _bind(model, s, name, Binding(BindingKind.ASSIGN, node, node.value, index))
     for node in get(ast.AnnAssign, ()):
         if isinstance(node.target, ast.Name):
-            _bind(model, scope(node), node.target.id, Binding("assign", node, node.value))
+            _bind(model, scope(node), node.target.id, Binding(BindingKind.ASSIGN, node, node.value))
     for node in get(ast.NamedExpr, ()):
         if isinstance(node.target, ast.Name):  # binds outside the comprehensions around it
             s = next((s for s in model.scopes(node) if not isinstance(s, COMPREHENSION_TYPES)), model.tree)
-            _bind(model, s, node.target.id, Binding("assign", node, node.value))
+            _bind(model, s, node.target.id, Binding(BindingKind.ASSIGN, node, node.value))
     for t in (ast.For, ast.AsyncFor):
         for node in get(t, ()):
             s = scope(node)
             for name, index in _target_names(node.target):
-                _bind(model, s, name, Binding("for", node, node.iter, index))
+                _bind(model, s, name, Binding(BindingKind.FOR, node, node.iter, index))
     for node in get(ast.comprehension, ()):
         s = scope(node)
         for name, index in _target_names(node.target):
-            _bind(model, s, name, Binding("for", node, node.iter, index))
+            _bind(model, s, name, Binding(BindingKind.FOR, node, node.iter, index))
     for t in (ast.With, ast.AsyncWith):
         for node in get(t, ()):
             s = scope(node)
             for item in node.items:
                 if item.optional_vars is not None:
                     for name, index in _target_names(item.optional_vars):
-                        _bind(model, s, name, Binding("with", node, item.context_expr, index))
+                        _bind(model, s, name, Binding(BindingKind.WITH, node, item.context_expr, index))
     for node in get(ast.ExceptHandler, ()):
         if node.name:
-            _bind(model, scope(node), node.name, Binding("except", node, node.type))
+            _bind(model, scope(node), node.name, Binding(BindingKind.EXCEPT, node, node.type))
 
 
 def _collect_classes(model: ModuleModel) -> None:
@@ -847,7 +918,7 @@ def _collect_tasks(model: ModuleModel) -> None:
         if isinstance(parent, ast.ClassDef):
             info = model.classes.get(parent)
             if node.name == "run" and info is not None and info.is_task_class:
-                task = TaskInfo(node, "class", cls=info,
+                task = TaskInfo(node, TaskKind.CLASS, cls=info,
                                 module_level=model.scope(parent) is model.tree)
                 task.base_unresolved = model.local_base(info) is None and not _derives_directly(model, info)
                 model.tasks.append(task)
@@ -857,7 +928,7 @@ def _collect_tasks(model: ModuleModel) -> None:
             via = model.is_task_decorator(dec)
             if via is None:
                 continue
-            task = TaskInfo(node, "function", decorator=dec, decorator_index=index, via=via,
+            task = TaskInfo(node, TaskKind.FUNCTION, decorator=dec, decorator_index=index, via=via,
                             module_level=model.scope(node) is model.tree)
             if isinstance(dec, ast.Call):
                 for kw in dec.keywords:

@@ -100,6 +100,30 @@ def matches_paths(filename: str, patterns) -> bool:
     return False
 
 
+# File names of celeryconfig-style modules (lower-case setting names at module level).
+_CONFIG_MODULE_STEMS = ("celeryconfig", "celery_config", "celeryconf", "celery_settings")
+
+
+def is_celeryconfig_module(filename: str) -> bool:
+    """A module named like ``celeryconfig.py``: lower-case Celery settings at module level."""
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    return any(s in stem for s in _CONFIG_MODULE_STEMS)
+
+
+def is_settings_module(filename: str) -> bool:
+    """A module named like Django settings: ``settings.py``, ``settings/x.py``, ``test_settings.py``."""
+    parts = filename.replace("\\", "/").lower().split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    return "settings" in stem or "settings" in parts[:-1]
+
+
+def in_test_folder(filename: str) -> bool:
+    """A module in a folder named ``test*`` (``tests/``, ``testutils/``, ``testing/``): test
+    support code that the test-paths setting may miss."""
+    parts = filename.replace("\\", "/").lower().split("/")[:-1]
+    return any(part.startswith("test") for part in parts)
+
+
 def parse_value(kind: str, value, name: str = "value"):
     if kind == "int":
         try:

@@ -20,7 +20,7 @@ from typing import Callable, NamedTuple
 from astroid import nodes
 
 from celery_lint.engine import paused_gc
-from celery_lint.model import ModuleModel, build
+from celery_lint.model import ModuleModel, TaskKind, build
 from celery_lint.settings import Settings
 
 _MARK = "_celery_lint_filtered"
@@ -29,7 +29,7 @@ _MARK = "_celery_lint_filtered"
 class TaskFacts(NamedTuple):
     """What the filters need to know of one task (no tree: the index outlives the module)."""
 
-    kind: str  # "function" or "class"
+    kind: TaskKind
     bound: bool
     first_param: str | None
 
@@ -110,13 +110,13 @@ def _bound_task_called(index: TaskIndex, node, args) -> bool:
     if not isinstance(node, nodes.Call):
         return False
     task = index.task(_callee(node))
-    return task is not None and task.kind == "function" and task.bound
+    return task is not None and task.kind is TaskKind.FUNCTION and task.bound
 
 
 def _bound_task_self(index: TaskIndex, node, args) -> bool:
     func = getattr(getattr(node, "parent", None), "parent", None)
     task = index.task(func)
-    if task is None or task.kind != "function" or not task.bound:
+    if task is None or task.kind is not TaskKind.FUNCTION or not task.bound:
         return False
     return task.first_param is not None and getattr(node, "name", None) == task.first_param
 

@@ -13,11 +13,11 @@ from celery_lint.config import (
     CELERY_INIT_PARAMS,
     CELERY_INIT_RENAMES,
     UNSEEN,
+    ConfigStyle,
     app_config,
+    collect_config,
     groups,
-    is_celeryconfig_module,
     is_partial,
-    is_settings_module,
     may_be_set_elsewhere,
     setting_key,
 )
@@ -25,16 +25,19 @@ from celery_lint.checks.configuration import Names, edit_distance, typo_of
 from celery_lint.checks.testing import is_dev_settings
 from celery_lint.engine import Engine
 from celery_lint.model import build
+from celery_lint.settings import is_celeryconfig_module, is_settings_module
 from checking import codes, example_codes, found, violations
 
 
 def model_of(source: str, filename: str = "proj/celery.py", settings: Settings | None = None):
     tree = ast.parse(textwrap.dedent(source))
-    return build(tree, filename, settings or Settings(), Engine(()).wanted)
+    model = build(tree, filename, settings or Settings(), Engine(()).wanted)
+    collect_config(model)
+    return model
 
 
 def items(source: str, filename: str = "proj/celery.py"):
-    return [(i.raw, i.key, i.style, i.source) for i in model_of(source, filename).config]
+    return [(i.raw, i.key, i.style.value, i.source.value) for i in model_of(source, filename).config]
 
 
 # -- facts about Celery that config.py keeps ----------------------------------------
@@ -73,7 +76,7 @@ def test_celery_init_renames_match_celery():
     ("CELERY_EMAIL_TASK_CONFIG", "django", (None, False)),
 ])
 def test_setting_key(raw, style, expected):
-    assert setting_key(raw, style) == expected
+    assert setting_key(raw, ConfigStyle(style)) == expected
 
 
 def test_module_names():
@@ -131,7 +134,7 @@ def test_conf_forms_and_groups():
         app.conf.update(**EXTRA)
         app.conf.update(**get_extra())
     """)
-    found = [(i.raw, i.source) for i in model.config]
+    found = [(i.raw, i.source.value) for i in model.config]
     assert found == [
         ("result_expires", "update"), ("task_acks_late", "update"),
         ("worker_concurrency", "update"), (UNSEEN, "update"),
@@ -156,7 +159,7 @@ def test_configs_of_apps_made_elsewhere_are_partial():
         other.config_from_object("proj.celeryconfig")
         other.conf.task_acks_late = True
     """)
-    found = [(i.raw, i.source, i.app is not None, is_partial(model, [i])) for i in model.config]
+    found = [(i.raw, i.source.value, i.app is not None, is_partial(model, [i])) for i in model.config]
     assert found == [
         ("task_acks_late", "update", False, True),
         ("task_always_eager", "conf", False, True),
@@ -428,13 +431,11 @@ def test_celery_config_classes():
 
 
 def test_test_code():
-    from celery_lint.config import is_test_code
-
-    assert is_test_code(model_of("x = 1", "proj/tests/test_a.py"))
-    assert is_test_code(model_of("x = 1", "proj/testutils/settings.py"))
-    assert is_test_code(model_of("x = 1", "conftest.py"))
-    assert not is_test_code(model_of("x = 1", "proj/settings/production.py"))
-    assert not is_test_code(model_of("x = 1", "proj/contest/views.py"))
+    assert model_of("x = 1", "proj/tests/test_a.py").is_test_code()
+    assert model_of("x = 1", "proj/testutils/settings.py").is_test_code()
+    assert model_of("x = 1", "conftest.py").is_test_code()
+    assert not model_of("x = 1", "proj/settings/production.py").is_test_code()
+    assert not model_of("x = 1", "proj/contest/views.py").is_test_code()
 
 
 def test_unknown_setting_does_not_suggest_a_setting_already_set():

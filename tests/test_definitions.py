@@ -94,7 +94,10 @@ def test_nested_task_in_test_module_is_the_documented_pattern():
     ("lock_timeout", None),
 ])
 def test_option_suggestions(wrong, meant):
-    assert definitions.suggest_option(wrong) == meant
+    source = f"from celery import Celery\napp = Celery('proj')\n\n@app.task({wrong}=1)\ndef t():\n    pass\n"
+    found = [v.message for v in celery_lint.check_source(source, "tasks.py", strict=True) if v.code == "CEL504"]
+    advice = f"did you mean '{meant}'?" if meant else "remove it, or make it an attribute"
+    assert len(found) == 1 and advice in found[0]
 
 
 def test_unknown_option_silent_when_app_has_its_own_task_class():

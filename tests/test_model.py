@@ -7,7 +7,8 @@ import textwrap
 import pytest
 
 from celery_lint import Settings
-from celery_lint.model import build
+from celery_lint.config import ConfigStyle, collect_config
+from celery_lint.model import BindingKind, TaskKind, build
 
 
 def model_of(source: str, settings: Settings | None = None, filename: str = "tasks.py"):
@@ -117,7 +118,7 @@ def test_task_classes_and_their_run_methods():
     assert classes == {"Base": True, "Child": True, "Later": True, "Earlier": True, "FromApp": True,
                        "Project": False, "Task": False}
     child_run = next(t for t in model.tasks if t.cls and t.cls.name == "Child")
-    assert child_run.kind == "class" and child_run.bound
+    assert child_run.kind is TaskKind.CLASS and child_run.bound
     assert child_run.option("max_retries", model).value == 3
 
 
@@ -140,7 +141,6 @@ def test_task_options_and_inherited_base_options():
     t, u = model.tasks
     assert t.bound and t.has_star_kwargs and set(t.options) == {"bind", "base", "max_retries"}
     assert t.option("retry_backoff", model).value is True
-    assert t.option_node("max_retries") is t.options["max_retries"]
     assert not t.base_unresolved and u.base_unresolved
 
 
@@ -203,16 +203,17 @@ def test_config_items_in_every_form():
         def test_x():
             pass
     """)
+    collect_config(model)  # the engine runs it after build()
     items = {(i.raw, i.key, i.old, i.style) for i in model.config}
     assert items == {
-        ("broker", "broker_url", False, "celery"),
-        ("task_always_eager", "task_always_eager", False, "celery"),
-        ("task_serializer", "task_serializer", False, "celery"),
-        ("result_backend", "result_backend", False, "celery"),
-        ("CELERY_ALWAYS_EAGER", "task_always_eager", True, "celery"),
-        ("worker_concurrency", "worker_concurrency", False, "celery"),
-        ("task_acks_late", "task_acks_late", False, "celery"),
-        ("CELERY_TASK_ALWAYS_EAGER", "task_always_eager", False, "django"),
+        ("broker", "broker_url", False, ConfigStyle.CELERY),
+        ("task_always_eager", "task_always_eager", False, ConfigStyle.CELERY),
+        ("task_serializer", "task_serializer", False, ConfigStyle.CELERY),
+        ("result_backend", "result_backend", False, ConfigStyle.CELERY),
+        ("CELERY_ALWAYS_EAGER", "task_always_eager", True, ConfigStyle.CELERY),
+        ("worker_concurrency", "worker_concurrency", False, ConfigStyle.CELERY),
+        ("task_acks_late", "task_acks_late", False, ConfigStyle.CELERY),
+        ("CELERY_TASK_ALWAYS_EAGER", "task_always_eager", False, ConfigStyle.DJANGO),
     }
 
 
@@ -244,8 +245,8 @@ def test_comprehension_targets_stay_in_the_comprehension():
     """)
     ret = next(n for n in ast.walk(model.tree) if isinstance(n, ast.Return))
     x, w = ret.value.elts
-    assert [b.kind for b in model.lookup("x", x)] == ["assign"]
-    assert [b.kind for b in model.lookup("w", w)] == ["assign"]
+    assert [b.kind for b in model.lookup("x", x)] == [BindingKind.ASSIGN]
+    assert [b.kind for b in model.lookup("w", w)] == [BindingKind.ASSIGN]
 
 
 def test_task_labels_definitions_and_origins():
@@ -293,8 +294,8 @@ def test_first_iterable_of_a_comprehension_is_outside_it():
     """)
     comp = next(n for n in ast.walk(model.tree) if isinstance(n, ast.ListComp))
     outer_rows = comp.generators[0].iter
-    assert [b.kind for b in model.lookup("rows", outer_rows)] == ["param", "assign"]
-    assert [b.kind for b in model.lookup("rows", comp.elt)] == ["for"]
+    assert [b.kind for b in model.lookup("rows", outer_rows)] == [BindingKind.PARAM, BindingKind.ASSIGN]
+    assert [b.kind for b in model.lookup("rows", comp.elt)] == [BindingKind.FOR]
 
 
 def test_send_task_results_and_result_sets():
@@ -387,3 +388,14 @@ def test_check_hands_its_model_to_on_model():
     plain = "def f():\n    return 1\n"
     celery_lint.check(ast.parse(plain), "plain.py", source=plain, on_model=seen.append)
     assert len(seen) == 1  # skipped by the prefilter: no model is built
+
+
+def test_package_imports_celery_and_django():
+    """mentions_celery counts every import of celery; uses_django only imports that bind a name
+    (a star import binds none the model can resolve)."""
+    stars = model_of("from celery.task import *\nfrom django.db.models import *\n")
+    assert stars.mentions_celery and not stars.uses_django
+    named = model_of("import celery\nfrom django.db import transaction\n")
+    assert named.mentions_celery and named.uses_django
+    relative = model_of("from .celery import app\nfrom . import django\n")
+    assert not relative.mentions_celery and not relative.uses_django

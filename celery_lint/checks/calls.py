@@ -16,7 +16,7 @@ from typing import Iterator
 from .. import dataflow as df
 from ..celery_data import EXECUTION_OPTIONS
 from ..engine import Context, on, on_module
-from ..model import ModuleModel, TaskInfo, const
+from ..model import BindingKind, ModuleModel, TaskInfo, const
 from ..rule import Rule
 
 _REF_STATE = "Celery user guide, Tasks: State (docs/userguide/tasks.rst#state)"
@@ -450,7 +450,7 @@ def _likely_task(ctx: Context, call: df.TaskCall) -> bool:
         return False
     bindings = df.receiver_root_bindings(ctx.model, call.node)
     return bool(bindings) and all(
-        b.kind == "import" and not str(b.value).startswith(_BUILTIN_POOLS) for b in bindings
+        b.kind is BindingKind.IMPORT and not str(b.value).startswith(_BUILTIN_POOLS) for b in bindings
     )
 
 

@@ -17,7 +17,7 @@ import ast
 from dataclasses import dataclass, field
 
 from ..engine import Context, on, on_module
-from ..model import ModuleModel, TaskInfo, const, is_const
+from ..model import BindingKind, ModuleModel, TaskInfo, TaskKind, const, is_const
 from ..rule import Rule
 
 _TASK_OPTIONS = ("task_decorators", "app_names", "task_base_classes")
@@ -386,7 +386,7 @@ def _single_value(model: ModuleModel, name: ast.Name) -> ast.expr | None:
     if len(bindings) != 1:
         return None
     b = bindings[0]
-    if b.kind != "assign" or b.index is not None or not isinstance(b.value, ast.expr):
+    if b.kind is not BindingKind.ASSIGN or b.index is not None or not isinstance(b.value, ast.expr):
         return None
     if isinstance(b.node, ast.NamedExpr):
         return None
@@ -554,7 +554,7 @@ def lacks_room(task: TaskInfo, sig: Sig) -> bool:
         return False
     if task.node.args.vararg is not None or task.has_star_kwargs:
         return False
-    if task.kind == "function" and len(task.node.decorator_list) != 1:
+    if task.kind is TaskKind.FUNCTION and len(task.node.decorator_list) != 1:
         return False  # other decorators may change what the task is called with
     params = task.params
     posonly = len(task.node.args.posonlyargs)

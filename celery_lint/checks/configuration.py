@@ -6,10 +6,10 @@ from typing import Iterator
 from urllib.parse import SplitResult, urlsplit
 
 from ..celery_data import OLD_TO_NEW, SETTINGS
-from ..config import (CELERY_INIT_RENAMES, ConfigItem, groups, is_partial, is_test_code, last,
+from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, groups, is_partial, last,
                       may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
-from ..model import ModuleModel
+from ..model import ModuleModel, TaskKind
 from ..rule import Rule
 from ..spelling import close_matches
 
@@ -357,7 +357,7 @@ def spelled(ctx: Context, item: ConfigItem, key: str) -> str:
 
 
 def _setting_label(item: ConfigItem) -> str:
-    if item.source == "celery" and item.raw != item.key and isinstance(item.node, ast.keyword):
+    if item.source is ConfigSource.CELERY and item.raw != item.key and isinstance(item.node, ast.keyword):
         return f"Celery({item.raw}=...)"
     return item.raw
 
@@ -371,7 +371,7 @@ def module_reads(model: ModuleModel) -> frozenset[str]:
 
 def is_helper(item: ConfigItem, reads: frozenset[str]) -> bool:
     """A module-level name the module itself reads: a helper constant, maybe no setting at all."""
-    return item.source == "module" and item.raw in reads
+    return item.source is ConfigSource.MODULE and item.raw in reads
 
 
 # -- checks ------------------------------------------------------------------------
@@ -398,7 +398,7 @@ def check_config(ctx: Context) -> None:
     if not model.config:
         return
     # Fake credentials of tests are no secret, and pickle is no risk without a real broker.
-    test_module = is_test_code(model)
+    test_module = model.is_test_code()
     ctx = _Once(ctx)
     reads = current = None
     lookups = _MAX_TYPO_LOOKUPS
@@ -418,7 +418,8 @@ def check_config(ctx: Context) -> None:
             _never_expire(ctx, item)
         if key is None or item.old:
             if reads is None:
-                reads = module_reads(model) if any(i.source == "module" for i in model.config) else frozenset()
+                module_level = any(i.source is ConfigSource.MODULE for i in model.config)
+                reads = module_reads(model) if module_level else frozenset()
             if is_helper(item, reads):
                 continue
             if key is not None:
@@ -515,7 +516,7 @@ def pickle_call(node: ast.Call, ctx: Context) -> None:
         return
     if func.attr == "send_task" and not ctx.model.is_app(func.value):
         return
-    if func.attr not in ("apply_async", "send_task") or is_test_code(ctx.model):
+    if func.attr not in ("apply_async", "send_task") or ctx.model.is_test_code():
         return
     _pickle_keyword(ctx, node.keywords, f"{func.attr}(serializer=...)")
 
@@ -531,10 +532,10 @@ def _pickle_keyword(ctx: Context, keywords: list, label: str) -> None:
 def pickle_tasks(ctx: Context) -> None:
     """``serializer='pickle'`` on a task decorator or as a Task class attribute."""
     model = ctx.model
-    if is_test_code(model):
+    if model.is_test_code():
         return
     for task in model.tasks:
-        if task.kind == "function":
+        if task.kind is TaskKind.FUNCTION:
             _pickle_keyword(ctx, list(task.options.values()), f"task '{task.label}' serializer")
     for info in model.classes.values():
         value = info.attrs.get("serializer")
@@ -621,7 +622,7 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
     """CEL006; ``look_up=False`` skips the typo search (a module with hundreds of unknown keys);
     ``current``: :func:`current_names`, so as not to suggest a setting the config already sets."""
     raw = item.raw
-    if item.style == "django":
+    if item.style is ConfigStyle.DJANGO:
         if not raw.startswith("CELERY_") or not look_up:
             return
         match = typo_of(raw, _DJANGO_SETTING_NAMES)
@@ -631,7 +632,7 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
         suggestion = spelled(ctx, item, key)
     else:
         lower = raw.lower()
-        suggestion = CELERY_INIT_RENAMES.get(raw) if item.source != "celery" else None
+        suggestion = CELERY_INIT_RENAMES.get(raw) if item.source is not ConfigSource.CELERY else None
         if suggestion is None and look_up:
             suggestion = typo_of(lower, _SETTING_NAMES)
         if suggestion is None:

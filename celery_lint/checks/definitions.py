@@ -3,6 +3,7 @@ exceptions tasks raise (CEL501-CEL504, CEL509, CEL514-CEL516)."""
 from __future__ import annotations
 
 import ast
+from functools import cached_property
 from typing import Iterator
 
 from ..celery_data import TASK_OPTIONS
@@ -12,9 +13,11 @@ from ..model import (
     CELERY_APP_CLASSES,
     FUNCTION_TYPES,
     TASK_BASES,
+    BindingKind,
     ClassInfo,
     ModuleModel,
     TaskInfo,
+    TaskKind,
     const,
     dotted,
 )
@@ -386,7 +389,7 @@ def upload(account, size):
 
 def _is_celery_decorator(task: TaskInfo) -> bool:
     """Made by Celery's own current decorators (not a removed one, not a project's own)."""
-    return task.kind == "function" and not task.by_project_decorator and not task.removed_api
+    return task.kind is TaskKind.FUNCTION and not task.by_project_decorator and not task.removed_api
 
 
 def _class_chain(model: ModuleModel, cls: ClassInfo) -> tuple[list[ClassInfo], bool]:
@@ -461,7 +464,7 @@ def _unbound_self_use(model: ModuleModel, task: TaskInfo) -> str | None:
 def bind_mismatch(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
-        if task.kind != "function" or task.bound or isinstance(model.parent(task.node), ast.ClassDef):
+        if task.kind is not TaskKind.FUNCTION or task.bound or isinstance(model.parent(task.node), ast.ClassDef):
             continue
         if _bind_unknowable(model, task):
             continue
@@ -506,7 +509,7 @@ def _returns_its_argument(model: ModuleModel, dec: ast.expr) -> bool:
 def decorator_order(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
-        if task.kind != "function" or task.decorator_index == 0:
+        if task.kind is not TaskKind.FUNCTION or task.decorator_index == 0:
             continue
         above = task.node.decorator_list[:task.decorator_index]
         wrapping = [dec for dec in above if not _returns_its_argument(model, dec)]
@@ -591,7 +594,7 @@ def nested_task(ctx: Context) -> None:
     if model.is_test_module():
         return
     for task in model.tasks:
-        if task.kind != "function":
+        if task.kind is not TaskKind.FUNCTION:
             continue
         found = _nesting(model, task)
         if found is not None:
@@ -647,12 +650,6 @@ def _suggestion(name: str) -> tuple[str, bool] | None:
     return (close[0], True) if close else None
 
 
-def suggest_option(name: str) -> str | None:
-    """The task option a wrong keyword most likely meant, or None."""
-    found = _suggestion(name)
-    return found[0] if found is not None else None
-
-
 def _valid_keywords(model: ModuleModel, task: TaskInfo) -> frozenset[str] | None:
     """The keywords the task's decorator accepts, or None when any keyword may be valid."""
     if task.base_unresolved:
@@ -674,7 +671,7 @@ def _plain_app(model: ModuleModel, expr: ast.AST) -> bool:
     if isinstance(expr, ast.Call):
         return model.resolve(expr.func) in CELERY_APP_CLASSES
     if isinstance(expr, ast.Name):
-        return any(b.kind == "assign" and b.index is None and isinstance(b.value, ast.Call)
+        return any(b.kind is BindingKind.ASSIGN and b.index is None and isinstance(b.value, ast.Call)
                    and model.resolve(b.value.func) in CELERY_APP_CLASSES for b in model.lookup(expr.id, expr))
     return False
 
@@ -691,30 +688,35 @@ def _task_class_seen(model: ModuleModel, task: TaskInfo) -> bool:
     return any(model.resolve(call.func) in CELERY_APP_CLASSES for call in model.nodes.get(ast.Call, ()))
 
 
-def _attributes_read(model: ModuleModel) -> dict[str, set[str]]:
-    """Attribute names read or written on each plain name of the module (``export.calls``)."""
-    found = model.cache.get("definitions.attributes")
-    if found is None:
-        found = model.cache["definitions.attributes"] = {}
-        for node in ast.walk(model.tree):
+class _AttributeUses:
+    """The attributes a module uses on its plain names, walked for on the first question."""
+
+    def __init__(self, model: ModuleModel):
+        self.model = model
+
+    @cached_property
+    def by_name(self) -> dict[str, set[str]]:
+        """Attribute names read or written on each plain name of the module (``export.calls``)."""
+        found: dict[str, set[str]] = {}
+        for node in ast.walk(self.model.tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 found.setdefault(node.value.id, set()).add(node.attr)
-    return found
+        return found
 
-
-def _used_as_attribute(model: ModuleModel, task: TaskInfo, name: str) -> bool:
-    """Does the module use the keyword as an attribute of the task (``export.calls`` or, in a
-    bound task, ``self.calls``)?  Then it is a deliberate task attribute, not a slip."""
-    attrs = _attributes_read(model)
-    if name in attrs.get(task.name, ()):
-        return True
-    params = task.params
-    return task.bound and bool(params) and name in attrs.get(params[0].arg, ())
+    def of_task(self, task: TaskInfo, name: str) -> bool:
+        """Does the module use the keyword as an attribute of the task (``export.calls`` or, in a
+        bound task, ``self.calls``)?  Then it is a deliberate task attribute, not a slip."""
+        attrs = self.by_name
+        if name in attrs.get(task.name, ()):
+            return True
+        params = task.params
+        return task.bound and bool(params) and name in attrs.get(params[0].arg, ())
 
 
 @on_module(reports=(CEL504,))
 def unknown_task_option(ctx: Context) -> None:
     model = ctx.model
+    attributes = _AttributeUses(model)
     for task in model.tasks:
         if not _is_celery_decorator(task) or not task.options:
             continue
@@ -727,7 +729,7 @@ def unknown_task_option(ctx: Context) -> None:
         seen = _task_class_seen(model, task)
         for name in unknown:
             meant = _suggestion(name)
-            if _used_as_attribute(model, task, name) or (not seen and (meant is None or not meant[1])):
+            if attributes.of_task(task, name) or (not seen and (meant is None or not meant[1])):
                 continue
             if meant is not None:
                 advice = f"did you mean '{meant[0]}'?"
@@ -742,7 +744,7 @@ def unknown_task_option(ctx: Context) -> None:
 
 def _literal_name(task: TaskInfo) -> tuple[str, ast.AST] | None:
     """A task's explicit literal name and the node that sets it."""
-    if task.kind == "function":
+    if task.kind is TaskKind.FUNCTION:
         kw = task.options.get("name")
         if kw is not None and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
             return kw.value.value, kw
@@ -813,7 +815,7 @@ def duplicate_task_name(ctx: Context) -> None:
         found = _literal_name(task)
         if found is None:
             continue
-        if task.kind == "class":
+        if task.kind is TaskKind.CLASS:
             registered = _registered_classes(model) if registered is None else registered
             if task.definition not in registered:
                 continue
@@ -823,7 +825,7 @@ def duplicate_task_name(ctx: Context) -> None:
                    and not _exclusive(model, t.node, task.node)]
         if earlier:
             first = earlier[0]
-            consequence = _FIRST_KEPT if task.kind == first.kind == "function" else _ONE_KEPT
+            consequence = _FIRST_KEPT if task.kind is first.kind is TaskKind.FUNCTION else _ONE_KEPT
             ctx.report(node, CEL509, task=task.label, name=name, first=first.label,
                        line=first.definition.lineno, consequence=consequence)
         seen.setdefault(name, []).append(task)
@@ -836,7 +838,7 @@ def duplicate_task_name(ctx: Context) -> None:
 def _may_run_coroutines(model: ModuleModel, task: TaskInfo) -> bool:
     """A task class that may await what run() returns: a custom __call__ anywhere in its base
     classes, or a class we cannot see."""
-    if task.kind == "function":
+    if task.kind is TaskKind.FUNCTION:
         if task.by_project_decorator:
             return True
         if "base" not in task.options:
@@ -867,7 +869,7 @@ def implicit_task_name(ctx: Context) -> None:
     if model.is_test_module():
         return  # tasks of a test run no messages that a later rename could orphan
     for task in model.tasks:
-        if task.kind == "function":
+        if task.kind is TaskKind.FUNCTION:
             if not _is_celery_decorator(task) or task.has_star_kwargs or "name" in task.options:
                 continue
             ctx.report(task.node, CEL515, task=task.name,

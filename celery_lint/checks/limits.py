@@ -6,7 +6,7 @@ import operator
 
 from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, const
+from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const
 from ..rule import Rule
 from .definitions import LOOP_TYPES
 
@@ -198,7 +198,7 @@ def soft_limit_not_below_hard(ctx: Context) -> None:
         _report_limits(ctx, (soft, info.attr_nodes.get("soft_time_limit") if soft_owner is info else None),
                        (hard, info.attr_nodes.get("time_limit") if hard_owner is info else None))
     for task in model.tasks:
-        if task.kind != "function":
+        if task.kind is not TaskKind.FUNCTION:
             continue
         soft_kw, hard_kw = task.options.get("soft_time_limit"), task.options.get("time_limit")
         if soft_kw is None and hard_kw is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 
 from ..engine import Context, on, on_module
+from ..model import BindingKind
 from ..rule import Rule
 
 CEL513 = Rule(
@@ -171,7 +172,7 @@ def removed_attribute_use(node: ast.Attribute, ctx: Context) -> None:
     while isinstance(root, ast.Attribute):
         root = root.value
     for binding in ctx.model.lookup(root.id, root) if isinstance(root, ast.Name) else ():
-        if binding.kind == "import" and (_imports_removed(binding.node) or _compat_import(ctx, binding.node)):
+        if binding.kind is BindingKind.IMPORT and (_imports_removed(binding.node) or _compat_import(ctx, binding.node)):
             return  # reported at the import, or an import kept for older Celery versions
     ctx.report(node, CEL513, api=qualname, replacement=replacement)
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import ast
 
-from ..config import is_test_code
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, ModuleModel, TaskInfo
+from ..model import FUNCTION_TYPES, BindingKind, ModuleModel, TaskInfo
 from ..rule import Rule
 
 _REF_LOGGING = "Celery user guide, Tasks: Logging (docs/userguide/tasks.rst#logging)"
@@ -206,7 +205,7 @@ class _LoggerUse:
             for call in self.model.nodes.get(ast.Call, ()):
                 if isinstance(call.func, ast.Name):
                     for b in self.model.lookup(call.func.id, call.func):
-                        if b.kind == "def":
+                        if b.kind is BindingKind.DEF:
                             index.setdefault(b.node, []).append(call)
             self._calls_of = index
         return self._calls_of.get(func, [])
@@ -235,9 +234,9 @@ class _LoggerUse:
         bindings = model.lookup(expr.id, expr)
         found = None
         for b in bindings:
-            if b.kind == "assign" and b.index is None and b.value is not None:
+            if b.kind is BindingKind.ASSIGN and b.index is None and b.value is not None:
                 made = self.origin(b.value, depth + 1)
-            elif b.kind == "param":
+            elif b.kind is BindingKind.PARAM:
                 made = self._param_origin(b.node, depth + 1)
             else:
                 made = None
@@ -284,7 +283,7 @@ class _LoggerUse:
         if not isinstance(expr, ast.Name):
             return None
         for b in self.model.lookup(expr.id, expr):
-            if b.kind != "param":
+            if b.kind is not BindingKind.PARAM:
                 continue
             func = self.model.parent(self.model.parent(b.node))
             for call in self.calls_of(func):
@@ -319,7 +318,7 @@ def _carries_task_id(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
             return True
         if depth < 2 and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             for b in model.assigned_values(node):
-                if b.kind == "assign" and b.value is not None and _carries_task_id(model, b.value, depth + 1):
+                if b.kind is BindingKind.ASSIGN and b.value is not None and _carries_task_id(model, b.value, depth + 1):
                     return True
     return False
 
@@ -371,7 +370,7 @@ def print_in_task(node: ast.Call, ctx: Context) -> None:
     if not (isinstance(func, ast.Name) and func.id == "print"):
         return
     task = task_around(ctx.model, node)
-    if task is None or not _is_builtin(ctx.model, func) or is_test_code(ctx.model):
+    if task is None or not _is_builtin(ctx.model, func) or ctx.model.is_test_code():
         return
     stream = _print_stream(ctx.model, node)
     if stream is not None:
@@ -459,7 +458,7 @@ class _HandlerReading:
     def _local_function(self, func: ast.AST) -> ast.FunctionDef | None:
         if isinstance(func, ast.Name):
             for b in self.model.lookup(func.id, func):
-                if b.kind == "def":
+                if b.kind is BindingKind.DEF:
                     return b.node
         return None
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+import enum
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Union
 
 from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
-from ..model import TASK_BASES, ClassInfo, ModuleModel, TaskInfo, is_const
+from ..model import TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
 from ..rule import Rule
 
 _REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
@@ -471,25 +473,6 @@ def _describe(owner: Owner) -> str:
     return f"task '{owner.label}'"
 
 
-def _lineage(model: ModuleModel, cls: ClassInfo) -> list[ClassInfo]:
-    """The class and the classes of the module it derives from, each once, nearest first."""
-    memo = model.cache.setdefault((__name__, "lineage"), {})
-    found = memo.get(cls.node)
-    if found is None:
-        found = []
-        seen: set[int] = set()
-        todo = [cls]
-        while todo:
-            current = todo.pop(0)
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            found.append(current)
-            todo.extend(local for local in map(model.local_class, current.node.bases) if local is not None)
-        memo[cls.node] = found
-    return found
-
-
 class _TaskOptions:
     """The retry options of a module's function tasks and of the classes that give tasks options.
 
@@ -502,21 +485,31 @@ class _TaskOptions:
     def __init__(self, model: ModuleModel):
         self.model = model
         self.default_task_known = not model.app_has_own_task_class
-        self.tasks = [t for t in model.tasks if t.kind == "function"]
+        self.tasks = [t for t in model.tasks if t.kind is TaskKind.FUNCTION]
         relevant: set[int] = set()
         for info in model.classes.values():
             if info.is_task_class:
-                relevant.update(id(c) for c in _lineage(model, info))
+                relevant.update(id(c) for c in model.lineage(info))
         for task in self.tasks:
             if task.cls is not None:
-                relevant.update(id(c) for c in _lineage(model, task.cls))
+                relevant.update(id(c) for c in model.lineage(task.cls))
         self.classes = [info for info in model.classes.values() if id(info) in relevant]
         # id(owner) -> ids of the module's classes it derives from (a class: itself included).
         self.lineage: dict[int, set[int]] = {
-            id(info): {id(c) for c in _lineage(model, info)} for info in self.classes
+            id(info): {id(c) for c in model.lineage(info)} for info in self.classes
         }
         for task in self.tasks:
-            self.lineage[id(task)] = {id(c) for c in _lineage(model, task.cls)} if task.cls is not None else set()
+            self.lineage[id(task)] = {id(c) for c in model.lineage(task.cls)} if task.cls is not None else set()
+
+    @cached_property
+    def own_retry_calls(self) -> dict[ast.AST, list[ast.Call]]:
+        """Every call of a task's own retry in the module, by the function that makes it."""
+        calls: dict[ast.AST, list[ast.Call]] = {}
+        for call in self.model.nodes.get(ast.Call, ()):
+            function = _own_retry(call, self.model)
+            if function is not None:
+                calls.setdefault(function, []).append(call)
+        return calls
 
     @property
     def owners(self) -> list[Owner]:
@@ -582,14 +575,14 @@ class _TaskOptions:
         """
         if not isinstance(owner, ClassInfo):
             return True
-        lineage = _lineage(self.model, owner)
+        lineage = self.model.lineage(owner)
         if any(is_const(info.attrs.get("abstract"), True) for info in lineage):
             return False
         methods: dict[str, ast.AST] = {}
         for info in lineage:
             for name, method in info.methods.items():
                 methods.setdefault(name, method)  # the nearest definition wins
-        if any(_placeholder(method) == "hook" for method in methods.values()):
+        if any(_placeholder(method) is _Placeholder.HOOK for method in methods.values()):
             return False
         return "run" in methods and _placeholder(methods["run"]) is None
 
@@ -598,24 +591,30 @@ class _TaskOptions:
         return self.concrete(owner) and all(self.option(user, name).off for user in self.users(owner))
 
 
-def _placeholder(function: ast.AST) -> str | None:
-    """"hook" for a method left to subclasses (``raise NotImplementedError``), "empty" for
-    ``pass`` or ``...``, None for a method that does something."""
+class _Placeholder(enum.Enum):
+    """A method that does nothing yet."""
+
+    HOOK = "hook"  # left to subclasses: raise NotImplementedError
+    EMPTY = "empty"  # pass or ...
+
+
+def _placeholder(function: ast.AST) -> _Placeholder | None:
+    """What kind of placeholder a method is; None for a method that does something."""
     body = function.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):
         body = body[1:]  # the docstring
     if not body:
-        return "empty"
+        return _Placeholder.EMPTY
     if len(body) != 1:
         return None
     stmt = body[0]
     if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and is_const(stmt.value, ...)):
-        return "empty"
+        return _Placeholder.EMPTY
     if isinstance(stmt, ast.Raise) and stmt.exc is not None:
         exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
         if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
-            return "hook"
+            return _Placeholder.HOOK
     return None
 
 
@@ -646,7 +645,7 @@ def _every_retry_bounded(options: _TaskOptions, owner: Owner) -> bool:
     least one), and automatic retries, if any, through ``retry_kwargs``."""
     if isinstance(owner, ClassInfo):
         return False
-    calls = _own_retry_calls(options.model).get(owner.node)
+    calls = options.own_retry_calls.get(owner.node)
     if not calls or not all(_opaque(call) or _limit_given(_argument(call, "max_retries")) for call in calls):
         return False
     if options.option(owner, "autoretry_for").off:
@@ -752,7 +751,7 @@ def _not_a_tuple(model: ModuleModel, value: ast.expr, depth: int = 0) -> tuple[s
         return f"the single class {ast.unparse(value)}", ast.unparse(value)
     if isinstance(value, ast.Name) and depth < 3:
         for binding in model.assigned_values(value):
-            if binding.kind == "assign" and binding.index is None and binding.value is not None:
+            if binding.kind is BindingKind.ASSIGN and binding.index is None and binding.value is not None:
                 inner = _not_a_tuple(model, binding.value, depth + 1)
                 if inner is not None:
                     return inner
@@ -766,9 +765,9 @@ def _is_exception_class(model: ModuleModel, expr: ast.expr, depth: int = 0) -> b
         if not bindings:
             return expr.id in _BUILTIN_EXCEPTIONS
         for binding in bindings:
-            if binding.kind == "import":
+            if binding.kind is BindingKind.IMPORT:
                 return _exception_like_name(binding.value)
-            if binding.kind == "class":
+            if binding.kind is BindingKind.CLASS:
                 return _derives_from_exception(model, binding.node, depth)
         return False
     if isinstance(expr, ast.Attribute):
@@ -825,7 +824,7 @@ def _broad_member(model: ModuleModel, value: ast.expr, depth: int = 0) -> str | 
         if not bindings:
             return value.id if value.id in _BROAD_BUILTINS else None
         for binding in bindings:
-            if binding.kind == "assign" and binding.index is None and binding.value is not None:
+            if binding.kind is BindingKind.ASSIGN and binding.index is None and binding.value is not None:
                 return _broad_member(model, binding.value, depth + 1)
         return None
     qualname = model.resolve(value)
@@ -855,7 +854,7 @@ def _own_retry(call: ast.Call, model: ModuleModel) -> ast.AST | None:
     if task is not None:
         if task.cls is not None and _defines_retry(model, task.cls):
             return None
-        if task.kind == "function" and model.task_named(receiver) is task:
+        if task.kind is TaskKind.FUNCTION and model.task_named(receiver) is task:
             return function  # fetch.retry(...) inside the task fetch
         if task.bound and _is_first_param(model, receiver, function):
             return function
@@ -870,20 +869,7 @@ def _own_retry(call: ast.Call, model: ModuleModel) -> ast.AST | None:
 
 def _defines_retry(model: ModuleModel, cls: ClassInfo) -> bool:
     """Does the class, or a base class of the module, define its own ``retry``?"""
-    return any("retry" in info.methods for info in _lineage(model, cls))
-
-
-def _own_retry_calls(model: ModuleModel) -> dict[ast.AST, list[ast.Call]]:
-    """Every call of a task's own retry in the module, by the function that makes it."""
-    key = (__name__, "own_retry_calls")
-    calls = model.cache.get(key)
-    if calls is None:
-        calls = model.cache[key] = {}
-        for call in model.nodes.get(ast.Call, ()):
-            function = _own_retry(call, model)
-            if function is not None:
-                calls.setdefault(function, []).append(call)
-    return calls
+    return any("retry" in info.methods for info in model.lineage(cls))
 
 
 def _is_first_param(model: ModuleModel, name: ast.Name, function: ast.AST) -> bool:
@@ -892,7 +878,7 @@ def _is_first_param(model: ModuleModel, name: ast.Name, function: ast.AST) -> bo
     if not params or params[0].arg != name.id:
         return False
     bindings = model.lookup(name.id, name)
-    return bool(bindings) and all(b.kind == "param" and b.node is params[0] for b in bindings)
+    return bool(bindings) and all(b.kind is BindingKind.PARAM and b.node is params[0] for b in bindings)
 
 
 def _is_static_or_class_method(model: ModuleModel, function: ast.AST) -> bool:
@@ -996,6 +982,26 @@ def _try_types() -> tuple[type, ...]:
 _TRY_TYPES = _try_types()
 
 
+class _Passage(enum.Enum):
+    """What a try statement does with a Retry raised in its body, when no handler swallows it."""
+
+    PASSES = "pass"  # no handler catches it, or the one that does re-raises
+    STOPS = "stop"  # a handler of Retry itself deals with it, or we cannot tell
+
+
+class _Catch(enum.Enum):
+    """How the type of an ``except`` clause meets celery.exceptions.Retry."""
+
+    RETRY = "retry"  # Retry itself
+    BROAD = "broad"  # a class Retry derives from: a bare except, Exception, CeleryError, ...
+    NO = "no"  # other exceptions only
+    UNKNOWN = "unknown"  # we cannot tell
+
+
+#: Which answer wins among the types of a tuple, or the values a name may hold (else NO).
+_CATCH_PRECEDENCE = (_Catch.RETRY, _Catch.BROAD, _Catch.UNKNOWN)
+
+
 def _swallowing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) -> ast.ExceptHandler | None:
     """The first handler around the node that catches Retry and does not re-raise it."""
     child = node
@@ -1006,64 +1012,61 @@ def _swallowing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) ->
             outcome = _first_catcher(model, anc)
             if isinstance(outcome, ast.ExceptHandler):
                 return outcome
-            if outcome == "stop":
+            if outcome is _Passage.STOPS:
                 return None
         child = anc
     return None
 
 
-def _first_catcher(model: ModuleModel, try_node: ast.AST) -> ast.ExceptHandler | str:
-    """What a try statement does with a Retry raised in its body.
-
-    "pass": no handler catches it, or the one that does re-raises; "stop": a handler of
-    ``Retry`` itself deals with it, or we cannot tell; else the handler that swallows it.
-    """
+def _first_catcher(model: ModuleModel, try_node: ast.AST) -> ast.ExceptHandler | _Passage:
+    """What a try statement does with a Retry raised in its body: the handler that swallows
+    it, or how it passes the try otherwise."""
     for handler in try_node.handlers:
         caught = _catches_retry(model, handler.type)
-        if caught == "no":
+        if caught is _Catch.NO:
             continue
-        if caught == "unknown":
-            return "stop"
+        if caught is _Catch.UNKNOWN:
+            return _Passage.STOPS
         if raises_or_retries(handler.body):
-            return "pass"
-        return "stop" if caught == "retry" else handler
-    return "pass"
+            return _Passage.PASSES
+        return _Passage.STOPS if caught is _Catch.RETRY else handler
+    return _Passage.PASSES
 
 
-def _catches_retry(model: ModuleModel, expr: ast.expr | None, depth: int = 0) -> str:
-    """How a handler type meets celery.exceptions.Retry: retry, broad, no or unknown."""
+def _catches_retry(model: ModuleModel, expr: ast.expr | None, depth: int = 0) -> _Catch:
+    """How a handler type meets celery.exceptions.Retry."""
     if expr is None:
-        return "broad"
+        return _Catch.BROAD
     if isinstance(expr, ast.Tuple):
         kinds = {_catches_retry(model, elt, depth) for elt in expr.elts}
-        for kind in ("retry", "broad", "unknown"):
+        for kind in _CATCH_PRECEDENCE:
             if kind in kinds:
                 return kind
-        return "no"
+        return _Catch.NO
     if not isinstance(expr, (ast.Name, ast.Attribute)):
-        return "unknown"
+        return _Catch.UNKNOWN
     qualname = model.resolve(expr)
     if qualname in _RETRY_NAMES:
-        return "retry"
+        return _Catch.RETRY
     if qualname in _RETRY_BASE_NAMES:
-        return "broad"
+        return _Catch.BROAD
     if qualname is not None or isinstance(expr, ast.Attribute):
-        return "no"
+        return _Catch.NO
     bindings = model.lookup(expr.id, expr)
     if not bindings:
         if expr.id in _BROAD_BUILTINS:
-            return "broad"
-        return "no" if expr.id in _BUILTIN_EXCEPTIONS else "unknown"
-    if all(b.kind == "class" for b in bindings):
-        return "no"
-    values = [b.value for b in bindings if b.kind == "assign" and b.index is None]
+            return _Catch.BROAD
+        return _Catch.NO if expr.id in _BUILTIN_EXCEPTIONS else _Catch.UNKNOWN
+    if all(b.kind is BindingKind.CLASS for b in bindings):
+        return _Catch.NO
+    values = [b.value for b in bindings if b.kind is BindingKind.ASSIGN and b.index is None]
     if depth < 3 and len(values) == len(bindings):
         kinds = {_catches_retry(model, value, depth + 1) for value in values}
-        for kind in ("retry", "broad", "unknown"):
+        for kind in _CATCH_PRECEDENCE:
             if kind in kinds:
                 return kind
-        return "no"
-    return "unknown"
+        return _Catch.NO
+    return _Catch.UNKNOWN
 
 
 # -- CEL409: fixed countdown ----------------------------------------------------------------
@@ -1092,7 +1095,7 @@ def _constant_number(model: ModuleModel, expr: ast.expr, depth: int = 0) -> bool
     if isinstance(expr, ast.Name) and depth < 3:
         bindings = model.lookup(expr.id, expr)
         return bool(bindings) and all(
-            b.kind == "assign" and b.index is None and b.value is not None
+            b.kind is BindingKind.ASSIGN and b.index is None and b.value is not None
             and model.scope(b.node) is model.tree and _constant_number(model, b.value, depth + 1)
             for b in bindings
         )

@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from ..celery_data import HANDLER_SIGNATURES, SETTINGS, TASK_OPTIONS
-from ..config import is_partial, is_test_code
+from ..config import is_partial
 from ..engine import Context, on_module
 from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo
 from ..rule import Rule
@@ -484,7 +484,7 @@ def _limits_unknowable(model: ModuleModel, task: TaskInfo) -> bool:
 @on_module(reports=(CEL510,))
 def missing_time_limit(ctx: Context) -> None:
     model = ctx.model
-    if not model.tasks or is_test_code(model):
+    if not model.tasks or model.is_test_code():
         return  # tasks of test modules are fixtures: a limit there protects nothing
     if any(item.key in _LIMIT_SETTINGS or item.key in _OPAQUE_SETTINGS for item in model.config):
         return

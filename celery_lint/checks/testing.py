@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from ..config import ConfigItem, groups, is_test_code, last, may_be_set_elsewhere, spell
+from ..config import ConfigItem, ConfigSource, groups, last, may_be_set_elsewhere, spell
 from ..engine import Context, on_module
 from ..rule import Rule
 from ..settings import matches_paths
@@ -95,7 +95,7 @@ DEV_SETTINGS_PATHS = (
     "settings/ci.py",
 )
 # Config sources that only exist in tests (override_settings, pytest fixtures).
-_TEST_ONLY_SOURCES = frozenset({"override", "fixture", "pytest"})
+_TEST_ONLY_SOURCES = (ConfigSource.OVERRIDE, ConfigSource.FIXTURE, ConfigSource.PYTEST)
 
 
 def is_dev_settings(filename: str) -> bool:
@@ -112,7 +112,7 @@ def eager_mode(ctx: Context) -> None:
     model = ctx.model
     if not model.config:
         return
-    production = not (is_test_code(model) or is_dev_settings(ctx.filename))
+    production = not (model.is_test_code() or is_dev_settings(ctx.filename))
     for items in groups(model.config):
         eager = [item for item in items if item.key == "task_always_eager" and _is_true(item)]
         if not eager:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from ..engine import Context, on
-from ..model import ModuleModel, TaskInfo, is_const
+from ..model import BindingKind, ModuleModel, TaskInfo, is_const
 from ..rule import Rule
 from .canvas import ignores_result, signature_of
 
@@ -234,7 +234,7 @@ def ignored_result_task(model: ModuleModel, expr: ast.AST, depth: int = 0) -> Ta
         return None
     if isinstance(expr, ast.Name):
         bindings = model.lookup(expr.id, expr)
-        if not bindings or any(b.kind != "assign" or b.index is not None for b in bindings):
+        if not bindings or any(b.kind is not BindingKind.ASSIGN or b.index is not None for b in bindings):
             return None
         tasks = [ignored_result_task(model, b.value, depth + 1) for b in bindings]
         return tasks[0] if all(tasks) else None
