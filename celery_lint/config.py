@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .celery_data import OLD_TO_NEW, SETTINGS
-from .model import BindingKind, ModuleModel
+from .model import MAX_DEPTH, TRY_TYPES, BindingKind, ModuleModel
 from .settings import is_celeryconfig_module, is_settings_module
 
 #: ``ConfigItem.raw`` of a part of a config that the module does not show.
@@ -148,7 +148,7 @@ def dict_items(model: ModuleModel, expr: ast.AST) -> Iterator[tuple[str | None, 
 
 
 def _dict_items(model: ModuleModel, expr: ast.AST, depth: int) -> Iterator:
-    if depth > 4:
+    if depth > MAX_DEPTH:
         yield None, expr, None
         return
     if isinstance(expr, ast.Dict):
@@ -360,7 +360,7 @@ def _module_statements(body: list) -> Iterator[ast.stmt]:
         if isinstance(stmt, ast.If):
             yield from _module_statements(stmt.body)
             yield from _module_statements(stmt.orelse)
-        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+        elif isinstance(stmt, TRY_TYPES):
             for block in (stmt.body, stmt.orelse, stmt.finalbody):
                 yield from _module_statements(block)
             for handler in stmt.handlers:

@@ -18,7 +18,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator
 
-from .model import COMPREHENSION_TYPES, FUNCTION_TYPES, Binding, BindingKind, ModuleModel, TaskInfo, const
+from .model import COMPREHENSION_TYPES, FUNCTION_TYPES, MAX_DEPTH, Binding, BindingKind, ModuleModel, TaskInfo, const
 
 # --------------------------------------------------------------------------------------
 # What an expression can evidently be.  The values are the phrases messages use.
@@ -68,7 +68,6 @@ INSTANCE_SIGNALS = frozenset(_SIGNALS + s for s in (
     "pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed",
 ))
 
-_MAX_DEPTH = 6
 
 
 # --------------------------------------------------------------------------------------
@@ -188,7 +187,7 @@ def reaching(model: ModuleModel, name: ast.Name) -> list[Binding]:
 
 def value_of(model: ModuleModel, expr: ast.AST, depth: int = 0) -> ast.AST:
     """Follow a name to the one expression assigned to it (``d = timedelta(...)``), if any."""
-    while isinstance(expr, ast.Name) and depth < _MAX_DEPTH:
+    while isinstance(expr, ast.Name) and depth < MAX_DEPTH:
         bindings = reaching(model, expr)
         if len(bindings) != 1:
             return expr
@@ -233,7 +232,7 @@ def is_model_class(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
     module deriving from ``models.Model`` (directly or through such classes), or
     ``get_user_model()``'s value.
     """
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         return False
     if isinstance(expr, ast.Call):
         return model.resolve(expr.func) == "django.contrib.auth.get_user_model"
@@ -345,16 +344,14 @@ def _is_self_param(model: ModuleModel, b: Binding) -> bool:
     cls = model.parent(func)
     if not isinstance(cls, ast.ClassDef):
         return False
-    return not any(
-        isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in func.decorator_list
-    ) and _plain_class(model, cls)
+    return not model.is_static_or_class_method(func) and _plain_class(model, cls)
 
 
 def _plain_class(model: ModuleModel, cls: ast.ClassDef, depth: int = 0) -> bool:
     """Is every class ``cls`` derives from visible: ``object``, Django's, or a class of the
     module with the same property?  A base the module cannot see may make its instances
     serializable (``__json__``) or be unwrapped by a project's Task class."""
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         return False
     for base in cls.bases:
         if isinstance(base, ast.Name) and base.id == "object" and not model.lookup("object", base):
@@ -437,7 +434,7 @@ def kind_of(model: ModuleModel, expr: ast.AST | None, depth: int = 0) -> str | N
     """What ``expr`` evidently is (one of the kinds above), or None when unknown."""
     if expr is None:
         return None
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         model.kind_cuts += 1
         return None
     if isinstance(expr, ast.Name):
@@ -732,28 +729,14 @@ def _from_tasks_module(qualname: str | None) -> bool:
     return any(part == "tasks" or part.endswith("_tasks") for part in module)
 
 
-def _bound_self_task(model: ModuleModel, expr: ast.AST) -> TaskInfo | None:
-    """The bound task whose ``self`` parameter ``expr`` names."""
-    if not isinstance(expr, ast.Name):
-        return None
-    for b in model.lookup(expr.id, expr):
-        if b.kind is BindingKind.PARAM:
-            func = model.parent(model.parent(b.node))
-            task = model.task_by_node.get(func)
-            params = task.params if task is not None else []
-            if task is not None and task.bound and params and params[0] is b.node:
-                return task
-    return None
-
-
 def task_receiver(model: ModuleModel, expr: ast.AST, depth: int = 0) -> tuple[bool, TaskInfo | None]:
     """(is ``expr`` evidently a Celery task or signature?, the task of this module it names)."""
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         return False, None
     task = model.task_named(expr)
     if task is not None:
         return True, task
-    task = _bound_self_task(model, expr)
+    task = model.bound_self_task(expr)
     if task is not None:
         return True, task
     if isinstance(expr, ast.Call):
@@ -802,13 +785,8 @@ def task_call(model: ModuleModel, node: ast.Call) -> TaskCall | None:
 
 def task_class_overrides(model: ModuleModel, task: TaskInfo, names: tuple[str, ...]) -> bool:
     """Does the task's class (or a base the module defines) define one of these methods?"""
-    cls, seen = task.cls, set()
-    while cls is not None and id(cls) not in seen:
-        seen.add(id(cls))
-        if any(name in cls.methods for name in names):
-            return True
-        cls = model.local_base(cls)
-    return False
+    return task.cls is not None and any(
+        name in cls.methods for cls in model.lineage(task.cls) for name in names)
 
 
 def receiver_root_bindings(model: ModuleModel, node: ast.Call) -> list[Binding]:

@@ -18,6 +18,12 @@ from .settings import Settings, in_test_folder
 
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSION_TYPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+#: How far any analysis follows names, helpers and nested expressions (bindings of bindings,
+#: calls into a module's helpers, operands of operands): it bounds the work on any input, and
+#: every recursive helper of the core stops there.
+MAX_DEPTH = 6
+#: ``try`` statements: ``ast.Try`` and, from Python 3.11, ``ast.TryStar`` (``except*``).
+TRY_TYPES = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module, *COMPREHENSION_TYPES)
 
 # Where Celery defines a public name, mapped to the name users import it by.
@@ -240,13 +246,11 @@ class TaskInfo:
         kw = self.options.get(name)
         if kw is not None:
             return kw.value
-        cls = self.cls
-        seen = set()
-        while cls is not None and id(cls) not in seen:
-            seen.add(id(cls))
+        if self.cls is None:
+            return None
+        for cls in model.lineage(self.cls) if model is not None else (self.cls,):
             if name in cls.attrs:
                 return cls.attrs[name]
-            cls = model.local_base(cls) if model is not None else None
         return None
 
 
@@ -546,13 +550,8 @@ class ModuleModel:
 
     def class_chain_known(self, cls: ClassInfo | None) -> bool:
         """Is every class between ``cls`` and ``celery.Task`` visible in this module?"""
-        seen = set()
-        while cls is not None and id(cls) not in seen:
-            seen.add(id(cls))
-            if any(self.resolve(base) in TASK_BASES for base in cls.node.bases):
-                return True
-            cls = self.local_base(cls)
-        return False
+        return cls is not None and any(
+            any(self.resolve(base) in TASK_BASES for base in info.node.bases) for info in self.lineage(cls))
 
     @cached_property
     def app_has_own_task_class(self) -> bool:
@@ -573,7 +572,7 @@ class ModuleModel:
 
     def is_async_result(self, expr: ast.AST, _depth: int = 0) -> bool:
         """Does the expression hold a Celery async result (AsyncResult, GroupResult, ...)?"""
-        if _depth > 4:
+        if _depth > MAX_DEPTH:
             return False
         if isinstance(expr, ast.Await):
             return False
@@ -662,15 +661,28 @@ class ModuleModel:
             return True, None
         return False, None
 
-    def is_bound_self(self, expr: ast.AST) -> bool:
-        """Is ``expr`` the ``self`` parameter of the bound task around it?"""
+    def is_builtin(self, expr: ast.AST, name: str | None = None) -> bool:
+        """Is the expression a builtin's name (``name``, if given): a name nothing visible binds?"""
+        return isinstance(expr, ast.Name) and (name is None or expr.id == name) and not self.lookup(expr.id, expr)
+
+    def is_static_or_class_method(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Is the function decorated with the builtin ``staticmethod`` or ``classmethod``?"""
+        return any(self.is_builtin(dec, "staticmethod") or self.is_builtin(dec, "classmethod")
+                   for dec in func.decorator_list)
+
+    def bound_self_task(self, expr: ast.AST) -> TaskInfo | None:
+        """The bound task whose ``self`` parameter ``expr`` names (a name its scope binds only
+        as that parameter), else None."""
         if not isinstance(expr, ast.Name):
-            return False
-        task = self.enclosing_task(expr)
-        if task is None or not task.bound or not task.params:
-            return False
+            return None
         bindings = self.lookup(expr.id, expr)
-        return len(bindings) == 1 and bindings[0].node is task.params[0]
+        if len(bindings) != 1 or bindings[0].kind is not BindingKind.PARAM:
+            return None
+        param = bindings[0].node
+        task = self.task_by_node.get(self.parents.get(self.parents.get(param)))
+        if task is None or not task.bound or not task.params or task.params[0] is not param:
+            return None
+        return task
 
     def sends_task(self, expr: ast.AST) -> bool:
         """``app.send_task(...)``, ``current_app.send_task(...)``, or ``self.app.send_task(...)``
@@ -680,7 +692,7 @@ class ModuleModel:
         app = expr.func.value
         if self.is_app(app):
             return True
-        return isinstance(app, ast.Attribute) and app.attr == "app" and self.is_bound_self(app.value)
+        return isinstance(app, ast.Attribute) and app.attr == "app" and self.bound_self_task(app.value) is not None
 
 
 # ------------------------------------------------------------------------------------

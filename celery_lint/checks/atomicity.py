@@ -10,7 +10,7 @@ import ast
 
 from .. import dataflow as df
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, ModuleModel, TaskInfo, const
+from ..model import FUNCTION_TYPES, TRY_TYPES, ModuleModel, TaskInfo, const
 from ..rule import Rule
 
 _REF_TRANSACTIONS = ("Celery user guide, Tasks: Database transactions "
@@ -410,7 +410,7 @@ def _last_in_try(model: ModuleModel, retry: ast.Call, unit: ast.AST) -> bool:
     for anc in model.ancestors(retry):
         if isinstance(anc, ast.ExceptHandler):
             owner = model.parent(anc)
-            return isinstance(owner, ast.Try) and owner.body[-1] is unit
+            return isinstance(owner, TRY_TYPES) and owner.body[-1] is unit
         if isinstance(anc, (*FUNCTION_TYPES, ast.Lambda)):
             return False
     return False

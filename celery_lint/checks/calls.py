@@ -16,7 +16,7 @@ from typing import Iterator
 from .. import dataflow as df
 from ..celery_data import EXECUTION_OPTIONS
 from ..engine import Context, on, on_module
-from ..model import BindingKind, ModuleModel, TaskInfo, const
+from ..model import MAX_DEPTH, BindingKind, ModuleModel, TaskInfo, const
 from ..rule import Rule
 
 _REF_STATE = "Celery user guide, Tasks: State (docs/userguide/tasks.rst#state)"
@@ -735,7 +735,7 @@ def _check_apply_async_args(ctx: Context, call: df.TaskCall) -> None:
 # --------------------------------------------------------------------------------------
 def _is_timedelta(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
     expr = df.value_of(model, expr)
-    if depth > 4:
+    if depth > MAX_DEPTH:
         return False
     if isinstance(expr, ast.Call):
         return model.resolve(expr.func) in _TIMEDELTA
@@ -752,7 +752,7 @@ def _is_timedelta(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
 def _number(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
     """Is the expression evidently a plain number (literals, time.time() and arithmetic on them)?"""
     expr = df.value_of(model, expr)
-    if depth > 4:
+    if depth > MAX_DEPTH:
         return False
     if isinstance(expr, ast.Constant):
         return isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)
@@ -768,7 +768,7 @@ def _number(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
 def _naive(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
     """Is the expression a naive local datetime (``datetime.now()``, ``+ timedelta``, ...)?"""
     expr = df.value_of(model, expr)
-    if depth > 4:
+    if depth > MAX_DEPTH:
         return False
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub)):
         if _naive(model, expr.left, depth + 1):
@@ -798,7 +798,7 @@ def _naive(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
 def _seconds(model: ModuleModel, expr: ast.AST, depth: int = 0) -> float | None:
     """The literal number of seconds an expression evaluates to, or None."""
     expr = df.value_of(model, expr)
-    if depth > 6:
+    if depth > MAX_DEPTH:
         return None
     if isinstance(expr, ast.Constant):
         ok = isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)

@@ -17,7 +17,7 @@ import ast
 from dataclasses import dataclass, field
 
 from ..engine import Context, on, on_module
-from ..model import BindingKind, ModuleModel, TaskInfo, TaskKind, const, is_const
+from ..model import MAX_DEPTH, BindingKind, ModuleModel, TaskInfo, TaskKind, const, is_const
 from ..rule import Rule
 
 _TASK_OPTIONS = ("task_decorators", "app_names", "task_base_classes")
@@ -256,7 +256,6 @@ _SIGNATURE_METHODS = frozenset({"signature", "subtask"})
 _SIGNATURE_PARAMS = ("args", "kwargs", "options", "type", "subtask_type", "immutable", "app")
 _CRONTAB_FIELDS = ("hour", "day_of_week", "day_of_month", "month_of_year")
 _SENDING_METHODS = frozenset({"delay", "apply_async"})
-_MAX_DEPTH = 4
 
 
 # ------------------------------------------------------------------------------------
@@ -327,7 +326,7 @@ def _signature_call(call: ast.Call, task: TaskInfo | None, params: list[ast.expr
 
 def signature_of(model: ModuleModel, expr: ast.AST, depth: int = 0) -> Sig | None:
     """The signature an expression makes, or None when it is not evidently a signature."""
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         return None
     if isinstance(expr, ast.Name):
         value = _single_value(model, expr)
@@ -404,7 +403,7 @@ def _canvas_name(model: ModuleModel, expr: ast.AST) -> str | None:
 
 def is_canvas(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
     """Is the expression evidently a Celery signature or canvas?"""
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         return False
     if isinstance(expr, ast.Name):
         value = _single_value(model, expr)
@@ -432,7 +431,7 @@ def _sequence_items(expr: ast.AST) -> list[ast.expr] | None:
 
 def group_members(model: ModuleModel, expr: ast.AST, depth: int = 0) -> list[ast.expr]:
     """The signatures a group (or a chord header) is made of, as far as they can be seen."""
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         return []
     if isinstance(expr, ast.Name):
         value = _single_value(model, expr)
@@ -471,7 +470,7 @@ def _chord_parts(call: ast.Call) -> tuple[ast.expr | None, ast.expr | None]:
 
 def receivers(model: ModuleModel, expr: ast.AST, depth: int = 0) -> list[Sig]:
     """The signatures that get a parent's result when ``expr`` runs after another step."""
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         return []
     if isinstance(expr, ast.Name):
         value = _single_value(model, expr)
@@ -494,7 +493,7 @@ def receivers(model: ModuleModel, expr: ast.AST, depth: int = 0) -> list[Sig]:
 
 def last_step(model: ModuleModel, expr: ast.AST, depth: int = 0) -> ast.AST | None:
     """The last step of a chain expression (the expression itself for a single step)."""
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         return None
     if isinstance(expr, ast.Name):
         value = _single_value(model, expr)

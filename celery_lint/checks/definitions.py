@@ -13,6 +13,7 @@ from ..model import (
     CELERY_APP_CLASSES,
     FUNCTION_TYPES,
     TASK_BASES,
+    TRY_TYPES,
     BindingKind,
     ClassInfo,
     ModuleModel,
@@ -395,28 +396,14 @@ def _is_celery_decorator(task: TaskInfo) -> bool:
 def _class_chain(model: ModuleModel, cls: ClassInfo) -> tuple[list[ClassInfo], bool]:
     """The class and its base classes of this module, and whether that chain is closed:
     every base is a class of the module, ``celery.Task`` or ``object``."""
-    chain: list[ClassInfo] = []
-    closed = True
-    todo = [cls]
-    while todo:
-        info = todo.pop()
-        if any(info is seen for seen in chain):
-            continue
-        chain.append(info)
-        for base in info.node.bases:
-            local = model.local_class(base)
-            if local is not None:
-                todo.append(local)
-            elif model.resolve(base) not in TASK_BASES and not _is_builtin(model, base, "object"):
-                closed = False
-        if info.node.keywords:  # metaclass=..., or class keywords we cannot follow
-            closed = False
+    chain = model.lineage(cls)
+    closed = not any(
+        info.node.keywords  # metaclass=..., or class keywords we cannot follow
+        or any(model.local_class(base) is None and model.resolve(base) not in TASK_BASES
+               and not model.is_builtin(base, "object") for base in info.node.bases)
+        for info in chain
+    )
     return chain, closed
-
-
-def _is_builtin(model: ModuleModel, expr: ast.expr, name: str) -> bool:
-    """Is the expression the builtin ``name`` (not shadowed in the module)?"""
-    return isinstance(expr, ast.Name) and expr.id == name and not model.lookup(name, expr)
 
 
 def _class_names(chain: list[ClassInfo]) -> set[str]:
@@ -489,7 +476,7 @@ def _returns_its_argument(model: ModuleModel, dec: ast.expr) -> bool:
     """Decorators that leave the task object reachable and unchanged: Celery signals' ``connect``
     (without ``retry=True``, which wraps), Django's ``receiver`` and ``staticmethod`` (whose
     attribute access hands back the task itself)."""
-    if _is_builtin(model, dec, "staticmethod"):
+    if model.is_builtin(dec, "staticmethod"):
         return True
     core = dec.func if isinstance(dec, ast.Call) else dec
     if isinstance(dec, ast.Call) and any(kw.arg == "retry" and const(kw.value, True) for kw in dec.keywords):
@@ -760,7 +747,7 @@ def _branch(parent: ast.AST, child: ast.AST) -> str | None:
     """The branch of an if/try/match a child statement belongs to."""
     if isinstance(parent, ast.If):
         return "body" if child in parent.body else "orelse"
-    if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+    if isinstance(parent, TRY_TYPES):
         if isinstance(child, ast.ExceptHandler):
             return f"handler{parent.handlers.index(child)}"
         if child in parent.body or child in parent.orelse:

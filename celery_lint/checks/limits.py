@@ -6,7 +6,7 @@ import operator
 
 from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const
+from ..model import FUNCTION_TYPES, MAX_DEPTH, TRY_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const
 from ..rule import Rule
 from .definitions import LOOP_TYPES
 
@@ -129,7 +129,7 @@ _ARITHMETIC = {
 
 def _seconds(expr: ast.AST | None, depth: int = 0) -> float | None:
     """The number of seconds a literal expression gives (``300``, ``5 * 60``), else None."""
-    if expr is None or depth > 8:
+    if expr is None or depth > MAX_DEPTH:
         return None
     if isinstance(expr, ast.Constant):
         value = expr.value
@@ -167,13 +167,10 @@ def _fmt(value: float) -> str:
 # ------------------------------------------------------------------------------------
 
 def _class_attr(model: ModuleModel, cls: ClassInfo | None, name: str) -> tuple[ast.AST | None, ClassInfo | None]:
-    """A class attribute through the class's chain of base classes of this module."""
-    seen: list[ClassInfo] = []
-    while cls is not None and not any(cls is s for s in seen):
-        seen.append(cls)
-        if name in cls.attrs:
-            return cls.attrs[name], cls
-        cls = model.local_base(cls)
+    """A class attribute through the class's base classes of this module, nearest first."""
+    for info in model.lineage(cls) if cls is not None else ():
+        if name in info.attrs:
+            return info.attrs[name], info
     return None, None
 
 
@@ -276,7 +273,6 @@ def _has_soft_limit(model: ModuleModel, task: TaskInfo, config_limit: bool) -> b
     return config_limit
 
 
-_TRY_TYPES = (ast.Try, getattr(ast, "TryStar", ast.Try))
 
 
 def _ends_at_once(stmts: list[ast.stmt]) -> bool:
@@ -293,7 +289,7 @@ def _rest_of_block(parent: ast.AST, child: ast.AST) -> list[ast.stmt] | None:
         block = getattr(parent, name, None)
         if isinstance(block, list) and child in block:
             rest = block[block.index(child) + 1:]
-            if name == "body" and isinstance(parent, _TRY_TYPES):
+            if name == "body" and isinstance(parent, TRY_TYPES):
                 rest = rest + parent.orelse  # the try's else runs after its body
             return rest
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from ..engine import Context, on, on_module
-from ..model import BindingKind
+from ..model import TRY_TYPES, BindingKind
 from ..rule import Rule
 
 CEL513 = Rule(
@@ -122,7 +122,7 @@ def _compat_import(ctx: Context, node: ast.AST) -> bool:
     for anc in ctx.model.ancestors(node):
         if isinstance(anc, ast.ExceptHandler) and _catches_import_error(anc):
             return True
-        if isinstance(anc, ast.Try) and child in anc.body and any(_catches_import_error(h) for h in anc.handlers):
+        if isinstance(anc, TRY_TYPES) and child in anc.body and any(_catches_import_error(h) for h in anc.handlers):
             return True
         if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, BindingKind, ModuleModel, TaskInfo
+from ..model import FUNCTION_TYPES, MAX_DEPTH, BindingKind, ModuleModel, TaskInfo
 from ..rule import Rule
 
 _REF_LOGGING = "Celery user guide, Tasks: Logging (docs/userguide/tasks.rst#logging)"
@@ -148,7 +148,6 @@ _GET_LOGGER = "logging.getLogger"
 _GET_TASK_LOGGER = "celery.utils.log.get_task_logger"
 # Names under "celery.task" are task loggers: get_task_logger makes its loggers their children.
 _TASK_LOGGER_PREFIX = "celery.task"
-_MAX_DEPTH = 5
 
 
 def task_around(model: ModuleModel, node: ast.AST) -> TaskInfo | None:
@@ -162,11 +161,6 @@ def task_around(model: ModuleModel, node: ast.AST) -> TaskInfo | None:
             if task is not None:
                 return task
     return None
-
-
-def _is_builtin(model: ModuleModel, name: ast.Name) -> bool:
-    """The name is not bound anywhere visible, so it is the builtin."""
-    return not model.lookup(name.id, name)
 
 
 # -- CEL701 ------------------------------------------------------------------------------
@@ -212,7 +206,7 @@ class _LoggerUse:
 
     def origin(self, expr: ast.AST, depth: int = 0) -> ast.Call | None:
         """The ``logging.getLogger(...)`` call that made the logger ``expr`` holds, or None."""
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             return None
         if expr in self._origins:
             return self._origins[expr]
@@ -316,7 +310,7 @@ def _carries_task_id(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
     for node in ast.walk(expr):
         if _is_request_id(node):
             return True
-        if depth < 2 and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        if depth < MAX_DEPTH and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             for b in model.assigned_values(node):
                 if b.kind is BindingKind.ASSIGN and b.value is not None and _carries_task_id(model, b.value, depth + 1):
                     return True
@@ -370,7 +364,7 @@ def print_in_task(node: ast.Call, ctx: Context) -> None:
     if not (isinstance(func, ast.Name) and func.id == "print"):
         return
     task = task_around(ctx.model, node)
-    if task is None or not _is_builtin(ctx.model, func) or ctx.model.is_test_code():
+    if task is None or not ctx.model.is_builtin(func) or ctx.model.is_test_code():
         return
     stream = _print_stream(ctx.model, node)
     if stream is not None:
@@ -412,7 +406,7 @@ def _broad_name(model: ModuleModel, expr: ast.AST | None) -> str | None:
             if _broad_name(model, elt):
                 return f"except {ast.unparse(expr)}"
         return None
-    if isinstance(expr, ast.Name) and expr.id in _BROAD and _is_builtin(model, expr):
+    if isinstance(expr, ast.Name) and expr.id in _BROAD and model.is_builtin(expr):
         return f"except {expr.id}"
     if model.resolve(expr) in {f"builtins.{name}" for name in _BROAD}:
         return f"except {ast.unparse(expr)}"
@@ -453,7 +447,7 @@ class _HandlerReading:
         if qualname.startswith("traceback.") or qualname in _SYS_EXC:
             return True
         helper = self._local_function(func)
-        return helper is not None and depth < 2 and self.reports(helper.body, None, depth + 1)
+        return helper is not None and depth < MAX_DEPTH and self.reports(helper.body, None, depth + 1)
 
     def _local_function(self, func: ast.AST) -> ast.FunctionDef | None:
         if isinstance(func, ast.Name):
@@ -470,12 +464,12 @@ class _HandlerReading:
             return False
         if isinstance(parent, ast.Call) and name in parent.args:
             func = parent.func
-            if isinstance(func, ast.Name) and func.id in _READING_BUILTINS and _is_builtin(self.model, func):
+            if isinstance(func, ast.Name) and func.id in _READING_BUILTINS and self.model.is_builtin(func):
                 return False
             if isinstance(func, ast.Attribute) and func.attr in LOG_METHODS | {"format"}:
                 return False
             helper = self._local_function(func)
-            if helper is not None and depth < 2:
+            if helper is not None and depth < MAX_DEPTH:
                 index = parent.args.index(name)
                 params = [*helper.args.posonlyargs, *helper.args.args]
                 if index < len(params) and not any(isinstance(a, ast.Starred) for a in parent.args):

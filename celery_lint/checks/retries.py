@@ -17,7 +17,7 @@ from typing import Union
 
 from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
-from ..model import TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
+from ..model import MAX_DEPTH, TASK_BASES, TRY_TYPES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
 from ..rule import Rule
 
 _REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
@@ -749,7 +749,7 @@ def _not_a_tuple(model: ModuleModel, value: ast.expr, depth: int = 0) -> tuple[s
         return None
     if _is_exception_class(model, value):
         return f"the single class {ast.unparse(value)}", ast.unparse(value)
-    if isinstance(value, ast.Name) and depth < 3:
+    if isinstance(value, ast.Name) and depth < MAX_DEPTH:
         for binding in model.assigned_values(value):
             if binding.kind is BindingKind.ASSIGN and binding.index is None and binding.value is not None:
                 inner = _not_a_tuple(model, binding.value, depth + 1)
@@ -791,7 +791,7 @@ def _exception_like_name(qualname: str) -> bool:
 
 
 def _derives_from_exception(model: ModuleModel, node: ast.ClassDef, depth: int = 0) -> bool:
-    if depth > 5:
+    if depth > MAX_DEPTH:
         return False
     for base in node.bases:
         if isinstance(base, ast.Name):
@@ -809,7 +809,7 @@ def _derives_from_exception(model: ModuleModel, node: ast.ClassDef, depth: int =
 
 def _broad_member(model: ModuleModel, value: ast.expr, depth: int = 0) -> str | None:
     """``Exception`` or ``BaseException`` when the value is (or contains) the builtin class."""
-    if depth > 3:
+    if depth > MAX_DEPTH:
         return None
     if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
         for elt in value.elts:
@@ -861,7 +861,7 @@ def _own_retry(call: ast.Call, model: ModuleModel) -> ast.AST | None:
         return None
     parent = model.parent(function)
     info = model.classes.get(parent) if isinstance(parent, ast.ClassDef) else None
-    if info is None or not info.is_task_class or _is_static_or_class_method(model, function) \
+    if info is None or not info.is_task_class or model.is_static_or_class_method(function) \
             or _defines_retry(model, info):
         return None
     return function if _is_first_param(model, receiver, function) else None
@@ -879,13 +879,6 @@ def _is_first_param(model: ModuleModel, name: ast.Name, function: ast.AST) -> bo
         return False
     bindings = model.lookup(name.id, name)
     return bool(bindings) and all(b.kind is BindingKind.PARAM and b.node is params[0] for b in bindings)
-
-
-def _is_static_or_class_method(model: ModuleModel, function: ast.AST) -> bool:
-    for dec in function.decorator_list:
-        if isinstance(dec, ast.Name) and dec.id in ("staticmethod", "classmethod") and not model.lookup(dec.id, dec):
-            return True
-    return False
 
 
 def _argument(call: ast.Call, name: str) -> ast.expr | None:
@@ -945,7 +938,7 @@ def _handled_around(model: ModuleModel, node: ast.Call, function: ast.AST, names
     for anc in model.ancestors(node):
         if anc is function:
             return False
-        if isinstance(anc, _TRY_TYPES) and child in anc.body and any(
+        if isinstance(anc, TRY_TYPES) and child in anc.body and any(
             _names_one_of(model, handler.type, names, receiver) for handler in anc.handlers
         ):
             return True
@@ -974,13 +967,6 @@ def _enclosing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) -> 
     return None
 
 
-def _try_types() -> tuple[type, ...]:
-    try_star = getattr(ast, "TryStar", None)
-    return (ast.Try, try_star) if try_star is not None else (ast.Try,)
-
-
-_TRY_TYPES = _try_types()
-
 
 class _Passage(enum.Enum):
     """What a try statement does with a Retry raised in its body, when no handler swallows it."""
@@ -1008,7 +994,7 @@ def _swallowing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) ->
     for anc in model.ancestors(node):
         if anc is function:
             return None
-        if isinstance(anc, _TRY_TYPES) and child in anc.body:
+        if isinstance(anc, TRY_TYPES) and child in anc.body:
             outcome = _first_catcher(model, anc)
             if isinstance(outcome, ast.ExceptHandler):
                 return outcome
@@ -1060,7 +1046,7 @@ def _catches_retry(model: ModuleModel, expr: ast.expr | None, depth: int = 0) ->
     if all(b.kind is BindingKind.CLASS for b in bindings):
         return _Catch.NO
     values = [b.value for b in bindings if b.kind is BindingKind.ASSIGN and b.index is None]
-    if depth < 3 and len(values) == len(bindings):
+    if depth < MAX_DEPTH and len(values) == len(bindings):
         kinds = {_catches_retry(model, value, depth + 1) for value in values}
         for kind in _CATCH_PRECEDENCE:
             if kind in kinds:
@@ -1092,7 +1078,7 @@ def _constant_number(model: ModuleModel, expr: ast.expr, depth: int = 0) -> bool
         return _constant_number(model, expr.operand, depth)
     if isinstance(expr, ast.BinOp):
         return _constant_number(model, expr.left, depth) and _constant_number(model, expr.right, depth)
-    if isinstance(expr, ast.Name) and depth < 3:
+    if isinstance(expr, ast.Name) and depth < MAX_DEPTH:
         bindings = model.lookup(expr.id, expr)
         return bool(bindings) and all(
             b.kind is BindingKind.ASSIGN and b.index is None and b.value is not None
@@ -1108,7 +1094,7 @@ def _uses_retries(model: ModuleModel, expr: ast.expr, depth: int = 0) -> bool:
         if isinstance(node, ast.Attribute) and node.attr == "retries" and \
                 isinstance(node.value, ast.Attribute) and node.value.attr == "request":
             return True
-        if isinstance(node, ast.Name) and depth < 3:
+        if isinstance(node, ast.Name) and depth < MAX_DEPTH:
             for binding in model.assigned_values(node):
                 if binding.value is not None and _uses_retries(model, binding.value, depth + 1):
                     return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from ..engine import Context, on
-from ..model import BindingKind, ModuleModel, TaskInfo, is_const
+from ..model import MAX_DEPTH, BindingKind, ModuleModel, TaskInfo, is_const
 from ..rule import Rule
 from .canvas import ignores_result, signature_of
 
@@ -230,7 +230,7 @@ def ignored_result_task(model: ModuleModel, expr: ast.AST, depth: int = 0) -> Ta
     """The task whose ignored result ``expr`` holds: ``t.delay()`` / ``t.apply_async()`` /
     ``t.s().delay()`` of a task with ``ignore_result=True``, directly or through local names
     that are only ever bound to such results."""
-    if depth > 3:
+    if depth > MAX_DEPTH:
         return None
     if isinstance(expr, ast.Name):
         bindings = model.lookup(expr.id, expr)
