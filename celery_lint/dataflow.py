@@ -15,10 +15,19 @@ It also recognises the Django and Celery shapes those checks share: ORM calls
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Iterator
 
-from .model import COMPREHENSION_TYPES, FUNCTION_TYPES, MAX_DEPTH, Binding, BindingKind, ModuleModel, TaskInfo, const
+from .model import (
+    COMPREHENSION_TYPES,
+    FUNCTION_TYPES,
+    LOOP_TYPES,
+    MAX_DEPTH,
+    Binding,
+    BindingKind,
+    ModuleModel,
+    TaskInfo,
+    const,
+)
 
 # --------------------------------------------------------------------------------------
 # What an expression can evidently be.  The values are the phrases messages use.
@@ -69,7 +78,6 @@ INSTANCE_SIGNALS = frozenset(_SIGNALS + s for s in (
 ))
 
 
-
 # --------------------------------------------------------------------------------------
 # Bindings that reach a use
 # --------------------------------------------------------------------------------------
@@ -99,7 +107,7 @@ def _loops_around(model: ModuleModel, node: ast.AST) -> list[ast.AST]:
     for anc in model.ancestors(node):
         if isinstance(anc, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
             break
-        if isinstance(anc, (ast.For, ast.AsyncFor, ast.While)):
+        if isinstance(anc, LOOP_TYPES):
             loops.append(anc)
     return loops
 
@@ -649,138 +657,6 @@ def body_nodes(model: ModuleModel, func: ast.AST) -> list[ast.AST]:
     if found is None:
         found = memo[func] = own_nodes(func.body)
     return found
-
-
-# --------------------------------------------------------------------------------------
-# Calls that send a task
-# --------------------------------------------------------------------------------------
-#: Methods of tasks and signatures that send or describe a task call.
-SEND_METHODS = frozenset({
-    "delay", "apply_async", "s", "si", "signature", "delay_on_commit", "apply_async_on_commit",
-    "retry", "set", "send_task",
-})
-#: Methods whose positional and keyword arguments all go to the task.
-STAR_METHODS = frozenset({"delay", "delay_on_commit", "s", "si"})
-_CANVAS = frozenset({"celery.group", "celery.chain", "celery.chord", "celery.chunks", "celery.signature"})
-
-
-@dataclass
-class TaskCall:
-    """A call that sends (or describes) a task: ``add.delay(2, 2)``, ``app.send_task(...)``."""
-
-    node: ast.Call
-    method: str  # one of SEND_METHODS, or "signature()" for celery.signature(...)
-    known: bool  # the receiver is evidently a Celery task, signature or app
-    task: TaskInfo | None = None  # the task of this module it sends, when resolvable
-
-    def keyword(self, name: str) -> ast.keyword | None:
-        for kw in self.node.keywords:
-            if kw.arg == name:
-                return kw
-        return None
-
-    def slot(self, position: int, name: str, positional: bool = True) -> ast.AST | None:
-        """The argument given as keyword ``name`` or (when ``positional``) at ``position``."""
-        kw = self.keyword(name)
-        if kw is not None:
-            return kw.value
-        args = self.node.args
-        if positional and len(args) > position and not any(isinstance(a, ast.Starred) for a in args[:position + 1]):
-            return args[position]
-        return None
-
-    @property
-    def args_slot(self) -> ast.AST | None:
-        """The ``args`` sequence (apply_async-style calls)."""
-        if self.method in STAR_METHODS or self.method == "set":
-            return None
-        return self.slot(1 if self.method in ("send_task", "signature()") else 0, "args")
-
-    @property
-    def kwargs_slot(self) -> ast.AST | None:
-        if self.method in STAR_METHODS or self.method == "set":
-            return None
-        return self.slot(2 if self.method in ("send_task", "signature()") else 1, "kwargs")
-
-    def task_arguments(self) -> Iterator[ast.AST]:
-        """The expressions the task receives as its arguments, where the call shows them."""
-        if self.method in STAR_METHODS:
-            for arg in self.node.args:
-                if not isinstance(arg, ast.Starred):
-                    yield arg
-            for kw in self.node.keywords:
-                if kw.arg is not None:
-                    yield kw.value
-            return
-        args, kwargs = self.args_slot, self.kwargs_slot
-        if isinstance(args, (ast.Tuple, ast.List)):
-            yield from (e for e in args.elts if not isinstance(e, ast.Starred))
-        if isinstance(kwargs, ast.Dict):
-            yield from (v for k, v in zip(kwargs.keys, kwargs.values) if k is not None)
-        elif isinstance(kwargs, ast.Call) and isinstance(kwargs.func, ast.Name) and kwargs.func.id == "dict":
-            yield from (kw.value for kw in kwargs.keywords if kw.arg is not None)
-
-
-def _from_tasks_module(qualname: str | None) -> bool:
-    """``proj.orders.tasks.send_receipt``, ``.tasks.x``, ``proj.celery_tasks.x``."""
-    if not qualname:
-        return False
-    module = qualname.split(".")[:-1]
-    return any(part == "tasks" or part.endswith("_tasks") for part in module)
-
-
-def task_receiver(model: ModuleModel, expr: ast.AST, depth: int = 0) -> tuple[bool, TaskInfo | None]:
-    """(is ``expr`` evidently a Celery task or signature?, the task of this module it names)."""
-    if depth > MAX_DEPTH:
-        return False, None
-    task = model.task_named(expr)
-    if task is not None:
-        return True, task
-    task = model.bound_self_task(expr)
-    if task is not None:
-        return True, task
-    if isinstance(expr, ast.Call):
-        func = expr.func
-        q = model.resolve(func)
-        if q in _CANVAS:
-            target = expr.args[0] if q == "celery.signature" and expr.args else None
-            return True, model.task_named(target) if target is not None else None
-        if isinstance(func, ast.Attribute) and func.attr in ("s", "si", "signature", "set", "clone"):
-            return task_receiver(model, func.value, depth + 1)
-        if isinstance(func, ast.Attribute) and func.attr == "signature" and model.is_app(func.value):
-            return True, None
-        return False, None
-    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Attribute) \
-            and expr.value.attr == "tasks" and model.is_app(expr.value.value):
-        return True, None
-    if isinstance(expr, (ast.Name, ast.Attribute)) and _from_tasks_module(model.resolve(expr)):
-        return True, None
-    if isinstance(expr, ast.Name):
-        value = value_of(model, expr)
-        if value is not expr and isinstance(value, ast.Call):
-            return task_receiver(model, value, depth + 1)
-    return False, None
-
-
-def task_call(model: ModuleModel, node: ast.Call) -> TaskCall | None:
-    """The call as a task call, or None when it is none of the sending methods."""
-    func = node.func
-    if not isinstance(func, ast.Attribute):
-        if model.resolve(func) == "celery.signature":
-            target = node.args[0] if node.args else None
-            task = model.task_named(target) if target is not None else None
-            return TaskCall(node, "signature()", True, task)
-        return None
-    method = func.attr
-    if method not in SEND_METHODS:
-        return None
-    receiver = func.value
-    if method == "send_task":
-        return TaskCall(node, method, True) if model.is_app(receiver) else None
-    known, task = task_receiver(model, receiver)
-    if method in ("retry", "set") and not known:
-        return None
-    return TaskCall(node, method, known, task)
 
 
 def task_class_overrides(model: ModuleModel, task: TaskInfo, names: tuple[str, ...]) -> bool:

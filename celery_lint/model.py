@@ -18,6 +18,7 @@ from .settings import Settings, in_test_folder
 
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSION_TYPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+LOOP_TYPES = (ast.For, ast.AsyncFor, ast.While)
 #: How far any analysis follows names, helpers and nested expressions (bindings of bindings,
 #: calls into a module's helpers, operands of operands): it bounds the work on any input, and
 #: every recursive helper of the core stops there.
@@ -83,10 +84,6 @@ _NOT_CELERY = frozenset({
     "airflow", "arq", "click", "dask", "django", "dramatiq", "fastapi", "flask", "huey", "invoke",
     "kombu", "prefect", "quart", "ray", "rq", "sanic", "starlette", "taskiq", "typer",
 })
-
-
-# Packages whose pools have an ``apply_async`` of their own.
-_POOL_PACKAGES = frozenset({"multiprocessing", "concurrent", "billiard"})
 
 
 def _maybe_celery_factory(qualname: str | None) -> bool:
@@ -363,7 +360,7 @@ class ModuleModel:
         for anc in self.ancestors(node):
             if isinstance(anc, stop) or isinstance(anc, ast.ClassDef):
                 return None
-            if isinstance(anc, (ast.For, ast.AsyncFor, ast.While)) and child not in (
+            if isinstance(anc, LOOP_TYPES) and child not in (
                 getattr(anc, "iter", None), getattr(anc, "test", None)
             ) and child not in anc.orelse:
                 return anc
@@ -570,65 +567,6 @@ class ModuleModel:
                     return True
         return False
 
-    def is_async_result(self, expr: ast.AST, _depth: int = 0) -> bool:
-        """Does the expression hold a Celery async result (AsyncResult, GroupResult, ...)?"""
-        if _depth > MAX_DEPTH:
-            return False
-        if isinstance(expr, ast.Await):
-            return False
-        if isinstance(expr, ast.Call):
-            func = expr.func
-            if isinstance(func, ast.Attribute):
-                if func.attr in ("delay", "apply_async", "delay_on_commit"):
-                    return func.attr != "delay_on_commit" and not self._pool_apply_async(expr)
-                if func.attr in ("AsyncResult", "GroupResult") or func.attr == "restore":
-                    q = self.resolve(func)
-                    if func.attr == "restore":
-                        return q == "celery.result.GroupResult.restore"
-                    return q is None or q.startswith("celery") or self.is_app(func.value) \
-                        or self.task_named(func.value) is not None
-            if self.sends_task(expr):
-                return True
-            q = self.resolve(func)
-            if q in ("celery.result.AsyncResult", "celery.result.GroupResult", "celery.result.ResultSet"):
-                return True
-            if isinstance(func, ast.Call):  # group(...)(), chord(h)(body), sig.s(...)()
-                inner = self.resolve(func.func)
-                if inner in ("celery.group", "celery.chain", "celery.chord"):
-                    return True
-            return False
-        if isinstance(expr, ast.Name):
-            for b in self.assigned_values(expr):
-                if b.kind is BindingKind.ASSIGN and b.index is None and b.value is not None:
-                    if self.is_async_result(b.value, _depth + 1):
-                        return True
-        return False
-
-    def _pool_apply_async(self, call: ast.Call) -> bool:
-        """``pool.apply_async(func, args)`` of a process or thread pool, which returns no Celery
-        result: a function (not an args sequence) comes first, or the pool is evidently one."""
-        if call.func.attr != "apply_async":
-            return False
-        first = call.args[0] if call.args else None
-        if isinstance(first, ast.Lambda):
-            return True
-        if isinstance(first, ast.Name) and any(b.kind is BindingKind.DEF for b in self.lookup(first.id, first)):
-            return True
-        receiver = call.func.value
-        if not isinstance(receiver, ast.Name):
-            return False
-        for b in self.lookup(receiver.id, receiver):
-            if b.kind is BindingKind.PARAM:
-                origin = b.node.annotation
-            elif b.kind in (BindingKind.ASSIGN, BindingKind.WITH) and isinstance(b.value, ast.Call):
-                origin = b.value.func
-            else:
-                continue
-            q = self.resolve(origin) if origin is not None else None
-            if q is not None and q.split(".")[0] in _POOL_PACKAGES:
-                return True
-        return False
-
     def is_task_decorator(self, dec: ast.AST) -> str | None:
         """The canonical name of a task decorator ("<app>.task" for app.task), else None."""
         core = dec.func if isinstance(dec, ast.Call) else dec
@@ -683,16 +621,6 @@ class ModuleModel:
         if task is None or not task.bound or not task.params or task.params[0] is not param:
             return None
         return task
-
-    def sends_task(self, expr: ast.AST) -> bool:
-        """``app.send_task(...)``, ``current_app.send_task(...)``, or ``self.app.send_task(...)``
-        in a bound task: Celery.send_task sends a task by name and returns an AsyncResult."""
-        if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "send_task"):
-            return False
-        app = expr.func.value
-        if self.is_app(app):
-            return True
-        return isinstance(app, ast.Attribute) and app.attr == "app" and self.bound_self_task(app.value) is not None
 
 
 # ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from celery_lint import Settings
 from celery_lint import dataflow as df
+from celery_lint import results
 from celery_lint.model import build
 
 
@@ -230,7 +231,7 @@ def test_task_receivers():
         signature("proj.add", args=(1,))
         send_later.delay(1)
     """)
-    calls = {ast.unparse(c.func): df.task_call(model, c) for c in model.nodes[ast.Call]}
+    calls = {ast.unparse(c.func): results.task_call(model, c) for c in model.nodes[ast.Call]}
     assert calls["send_receipt.delay"].known
     assert calls["tasks.export.delay"].known
     assert calls["local.s(1).delay"].task is not None

@@ -9,6 +9,7 @@ import pytest
 from celery_lint import Settings
 from celery_lint.config import ConfigStyle, collect_config
 from celery_lint.model import BindingKind, TaskKind, build
+from celery_lint.results import is_async_result
 
 
 def model_of(source: str, settings: Settings | None = None, filename: str = "tasks.py"):
@@ -162,7 +163,7 @@ def test_async_results_are_tracked_through_local_names():
             return a.get(), b.get(), c.join(), d.get(), e.get(), f.get(), g.get(), h.get()
     """)
     ret = next(n for n in ast.walk(model.tree) if isinstance(n, ast.Return))
-    got = [model.is_async_result(call.func.value) for call in ret.value.elts]
+    got = [is_async_result(model, call.func.value) for call in ret.value.elts]
     assert got == [True, True, True, True, True, True, False, False]
 
 
@@ -318,9 +319,9 @@ def test_send_task_results_and_result_sets():
             return f.get()
     """)
     rets = [n for n in ast.walk(model.tree) if isinstance(n, ast.Return)]
-    got = [model.is_async_result(call.func.value) for call in rets[0].value.elts]
+    got = [is_async_result(model, call.func.value) for call in rets[0].value.elts]
     assert got == [True, True, True, False, True]
-    assert model.is_async_result(rets[1].value.func.value) is False
+    assert is_async_result(model, rets[1].value.func.value) is False
 
 
 def test_process_pools_apply_async_is_no_celery_result():
@@ -341,7 +342,7 @@ def test_process_pools_apply_async_is_no_celery_result():
             return a.get(), b.get(), c.get(), d.get(), e.get()
     """)
     ret = [n for n in ast.walk(model.tree) if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple)][0]
-    assert [model.is_async_result(call.func.value) for call in ret.value.elts] == [False, False, False, False, True]
+    assert [is_async_result(model, call.func.value) for call in ret.value.elts] == [False, False, False, False, True]
 
 
 def test_check_pauses_the_garbage_collector_and_restores_it():

@@ -11,6 +11,7 @@ import ast
 from .. import dataflow as df
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, TRY_TYPES, ModuleModel, TaskInfo, const
+from ..results import task_call
 from ..rule import Rule
 
 _REF_TRANSACTIONS = ("Celery user guide, Tasks: Database transactions "
@@ -230,7 +231,7 @@ _F = frozenset({"django.db.models.F", "django.db.models.expressions.F"})
 def _sending_call(ctx: Context, node: ast.Call) -> str | None:
     """``task.delay()`` / ``task.apply_async()`` on a Celery task, or ``app.send_task()``: the method."""
     model = ctx.model
-    call = df.task_call(model, node)
+    call = task_call(model, node)
     if call is None or model.app_has_own_task_class:
         return None
     if call.task is not None and _may_defer(model, call.task):
@@ -303,7 +304,7 @@ def _retry_calls(model: ModuleModel, task: TaskInfo) -> list[ast.Call]:
     found = []
     for node in df.body_nodes(model, task.node):
         if isinstance(node, ast.Call):
-            call = df.task_call(model, node)
+            call = task_call(model, node)
             if call is not None and call.method == "retry" and call.task is task:
                 found.append(node)
     return found

@@ -14,9 +14,11 @@ import math
 from typing import Iterator
 
 from .. import dataflow as df
+from .. import results
 from ..celery_data import EXECUTION_OPTIONS
 from ..engine import Context, on, on_module
 from ..model import MAX_DEPTH, BindingKind, ModuleModel, TaskInfo, const
+from ..results import STAR_METHODS, TaskCall
 from ..rule import Rule
 
 _REF_STATE = "Celery user guide, Tasks: State (docs/userguide/tasks.rst#state)"
@@ -442,7 +444,7 @@ def _snippet(expr: ast.AST) -> str:
 # --------------------------------------------------------------------------------------
 # Which calls count
 # --------------------------------------------------------------------------------------
-def _likely_task(ctx: Context, call: df.TaskCall) -> bool:
+def _likely_task(ctx: Context, call: TaskCall) -> bool:
     """Is the receiver a Celery task?  Evidently so, or an imported name calling apply_async()."""
     if call.known:
         return True
@@ -454,7 +456,7 @@ def _likely_task(ctx: Context, call: df.TaskCall) -> bool:
     )
 
 
-def _sends_arguments(ctx: Context, call: df.TaskCall) -> bool:
+def _sends_arguments(ctx: Context, call: TaskCall) -> bool:
     """Does CEL101 read this call's arguments?  ``.delay`` on anything; the others on tasks."""
     if call.method in ("delay", "delay_on_commit"):
         return True
@@ -506,7 +508,7 @@ _UNSERIALIZABLE_FIX = {
 }
 
 
-def _check_arguments(ctx: Context, call: df.TaskCall) -> None:
+def _check_arguments(ctx: Context, call: TaskCall) -> None:
     model = ctx.model
     check_complex = _sends_arguments(ctx, call)
     check_json = (call.known or _likely_task(ctx, call)) and not _pickled(
@@ -611,8 +613,8 @@ def _task_accepts(task: TaskInfo | None, name: str) -> bool:
     return any(a.arg == name for a in (*args.args, *args.kwonlyargs))
 
 
-def _check_delay_options(ctx: Context, call: df.TaskCall) -> None:
-    if call.method not in df.STAR_METHODS or not call.known:
+def _check_delay_options(ctx: Context, call: TaskCall) -> None:
+    if call.method not in STAR_METHODS or not call.known:
         return
     for kw in call.node.keywords:
         # ``countdown=None`` means nothing as an option: it is the task's own parameter.
@@ -655,7 +657,7 @@ def _is_sequence_value(ctx: Context, expr: ast.AST) -> bool:
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("list", "tuple")
 
 
-def _args_problem(ctx: Context, call: df.TaskCall, positional: bool) -> tuple[ast.AST, str] | None:
+def _args_problem(ctx: Context, call: TaskCall, positional: bool) -> tuple[ast.AST, str] | None:
     node = call.node
     kw = call.keyword("args")
     value = call.slot(0, "args", positional)
@@ -681,7 +683,7 @@ def _args_problem(ctx: Context, call: df.TaskCall, positional: bool) -> tuple[as
     return None
 
 
-def _kwargs_problem(call: df.TaskCall, positional: bool) -> tuple[ast.AST, str] | None:
+def _kwargs_problem(call: TaskCall, positional: bool) -> tuple[ast.AST, str] | None:
     kw = call.keyword("kwargs")
     value = call.slot(1, "kwargs", positional)
     if value is None:
@@ -703,7 +705,7 @@ def _named_like(expr: ast.AST, word: str) -> bool:
     return word in name.lower()
 
 
-def _spread_arguments(call: df.TaskCall) -> bool:
+def _spread_arguments(call: TaskCall) -> bool:
     """``apply_async(a, b, c)``: the task's arguments one by one, not (args, kwargs, task_id)."""
     args = call.node.args
     if len(args) <= 2 or any(isinstance(a, ast.Starred) for a in args):
@@ -715,7 +717,7 @@ def _spread_arguments(call: df.TaskCall) -> bool:
     return not (first_ok and second_ok)
 
 
-def _check_apply_async_args(ctx: Context, call: df.TaskCall) -> None:
+def _check_apply_async_args(ctx: Context, call: TaskCall) -> None:
     if call.method not in _APPLY_ASYNC or not _likely_task(ctx, call):
         return
     # Positional arguments are read only when the receiver is evidently a task: another
@@ -923,7 +925,7 @@ def _check_time_option(ctx: Context, name: str, value: ast.AST, where: ast.AST, 
                        timeout=_format_seconds(timeout))
 
 
-def _check_call_options(ctx: Context, call: df.TaskCall) -> None:
+def _check_call_options(ctx: Context, call: TaskCall) -> None:
     if call.method not in _OPTION_METHODS or not _likely_task(ctx, call):
         return
     names = {kw.arg for kw in call.node.keywords}
@@ -955,7 +957,7 @@ def _check_definition_options(ctx: Context) -> None:
 # --------------------------------------------------------------------------------------
 @on(ast.Call, reports=(CEL101, CEL102, CEL103, CEL104, CEL105, CEL106, CEL107, CEL108))
 def task_call(node: ast.Call, ctx: Context) -> None:
-    call = df.task_call(ctx.model, node)
+    call = results.task_call(ctx.model, node)
     if call is None:
         return
     _check_arguments(ctx, call)

@@ -12,6 +12,7 @@ from ..engine import Context, on_module
 from ..model import (
     CELERY_APP_CLASSES,
     FUNCTION_TYPES,
+    LOOP_TYPES,
     TASK_BASES,
     TRY_TYPES,
     BindingKind,
@@ -528,8 +529,6 @@ def _runs_at_app_setup(model: ModuleModel, func: ast.AST) -> bool:
 
 _RUNS_LATE = "so it is registered only when that code runs and workers may report 'Received unregistered task'"
 _REDEFINED = "so every pass defines it again under the same name and Celery registers only the first definition"
-
-LOOP_TYPES = (ast.For, ast.AsyncFor, ast.While)
 
 
 def _name_varies(task: TaskInfo) -> bool:

@@ -6,9 +6,8 @@ import operator
 
 from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, MAX_DEPTH, TRY_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const
+from ..model import FUNCTION_TYPES, LOOP_TYPES, MAX_DEPTH, TRY_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const
 from ..rule import Rule
-from .definitions import LOOP_TYPES
 
 _REF_TIME_LIMITS = "Celery user guide, Workers: Time Limits (docs/userguide/workers.rst#time-limits)"
 _REF_OPTIONS = "Celery user guide, Tasks: List of Options (docs/userguide/tasks.rst#list-of-options)"
@@ -271,8 +270,6 @@ def _has_soft_limit(model: ModuleModel, task: TaskInfo, config_limit: bool) -> b
     if option is not None and const(option, default=True) is not None:
         return _is_set(option)
     return config_limit
-
-
 
 
 def _ends_at_once(stmts: list[ast.stmt]) -> bool:

@@ -967,7 +967,6 @@ def _enclosing_handler(model: ModuleModel, node: ast.AST, function: ast.AST) -> 
     return None
 
 
-
 class _Passage(enum.Enum):
     """What a try statement does with a Retry raised in its body, when no handler swallows it."""
 

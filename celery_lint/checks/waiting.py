@@ -4,9 +4,9 @@ from __future__ import annotations
 import ast
 
 from ..engine import Context, on
-from ..model import MAX_DEPTH, BindingKind, ModuleModel, TaskInfo, is_const
+from ..model import is_const
+from ..results import ignored_result_task, is_async_result
 from ..rule import Rule
-from .canvas import ignores_result, signature_of
 
 _TASKS = ("task_decorators", "app_names", "task_base_classes")
 _REFS_CALLING = ("Celery user guide, Tasks: Avoid launching synchronous subtasks "
@@ -184,7 +184,7 @@ def blocking_result(node: ast.Call, ctx: Context) -> None:
     func = node.func
     if not isinstance(func, ast.Attribute) or func.attr not in BLOCKING_METHODS:
         return
-    if not ctx.model.is_async_result(func.value):
+    if not is_async_result(ctx.model, func.value):
         return
     task = ctx.enclosing_task(node)
     if task is not None:
@@ -224,38 +224,6 @@ def allow_join_result(node: ast.With, ctx: Context) -> None:
 
 _RESULT_METHODS = frozenset({"get", "ready"})
 _RESULT_ATTRS = frozenset({"result", "state", "status"})
-
-
-def ignored_result_task(model: ModuleModel, expr: ast.AST, depth: int = 0) -> TaskInfo | None:
-    """The task whose ignored result ``expr`` holds: ``t.delay()`` / ``t.apply_async()`` /
-    ``t.s().delay()`` of a task with ``ignore_result=True``, directly or through local names
-    that are only ever bound to such results."""
-    if depth > MAX_DEPTH:
-        return None
-    if isinstance(expr, ast.Name):
-        bindings = model.lookup(expr.id, expr)
-        if not bindings or any(b.kind is not BindingKind.ASSIGN or b.index is not None for b in bindings):
-            return None
-        tasks = [ignored_result_task(model, b.value, depth + 1) for b in bindings]
-        return tasks[0] if all(tasks) else None
-    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)):
-        return None
-    method = expr.func.attr
-    if method not in ("delay", "apply_async"):
-        return None
-    if method == "apply_async" and any(kw.arg in (None, "ignore_result") for kw in expr.keywords):
-        return None  # apply_async(ignore_result=...) overrides the task's option
-    producer = expr.func.value
-    task = model.task_named(producer)
-    if task is None:
-        sig = signature_of(model, producer)
-        if sig is None or sig.task is None or not sig.options_known:
-            return None
-        override = sig.options.get("ignore_result")
-        if override is not None:
-            return sig.task if is_const(override, True) else None
-        task = sig.task
-    return task if ignores_result(model, task) else None
 
 
 @on(ast.Call, reports=(CEL204,))
