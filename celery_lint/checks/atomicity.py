@@ -12,6 +12,7 @@ from .. import dataflow as df
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, ModuleModel, TaskInfo, const
 from ..rule import Rule
+from ..text import snippet
 
 _REF_TRANSACTIONS = ("Celery user guide, Tasks: Database transactions "
                      "(docs/userguide/tasks.rst#database-transactions)")
@@ -350,7 +351,7 @@ def _new_instance(model: ModuleModel, expr: ast.AST) -> str | None:
     value = df.value_of(model, expr)
     if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)) \
             and df.is_model_class(model, value.func):
-        return ast.unparse(value.func)
+        return snippet(value.func)
     return None
 
 
@@ -366,12 +367,12 @@ def _orm_repeat(model: ModuleModel, task: TaskInfo, node: ast.AST) -> tuple[str,
                 return f"saving a new {created}", _IDEMPOTENCY_KEY
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
         if _uses_f(model, node.left) or _uses_f(model, node.right):
-            return f"the relative update {ast.unparse(node)}", _ABSOLUTE
+            return f"the relative update {snippet(node)}", _ABSOLUTE
     if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
         target = node.target
         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                 and _saved_later(model, task.node, target.value.id, node):
-            return f"'{ast.unparse(target)} {'+=' if isinstance(node.op, ast.Add) else '-='} ...' then save()", \
+            return f"'{snippet(target)} {'+=' if isinstance(node.op, ast.Add) else '-='} ...' then save()", \
                 _ABSOLUTE
     return None
 

@@ -9,6 +9,7 @@ from ..config import dict_items, is_conf, name_value
 from ..engine import Context, on, on_module
 from ..model import ModuleModel
 from ..rule import Rule
+from ..text import snippet
 from ..spelling import close_matches
 
 _REF_BEAT = ("Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
@@ -146,7 +147,7 @@ def _is_schedule(model: ModuleModel, expr: ast.AST) -> bool:
 def _entry_name(key: ast.AST) -> str:
     if isinstance(key, ast.Constant) and isinstance(key.value, str):
         return key.value
-    return ast.unparse(key)[:60]
+    return snippet(key)
 
 
 def _entries(model: ModuleModel, schedule: ast.AST, seen: set[int]) -> Iterator[Entry]:

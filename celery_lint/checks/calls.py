@@ -10,7 +10,6 @@ with the types Celery expects.  The checks here read each call that sends a task
 from __future__ import annotations
 
 import ast
-import math
 from typing import Iterator
 
 from .. import dataflow as df
@@ -18,6 +17,7 @@ from ..celery_data import EXECUTION_OPTIONS
 from ..engine import Context, on, on_module
 from ..model import ModuleModel, TaskInfo, const
 from ..rule import Rule
+from ..text import as_float, number, snippet
 
 _REF_STATE = "Celery user guide, Tasks: State (docs/userguide/tasks.rst#state)"
 _REF_CALLING = "Celery user guide, Calling Tasks: Basics (docs/userguide/calling.rst#basics)"
@@ -431,12 +431,11 @@ _NOW_CALLS = frozenset({
 _NAIVE_CALLS = {"datetime.datetime.now": 0, "datetime.datetime.today": None, "datetime.datetime.fromtimestamp": 1}
 _EPOCH_CALLS = frozenset({"time.time", "time.monotonic"})
 
-_MAX_SNIPPET = 40
+_MAX_SNIPPET = 40  # arguments are quoted shorter than most expressions: a message names several
 
 
 def _snippet(expr: ast.AST) -> str:
-    text = ast.unparse(expr)
-    return text if len(text) <= _MAX_SNIPPET else text[:_MAX_SNIPPET - 3] + "..."
+    return snippet(expr, _MAX_SNIPPET)
 
 
 # --------------------------------------------------------------------------------------
@@ -802,7 +801,7 @@ def _seconds(model: ModuleModel, expr: ast.AST, depth: int = 0) -> float | None:
         return None
     if isinstance(expr, ast.Constant):
         ok = isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)
-        return float(expr.value) if ok else None
+        return as_float(expr.value) if ok else None
     if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
         value = _seconds(model, expr.operand, depth + 1)
         return -value if value is not None else None
@@ -864,7 +863,7 @@ def _eta_delay(model: ModuleModel, expr: ast.AST) -> float | None:
 
 def _visibility_timeout(ctx: Context) -> float | None:
     """The visibility timeout to compare with, or None when the module's config makes it moot."""
-    timeout = float(ctx.settings.visibility_timeout)
+    timeout = as_float(ctx.settings.visibility_timeout)
     for item in ctx.model.config:
         if item.key == "broker_url" and str(const(item.value, "")).startswith(("amqp", "pyamqp")):
             return None
@@ -887,7 +886,7 @@ def _visibility_timeout(ctx: Context) -> float | None:
 
 
 def _format_seconds(value: float) -> str:
-    return str(int(value)) if math.isfinite(value) and value == int(value) else f"{value:g}"
+    return number(value)
 
 
 def _check_time_option(ctx: Context, name: str, value: ast.AST, where: ast.AST, in_call: bool) -> None:

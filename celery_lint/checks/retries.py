@@ -17,6 +17,7 @@ from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
 from ..model import TASK_BASES, ClassInfo, ModuleModel, TaskInfo, is_const
 from ..rule import Rule
+from ..text import snippet
 
 _REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
 _REF_AUTORETRY = ("Celery user guide, Tasks: Automatic retry for known exceptions "
@@ -738,18 +739,18 @@ def _not_a_tuple(model: ModuleModel, value: ast.expr, depth: int = 0) -> tuple[s
     module cannot see are left alone.
     """
     if isinstance(value, ast.Constant):
-        text = ast.unparse(value)
+        text = snippet(value)
         return (f"the literal {text}" if len(text) <= 40 else "a literal"), "SomeError"
     if isinstance(value, (ast.JoinedStr, ast.Dict, ast.DictComp)):
         return ("a string" if isinstance(value, ast.JoinedStr) else "a dict"), "SomeError"
     if isinstance(value, ast.Call):
         if _is_exception_class(model, value.func):
-            return "an exception instance", ast.unparse(value.func)
+            return "an exception instance", snippet(value.func)
         return None
     if not isinstance(value, (ast.Name, ast.Attribute)):
         return None
     if _is_exception_class(model, value):
-        return f"the single class {ast.unparse(value)}", ast.unparse(value)
+        return f"the single class {snippet(value)}", snippet(value)
     if isinstance(value, ast.Name) and depth < 3:
         for binding in model.assigned_values(value):
             if binding.kind == "assign" and binding.index is None and binding.value is not None:
@@ -929,7 +930,7 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
     function = _own_retry(node, model)
     if function is None:
         return
-    call = ast.unparse(node.func)
+    call = snippet(node.func)
     opaque = _opaque(node)
     # A try around the call that handles MaxRetriesExceededError (or Retry itself) uses the
     # exceptions of retry() on purpose: the task may go on, and the final error is dealt with.
@@ -943,7 +944,7 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
     if not opaque and _throws(node):
         swallowing = _swallowing_handler(model, node, function)
         if swallowing is not None:
-            caught = f"except {ast.unparse(swallowing.type)}" if swallowing.type is not None else "except:"
+            caught = f"except {snippet(swallowing.type)}" if swallowing.type is not None else "except:"
             ctx.report(node, CEL404, call=call, handler=caught, line=swallowing.lineno)
     delay = _fixed_delay(model, node, opaque)
     if delay is not None and not model.is_test_module():
@@ -1078,7 +1079,7 @@ def _fixed_delay(model: ModuleModel, call: ast.Call, opaque: bool) -> str | None
     if _uses_retries(model, countdown):
         return None
     if _constant_number(model, countdown):
-        return f"a fixed countdown={ast.unparse(countdown)}"
+        return f"a fixed countdown={snippet(countdown)}"
     return None
 
 

@@ -6,6 +6,7 @@ import ast
 from ..engine import Context, on
 from ..model import ModuleModel, TaskInfo, is_const
 from ..rule import Rule
+from ..text import snippet
 from .canvas import ignores_result, signature_of
 
 _TASKS = ("task_decorators", "app_names", "task_base_classes")
@@ -208,7 +209,7 @@ def guard_off_by_item(node: ast.Assign, ctx: Context) -> None:
         return
     for target in node.targets:
         if isinstance(target, ast.Subscript) and is_const(target.slice, _GUARD):
-            _report_guard_off(ctx, node, f"{ast.unparse(target)} = False")
+            _report_guard_off(ctx, node, f"{snippet(target)} = False")
             return
 
 
