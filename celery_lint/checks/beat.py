@@ -20,7 +20,7 @@ CEL606 = Rule(
     symbol="celery-beat-entry-invalid",
     msgid="E7866",
     message="beat_schedule entry '{entry}' {problem}, so celery beat fails to load or to send it; {fix}",
-    summary="Give beat_schedule entries only the fields beat knows, with args a tuple and kwargs a dict",
+    summary="Give beat_schedule entries only the fields beat knows, with args a list or tuple and kwargs a dict",
     what="Checks each entry of `beat_schedule` (`app.conf.beat_schedule`, Django's `CELERY_BEAT_SCHEDULE`, "
          "a `celeryconfig` module): keys beat does not know (valid: `task`, `schedule`, `args`, `kwargs`, "
          "`options`, `relative`; `expires` and `queue` belong under `options`), `args` that is not a list "

@@ -65,7 +65,7 @@ CEL402 = Rule(
     code="CEL402",
     symbol="celery-retry-not-raised",
     msgid="C7831",
-    message="{call}() is used as a statement; write 'raise {call}(...)' so that it is visible that "
+    message="{call}() is used as a statement; write '{instead}' so that it is visible that "
             "Task.retry ends the task here",
     summary="Raise the result of self.retry()",
     what="Finds `self.retry(...)` (the task's own `Task.retry`) written as a bare statement inside a "
@@ -103,7 +103,7 @@ CEL403 = Rule(
     symbol="celery-retry-without-exc",
     msgid="W7832",
     message="{call}() in 'except ... as {name}' without exc=: when max_retries runs out, "
-            "MaxRetriesExceededError replaces the real error; pass exc={name}",
+            "MaxRetriesExceededError replaces the real error; write 'raise {call}(..., exc={name}) from {name}'",
     summary="Give self.retry() the exception it retries for",
     what="Finds `self.retry(...)` inside an `except ... as e` handler of a task that passes no `exc=` "
          "argument, unless a `try` around the call handles `MaxRetriesExceededError` itself.",
@@ -292,8 +292,8 @@ CEL408 = Rule(
     code="CEL408",
     symbol="celery-autoretry-not-tuple",
     msgid="E7837",
-    message="{option}= takes a tuple of exception classes, not {got}; write {option}=({example},)",
-    summary="Give autoretry_for and dont_autoretry_for a tuple",
+    message="{option}= takes a tuple (or list) of exception classes, not {got}; write {option}=({example},)",
+    summary="Give autoretry_for and dont_autoretry_for a tuple or list of exception classes",
     what="Finds `autoretry_for=` and `dont_autoretry_for=` (decorator keywords or Task class attributes) "
          "set to a single exception class or to a literal that is not a tuple or list.",
     why="Celery calls `tuple()` on the value: a single class raises `TypeError` when the task is "
@@ -934,10 +934,10 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
     opaque = _opaque(node)
     # A try around the call that handles MaxRetriesExceededError (or Retry itself) uses the
     # exceptions of retry() on purpose: the task may go on, and the final error is dealt with.
+    handler = _enclosing_handler(model, node, function)
     if isinstance(ctx.parent(node), ast.Expr) and not opaque and _throws(node) \
             and not _handled_around(model, node, function, _RETRY_OUTCOME_NAMES):
-        ctx.report(node, CEL402, call=call)
-    handler = _enclosing_handler(model, node, function)
+        ctx.report(node, CEL402, call=call, instead=_raised(node, call, handler.name if handler else None))
     if handler is not None and handler.name and not opaque and _argument(node, "exc") is None \
             and not _handled_around(model, node, function, _MAX_RETRIES_NAMES):
         ctx.report(node, CEL403, call=call, name=handler.name)
@@ -949,6 +949,18 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
     delay = _fixed_delay(model, node, opaque)
     if delay is not None and not model.is_test_module():
         ctx.report(node, CEL409, call=call, delay=delay)
+
+
+def _raised(node: ast.Call, call: str, exc_name: str | None) -> str:
+    """How to write a bare retry: raised, and inside ``except ... as exc`` given the error and
+    chained to it (what flake8-bugbear's B904 asks of a raise in an except clause)."""
+    if not exc_name:
+        return f"raise {call}(...)"
+    if _argument(node, "exc") is not None:
+        args = "..."
+    else:
+        args = f"..., exc={exc_name}" if node.args or node.keywords else f"exc={exc_name}"
+    return f"raise {call}({args}) from {exc_name}"
 
 
 def _handled_around(model: ModuleModel, node: ast.Call, function: ast.AST, names: frozenset[str]) -> bool:
