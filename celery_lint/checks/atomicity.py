@@ -319,12 +319,12 @@ def _retries(model: ModuleModel, task: TaskInfo) -> tuple[str, list[ast.Call] | 
     return ("retries (self.retry)", calls) if calls else None
 
 
-def _acks_late(model: ModuleModel, task: TaskInfo) -> str | None:
+def _acks_late(model: ModuleModel, task: TaskInfo, config_acks_late: bool) -> str | None:
+    """``config_acks_late``: the module's config sets task_acks_late=True (asked once per module)."""
     acks_late = task.option("acks_late", model)
     if const(acks_late) is True:
         return "acknowledges late (acks_late=True)"
-    if acks_late is None and any(item.key == "task_acks_late" and const(item.value) is True
-                                 for item in model.config):
+    if acks_late is None and config_acks_late:
         return "acknowledges late (task_acks_late=True)"
     return None
 
@@ -431,9 +431,10 @@ def _retry_may_follow(model: ModuleModel, task: TaskInfo, unit: ast.AST, retries
 
 def _check_repeats(ctx: Context) -> None:
     model = ctx.model
+    config_acks_late = any(item.key == "task_acks_late" and const(item.value) is True for item in model.config)
     for task in model.tasks:
         retries = _retries(model, task)
-        acks_late = _acks_late(model, task)
+        acks_late = _acks_late(model, task, config_acks_late)
         if retries is None and acks_late is None:
             continue
         reported = set()
