@@ -4,13 +4,14 @@ from __future__ import annotations
 import ast
 import gc
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 from .config import collect_config
 from .model import ModuleModel, TaskInfo, build
 from .rule import Rule, Violation
 from .settings import Settings, is_celeryconfig_module
 
+F = TypeVar("F")
 Check = Callable[[ast.AST, "Context"], None]
 ModuleCheck = Callable[["Context"], None]
 
@@ -54,7 +55,7 @@ class UndeclaredReport(Exception):
 class Context:
     """What a check sees: the model, the settings, and a way to report."""
 
-    __slots__ = ("model", "settings", "filename", "declared", "_out")
+    __slots__ = ("model", "settings", "filename", "declared", "_out", "_facts")
 
     def __init__(self, model: ModuleModel, out: list[Violation]):
         self.model = model
@@ -62,6 +63,16 @@ class Context:
         self.filename = model.filename
         self.declared: frozenset[Rule] = frozenset()  # the codes the running handler reports
         self._out = out
+        self._facts: dict[type, object] = {}
+
+    def facts(self, kind: type[F]) -> F:
+        """The module's instance of ``kind``, a check's class of facts worked out once per module
+        (``kind(model)``, its answers usually ``cached_property``): a node handler that runs
+        for every call asks it instead of scanning the module's config each time."""
+        found = self._facts.get(kind)
+        if found is None:
+            found = self._facts[kind] = kind(self.model)
+        return found  # type: ignore[return-value]
 
     def report(self, node: ast.AST, rule: Rule, **fmt) -> None:
         if rule not in self.declared:

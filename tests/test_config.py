@@ -452,3 +452,21 @@ def test_unknown_setting_does_not_suggest_a_setting_already_set():
     assert "did you mean" not in reported[0].message
     assert "'broker_heartbeat', is set in this config" in reported[0].message
     assert reported[1].message.endswith("did you mean 'broker_heartbeat'?")
+
+
+def test_cel007_never_advises_accepting_pickle():
+    """Where CEL003 reports sending with pickle, CEL007 does not ask to accept it."""
+    source = 'from celery import Celery\napp = Celery("p", task_serializer="pickle", accept_content=["json"])\n'
+    found = {v.code: v.message for v in violations(source)}
+    assert set(found) >= {"CEL003", "CEL007"}
+    assert "add 'pickle'" not in found["CEL007"]
+    assert "send with a serializer that accept_content lists, such as 'json', instead of pickle" in found["CEL007"]
+    source = 'from celery import Celery\napp = Celery("p", task_serializer="msgpack", accept_content=["json"])\n'
+    (message,) = [v.message for v in violations(source) if v.code == "CEL007"]
+    assert message.endswith("add 'msgpack' to accept_content")
+
+
+def test_cel004_says_celery_6_is_announced():
+    source = "from celery import Celery\napp = Celery('p')\napp.conf.CELERY_ALWAYS_EAGER = True\n"
+    (message,) = [v.message for v in violations(source) if v.code == "CEL004"]
+    assert "Celery 6 is announced to stop reading" in message and "no longer reads" not in message

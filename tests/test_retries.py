@@ -235,10 +235,24 @@ def test_messages_name_the_place_and_the_fix():
                 pass
     """
     messages = {v.code: v.message for v in checking.violations(source)}
-    assert "raise self.retry(...)" in messages["CEL402"]
-    assert "exc=err" in messages["CEL403"]
+    assert "write 'raise self.retry(..., exc=err) from err'" in messages["CEL402"]
+    assert "write 'raise self.retry(..., exc=err) from err'" in messages["CEL403"]
     assert "'except Exception' handler on line 11" in messages["CEL404"]
     assert "countdown=7" in messages["CEL409"]
+
+
+@pytest.mark.parametrize("body,advice", [
+    ("self.retry()", "raise self.retry(...)"),  # no exception to chain
+    ("try:\n        x()\n    except OSError as exc:\n        self.retry()", "raise self.retry(exc=exc) from exc"),
+    ("try:\n        x()\n    except OSError as exc:\n        self.retry(exc=exc, countdown=5)",
+     "raise self.retry(...) from exc"),
+    ("try:\n        x()\n    except OSError:\n        self.retry(countdown=5)", "raise self.retry(...)"),
+])
+def test_bare_retry_advice_chains_the_error_inside_except_as(body, advice):
+    """CEL402 inside ``except ... as exc`` advises what flake8-bugbear's B904 asks too."""
+    source = f"from celery import shared_task\n@shared_task(bind=True)\ndef t(self, x):\n    {body}\n"
+    (message,) = [v.message for v in checking.violations(source) if v.code == "CEL402"]
+    assert f"write '{advice}' so that" in message
 
 
 @pytest.mark.parametrize("source", [

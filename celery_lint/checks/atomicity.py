@@ -13,6 +13,7 @@ from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, TRY_TYPES, ModuleModel, TaskInfo, const
 from ..results import task_call
 from ..rule import Rule
+from ..text import snippet
 
 _REF_TRANSACTIONS = ("Celery user guide, Tasks: Database transactions "
                      "(docs/userguide/tasks.rst#database-transactions)")
@@ -319,12 +320,12 @@ def _retries(model: ModuleModel, task: TaskInfo) -> tuple[str, list[ast.Call] | 
     return ("retries (self.retry)", calls) if calls else None
 
 
-def _acks_late(model: ModuleModel, task: TaskInfo) -> str | None:
+def _acks_late(model: ModuleModel, task: TaskInfo, config_acks_late: bool) -> str | None:
+    """``config_acks_late``: the module's config sets task_acks_late=True (asked once per module)."""
     acks_late = task.option("acks_late", model)
     if const(acks_late) is True:
         return "acknowledges late (acks_late=True)"
-    if acks_late is None and any(item.key == "task_acks_late" and const(item.value) is True
-                                 for item in model.config):
+    if acks_late is None and config_acks_late:
         return "acknowledges late (task_acks_late=True)"
     return None
 
@@ -351,7 +352,7 @@ def _new_instance(model: ModuleModel, expr: ast.AST) -> str | None:
     value = df.value_of(model, expr)
     if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)) \
             and df.is_model_class(model, value.func):
-        return ast.unparse(value.func)
+        return snippet(value.func)
     return None
 
 
@@ -367,12 +368,12 @@ def _orm_repeat(model: ModuleModel, task: TaskInfo, node: ast.AST) -> tuple[str,
                 return f"saving a new {created}", _IDEMPOTENCY_KEY
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
         if _uses_f(model, node.left) or _uses_f(model, node.right):
-            return f"the relative update {ast.unparse(node)}", _ABSOLUTE
+            return f"the relative update {snippet(node)}", _ABSOLUTE
     if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
         target = node.target
         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                 and _saved_later(model, task.node, target.value.id, node):
-            return f"'{ast.unparse(target)} {'+=' if isinstance(node.op, ast.Add) else '-='} ...' then save()", \
+            return f"'{snippet(target)} {'+=' if isinstance(node.op, ast.Add) else '-='} ...' then save()", \
                 _ABSOLUTE
     return None
 
@@ -431,9 +432,10 @@ def _retry_may_follow(model: ModuleModel, task: TaskInfo, unit: ast.AST, retries
 
 def _check_repeats(ctx: Context) -> None:
     model = ctx.model
+    config_acks_late = any(item.key == "task_acks_late" and const(item.value) is True for item in model.config)
     for task in model.tasks:
         retries = _retries(model, task)
-        acks_late = _acks_late(model, task)
+        acks_late = _acks_late(model, task, config_acks_late)
         if retries is None and acks_late is None:
             continue
         reported = set()

@@ -9,6 +9,7 @@ from ..config import dict_items, is_conf, name_value
 from ..engine import Context, on, on_module
 from ..model import ModuleModel
 from ..rule import Rule
+from ..text import snippet
 from ..spelling import close_matches
 
 _REF_BEAT = ("Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
@@ -19,7 +20,7 @@ CEL606 = Rule(
     symbol="celery-beat-entry-invalid",
     msgid="E7866",
     message="beat_schedule entry '{entry}' {problem}, so celery beat fails to load or to send it; {fix}",
-    summary="Give beat_schedule entries only the fields beat knows, with args a tuple and kwargs a dict",
+    summary="Give beat_schedule entries only the fields beat knows, with args a list or tuple and kwargs a dict",
     what="Checks each entry of `beat_schedule` (`app.conf.beat_schedule`, Django's `CELERY_BEAT_SCHEDULE`, "
          "a `celeryconfig` module): keys beat does not know (valid: `task`, `schedule`, `args`, `kwargs`, "
          "`options`, `relative`; `expires` and `queue` belong under `options`), `args` that is not a list "
@@ -146,7 +147,7 @@ def _is_schedule(model: ModuleModel, expr: ast.AST) -> bool:
 def _entry_name(key: ast.AST) -> str:
     if isinstance(key, ast.Constant) and isinstance(key.value, str):
         return key.value
-    return ast.unparse(key)[:60]
+    return snippet(key)
 
 
 def _entries(model: ModuleModel, schedule: ast.AST, seen: set[int]) -> Iterator[Entry]:

@@ -10,7 +10,7 @@ with the types Celery expects.  The checks here read each call that sends a task
 from __future__ import annotations
 
 import ast
-import math
+from functools import cached_property
 from typing import Iterator
 
 from .. import dataflow as df
@@ -20,6 +20,7 @@ from ..engine import Context, on, on_module
 from ..model import MAX_DEPTH, BindingKind, ModuleModel, TaskInfo, const
 from ..results import STAR_METHODS, TaskCall
 from ..rule import Rule
+from ..text import as_float, number, snippet
 
 _REF_STATE = "Celery user guide, Tasks: State (docs/userguide/tasks.rst#state)"
 _REF_CALLING = "Celery user guide, Calling Tasks: Basics (docs/userguide/calling.rst#basics)"
@@ -433,12 +434,11 @@ _NOW_CALLS = frozenset({
 _NAIVE_CALLS = {"datetime.datetime.now": 0, "datetime.datetime.today": None, "datetime.datetime.fromtimestamp": 1}
 _EPOCH_CALLS = frozenset({"time.time", "time.monotonic"})
 
-_MAX_SNIPPET = 40
+_MAX_SNIPPET = 40  # arguments are quoted shorter than most expressions: a message names several
 
 
 def _snippet(expr: ast.AST) -> str:
-    text = ast.unparse(expr)
-    return text if len(text) <= _MAX_SNIPPET else text[:_MAX_SNIPPET - 3] + "..."
+    return snippet(expr, _MAX_SNIPPET)
 
 
 # --------------------------------------------------------------------------------------
@@ -465,6 +465,44 @@ def _sends_arguments(ctx: Context, call: TaskCall) -> bool:
     return call.known and call.method not in ("set",)
 
 
+class _ModuleConfig:
+    """What the module's config says to the call checks, worked out once per module (a module
+    with many calls and many config items would otherwise cost their product)."""
+
+    def __init__(self, model: ModuleModel):
+        self.model = model
+
+    @cached_property
+    def pickled_settings(self) -> frozenset[str]:
+        """The config keys the module sets to 'pickle' (task_serializer, result_serializer)."""
+        return frozenset(item.key for item in self.model.config if const(item.value) == "pickle")
+
+    @cached_property
+    def visibility_timeout(self) -> float | None:
+        """The visibility timeout to compare with, or None when the module's config makes it moot."""
+        model = self.model
+        timeout = as_float(model.settings.visibility_timeout)
+        for item in model.config:
+            if item.key == "broker_url" and str(const(item.value, "")).startswith(("amqp", "pyamqp")):
+                return None
+            if item.key == "task_default_queue_type" and const(item.value) == "quorum":
+                return None  # quorum queues are RabbitMQ's (celery/app/amqp.py): no visibility timeout
+            if item.key != "broker_transport_options":
+                continue
+            value = item.value
+            if not isinstance(value, ast.Dict):
+                return None
+            for key, val in zip(value.keys, value.values):
+                if key is None:
+                    return None
+                if const(key) == "visibility_timeout":
+                    seconds = _seconds(model, val)
+                    if seconds is None:
+                        return None
+                    timeout = max(timeout, seconds)
+        return timeout
+
+
 def _pickled(ctx: Context, task: TaskInfo | None, call: ast.Call | None, setting: str) -> bool:
     """Is the message (or result) serialized with pickle, as far as the module shows?"""
     if task is not None and const(task.option("serializer", ctx.model)) == "pickle":
@@ -473,7 +511,7 @@ def _pickled(ctx: Context, task: TaskInfo | None, call: ast.Call | None, setting
         for kw in call.keywords:
             if kw.arg == "serializer" and const(kw.value) == "pickle":
                 return True
-    return any(item.key == setting and const(item.value) == "pickle" for item in ctx.model.config)
+    return setting in ctx.facts(_ModuleConfig).pickled_settings
 
 
 def _nested(expr: ast.AST) -> Iterator[ast.AST]:
@@ -804,7 +842,7 @@ def _seconds(model: ModuleModel, expr: ast.AST, depth: int = 0) -> float | None:
         return None
     if isinstance(expr, ast.Constant):
         ok = isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)
-        return float(expr.value) if ok else None
+        return as_float(expr.value) if ok else None
     if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
         value = _seconds(model, expr.operand, depth + 1)
         return -value if value is not None else None
@@ -864,32 +902,8 @@ def _eta_delay(model: ModuleModel, expr: ast.AST) -> float | None:
     return None
 
 
-def _visibility_timeout(ctx: Context) -> float | None:
-    """The visibility timeout to compare with, or None when the module's config makes it moot."""
-    timeout = float(ctx.settings.visibility_timeout)
-    for item in ctx.model.config:
-        if item.key == "broker_url" and str(const(item.value, "")).startswith(("amqp", "pyamqp")):
-            return None
-        if item.key == "task_default_queue_type" and const(item.value) == "quorum":
-            return None  # quorum queues are RabbitMQ's (celery/app/amqp.py): no visibility timeout
-        if item.key != "broker_transport_options":
-            continue
-        value = item.value
-        if not isinstance(value, ast.Dict):
-            return None
-        for key, val in zip(value.keys, value.values):
-            if key is None:
-                return None
-            if const(key) == "visibility_timeout":
-                seconds = _seconds(ctx.model, val)
-                if seconds is None:
-                    return None
-                timeout = max(timeout, seconds)
-    return timeout
-
-
 def _format_seconds(value: float) -> str:
-    return str(int(value)) if math.isfinite(value) and value == int(value) else f"{value:g}"
+    return number(value)
 
 
 def _check_time_option(ctx: Context, name: str, value: ast.AST, where: ast.AST, in_call: bool) -> None:
@@ -917,7 +931,7 @@ def _check_time_option(ctx: Context, name: str, value: ast.AST, where: ast.AST, 
         return
     if name in ("countdown", RETRY_DELAY, "eta"):
         delay = _eta_delay(model, value) if name == "eta" else _seconds(model, value)
-        timeout = _visibility_timeout(ctx) if delay is not None else None
+        timeout = ctx.facts(_ModuleConfig).visibility_timeout if delay is not None else None
         if delay is not None and timeout is not None and delay >= timeout:
             label = "a default_retry_delay" if name == RETRY_DELAY else \
                 "an eta" if name == "eta" else "a countdown"

@@ -116,7 +116,7 @@ CEL004 = Rule(
     code="CEL004",
     symbol="celery-old-setting-name",
     msgid="W7804",
-    message="'{old}' is a pre-4.0 Celery setting name that Celery 6 no longer reads; {fix}",
+    message="'{old}' is a pre-4.0 Celery setting name, which Celery 6 is announced to stop reading; {fix}",
     summary="Use the current (lower-case, or CELERY_-namespaced) setting names",
     what="Finds settings written with a name from Celery's old-to-new table (`celery/app/defaults.py`): "
          "`CELERY_ALWAYS_EAGER`, `CELERYD_CONCURRENCY`, `CELERY_DEFAULT_QUEUE`, `BROKER_URL`, ... Names "
@@ -126,7 +126,8 @@ CEL004 = Rule(
          "`namespace='CELERY'`), and says to remove the old name when the same config also sets the new "
          "one.",
     why="Celery 5 still reads the old names (also under Django's `CELERY_` namespace), with a "
-        "deprecation warning, but Celery 6 removes them. Mixing old and new names in a config without "
+        "deprecation warning, and Celery announces their removal for Celery 6. Mixing old and new "
+        "names in a config without "
         "a namespace makes Celery refuse to start, and when a config sets both names of one setting "
         "only one of them counts, so the other is dead code with a value nobody checks.",
     example="""\
@@ -210,7 +211,7 @@ CEL007 = Rule(
     symbol="celery-serializer-not-accepted",
     msgid="W7807",
     message="{setting} is '{serializer}' but {accept} in the same config does not list it, so workers "
-            "reject these messages (ContentDisallowed); add '{serializer}' to {accept}",
+            "reject these messages (ContentDisallowed); {fix}",
     summary="Accept the serializer you send with",
     what="In one config, finds `task_serializer` / `result_serializer` set to a serializer missing from "
          "the `accept_content` / `result_accept_content` set next to it.",
@@ -686,7 +687,11 @@ def _serializers_accepted(ctx: Context, items: list[ConfigItem]) -> None:
         # Content types (application/json) need kombu's registry to compare: stay silent.
         if names is None or "/" in name or any("/" in n for n in names) or name in names:
             continue
-        ctx.report(serializer.node, CEL007, setting=serializer.raw, serializer=value.value, accept=accepting.raw)
+        # Never advise accepting pickle: CEL003 reports sending with it on the same line.
+        fix = (f"send with a serializer that {accepting.raw} lists, such as 'json', instead of pickle"
+               if name == "pickle" else f"add '{value.value}' to {accepting.raw}")
+        ctx.report(serializer.node, CEL007, setting=serializer.raw, serializer=value.value, accept=accepting.raw,
+                   fix=fix)
 
 
 def _acks_late_prefetch(ctx: Context, items: list[ConfigItem]) -> None:

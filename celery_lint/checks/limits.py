@@ -8,6 +8,7 @@ from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, LOOP_TYPES, MAX_DEPTH, TRY_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const
 from ..rule import Rule
+from ..text import number, snippet
 
 _REF_TIME_LIMITS = "Celery user guide, Workers: Time Limits (docs/userguide/workers.rst#time-limits)"
 _REF_OPTIONS = "Celery user guide, Tasks: List of Options (docs/userguide/tasks.rst#list-of-options)"
@@ -158,7 +159,7 @@ def _not_below(soft: ast.AST | None, hard: ast.AST | None) -> tuple[float, float
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return number(value)
 
 
 # ------------------------------------------------------------------------------------
@@ -336,5 +337,5 @@ def soft_limit_swallowed(ctx: Context) -> None:
         if handler.type is None:
             what = "a bare 'except:'"
         else:
-            what = f"'except {ast.unparse(handler.type)}'"
+            what = f"'except {snippet(handler.type)}'"
         ctx.report(handler, CEL512, handler=what, task=task.label)

@@ -6,6 +6,7 @@ import ast
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, MAX_DEPTH, BindingKind, ModuleModel, TaskInfo
 from ..rule import Rule
+from ..text import node_key, snippet
 
 _REF_LOGGING = "Celery user guide, Tasks: Logging (docs/userguide/tasks.rst#logging)"
 _REF_RETRY = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
@@ -187,10 +188,10 @@ class _LoggerUse:
                 return True
         if self._task_logger_names is None:
             self._task_logger_names = frozenset(
-                ast.dump(call.args[0]) for call in self.model.nodes.get(ast.Call, ())
+                node_key(call.args[0]) for call in self.model.nodes.get(ast.Call, ())
                 if call.args and self.model.resolve(call.func) == _GET_TASK_LOGGER
             )
-        return ast.dump(name) in self._task_logger_names
+        return node_key(name) in self._task_logger_names
 
     def calls_of(self, func: ast.AST) -> list[ast.Call]:
         """The calls in the module of a function defined in it (``helper(...)``)."""
@@ -404,12 +405,12 @@ def _broad_name(model: ModuleModel, expr: ast.AST | None) -> str | None:
     if isinstance(expr, ast.Tuple):
         for elt in expr.elts:
             if _broad_name(model, elt):
-                return f"except {ast.unparse(expr)}"
+                return f"except {snippet(expr)}"
         return None
     if isinstance(expr, ast.Name) and expr.id in _BROAD and model.is_builtin(expr):
         return f"except {expr.id}"
     if model.resolve(expr) in {f"builtins.{name}" for name in _BROAD}:
-        return f"except {ast.unparse(expr)}"
+        return f"except {snippet(expr)}"
     return None
 
 

@@ -19,6 +19,7 @@ from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
 from ..model import MAX_DEPTH, TASK_BASES, TRY_TYPES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
 from ..rule import Rule
+from ..text import snippet
 
 _REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
 _REF_AUTORETRY = ("Celery user guide, Tasks: Automatic retry for known exceptions "
@@ -66,7 +67,7 @@ CEL402 = Rule(
     code="CEL402",
     symbol="celery-retry-not-raised",
     msgid="C7831",
-    message="{call}() is used as a statement; write 'raise {call}(...)' so that it is visible that "
+    message="{call}() is used as a statement; write '{instead}' so that it is visible that "
             "Task.retry ends the task here",
     summary="Raise the result of self.retry()",
     what="Finds `self.retry(...)` (the task's own `Task.retry`) written as a bare statement inside a "
@@ -104,7 +105,7 @@ CEL403 = Rule(
     symbol="celery-retry-without-exc",
     msgid="W7832",
     message="{call}() in 'except ... as {name}' without exc=: when max_retries runs out, "
-            "MaxRetriesExceededError replaces the real error; pass exc={name}",
+            "MaxRetriesExceededError replaces the real error; write 'raise {call}(..., exc={name}) from {name}'",
     summary="Give self.retry() the exception it retries for",
     what="Finds `self.retry(...)` inside an `except ... as e` handler of a task that passes no `exc=` "
          "argument, unless a `try` around the call handles `MaxRetriesExceededError` itself.",
@@ -293,8 +294,8 @@ CEL408 = Rule(
     code="CEL408",
     symbol="celery-autoretry-not-tuple",
     msgid="E7837",
-    message="{option}= takes a tuple of exception classes, not {got}; write {option}=({example},)",
-    summary="Give autoretry_for and dont_autoretry_for a tuple",
+    message="{option}= takes a tuple (or list) of exception classes, not {got}; write {option}=({example},)",
+    summary="Give autoretry_for and dont_autoretry_for a tuple or list of exception classes",
     what="Finds `autoretry_for=` and `dont_autoretry_for=` (decorator keywords or Task class attributes) "
          "set to a single exception class or to a literal that is not a tuple or list.",
     why="Celery calls `tuple()` on the value: a single class raises `TypeError` when the task is "
@@ -737,18 +738,18 @@ def _not_a_tuple(model: ModuleModel, value: ast.expr, depth: int = 0) -> tuple[s
     module cannot see are left alone.
     """
     if isinstance(value, ast.Constant):
-        text = ast.unparse(value)
+        text = snippet(value)
         return (f"the literal {text}" if len(text) <= 40 else "a literal"), "SomeError"
     if isinstance(value, (ast.JoinedStr, ast.Dict, ast.DictComp)):
         return ("a string" if isinstance(value, ast.JoinedStr) else "a dict"), "SomeError"
     if isinstance(value, ast.Call):
         if _is_exception_class(model, value.func):
-            return "an exception instance", ast.unparse(value.func)
+            return "an exception instance", snippet(value.func)
         return None
     if not isinstance(value, (ast.Name, ast.Attribute)):
         return None
     if _is_exception_class(model, value):
-        return f"the single class {ast.unparse(value)}", ast.unparse(value)
+        return f"the single class {snippet(value)}", snippet(value)
     if isinstance(value, ast.Name) and depth < MAX_DEPTH:
         for binding in model.assigned_values(value):
             if binding.kind is BindingKind.ASSIGN and binding.index is None and binding.value is not None:
@@ -908,25 +909,37 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
     function = _own_retry(node, model)
     if function is None:
         return
-    call = ast.unparse(node.func)
+    call = snippet(node.func)
     opaque = _opaque(node)
     # A try around the call that handles MaxRetriesExceededError (or Retry itself) uses the
     # exceptions of retry() on purpose: the task may go on, and the final error is dealt with.
+    handler = _enclosing_handler(model, node, function)
     if isinstance(ctx.parent(node), ast.Expr) and not opaque and _throws(node) \
             and not _handled_around(model, node, function, _RETRY_OUTCOME_NAMES):
-        ctx.report(node, CEL402, call=call)
-    handler = _enclosing_handler(model, node, function)
+        ctx.report(node, CEL402, call=call, instead=_raised(node, call, handler.name if handler else None))
     if handler is not None and handler.name and not opaque and _argument(node, "exc") is None \
             and not _handled_around(model, node, function, _MAX_RETRIES_NAMES):
         ctx.report(node, CEL403, call=call, name=handler.name)
     if not opaque and _throws(node):
         swallowing = _swallowing_handler(model, node, function)
         if swallowing is not None:
-            caught = f"except {ast.unparse(swallowing.type)}" if swallowing.type is not None else "except:"
+            caught = f"except {snippet(swallowing.type)}" if swallowing.type is not None else "except:"
             ctx.report(node, CEL404, call=call, handler=caught, line=swallowing.lineno)
     delay = _fixed_delay(model, node, opaque)
     if delay is not None and not model.is_test_module():
         ctx.report(node, CEL409, call=call, delay=delay)
+
+
+def _raised(node: ast.Call, call: str, exc_name: str | None) -> str:
+    """How to write a bare retry: raised, and inside ``except ... as exc`` given the error and
+    chained to it (what flake8-bugbear's B904 asks of a raise in an except clause)."""
+    if not exc_name:
+        return f"raise {call}(...)"
+    if _argument(node, "exc") is not None:
+        args = "..."
+    else:
+        args = f"..., exc={exc_name}" if node.args or node.keywords else f"exc={exc_name}"
+    return f"raise {call}({args}) from {exc_name}"
 
 
 def _handled_around(model: ModuleModel, node: ast.Call, function: ast.AST, names: frozenset[str]) -> bool:
@@ -1066,7 +1079,7 @@ def _fixed_delay(model: ModuleModel, call: ast.Call, opaque: bool) -> str | None
     if _uses_retries(model, countdown):
         return None
     if _constant_number(model, countdown):
-        return f"a fixed countdown={ast.unparse(countdown)}"
+        return f"a fixed countdown={snippet(countdown)}"
     return None
 
 

@@ -10,6 +10,7 @@ from ..config import is_partial
 from ..engine import Context, on_module
 from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo
 from ..rule import Rule
+from ..text import node_key, snippet
 
 _REF_HANDLERS = "Celery user guide, Tasks: Handlers (docs/userguide/tasks.rst#handlers)"
 _REF_CUSTOM = "Celery user guide, Tasks: Custom task classes (docs/userguide/tasks.rst#custom-task-classes)"
@@ -433,7 +434,7 @@ def _policy_key(task: TaskInfo) -> tuple | None:
     if task.decorator is None or task.has_star_kwargs:
         return None
     items = tuple(sorted(
-        (name, ast.dump(kw.value)) for name, kw in task.options.items() if name in _POLICY_OPTIONS
+        (name, node_key(kw.value)) for name, kw in task.options.items() if name in _POLICY_OPTIONS
     ))
     return items if len(items) >= _MIN_SHARED_OPTIONS else None
 
@@ -449,7 +450,7 @@ def repeated_task_options(ctx: Context) -> None:
         if len(tasks) < _MIN_REPEATS:
             continue
         first = tasks[0]
-        options = ", ".join(f"{name}={ast.unparse(first.options[name].value)}" for name, _ in key)
+        options = ", ".join(f"{name}={snippet(first.options[name].value)}" for name, _ in key)
         for task in tasks:
             ctx.report(task.decorator, CEL508, task=task.name, options=options, others=len(tasks) - 1)
 

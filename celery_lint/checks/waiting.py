@@ -7,8 +7,8 @@ from ..engine import Context, on
 from ..model import is_const
 from ..results import ignored_result_task, is_async_result
 from ..rule import Rule
+from ..text import snippet
 
-_TASKS = ("task_decorators", "app_names", "task_base_classes")
 _REFS_CALLING = ("Celery user guide, Tasks: Avoid launching synchronous subtasks "
                  "(docs/userguide/tasks.rst#avoid-launching-synchronous-subtasks)",)
 
@@ -208,7 +208,7 @@ def guard_off_by_item(node: ast.Assign, ctx: Context) -> None:
         return
     for target in node.targets:
         if isinstance(target, ast.Subscript) and is_const(target.slice, _GUARD):
-            _report_guard_off(ctx, node, f"{ast.unparse(target)} = False")
+            _report_guard_off(ctx, node, f"{snippet(target)} = False")
             return
 
 
