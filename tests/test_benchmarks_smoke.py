@@ -105,3 +105,17 @@ def test_explanations_say_why_a_target_is_missed():
     results["flake8"].data.update(overhead=0.01, met=True)
     results["growth"].data["ratio"] = 10.2
     assert bench.explanations(results) == []
+
+
+def test_mixed_module_grows_with_the_lines_asked_for():
+    small, large = bench.mixed_module(1000), bench.mixed_module(4000)
+    assert abs(small.count("\n") - 1000) < 30 and abs(large.count("\n") - 4000) < 30
+    tree = ast.parse(large)
+    assert sum(isinstance(n, ast.FunctionDef) for n in tree.body) > 3 * sum(
+        isinstance(n, ast.FunctionDef) for n in ast.parse(small).body)
+
+
+def test_bench_scaling_reports_cost_per_line():
+    res = bench.bench_scaling(1, sizes=(200, 400), count_instructions=False)
+    assert [row[0] for row in res.rows] == ["200", "400"]
+    assert res.data["cpu"] > 0 and res.data["floor"] > 0 and "instructions" not in res.data
