@@ -6,7 +6,6 @@ import os
 import pathlib
 import re
 import shutil
-import subprocess
 import sys
 import textwrap
 
@@ -14,7 +13,7 @@ import pytest
 
 import celery_lint
 from celery_lint import cli, docs
-from tools import flake8
+from tools import flake8, run_process
 
 SCRIPT = pathlib.Path(sys.executable).parent / ("celery-lint.exe" if os.name == "nt" else "celery-lint")
 HOW = ["module", "script"]
@@ -58,13 +57,13 @@ CUSTOM = textwrap.dedent("""\
 NO_CELERY = "def add(a, b):\n    return a + b\n"
 
 
-def run(args, cwd, how="module", env=None):
+def run(args, cwd, how="module", env=None, input=None, timeout=120, encoding=None):
     """Run the installed command; never a traceback, always a documented exit status."""
     command = [sys.executable, "-m", "celery_lint"] if how == "module" else [str(SCRIPT)]
-    environ = dict(os.environ, **(env or {}))
+    environ = dict(os.environ)
     environ.pop("PYTHONPATH", None)
-    proc = subprocess.run([*command, *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          env=environ, timeout=300)
+    environ.update(env or {})
+    proc = run_process([*command, *args], cwd, env=environ, input=input, timeout=timeout, encoding=encoding)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode in (0, 1, 2), proc.stdout + proc.stderr
     return proc
@@ -419,10 +418,7 @@ def test_python_310_reads_our_table_without_tomllib(tmp_path):
     """Without tomllib (Python 3.10) the small reader reads [tool.celery-lint]."""
     write(tmp_path, {"pyproject.toml": PYPROJECT, "tasks.py": CUSTOM})
     code = "import sys; sys.modules['tomllib'] = None; from celery_lint.cli import main; sys.exit(main())"
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    proc = subprocess.run([sys.executable, "-c", code, "check", "--select", "CEL201", "tasks.py"],
-                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    proc = run_process([sys.executable, "-c", code, "check", "--select", "CEL201", "tasks.py"], tmp_path)
     assert proc.returncode == 1 and "tasks.py:6:12: CEL201" in proc.stdout, proc.stdout + proc.stderr
 
 
