@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, prefilter
 from .docs import rule_page
+from .frontend import setting_type
 from .settings import option_specs
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -605,7 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
         shown = ",".join(default) if kind == "list" else default
         check_parser.add_argument(
             "--" + name.replace("_", "-"), dest=name, default=None, metavar=metavar,
-            type=int if kind == "int" else str, help=f"{help_text} (default: {shown or 'none'})",
+            type=setting_type(kind), help=f"{help_text} (default: {shown or 'none'})",
         )
     check_parser.set_defaults(handler=cmd_check)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import celery_lint
+from celery_lint.frontend import setting_type
 from celery_lint.settings import Settings, option_specs
 
 
@@ -22,7 +23,7 @@ class CeleryChecker:
     def add_options(cls, manager) -> None:
         for name, default, help_text, kind, metavar in option_specs():
             shown = ",".join(default) if kind == "list" else default
-            extra = {} if kind == "int" else {"comma_separated_list": True}
+            extra = {"type": setting_type(kind)} if kind == "int" else {"comma_separated_list": True}
             manager.add_option(
                 "--celery-" + name.replace("_", "-"),
                 default=None,
@@ -35,13 +36,13 @@ class CeleryChecker:
 
     @classmethod
     def parse_options(cls, options) -> None:
-        try:
+        try:  # the values were checked by their option types: this cannot fail
             cls.settings = Settings.from_mapping(
                 {"celery-" + name.replace("_", "-"): getattr(options, "celery_" + name, None)
                  for name, *_ in option_specs()}
             )
         except ValueError as err:
-            raise SystemExit(f"flake8: {err}") from None
+            raise SystemExit(f"flake8: error: {err}") from None
         cls.enabled = _selected_codes(options)
 
     def run(self):

@@ -51,10 +51,13 @@ class CeleryLintChecker(BaseRawFileChecker):
         self.task_index = TaskIndex(self.settings)
 
     def settings(self) -> Settings:
+        """The settings from pylint's configuration; raises ValueError on a bad value (see
+        :func:`pylint_celery.load_configuration`, which checks them once it is read)."""
         if self._settings is None:
             config = self.linter.config
             self._settings = Settings.from_mapping(
-                {name: getattr(config, "celery_" + name, None) for name, *_ in option_specs()}
+                {"celery-" + name.replace("_", "-"): getattr(config, "celery_" + name, None)
+                 for name, *_ in option_specs()}
             )
         return self._settings
 

@@ -159,6 +159,9 @@ def test_select_extend_select_and_ignore(tmp_path, args, expected):
     ["check", "--format", "xml", "."],
     ["check", "does-not-exist.py"],
     ["check", "--visibility-timeout", "soon", "."],
+    ["check", "--visibility-timeout", "1.5", "."],
+    ["check", "--visibility-timeout", "0", "."],
+    ["check", "--visibility-timeout", "-60", "."],
     ["frobnicate"],
     [],
 ])
@@ -405,6 +408,12 @@ def test_explicit_config_file(tmp_path):
     ("task-decorator = ['x']", "unknown key"),
     ("select = 3", "select"),
     ("visibility-timeout = 'soon'", "visibility"),
+    ("visibility-timeout = 1.5", "greater than 0, not 1.5"),
+    ("visibility-timeout = 1e400", "greater than 0, not inf"),
+    ("visibility-timeout = true", "greater than 0, not True"),
+    ("visibility-timeout = 0", "greater than 0, not 0"),
+    ("task-decorators = [1, 2]", "must be a list of strings or a comma-separated string, not [1, 2]"),
+    ("task-decorators = {a = 'x'}", "must be a list of strings or a comma-separated string, not {"),
     ("select = ['E501']", "E501"),
     ("select = [", "pyproject.toml"),
 ])

@@ -37,9 +37,24 @@ def test_int_option_is_parsed(tmp_path):
     (tmp_path / "tasks.py").write_text(VIEW)
     proc = run(["flake8", "--select=CEL201", "tasks.py"], tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (tmp_path / "setup.cfg").write_text("[flake8]\ncelery-visibility-timeout = soon\n")
-    proc = run(["flake8", "--select=CEL201", "tasks.py"], tmp_path)
-    assert proc.returncode != 0 and "celery-visibility-timeout" in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-1800", "1.5", "1e400", "inf", "true"])
+@pytest.mark.parametrize("where", ["command line", "setup.cfg"])
+def test_a_bad_int_option_is_a_usage_error_like_flake8s_own(tmp_path, value, where):
+    """flake8 refuses ``--max-line-length=soon`` with a usage line and exit status 2: our options too,
+    from the command line or a config file (where flake8's own int options raise a traceback)."""
+    (tmp_path / "tasks.py").write_text(VIEW)
+    own = run(["flake8", "--isolated", "--max-line-length=soon", "tasks.py"], tmp_path)
+    if where == "setup.cfg":
+        (tmp_path / "setup.cfg").write_text(f"[flake8]\ncelery-visibility-timeout = {value}\n")
+        proc = run(["flake8", "tasks.py"], tmp_path)
+    else:
+        proc = run(["flake8", "--isolated", f"--celery-visibility-timeout={value}", "tasks.py"], tmp_path)
+    assert proc.returncode == own.returncode == 2 and not proc.stdout, proc.stderr
+    assert proc.stderr.splitlines()[-1] == ("flake8: error: argument --celery-visibility-timeout: "
+                                            f"the value must be a whole number greater than 0, not {value!r}")
+    assert "Traceback" not in proc.stderr
 
 
 def test_noqa_silences_only_the_named_code(tmp_path):
