@@ -63,36 +63,47 @@ def find_pyproject(paths: Sequence[str]) -> Path | None:
         start = Path(os.path.commonpath(absolute))
     except ValueError:  # paths on different drives
         start = Path.cwd()
-    if start.is_file() or not start.exists():
+    if not os.path.isdir(start):
         start = start.parent
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file() and read_table(candidate) is not None:
+        if os.path.isfile(candidate) and read_table(candidate) is not None:
             return candidate
     return None
 
 
-def read_table(path: Path) -> dict | None:
-    """The ``[tool.celery-lint]`` table of a pyproject.toml, or None when it has none."""
+def read_table(path: Path, explicit: bool = False) -> dict | None:
+    """The ``[tool.celery-lint]`` table of a pyproject.toml, or None when it has none.
+
+    A file that is not valid TOML is refused when it may hold our table (it names ``celery-lint``)
+    or was named with ``--config`` (``explicit``); otherwise it is someone else's, passed over.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    ours = explicit or b"celery-lint" in data
     try:
-        import tomllib
-    except ImportError:  # Python 3.10: read just our table with a small parser
-        try:
-            return read_tool_table(text)
-        except TomlError as exc:
-            raise UsageError(f"{path}: {exc} (Python 3.11+ reads any TOML)") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("celery-lint")
+        document = toml_loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError, MemoryError) as exc:
+        if not ours:
+            return None
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).splitlines()[0]
+        raise UsageError(f"{path}: invalid TOML: {reason}") from None
+    tool = document.get("tool")
+    table = tool.get("celery-lint") if isinstance(tool, dict) else None
     if table is not None and not isinstance(table, dict):
-        raise UsageError(f"{path}: [tool.celery-lint] must be a table")
+        raise UsageError(f"{path}: tool.celery-lint must be a table ([tool.celery-lint]), not {type(table).__name__}")
     return table
+
+
+def toml_loads(text: str) -> dict:
+    """TOML, read by tomllib (Python 3.11+) or by tomli, the same reader, on Python 3.10."""
+    try:
+        import tomllib  # noqa: PLC0415 -- only when a pyproject.toml is read
+    except ImportError:
+        import tomli as tomllib  # noqa: PLC0415 -- Python 3.10: the dependency tomli
+    return tomllib.loads(text)
 
 
 def _as_list(value, where: str) -> list[str]:
@@ -100,7 +111,7 @@ def _as_list(value, where: str) -> list[str]:
         return [item.strip() for item in value.split(",") if item.strip()]
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         return [item.strip() for item in value if item.strip()]
-    raise UsageError(f"{where} must be a list of strings or a comma-separated string")
+    raise UsageError(f"{where} must be a list of strings or a comma-separated string, not {value!r:.40}")
 
 
 @dataclass
@@ -118,180 +129,63 @@ class Options:
         return frozenset(code for code in RULES if self.selection(code))
 
 
-def resolve_options(args: argparse.Namespace) -> Options:
-    config_path = None
-    table: dict = {}
+def _config(args: argparse.Namespace) -> tuple[Path | None, dict]:
     if args.config:
         config_path = Path(args.config)
-        if not config_path.is_file():
+        if not os.path.isfile(config_path):
             raise UsageError(f"no such configuration file: {args.config}")
-        table = read_table(config_path) or {}
-    elif not args.isolated:
-        config_path = find_pyproject(args.paths)
-        table = (read_table(config_path) or {}) if config_path else {}
+        return config_path, read_table(config_path, explicit=True) or {}
+    if args.isolated:
+        return None, {}
+    config_path = find_pyproject(args.paths)
+    return config_path, (read_table(config_path) or {}) if config_path else {}
 
+
+def resolve_options(args: argparse.Namespace) -> Options:
+    config_path, table = _config(args)
     setting_names = {name.replace("_", "-"): name for name, *_ in option_specs()}
-    where = f"[tool.celery-lint] in {config_path}"
+    where = f"{config_path}: [tool.celery-lint]"
     mapping: dict = {}
     lists: dict[str, list[str]] = {}
     for key, value in table.items():
         dashed = key.replace("_", "-")
         if dashed in _SELECTION_KEYS:
-            lists[dashed] = _as_list(value, f"{dashed} of {where}")
+            lists[dashed] = _as_list(value, f"{where} {key}")
         elif dashed in setting_names:
-            mapping[setting_names[dashed]] = value
+            try:
+                mapping[dashed] = getattr(Settings.from_mapping({key: value}), setting_names[dashed])
+            except ValueError as exc:
+                raise UsageError(f"{where} {exc}") from None
         else:
             known = ", ".join(sorted([*_SELECTION_KEYS, *setting_names]))
-            raise UsageError(f"unknown key {key!r} in {where} (known: {known})")
-    for name in setting_names.values():
+            raise UsageError(f"{where}: unknown key {key!r} (known: {known})")
+    for dashed, name in setting_names.items():
         value = getattr(args, name)
-        if value is not None:
-            mapping[name] = value
-    try:
-        settings = Settings.from_mapping(mapping)
-    except (TypeError, ValueError) as exc:
-        raise UsageError(f"bad setting value: {exc}") from None
+        if value is not None:  # checked by its argparse type
+            mapping[dashed] = value
+    settings = Settings.from_mapping(mapping)
 
-    select = args.select if args.select is not None else lists.get("select")
-    ignore = args.ignore if args.ignore is not None else lists.get("ignore", [])
-    extend_select = [*lists.get("extend-select", []), *(args.extend_select or [])]
+    def codes(key: str, given: list[str] | None) -> tuple[str, ...] | None:
+        """The codes of one selection key: from the command line, else from pyproject.toml."""
+        if given is not None:
+            return parse_codes(given, f"--{key}")
+        return parse_codes(lists[key], f"{where} {key}") if key in lists else None
+
     selection = Selection(
-        select=None if select is None else parse_codes(select),
-        extend_select=parse_codes(extend_select),
-        ignore=parse_codes(ignore),
+        select=codes("select", args.select),
+        extend_select=(*(codes("extend-select", None) or ()),  # the file's and the command line's add up
+                       *(parse_codes(args.extend_select, "--extend-select") if args.extend_select else ())),
+        ignore=codes("ignore", args.ignore) or (),
     )
     excludes = [*lists.get("exclude", []), *(args.exclude or [])]
     root = config_path.parent.resolve() if config_path else Path.cwd()
     return Options(settings, selection, excludes, root)
 
 
-# --------------------------------------------------------------------------- pyproject.toml on Python 3.10
-
-
-class TomlError(ValueError):
-    """What the small TOML reader cannot read."""
-
-
-_TOOL_HEADER = re.compile(
-    r"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:celery-lint|"celery-lint"|'celery-lint')[ \t]*\][ \t]*(?:#.*)?$""",
-    re.MULTILINE,
-)
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_INTEGER = re.compile(r"[+-]?[0-9][0-9_]*")
-
-
-def read_tool_table(text: str) -> dict | None:
-    """The ``[tool.celery-lint]`` table, for Python 3.10 (no tomllib).
-
-    Reads what this table needs: bare or quoted keys, strings, integers, booleans and
-    arrays of them (over several lines, with comments and a trailing comma).
-    """
-    header = _TOOL_HEADER.search(text)
-    if header is None:
-        return None
-    return _TomlReader(text, header.end()).table()
-
-
-class _TomlReader:
-    def __init__(self, text: str, pos: int):
-        self.text, self.pos = text, pos
-
-    def error(self, what: str) -> TomlError:
-        line = self.text.count("\n", 0, self.pos) + 1
-        return TomlError(f"line {line}: {what}")
-
-    def peek(self) -> str:
-        return self.text[self.pos:self.pos + 1]
-
-    def skip(self, newlines: bool) -> None:
-        blank = " \t\r\n" if newlines else " \t"
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char in blank:
-                self.pos += 1
-            elif char == "#":
-                end = self.text.find("\n", self.pos)
-                self.pos = len(self.text) if end < 0 else end
-            else:
-                return
-
-    def table(self) -> dict:
-        out: dict = {}
-        while True:
-            self.skip(newlines=True)
-            if self.pos >= len(self.text) or self.peek() == "[":
-                return out
-            key = self.string() if self.peek() in "\"'" else self.match(_BARE_KEY, "a key")
-            self.skip(newlines=False)
-            if self.peek() != "=":
-                raise self.error(f"expected '=' after {key!r} (dotted keys are not supported)")
-            self.pos += 1
-            self.skip(newlines=False)
-            out[key] = self.value()
-            self.skip(newlines=False)
-            if self.peek() not in ("", "\n", "\r"):
-                raise self.error(f"unexpected text after the value of {key!r}")
-
-    def match(self, pattern: re.Pattern, what: str) -> str:
-        found = pattern.match(self.text, self.pos)
-        if found is None:
-            raise self.error(f"expected {what}")
-        self.pos = found.end()
-        return found.group()
-
-    def value(self):
-        char = self.peek()
-        if not char:
-            raise self.error("expected a value")
-        if char in "\"'":
-            return self.string()
-        if char == "[":
-            return self.array()
-        for word, value in (("true", True), ("false", False)):
-            if self.text.startswith(word, self.pos):
-                self.pos += len(word)
-                return value
-        return int(self.match(_INTEGER, "a string, integer, boolean or array").replace("_", ""))
-
-    def string(self) -> str:
-        quote = self.peek()
-        if self.text.startswith(quote * 3, self.pos):
-            raise self.error("multi-line strings are not supported")
-        if quote == "'":
-            end = self.text.find("'", self.pos + 1)
-            if end < 0 or "\n" in self.text[self.pos:end]:
-                raise self.error("unterminated string")
-            value, self.pos = self.text[self.pos + 1:end], end + 1
-            return value
-        found = re.compile(r'"(?:[^"\\\n]|\\.)*"').match(self.text, self.pos)
-        if found is None:
-            raise self.error("unterminated string")
-        self.pos = found.end()
-        try:
-            return json.loads(found.group())
-        except ValueError:
-            raise self.error("bad escape in string") from None
-
-    def array(self) -> list:
-        self.pos += 1
-        items = []
-        while True:
-            self.skip(newlines=True)
-            if self.peek() == "]":
-                self.pos += 1
-                return items
-            items.append(self.value())
-            self.skip(newlines=True)
-            if self.peek() == ",":
-                self.pos += 1
-            elif self.peek() != "]":
-                raise self.error("expected ',' or ']' in an array")
-
-
 # --------------------------------------------------------------------------- selection
 
 
-def parse_codes(values: Iterable[str]) -> tuple[str, ...]:
+def parse_codes(values: Iterable[str], where: str = "a selection") -> tuple[str, ...]:
     """Codes, code prefixes (``CEL2``) or pylint symbols, comma-separated or repeated."""
     out = []
     for value in values:
@@ -304,7 +198,7 @@ def parse_codes(values: Iterable[str]) -> tuple[str, ...]:
             elif _CODE_SPEC.match(item.upper()):
                 out.append(item.upper())
             else:
-                raise UsageError(f"{item!r} is not a rule code, code prefix (CEL, CEL2, CEL201) or symbol")
+                raise UsageError(f"{where}: {item!r} is not a rule code, code prefix (CEL, CEL2, CEL201) or symbol")
     return tuple(out)
 
 

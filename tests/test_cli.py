@@ -405,59 +405,82 @@ def test_explicit_config_file(tmp_path):
 
 
 @pytest.mark.parametrize("table,message", [
-    ("task-decorator = ['x']", "unknown key"),
-    ("select = 3", "select"),
-    ("visibility-timeout = 'soon'", "visibility"),
-    ("visibility-timeout = 1.5", "greater than 0, not 1.5"),
-    ("visibility-timeout = 1e400", "greater than 0, not inf"),
-    ("visibility-timeout = true", "greater than 0, not True"),
-    ("visibility-timeout = 0", "greater than 0, not 0"),
-    ("task-decorators = [1, 2]", "must be a list of strings or a comma-separated string, not [1, 2]"),
-    ("task-decorators = {a = 'x'}", "must be a list of strings or a comma-separated string, not {"),
-    ("select = ['E501']", "E501"),
-    ("select = [", "pyproject.toml"),
+    ("task-decorator = ['x']", "unknown key 'task-decorator'"),
+    ("select = 3", "select must be a list of strings or a comma-separated string, not 3"),
+    ("select = ['E501']", "'E501' is not a rule code"),
+    ("exclude = {a = 1}", "exclude must be a list of strings"),
+    ("visibility-timeout = 'soon'", "visibility-timeout must be a whole number greater than 0, not 'soon'"),
+    ("visibility-timeout = inf", "visibility-timeout must be a whole number greater than 0, not inf"),
+    ("visibility-timeout = 1e400", "visibility-timeout must be a whole number greater than 0, not inf"),
+    ("visibility-timeout = nan", "visibility-timeout must be a whole number greater than 0, not nan"),
+    ("visibility_timeout = 1.5", "visibility_timeout must be a whole number greater than 0, not 1.5"),
+    ("visibility-timeout = true", "visibility-timeout must be a whole number greater than 0, not True"),
+    ("visibility-timeout = 0", "visibility-timeout must be a whole number greater than 0, not 0"),
+    ("visibility-timeout = -1800", "not -1800"),
+    ("visibility-timeout = [1800]", "not [1800]"),
+    ("task-decorators = [1, 2]", "task-decorators must be a list of strings or a comma-separated string, not [1, 2]"),
+    ("task-decorators = [['a']]", "task-decorators must be a list of strings"),
+    ("task-decorators = {a = 'x'}", "task-decorators must be a list of strings or a comma-separated string, not {"),
+    ("app-names = 3", "app-names must be a list of strings"),
+    ("test-paths = " + "[" * 5000 + "]" * 5000, "invalid TOML: nested too deeply"),
+    ("select = [", "invalid TOML"),
 ])
 def test_bad_configuration_exits_2(tmp_path, table, message):
+    """Every bad value is refused with the file, the key and what is expected; none is coerced."""
     write(tmp_path, {"pyproject.toml": f"[tool.celery-lint]\n{table}\n", "tasks.py": TASKS})
     proc = run(["check", "tasks.py"], tmp_path)
-    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and not proc.stdout, proc.stdout + proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith("celery-lint: error: ") and message in line, line
+    assert "pyproject.toml" in line
 
 
-def test_python_310_reads_our_table_without_tomllib(tmp_path):
-    """Without tomllib (Python 3.10) the small reader reads [tool.celery-lint]."""
-    write(tmp_path, {"pyproject.toml": PYPROJECT, "tasks.py": CUSTOM})
-    code = "import sys; sys.modules['tomllib'] = None; from celery_lint.cli import main; sys.exit(main())"
+@pytest.mark.parametrize("text", [
+    "[tool.celery-lint]\n[tool.celery-lint.nested]\na = 1\n",
+    "[tool]\ncelery-lint = 3\n",
+    "tool = {celery-lint = 'x'}\n",
+])
+def test_our_table_must_be_a_table_of_known_keys(tmp_path, text):
+    write(tmp_path, {"pyproject.toml": text, "tasks.py": TASKS})
+    proc = run(["check", "tasks.py"], tmp_path)
+    assert proc.returncode == 2 and "pyproject.toml" in proc.stderr and "tool.celery-lint" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("text", [
+    "tool = 3\n",
+    "tool = ['black']\n",
+    "[tool]\nblack = 3\n",
+    "[project\nname = 'broken'\n",
+    "[tool.black]\nline-length = \n",
+    b"[project]\nname = '\xff'\n",
+    "x = " + "[" * 5000 + "]" * 5000 + "\n",
+])
+def test_someone_elses_pyproject_does_not_block_the_run(tmp_path, text):
+    """A pyproject.toml without our table, however odd or broken, is passed over: the nearest one
+    above it that has the table is read."""
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "sub/pyproject.toml": text, "sub/tasks.py": CUSTOM})
+    proc = run(["check", "tasks.py"], tmp_path / "sub")
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    assert findings(proc, {"CEL201"}) == [("tasks.py", 6, 12, "CEL201")]
+
+
+def test_a_broken_file_named_with_config_is_refused(tmp_path):
+    write(tmp_path, {"lint.toml": "[project\n", "tasks.py": TASKS})
+    proc = run(["check", "--config", "lint.toml", "tasks.py"], tmp_path)
+    assert proc.returncode == 2 and "lint.toml: invalid TOML" in proc.stderr, proc.stderr
+
+
+def test_python_310_reads_pyproject_with_tomli(tmp_path):
+    """Without tomllib (Python 3.10) the same reader, tomli, reads the file; no TOML of our own."""
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "tasks.py": CUSTOM,
+                     "bad/pyproject.toml": "[tool.celery-lint]\nvisibility-timeout = 1e400\n", "bad/tasks.py": CUSTOM})
+    code = ("import sys; sys.modules['tomllib'] = None; from celery_lint.cli import main; "
+            "status = main(sys.argv[1:]); assert 'tomli' in sys.modules; sys.exit(status)")
     proc = run_process([sys.executable, "-c", code, "check", "--select", "CEL201", "tasks.py"], tmp_path)
     assert proc.returncode == 1 and "tasks.py:6:12: CEL201" in proc.stdout, proc.stdout + proc.stderr
-
-
-@pytest.mark.parametrize("text", [
-    PYPROJECT,
-    "[tool.celery-lint]\n",
-    "[tool.'celery-lint']\nselect=['CEL2']# c\n\n[x]\n",
-    '[ tool."celery-lint" ]\n"app-names" = "a,b"\nexit = true\nn = -3\nl = [ [ "a" ], "b\\tc\\u00e9" ]\n',
-    "[project]\nname='x'\n",
-])
-def test_small_toml_reader_agrees_with_tomllib(text):
-    tomllib = pytest.importorskip("tomllib")
-    expected = tomllib.loads(text).get("tool", {})
-    expected = expected.get("celery-lint")
-    assert cli.read_tool_table(text) == expected
-
-
-@pytest.mark.parametrize("text", [
-    "[tool.celery-lint]\na.b = 1\n",
-    "[tool.celery-lint]\na = '''x'''\n",
-    "[tool.celery-lint]\na = [1 2]\n",
-    "[tool.celery-lint]\na = \"x\n",
-    "[tool.celery-lint]\na = 1 2\n",
-    "[tool.celery-lint]\na = {b = 1}\n",
-    "[tool.celery-lint]\na =",
-    "[tool.celery-lint]\na = [1,",
-])
-def test_small_toml_reader_rejects_what_it_cannot_read(text):
-    with pytest.raises(cli.TomlError):
-        cli.read_tool_table(text)
+    proc = run_process([sys.executable, "-c", code, "check", "tasks.py"], tmp_path / "bad")
+    assert proc.returncode == 2 and "visibility-timeout must be a whole number greater than 0, not inf" in proc.stderr
+    assert not hasattr(cli, "read_tool_table") and not hasattr(cli, "TomlError")
 
 
 # --------------------------------------------------------------------------- rules and explain
