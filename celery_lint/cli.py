@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, prefilter
 from .docs import rule_page
-from .frontend import setting_type
+from .frontend import opt_in_chosen, setting_type
 from .settings import option_specs
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -45,6 +45,8 @@ FORMATS = ("text", "json", "github")
 NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _CODE_SPEC = re.compile(r"^CEL[0-9]{0,3}$")
 _SELECTION_KEYS = ("select", "extend-select", "ignore", "exclude")
+#: The codes that are no rule, with their symbols: an internal error.
+RESERVED = {INTERNAL_ERROR.code: INTERNAL_ERROR.symbol}
 
 log = logging.getLogger("celery_lint")
 
@@ -177,6 +179,9 @@ def resolve_options(args: argparse.Namespace) -> Options:
                        *(parse_codes(args.extend_select, "--extend-select") if args.extend_select else ())),
         ignore=codes("ignore", args.ignore) or (),
     )
+    if not any(selection(code) for code in RULES):
+        raise UsageError("the selection (select, extend-select, ignore) leaves no rule on; "
+                         "`celery-lint rules` lists the rules")
     excludes = [*lists.get("exclude", []), *(args.exclude or [])]
     root = config_path.parent.resolve() if config_path else Path.cwd()
     return Options(settings, selection, excludes, root)
@@ -186,7 +191,8 @@ def resolve_options(args: argparse.Namespace) -> Options:
 
 
 def parse_codes(values: Iterable[str], where: str = "a selection") -> tuple[str, ...]:
-    """Codes, code prefixes (``CEL2``) or pylint symbols, comma-separated or repeated."""
+    """Codes, code prefixes (``CEL2``) or pylint symbols, comma-separated or repeated; each must
+    name at least one rule (or a reserved code)."""
     out = []
     for value in values:
         for item in value.split(","):
@@ -195,10 +201,12 @@ def parse_codes(values: Iterable[str], where: str = "a selection") -> tuple[str,
                 continue
             if item.lower() in BY_SYMBOL:
                 out.append(BY_SYMBOL[item.lower()].code)
-            elif _CODE_SPEC.match(item.upper()):
-                out.append(item.upper())
-            else:
+            elif not _CODE_SPEC.match(item.upper()):
                 raise UsageError(f"{where}: {item!r} is not a rule code, code prefix (CEL, CEL2, CEL201) or symbol")
+            elif not any(code.startswith(item.upper()) for code in (*RULES, *RESERVED)):
+                raise UsageError(f"{where}: {item!r} matches no rule; `celery-lint rules` lists them")
+            else:
+                out.append(item.upper())
     return tuple(out)
 
 
@@ -209,6 +217,8 @@ class Selection:
     Without ``select``, the default-on rules are selected.  An explicit choice
     (``select``, ``extend-select``, ``ignore``) beats the default; between an explicit
     select and an explicit ignore that both match, the longer prefix wins (ignore on a tie).
+    An opt-in rule is chosen only by a prefix longer than ``CEL`` (``CEL5``, ``CEL515``):
+    ``select = CEL`` keeps opt-in rules off, as flake8-bugbear's ``select = B`` keeps B9xx off.
     """
 
     select: tuple[str, ...] | None = None
@@ -217,12 +227,14 @@ class Selection:
 
     def __call__(self, code: str) -> bool:
         chosen = _longest(code, (*(self.select or ()), *self.extend_select))
+        rule = RULES.get(code)
+        if rule is not None and not rule.default and not opt_in_chosen(code, (chosen,)):
+            chosen = ""  # only a prefix longer than CEL turns an opt-in rule on
         ignored = _longest(code, self.ignore)
         if chosen and ignored:
             return len(chosen) > len(ignored)
         if chosen or ignored:
             return bool(chosen)
-        rule = RULES.get(code)
         return self.select is None and rule is not None and rule.default
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import celery_lint
-from celery_lint.frontend import setting_type
+from celery_lint.frontend import opt_in_off, setting_type
 from celery_lint.settings import Settings, option_specs
 
 
@@ -13,6 +13,7 @@ class CeleryChecker:
     version = celery_lint.__version__
     settings = celery_lint.DEFAULT_SETTINGS  # replaced by parse_options
     enabled: frozenset[str] | None = None  # the codes flake8 will show; None: all (replaced by parse_options)
+    opt_in_off: frozenset[str] = frozenset(celery_lint.OPT_IN)  # opt-in rules not named (replaced by parse_options)
 
     def __init__(self, tree, filename="<unknown>", lines=None):
         self.tree = tree
@@ -43,12 +44,17 @@ class CeleryChecker:
             )
         except ValueError as err:
             raise SystemExit(f"flake8: error: {err}") from None
-        cls.enabled = _selected_codes(options)
+        # ``select = CEL`` keeps opt-in rules off (flake8 alone would turn them on): only their
+        # code or a prefix longer than CEL, in select or extend-select, turns one on.
+        cls.opt_in_off = opt_in_off([*(options.select or ()), *(getattr(options, "extend_select", None) or ())])
+        selected = _selected_codes(options)
+        cls.enabled = None if selected is None else selected - cls.opt_in_off
 
     def run(self):
         source = "".join(self.lines) if self.lines is not None else None
         for v in celery_lint.check(self.tree, self.filename, self.settings, source=source, enabled=self.enabled):
-            yield v.line, v.col, f"{v.code} {v.message}", type(self)
+            if v.code not in self.opt_in_off:  # a check may find more than was asked of it
+                yield v.line, v.col, f"{v.code} {v.message}", type(self)
 
 
 def _selected_codes(options) -> frozenset[str] | None:

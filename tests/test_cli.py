@@ -146,6 +146,10 @@ def test_default_selection_is_the_default_on_rules(tmp_path):
     (["--ignore", "CEL2", "--extend-select", "CEL203"], {"CEL203"}),
     (["--select", "celery-blocking-result"], {"CEL201"}),
     (["--select", "cel2", "--ignore", "cel201"], {"CEL203"}),
+    (["--select", "CEL"], {"CEL201"}),  # CEL selects the default rules; CEL203 is opt-in
+    (["--extend-select", "CEL"], {"CEL201"}),
+    (["--select", "CEL", "--extend-select", "CEL203"], {"CEL201", "CEL203"}),
+    (["--select", "CEL20"], {"CEL201", "CEL203"}),
 ])
 def test_select_extend_select_and_ignore(tmp_path, args, expected):
     write(tmp_path, {"tasks.py": TASKS})
@@ -153,23 +157,29 @@ def test_select_extend_select_and_ignore(tmp_path, args, expected):
     assert {code for *_, code in findings(proc, {"CEL201", "CEL203"})} == expected
 
 
-@pytest.mark.parametrize("args", [
-    ["check", "--select", "E501", "."],
-    ["check", "--ignore", "CEL2x1", "."],
-    ["check", "--format", "xml", "."],
-    ["check", "does-not-exist.py"],
-    ["check", "--visibility-timeout", "soon", "."],
-    ["check", "--visibility-timeout", "1.5", "."],
-    ["check", "--visibility-timeout", "0", "."],
-    ["check", "--visibility-timeout", "-60", "."],
-    ["frobnicate"],
-    [],
+@pytest.mark.parametrize("args,message", [
+    (["check", "--select", "E501", "."], "'E501' is not a rule code"),
+    (["check", "--ignore", "CEL2x1", "."], "'CEL2x1' is not a rule code"),
+    (["check", "--select=CEL999", "."], "--select: 'CEL999' matches no rule"),
+    (["check", "--select", "CEL2,CEL66", "."], "--select: 'CEL66' matches no rule"),
+    (["check", "--extend-select=CEL999", "."], "--extend-select: 'CEL999' matches no rule"),
+    (["check", "--select=", "."], "leaves no rule on"),
+    (["check", "--select=CEL2", "--ignore=CEL2", "."], "leaves no rule on"),
+    (["check", "--ignore=CEL", "."], "leaves no rule on"),
+    (["check", "--format", "xml", "."], "invalid choice"),
+    (["check", "does-not-exist.py"], "no such file or directory: does-not-exist.py"),
+    (["check", "--visibility-timeout", "soon", "."], "--visibility-timeout: the value must be a whole number"),
+    (["check", "--visibility-timeout", "1.5", "."], "greater than 0, not '1.5'"),
+    (["check", "--visibility-timeout", "0", "."], "greater than 0, not '0'"),
+    (["check", "--visibility-timeout", "-60", "."], "greater than 0, not '-60'"),
+    (["frobnicate"], "invalid choice"),
+    ([], "usage"),
 ])
-def test_usage_errors_exit_2(tmp_path, args):
+def test_usage_errors_exit_2(tmp_path, args, message):
     write(tmp_path, {"tasks.py": TASKS})
     proc = run(args, tmp_path)
     assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert proc.stderr and not proc.stdout
+    assert message in proc.stderr and not proc.stdout, proc.stderr
 
 
 def test_version(tmp_path):
@@ -408,6 +418,9 @@ def test_explicit_config_file(tmp_path):
     ("task-decorator = ['x']", "unknown key 'task-decorator'"),
     ("select = 3", "select must be a list of strings or a comma-separated string, not 3"),
     ("select = ['E501']", "'E501' is not a rule code"),
+    ("select = ['CEL999']", "select: 'CEL999' matches no rule"),
+    ("ignore = ['CEL2', 'CEL99']", "ignore: 'CEL99' matches no rule"),
+    ("select = []", "leaves no rule on"),
     ("exclude = {a = 1}", "exclude must be a list of strings"),
     ("visibility-timeout = 'soon'", "visibility-timeout must be a whole number greater than 0, not 'soon'"),
     ("visibility-timeout = inf", "visibility-timeout must be a whole number greater than 0, not inf"),
@@ -432,7 +445,7 @@ def test_bad_configuration_exits_2(tmp_path, table, message):
     assert proc.returncode == 2 and not proc.stdout, proc.stdout + proc.stderr
     (line,) = proc.stderr.splitlines()
     assert line.startswith("celery-lint: error: ") and message in line, line
-    assert "pyproject.toml" in line
+    assert "pyproject.toml" in line or "select = []" == table
 
 
 @pytest.mark.parametrize("text", [

@@ -1,6 +1,8 @@
 """The real flake8, with celery-lint installed through its entry point."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import celery_lint
@@ -74,6 +76,35 @@ def test_opt_in_rules_are_off_until_selected(tmp_path):
     (tmp_path / "setup.cfg").write_text("[flake8]\nextend-select = CEL203\n")
     proc = run(["flake8", "views.py"], tmp_path)
     assert "views.py:10:12: CEL203" in proc.stdout
+
+
+TIMED = "from celery import shared_task\n\n\n@shared_task\ndef crawl(url):\n    return crawl.delay(url).get()\n"
+TIMED_OPT_IN = {"CEL510", "CEL515"}  # no time limit, no explicit name: both opt-in
+
+
+@pytest.mark.parametrize("args,config,expected", [
+    (["--select=CEL"], "", {"CEL201"}),
+    ([], "select = CEL\n", {"CEL201"}),
+    (["--select=CEL,E,F,W"], "", {"CEL201"}),
+    (["--extend-select=CEL"], "", {"CEL201"}),
+    (["--select=CEL5"], "", {"CEL510", "CEL515"}),
+    (["--select=CEL51"], "", {"CEL510", "CEL515"}),
+    (["--select=CEL515"], "", {"CEL515"}),
+    (["--select=CEL", "--extend-select=CEL510"], "", {"CEL201", "CEL510"}),
+    ([], "select = CEL\nextend-select = CEL515\n", {"CEL201", "CEL515"}),
+    (["--select=CEL5", "--ignore=CEL515"], "", {"CEL510"}),
+    (["--select=CEL201,CEL510"], "", {"CEL201", "CEL510"}),
+    (["--ignore=E501"], "", {"CEL201"}),  # an explicit ignore drops flake8's default ignore list
+])
+def test_select_cel_keeps_opt_in_rules_off(tmp_path, args, config, expected):
+    """As flake8-bugbear keeps B9xx off under ``--select=B``: an opt-in rule is on only when its
+    code or a prefix longer than CEL is selected, or extend-selected."""
+    (tmp_path / "tasks.py").write_text(TIMED)
+    if config:
+        (tmp_path / "setup.cfg").write_text("[flake8]\n" + config)
+    proc = run(["flake8", *args, "tasks.py"], tmp_path)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert set(re.findall(r" (CEL\d{3}) ", proc.stdout)) == expected, proc.stdout
 
 
 def test_jobs_give_the_same_findings(tmp_path):

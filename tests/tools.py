@@ -13,6 +13,8 @@ import pytest
 import celery_lint
 
 ALL_SYMBOLS = ",".join(rule.symbol for rule in celery_lint.RULES.values())
+#: flake8's selection of every code: ``CEL`` keeps the opt-in rules off, so they are named too.
+ALL_CODES = ",".join(("CEL", *celery_lint.OPT_IN))
 _FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>CEL\d{3}) (?P<msg>.*)$")
 _PYLINT_LINE = re.compile(r"^(?P<path>.+?)\|(?P<line>\d+)\|(?P<col>\d+)\|(?P<symbol>[\w-]+)\|(?P<msg>.*)$")
 
@@ -48,8 +50,9 @@ def run(args, cwd, timeout=TIMEOUT, env=None, input=None):
 
 
 def flake8(paths, cwd, *extra):
-    """Run flake8 with only our codes selected; return (proc, [(path, line, col, code, msg)])."""
-    proc = run(["flake8", "--isolated", "--select=CEL", *extra, *map(str, paths)], cwd)
+    """Run flake8 with only our codes selected (all of them, unless ``extra`` selects others);
+    return (proc, [(path, line, col, code, msg)])."""
+    proc = run(["flake8", "--isolated", f"--select={ALL_CODES}", *extra, *map(str, paths)], cwd)
     found = []
     for line in proc.stdout.splitlines():
         m = _FLAKE8_LINE.match(line)
