@@ -7,7 +7,8 @@
 It shares the core with the two plugins and adds no rule logic: it finds the files, reads
 the settings (command line, then ``[tool.celery-lint]`` in the nearest pyproject.toml),
 selects codes like flake8 and honours ``# noqa`` like flake8.  Exit status: 0 when clean,
-1 when something was found, 2 on a usage error.
+1 when something was found or a file could not be checked (``CEL099``, as flake8's E902 and
+E999), 2 on a usage error or an internal error (``CEL000``): the result cannot be trusted.
 """
 from __future__ import annotations
 
@@ -19,15 +20,26 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, prefilter
 from .docs import rule_page
-from .frontend import opt_in_chosen, setting_type
+from .frontend import (
+    NOT_CHECKED,
+    NOT_CHECKED_SUMMARY,
+    NOT_CHECKED_SYMBOL,
+    NotChecked,
+    decode,
+    opt_in_chosen,
+    os_reason,
+    read_bytes,
+    setting_type,
+)
 from .settings import option_specs
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -45,8 +57,8 @@ FORMATS = ("text", "json", "github")
 NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _CODE_SPEC = re.compile(r"^CEL[0-9]{0,3}$")
 _SELECTION_KEYS = ("select", "extend-select", "ignore", "exclude")
-#: The codes that are no rule, with their symbols: an internal error.
-RESERVED = {INTERNAL_ERROR.code: INTERNAL_ERROR.symbol}
+#: The codes that are no rule, with their symbols: an internal error, a file that could not be checked.
+RESERVED = {INTERNAL_ERROR.code: INTERNAL_ERROR.symbol, NOT_CHECKED: NOT_CHECKED_SYMBOL}
 
 log = logging.getLogger("celery_lint")
 
@@ -131,7 +143,7 @@ class Options:
         return frozenset(code for code in RULES if self.selection(code))
 
 
-def _config(args: argparse.Namespace) -> tuple[Path | None, dict]:
+def _config(args: argparse.Namespace, paths: Sequence[str]) -> tuple[Path | None, dict]:
     if args.config:
         config_path = Path(args.config)
         if not os.path.isfile(config_path):
@@ -139,12 +151,12 @@ def _config(args: argparse.Namespace) -> tuple[Path | None, dict]:
         return config_path, read_table(config_path, explicit=True) or {}
     if args.isolated:
         return None, {}
-    config_path = find_pyproject(args.paths)
+    config_path = find_pyproject(paths)
     return config_path, (read_table(config_path) or {}) if config_path else {}
 
 
-def resolve_options(args: argparse.Namespace) -> Options:
-    config_path, table = _config(args)
+def resolve_options(args: argparse.Namespace, paths: Sequence[str]) -> Options:
+    config_path, table = _config(args, paths)
     setting_names = {name.replace("_", "-"): name for name, *_ in option_specs()}
     where = f"{config_path}: [tool.celery-lint]"
     mapping: dict = {}
@@ -266,16 +278,28 @@ def _matches(path: Path, root: Path, patterns: Iterable[str]) -> bool:
     return False
 
 
-def _is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+def _is_virtualenv(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
 
 
-def iter_files(paths: Sequence[str], excludes: Sequence[str], root: Path) -> Iterator[str]:
-    """The files to check, in a stable order; each once.
+STDIN = "-"
+
+
+class Skipped(NamedTuple):
+    """A path given or found that cannot be read (a folder that cannot be listed, a link loop, ...)."""
+
+    path: str
+    problem: NotChecked
+
+
+def iter_files(paths: Sequence[str], excludes: Sequence[str], root: Path) -> Iterator[str | Skipped]:
+    """The files to check, in a stable order, each once; and each path or folder that cannot
+    be read, as :class:`Skipped`.  ``-`` stands for standard input.
 
     A file named on the command line is checked whatever its name, unless it matches a
     user's exclude pattern; folders are walked for ``*.py`` files, skipping the common
-    tool, cache, build and virtualenv folders and the user's excludes.
+    tool, cache, build and virtualenv folders and the user's excludes.  Symbolic links to
+    folders are not followed; the walk keeps its own stack, so depth costs no recursion.
     """
     seen: set[str] = set()
 
@@ -287,37 +311,68 @@ def iter_files(paths: Sequence[str], excludes: Sequence[str], root: Path) -> Ite
         return True
 
     for given in paths:
-        path = Path(given)
-        if path.is_file():
-            if not _matches(path, root, excludes) and once(given):
+        if given == STDIN:
+            if once(STDIN):  # read once
                 yield given
             continue
-        if _matches(path, root, excludes):
+        try:
+            is_dir = stat.S_ISDIR(os.stat(given).st_mode)
+        except OSError as exc:  # a symlink loop or a dangling link, a name too long, ...
+            yield _not_checked(given, f"cannot read this path: {os_reason(exc)}")
             continue
-        for directory, dirnames, filenames in os.walk(given):
-            here = Path(directory)
-            dirnames[:] = sorted(
-                d for d in dirnames
-                if not _matches(here / d, root, DEFAULT_EXCLUDES)
-                and not _matches(here / d, root, excludes)
-                and not _is_virtualenv(here / d)
-            )
-            for filename in sorted(filenames):
-                if filename.endswith(".py") and not _matches(here / filename, root, excludes):
-                    name = os.path.normpath(os.path.join(directory, filename))
-                    if once(name):
-                        yield name
+        if _matches(Path(given), root, excludes):
+            continue
+        if not is_dir:
+            if once(given):
+                yield given  # what is not a regular file is refused when read, never opened blocking
+            continue
+        yield from _walk(given, excludes, root, once)
+
+
+def _walk(top: str, excludes: Sequence[str], root: Path, once: Callable[[str], bool]):
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            yield _not_checked(directory, f"cannot list this folder: {os_reason(exc)}")
+            continue
+        folders = []
+        for entry in entries:
+            path = os.path.join(directory, entry.name)
+            if _is_folder(entry):
+                if not (_matches(Path(path), root, DEFAULT_EXCLUDES) or _matches(Path(path), root, excludes)
+                        or _is_virtualenv(path)):
+                    folders.append(path)
+            elif entry.name.endswith(".py") and not _is_linked_folder(entry) \
+                    and not _matches(Path(path), root, excludes):
+                name = os.path.normpath(path)
+                if once(name):
+                    yield name
+        stack.extend(reversed(folders))
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_linked_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
+
+
+def _not_checked(path: str, reason: str) -> Skipped:
+    return Skipped(path, NotChecked(reason))
 
 
 # --------------------------------------------------------------------------- checking
-
-
-def read_source(path: str) -> tuple[bytes, str]:
-    """The file's bytes and its text, decoded as Python does (coding line, BOM, UTF-8)."""
-    with open(path, "rb") as stream:
-        data = stream.read()
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return data, data.decode(encoding)
 
 
 def noqa_lines(text: str) -> Callable[[int], str]:
@@ -357,23 +412,47 @@ def silenced(code: str, line: str) -> bool:
     return code in listed or code.startswith(listed)
 
 
-def check_file(path: str, options: Options, enabled: frozenset[str] | None = None) -> list[Violation]:
-    """The selected, not silenced findings of one file, and its internal errors (CEL000, which
-    no selection or ``# noqa`` hides).  Raises OSError, SyntaxError, ...
+def check_file(path: str, options: Options, enabled: frozenset[str] | None = None,
+               data: bytes | None = None) -> list[Violation]:
+    """The selected, not silenced findings of one file (``data``: its bytes, when read already),
+    and its internal errors (CEL000, which no selection or ``# noqa`` hides).  Raises
+    NotChecked for a file that cannot be read, decoded or parsed.
 
     Like the plugins, a file that mentions nothing Celery-related costs one text search:
-    it is not even parsed.
+    it is not even parsed (nor is its decoding error reported).
     """
-    data, text = read_source(path)
-    if not prefilter(options.settings).search(text, path):
+    data = read_bytes(path) if data is None else data
+    search = prefilter(options.settings).search
+    try:
+        text = decode(data)
+    except NotChecked:
+        if not search(data.decode("latin-1"), path):  # the markers are ASCII: latin-1 keeps them
+            return []
+        raise
+    if not search(text, path):
         return []
-    tree = ast.parse(data, path)
+    tree = parse(data, path)
     found = [v for v in check(tree, path, options.settings, enabled=enabled)  # prefiltered above
              if options.selection(v.code) or v.code == INTERNAL_ERROR.code]
     if found:
         line_text = noqa_lines(text)
         found = [v for v in found if v.code == INTERNAL_ERROR.code or not silenced(v.code, line_text(v.line))]
     return found
+
+
+def parse(data: bytes, path: str) -> ast.Module:
+    """The module's tree; raises NotChecked where Python cannot parse it (as flake8's E999)."""
+    try:
+        return ast.parse(data, path)
+    except SyntaxError as exc:
+        raise NotChecked(f"cannot parse this file: {type(exc).__name__}: {exc.msg}",
+                         exc.lineno or 1, (exc.offset or 1) - 1) from None
+    except ValueError as exc:  # null bytes before Python 3.12
+        raise NotChecked(f"cannot parse this file: {exc}") from None
+    except RecursionError:
+        raise NotChecked("cannot parse this file: the code is nested too deeply") from None
+    except MemoryError:
+        raise NotChecked("cannot parse this file: out of memory") from None
 
 
 # --------------------------------------------------------------------------- output
@@ -391,66 +470,91 @@ def format_text(path: str, v: Violation) -> str:
 
 
 def format_github(path: str, v: Violation) -> str:
-    return (f"::warning file={_github_escape(path, prop=True)},line={v.line},col={v.col + 1},"
+    level = "error" if v.code in RESERVED else "warning"
+    return (f"::{level} file={_github_escape(path, prop=True)},line={v.line},col={v.col + 1},"
             f"title={v.code}::{_github_escape(v.message)}")
 
 
 def as_json(path: str, v: Violation) -> dict:
-    return {"path": path, "line": v.line, "column": v.col + 1, "code": v.code,
-            "symbol": RULES[v.code].symbol if v.code in RULES else None, "message": v.message}
+    symbol = RULES[v.code].symbol if v.code in RULES else RESERVED.get(v.code)
+    return {"path": path, "line": v.line, "column": v.col + 1, "code": v.code, "symbol": symbol,
+            "message": v.message}
+
+
+class Report:
+    """Prints findings in the chosen format and counts them."""
+
+    def __init__(self, fmt: str, out):
+        self.format, self.out = fmt, out
+        self.results: list[dict] = []
+        self.found = self.internal_errors = 0
+
+    def add(self, path: str, found: Iterable[Violation]) -> None:
+        for v in found:
+            if v.code == INTERNAL_ERROR.code:  # on stderr: no finding of the code, a failure of ours
+                self.internal_errors += 1
+                print(f"celery-lint: {path}: {v.message}", file=sys.stderr)
+                continue
+            self.found += 1
+            if self.format == "json":
+                self.results.append(as_json(path, v))
+            elif self.format == "github":
+                print(format_github(path, v), file=self.out)
+            else:
+                print(format_text(path, v), file=self.out)
+
+    def close(self) -> None:
+        if self.format == "json":
+            json.dump(self.results, self.out, indent=2)
+            self.out.write("\n")
 
 
 # --------------------------------------------------------------------------- commands
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    paths = args.paths or ["."]
-    args.paths = paths
-    missing = [p for p in paths if not os.path.exists(p)]
+    paths = args.paths or ([STDIN] if args.stdin_filename else ["."])
+    if args.stdin_filename and STDIN not in paths:
+        raise UsageError("--stdin-filename names what '-' (standard input) holds: give '-' among the paths")
+    missing = [p for p in paths if p != STDIN and _missing(p)]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    options = resolve_options(args)
-    out = sys.stdout
-    results = []
-    count = 0
-    internal_errors = 0
+    stdin_name = args.stdin_filename or "stdin"
+    options = resolve_options(args, [stdin_name if p == STDIN else p for p in paths])
+    report = Report(args.format, sys.stdout)
     enabled = options.enabled
-    for path in iter_files(paths, options.excludes, options.root):
-        try:
-            found = check_file(path, options, enabled)
-        except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError,
-                RecursionError, MemoryError) as exc:
-            print(f"celery-lint: skipped {path}: {_reason(exc)}", file=sys.stderr)
+    for item in iter_files(paths, options.excludes, options.root):
+        if isinstance(item, Skipped):
+            report.add(item.path, [item.problem.violation()])
             continue
-        errors = [v for v in found if v.code == INTERNAL_ERROR.code]
-        if errors:
-            internal_errors += len(errors)
-            found = [v for v in found if v.code != INTERNAL_ERROR.code]
-            for v in errors:
-                print(f"celery-lint: {path}: {v.message}", file=sys.stderr)
-        count += len(found)
-        for v in found:
-            if args.format == "json":
-                results.append(as_json(path, v))
-            elif args.format == "github":
-                print(format_github(path, v), file=out)
-            else:
-                print(format_text(path, v), file=out)
-    if args.format == "json":
-        json.dump(results, out, indent=2)
-        out.write("\n")
-    if internal_errors:
+        path = stdin_name if item == STDIN else item
+        try:
+            found = check_file(path, options, enabled, _read_stdin() if item == STDIN else None)
+        except NotChecked as problem:
+            found = [problem.violation()]
+        report.add(path, found)
+    report.close()
+    if report.internal_errors:
         return EXIT_INTERNAL_ERROR
-    return EXIT_FOUND if count and not args.exit_zero else EXIT_CLEAN
+    return EXIT_FOUND if report.found and not args.exit_zero else EXIT_CLEAN
 
 
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, SyntaxError):
-        where = f" (line {exc.lineno})" if exc.lineno else ""
-        return f"{type(exc).__name__}: {exc.msg}{where}"
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return f"{type(exc).__name__}: {exc}".rstrip(": ")
+def _read_stdin() -> bytes:
+    try:
+        return sys.stdin.buffer.read()
+    except (AttributeError, OSError, ValueError) as exc:  # no standard input, or a closed one
+        raise NotChecked(f"cannot read standard input: {type(exc).__name__}") from None
+
+
+def _missing(path: str) -> bool:
+    """Nothing at all at this path (a link that leads nowhere is there, but cannot be read)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:  # too long, no permission, ...: reported when read
+        return False
+    return False
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -466,13 +570,26 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+#: What ``explain`` says of the codes that are no rule.
+_RESERVED_PAGES = {
+    INTERNAL_ERROR.code: (INTERNAL_ERROR.symbol, f"{INTERNAL_ERROR.summary}. It is no rule: one check failed on a "
+                          "file, its findings for that file are lost and the other checks ran. Please report it "
+                          "with the code that triggers it."),
+    NOT_CHECKED: (NOT_CHECKED_SYMBOL, f"{NOT_CHECKED_SUMMARY}. It is no rule: the file cannot be read (a folder "
+                  "that cannot be listed, a link loop, a FIFO, ...), is not valid in its encoding (PEP 263: UTF-8 "
+                  "unless a coding line says otherwise) or does not parse, as flake8 reports E902 and E999. No "
+                  "selection hides it, and it makes the exit status 1."),
+}
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     key = args.rule.strip()
     rule = RULES.get(key.upper()) or BY_SYMBOL.get(key.lower())
-    if rule is None and key.upper() in (INTERNAL_ERROR.code, INTERNAL_ERROR.symbol.upper()):
-        sys.stdout.write(f"# {INTERNAL_ERROR.code}: {INTERNAL_ERROR.symbol}\n\n{INTERNAL_ERROR.summary}. "
-                         "It is no rule: one check failed on a file, its findings for that file are lost "
-                         "and the other checks ran. Please report it with the code that triggers it.\n")
+    reserved = next((code for code, (symbol, _) in _RESERVED_PAGES.items() if key.upper() == code
+                     or key.lower() == symbol), None)
+    if rule is None and reserved is not None:
+        symbol, text = _RESERVED_PAGES[reserved]
+        sys.stdout.write(f"# {reserved}: {symbol}\n\n{text}\n")
         return EXIT_CLEAN
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r}; `celery-lint rules` lists them")
@@ -508,6 +625,8 @@ def build_parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--config", metavar="FILE",
                               help="read [tool.celery-lint] from this file instead of the nearest pyproject.toml")
     check_parser.add_argument("--isolated", action="store_true", help="ignore pyproject.toml")
+    check_parser.add_argument("--stdin-filename", metavar="NAME",
+                              help="the file name of what '-' (standard input) holds, for settings and output")
     for name, default, help_text, kind, metavar in option_specs():
         shown = ",".join(default) if kind == "list" else default
         check_parser.add_argument(

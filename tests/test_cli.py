@@ -172,6 +172,7 @@ def test_select_extend_select_and_ignore(tmp_path, args, expected):
     (["check", "--visibility-timeout", "1.5", "."], "greater than 0, not '1.5'"),
     (["check", "--visibility-timeout", "0", "."], "greater than 0, not '0'"),
     (["check", "--visibility-timeout", "-60", "."], "greater than 0, not '-60'"),
+    (["check", "--stdin-filename", "x.py", "."], "give '-' among the paths"),
     (["frobnicate"], "invalid choice"),
     ([], "usage"),
 ])
@@ -267,12 +268,153 @@ def test_each_file_once_in_a_stable_order(tmp_path):
     assert len(paths) == 3 * len(CEL201_LINES)
 
 
-@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="needs symlinks")
+POSIX = pytest.mark.skipif(os.name == "nt", reason="needs POSIX files: symlinks, FIFOs, devices")
+
+
+@POSIX
 def test_symlink_loops_do_not_hang(tmp_path):
     write(tmp_path, {"pkg/tasks.py": TASKS})
     os.symlink(tmp_path / "pkg", tmp_path / "pkg" / "loop")
     proc = run(["check", "--isolated", "--select", "CEL201", "pkg"], tmp_path)
     assert {path for path, *_ in findings(proc)} == {"pkg/tasks.py"}
+
+
+def _not_checked(proc):
+    """{path: message} of the CEL099 lines."""
+    return {line.split(":", 1)[0]: line.split(" CEL099 ", 1)[1] for line in proc.stdout.splitlines()
+            if " CEL099 " in line}
+
+
+@POSIX
+def test_fifos_and_devices_named_py_are_skipped_without_blocking(tmp_path):
+    write(tmp_path, {"pkg/tasks.py": TASKS})
+    os.mkfifo(tmp_path / "pkg" / "pipe.py")
+    os.symlink("/dev/zero", tmp_path / "pkg" / "zero.py")
+    for args in (["pkg"], ["pkg/pipe.py", "pkg/zero.py", "pkg/tasks.py"]):
+        proc = run(["check", "--isolated", "--select", "CEL201", *args], tmp_path, timeout=60)
+        assert proc.returncode == 1 and not proc.stderr, proc.stderr
+        assert _not_checked(proc) == {
+            "pkg/pipe.py": "cannot read this file: not a regular file (a FIFO)",
+            "pkg/zero.py": "cannot read this file: not a regular file (a character device)"}
+        assert len(findings(proc, {"CEL201"})) == len(CEL201_LINES)
+
+
+@POSIX
+def test_links_that_lead_nowhere_given_directly(tmp_path):
+    write(tmp_path, {"tasks.py": TASKS})
+    os.symlink("self.py", tmp_path / "self.py")
+    os.symlink("b", tmp_path / "a")
+    os.symlink("a", tmp_path / "b")
+    os.symlink("nowhere.py", tmp_path / "gone.py")
+    proc = run(["check", "--isolated", "--select", "CEL201", "self.py", "a", "gone.py", "tasks.py"], tmp_path)
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    loop = "cannot read this path: Too many levels of symbolic links"
+    assert _not_checked(proc) == {"self.py": loop, "a": loop,
+                                  "gone.py": "cannot read this path: No such file or directory"}
+    assert len(findings(proc, {"CEL201"})) == len(CEL201_LINES)
+
+
+DENY = textwrap.dedent("""\
+    import os, sys
+
+    def deny(real):
+        def call(path, *args, **kwargs):
+            if os.path.basename(os.fspath(path)) in ("secret", "secret.py"):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    os.scandir, os.open = deny(os.scandir), deny(os.open)
+    from celery_lint.cli import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+@pytest.mark.parametrize("fmt", cli.FORMATS)
+def test_folders_and_files_that_cannot_be_read(tmp_path, fmt):
+    """Permission denied (simulated: the suite may run as root) on a folder and on a file."""
+    write(tmp_path, {"pkg/tasks.py": TASKS, "pkg/secret/tasks.py": TASKS, "pkg/secret.py": TASKS})
+    proc = run_process([sys.executable, "-c", DENY, "check", "--isolated", "--select", "CEL201",
+                        "--format", fmt, "pkg"], tmp_path, timeout=60)
+    assert proc.returncode == 1 and not proc.stderr, proc.stdout + proc.stderr
+    if fmt == "json":
+        got = {(d["path"], d["code"], d["message"]) for d in json.loads(proc.stdout)}
+    else:
+        pattern = _GITHUB if fmt == "github" else _LINE
+        got = {(m["path"], m["code"], m["msg"]) for m in map(pattern.match, proc.stdout.splitlines())}
+    assert got == {("pkg/secret", "CEL099", "cannot list this folder: Permission denied"),
+                   ("pkg/secret.py", "CEL099", "cannot read this file: Permission denied"),
+                   ("pkg/tasks.py", "CEL201", celery_lint.RULES["CEL201"].format(method="get", task="crawl"))}
+
+
+_GITHUB = re.compile(r"^::(?:warning|error) file=(?P<path>[^,]+),line=\d+,col=\d+,title=(?P<code>\w+)::(?P<msg>.*)$")
+
+
+@POSIX
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any folder")
+def test_a_folder_without_permission(tmp_path):
+    write(tmp_path, {"pkg/secret/tasks.py": TASKS, "pkg/tasks.py": TASKS})
+    (tmp_path / "pkg" / "secret").chmod(0)
+    try:
+        proc = run(["check", "--isolated", "--select", "CEL201", "pkg"], tmp_path)
+    finally:
+        (tmp_path / "pkg" / "secret").chmod(0o755)
+    assert proc.returncode == 1
+    assert _not_checked(proc) == {"pkg/secret": "cannot list this folder: Permission denied"}
+
+
+def _make_long_tree(root: pathlib.Path, names, content: str) -> None:
+    """root/names[0]/names[1]/.../tasks.py, made relative to open folders: its path may exceed PATH_MAX."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for name in names:
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        out = os.open("tasks.py", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, content.encode())
+        os.close(out)
+    finally:
+        os.close(fd)
+
+
+@POSIX
+def test_paths_longer_than_path_max(tmp_path):
+    write(tmp_path, {"long/tasks.py": TASKS})
+    _make_long_tree(tmp_path / "long", ["x" * 200] * 25, TASKS)  # 5,000 characters
+    proc = run(["check", "--isolated", "--select", "CEL201", "long"], tmp_path)
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    ((path, message),) = _not_checked(proc).items()
+    assert message == "cannot list this folder: File name too long" and path.startswith("long/xxx")
+    assert {p for p, *_ in findings(proc, {"CEL201"})} == {"long/tasks.py"}
+    given = "long/" + "/".join(["x" * 200] * 25) + "/tasks.py"
+    proc = run(["check", "--isolated", given], tmp_path)
+    assert proc.returncode == 1 and _not_checked(proc) == {given: "cannot read this path: File name too long"}
+
+
+@POSIX
+def test_trees_deeper_than_the_recursion_limit(tmp_path):
+    (tmp_path / "deep").mkdir()
+    try:
+        _make_long_tree(tmp_path / "deep", ["d"] * (sys.getrecursionlimit() + 100), TASKS)
+        proc = run(["check", "--isolated", "--select", "CEL201", "deep"], tmp_path)
+    finally:  # shutil.rmtree (pytest's clean-up of old runs) recurses: rm does not
+        run_process(["rm", "-rf", tmp_path / "deep"], tmp_path)
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    assert len(findings(proc, {"CEL201"})) == len(CEL201_LINES)
+
+
+def test_standard_input(tmp_path):
+    """``-`` reads standard input, as in flake8 and ruff; ``--stdin-filename`` names it (for the
+    output, the test-path setting and the pyproject.toml to read)."""
+    write(tmp_path, {"src/pyproject.toml": PYPROJECT})
+    proc = run(["check", "-", "--stdin-filename", "src/tasks.py", "--select", "CEL201"], tmp_path, input=CUSTOM)
+    assert findings(proc) == [("src/tasks.py", 6, 12, "CEL201")]  # task-decorators from src/pyproject.toml
+    proc = run(["check", "--isolated", "--select", "CEL201", "-"], tmp_path, input=TASKS)
+    assert [(p, line) for p, line, *_ in findings(proc)] == [("stdin", line) for line, _ in CEL201_LINES]
+    proc = run(["check", "--isolated", "--stdin-filename", "x.py"], tmp_path, input="import celery\ndef f(:\n")
+    assert proc.returncode == 1 and proc.stdout.startswith("x.py:2:7: CEL099 cannot parse this file: ")
 
 
 # --------------------------------------------------------------------------- decoding, broken files
@@ -286,23 +428,47 @@ def test_coding_lines_bom_and_broken_files(tmp_path):
         "undecodable.py": b"from celery import shared_task\nx = '\xff\xfe'\n",
         "syntax.py": "from celery import shared_task\ndef broken(:\n",
         "not_celery_syntax.py": "def broken(:\n",
+        "not_celery_latin.py": b"x = '\xe9'\n",
         "nul.py": b"from celery import shared_task\x00\n",
         "bogus_coding.py": b"# -*- coding: klingon -*-\nfrom celery import shared_task\n",
         "empty.py": b"",
     })
     proc = run(["check", "--isolated", "--select", "CEL201", "."], tmp_path)
-    assert proc.returncode == 1
-    assert {path for path, *_ in findings(proc)} == {"latin.py", "bom.py"}
+    assert proc.returncode == 1 and not proc.stderr
+    assert {path for path, _, _, code in findings(proc) if code == "CEL201"} == {"latin.py", "bom.py"}
     assert [line for p, line, *_ in findings(proc) if p == "latin.py"] == [line + 1 for line, _ in CEL201_LINES]
-    skipped = {line.split()[2].rstrip(":") for line in proc.stderr.splitlines() if "skipped" in line}
-    # a file that mentions nothing Celery-related is not even parsed, as in the plugins
-    assert skipped == {"undecodable.py", "syntax.py", "nul.py", "bogus_coding.py"}
+    # a file that mentions nothing Celery-related is not even decoded or parsed, as in the plugins
+    assert {(path, line, col) for path, line, col, code in findings(proc, {"CEL099"})} == {
+        ("undecodable.py", 2, 6), ("syntax.py", 2, 12), ("nul.py", 1, 1), ("bogus_coding.py", 1, 1)}
+    messages = [line.split(" CEL099 ", 1)[1] for line in proc.stdout.splitlines() if " CEL099 " in line]
+    assert all(m.startswith(("cannot decode this file: ", "cannot parse this file: ")) for m in messages), messages
+    assert any("line 2 is not valid utf-8" in m and "PEP 263" in m for m in messages), messages
 
 
-def test_only_broken_files_is_not_a_finding(tmp_path):
-    write(tmp_path, {"syntax.py": "from celery import shared_task\ndef broken(:\n"})
-    proc = run(["check", "--isolated", "."], tmp_path)
-    assert proc.returncode == 0 and "skipped syntax.py" in proc.stderr
+@pytest.mark.parametrize("fmt", cli.FORMATS)
+def test_a_file_that_does_not_parse_is_a_finding_in_every_format(tmp_path, fmt):
+    """As flake8 reports E999: the path, the place and the reason, and exit status 1, whatever is
+    selected; ``--exit-zero`` still exits 0."""
+    write(tmp_path, {"syntax.py": "from celery import shared_task\ndef broken(:\n", "ok.py": NO_CELERY})
+    proc = run(["check", "--isolated", "--select", "CEL201", "--format", fmt, "."], tmp_path)
+    assert proc.returncode == 1 and not proc.stderr, proc.stdout + proc.stderr
+    if fmt == "text":
+        assert proc.stdout == "syntax.py:2:12: CEL099 cannot parse this file: SyntaxError: invalid syntax\n"
+    elif fmt == "json":
+        assert json.loads(proc.stdout) == [{
+            "path": "syntax.py", "line": 2, "column": 12, "code": "CEL099", "symbol": "celery-lint-file-not-checked",
+            "message": "cannot parse this file: SyntaxError: invalid syntax"}]
+    else:
+        assert proc.stdout == ("::error file=syntax.py,line=2,col=12,title=CEL099::"
+                               "cannot parse this file: SyntaxError: invalid syntax\n")
+    assert run(["check", "--isolated", "--exit-zero", "--format", fmt, "."], tmp_path).returncode == 0
+
+
+def test_the_code_of_a_file_not_checked_is_explained(tmp_path):
+    proc = run(["explain", "CEL099"], tmp_path)
+    assert proc.returncode == 0 and proc.stdout.startswith("# CEL099: celery-lint-file-not-checked")
+    assert "PEP 263" in proc.stdout and "E999" in proc.stdout
+    assert run(["explain", "celery-lint-file-not-checked"], tmp_path).stdout == proc.stdout
 
 
 # --------------------------------------------------------------------------- output formats
