@@ -647,6 +647,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a name the console cannot encode is escaped, never a crash
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # not a text stream of io (a test's capture, ...)
+            pass
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -417,6 +417,18 @@ def test_standard_input(tmp_path):
     assert proc.returncode == 1 and proc.stdout.startswith("x.py:2:7: CEL099 cannot parse this file: ")
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_names_the_console_cannot_encode_are_escaped(tmp_path, encoding, fmt):
+    write(tmp_path, {"t\xe2ches/\u65e5\u672c.py": TASKS.replace("crawl", "r\xe9colte_\u53ce\u7a6b")})
+    proc = run(["check", "--isolated", "--select", "CEL201", "--format", fmt, "."], tmp_path,
+               env={"PYTHONIOENCODING": encoding}, encoding=encoding)
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(CEL201_LINES)
+    assert all("\\u65e5\\u672c.py" in line and "\\u53ce\\u7a6b'" in line for line in lines), lines
+
+
 # --------------------------------------------------------------------------- decoding, broken files
 
 
