@@ -3,6 +3,7 @@
     celery-lint check [options] [PATH ...]   report findings as path:line:col: CODE message
     celery-lint rules                        list the rule catalogue
     celery-lint explain CODE                 print a rule's page
+    celery-lint doctor                       check the installation (the legacy pylint-celery)
 
 It shares the core with the two plugins and adds no rule logic: it finds the files, reads
 the settings (command line, then ``[tool.celery-lint]`` in the nearest pyproject.toml),
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, prefilter
+from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, doctor, prefilter
 from .docs import rule_page
 from .frontend import (
     NOT_CHECKED,
@@ -597,12 +598,38 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Say where celery-lint and its front-ends are installed, and what is wrong with them."""
+    print(f"celery-lint {__version__} in {os.path.dirname(os.path.abspath(__file__))}")
+    problems = doctor.problems()
+    for problem in problems:
+        print(f"problem: {problem}")
+    if problems:
+        print(f"repair: {doctor.repair()}")
+        return EXIT_FOUND
+    print("ok: the flake8 and pylint front-ends are celery-lint's own")
+    return EXIT_CLEAN
+
+
+class _Version(argparse.Action):
+    """``--version``: the version, and a warning when the installation is broken (see doctor)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"celery-lint {__version__}")
+        for problem in doctor.problems(owners=False):
+            print(f"celery-lint: warning: {problem}; `celery-lint doctor` says how to repair it", file=sys.stderr)
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="celery-lint",
         description="Check code that uses Celery against Celery's best practices.",
     )
-    parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version (and warn of a broken installation)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check_parser = commands.add_parser(
@@ -643,6 +670,12 @@ def build_parser() -> argparse.ArgumentParser:
                                          description="Print the documentation page of one rule.")
     explain_parser.add_argument("rule", metavar="CODE", help="a code (CEL201) or a pylint symbol")
     explain_parser.set_defaults(handler=cmd_explain)
+
+    doctor_parser = commands.add_parser(
+        "doctor", help="check the installation",
+        description="Say whether the flake8 and pylint front-ends are celery-lint's own, and how to repair them "
+                    "(the legacy pylint-celery distribution shares the import name pylint_celery).")
+    doctor_parser.set_defaults(handler=cmd_doctor)
     return parser
 
 

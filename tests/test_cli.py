@@ -714,3 +714,57 @@ def test_pre_commit_hook_runs_the_standalone_command():
     (hook,) = yaml.safe_load(text)
     assert hook["id"] == "celery-lint" and hook["language"] == "python" and hook["types"] == ["python"]
     assert hook["entry"].split()[:2] == ["celery-lint", "check"]
+
+
+# --------------------------------------------------------------------------- doctor: the legacy pylint-celery
+
+
+LEGACY_INIT = "def register(linter):\n    pass\n"  # what pylint-celery 0.3 leaves: no checker
+
+
+def _legacy_site(site: pathlib.Path) -> pathlib.Path:
+    """A site folder where the legacy pylint-celery is installed (its files and its metadata)."""
+    write(site, {
+        "pylint_celery/__init__.py": LEGACY_INIT,
+        "pylint_celery-0.3.dist-info/METADATA": "Metadata-Version: 2.1\nName: pylint-celery\nVersion: 0.3\n",
+        "pylint_celery-0.3.dist-info/RECORD": "pylint_celery/__init__.py,,\npylint_celery-0.3.dist-info/METADATA,,\n",
+    })
+    return site
+
+
+def test_doctor_on_a_whole_installation(tmp_path):
+    proc = run(["doctor"], tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout.splitlines()[-1] == "ok: the flake8 and pylint front-ends are celery-lint's own"
+    assert "problem" not in proc.stdout
+
+
+def test_doctor_finds_the_legacy_distribution(tmp_path):
+    site = _legacy_site(tmp_path / "site")
+    proc = run(["doctor"], tmp_path, env={"PYTHONPATH": str(site)})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("problem: the legacy distribution pylint-celery 0.3 is installed") for line in lines)
+    assert f"problem: {site / 'pylint_celery' / '__init__.py'} belongs to the distribution pylint-celery, " \
+           "not to celery-lint" in lines
+    assert lines[-1] == "repair: pip uninstall -y pylint-celery && pip install --force-reinstall celery-lint"
+    proc = run(["--version"], tmp_path, env={"PYTHONPATH": str(site)})
+    assert proc.returncode == 0 and proc.stdout == f"celery-lint {celery_lint.__version__}\n"
+    assert "warning: the legacy distribution pylint-celery 0.3 is installed" in proc.stderr
+    assert "`celery-lint doctor`" in proc.stderr
+
+
+def test_doctor_finds_front_end_files_missing(tmp_path):
+    """What uninstalling pylint-celery after celery-lint leaves: pylint_celery without __init__.py."""
+    root = pathlib.Path(celery_lint.__file__).resolve().parent.parent
+    site = tmp_path / "site"
+    for package in ("celery_lint", "flake8_celery", "pylint_celery"):
+        shutil.copytree(root / package, site / package, ignore=shutil.ignore_patterns("__pycache__"))
+    (site / "pylint_celery" / "__init__.py").unlink()
+    proc = run(["doctor"], tmp_path, env={"PYTHONPATH": str(site)})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"in {site}" in proc.stdout.splitlines()[0]  # this copy is the one that runs
+    assert f"problem: pylint_celery/__init__.py is missing (in {site / 'pylint_celery'}): " \
+           "the front-end cannot load" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "repair: pip install --force-reinstall celery-lint"
+    assert "pylint_celery/__init__.py is missing" in run(["--version"], tmp_path, env={"PYTHONPATH": str(site)}).stderr
