@@ -17,11 +17,19 @@ def _messages():
         rule.msgid: (
             "%s",
             rule.symbol,
-            f"{rule.code}: {rule.summary}.",
+            _description(rule),
             {"default_enabled": rule.default},
         )
         for rule in (celery_lint.INTERNAL_ERROR, *celery_lint.RULES.values())
     }
+
+
+def _description(rule) -> str:
+    """What ``pylint --help-msg`` shows: the practice, the message's template (pylint's own template
+    is ``%s``), whether it is on, and where the rule's page is."""
+    default = "on by default" if rule.default else "opt-in: turn it on with --enable"
+    return (f"{rule.code}: {rule.summary}. Message: {rule.message} ({default}; the flake8 code is {rule.code}). "
+            f"`celery-lint explain {rule.code}` prints the rule's page: what it does, why, examples.")
 
 
 def _options():

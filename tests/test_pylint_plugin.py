@@ -106,6 +106,19 @@ def test_parallel_jobs_give_the_same_findings(tmp_path):
     assert len(only_waiting(serial)) == 6
 
 
+def test_help_msg_shows_the_template_and_where_the_page_is(tmp_path):
+    rule = celery_lint.RULES["CEL201"]
+    proc = run(["pylint", "--rcfile=/dev/null", "--load-plugins=pylint_celery", f"--help-msg={rule.symbol}"], tmp_path)
+    text = " ".join(proc.stdout.split())  # pylint wraps the description
+    assert f":{rule.symbol} ({rule.msgid}):" in text, proc.stdout
+    assert f"Message: {rule.message}" in text
+    assert f"`celery-lint explain {rule.code}`" in text and "on by default" in text
+    opt_in = celery_lint.RULES[celery_lint.OPT_IN[0]]
+    proc = run(["pylint", "--rcfile=/dev/null", "--load-plugins=pylint_celery", f"--help-msg={opt_in.symbol}"],
+               tmp_path)
+    assert "opt-in: turn it on with --enable" in " ".join(proc.stdout.split())
+
+
 @pytest.mark.parametrize("value,status", [("soon", 2), ("1.5", 2), ("0", 32), ("-1800", 32)])
 def test_a_bad_int_option_on_the_command_line_ends_pylint_as_its_own(tmp_path, value, status):
     """pylint ends a bad value of its own with a usage line: exit 2 for what argparse refuses on the
