@@ -3,11 +3,13 @@
     celery-lint check [options] [PATH ...]   report findings as path:line:col: CODE message
     celery-lint rules                        list the rule catalogue
     celery-lint explain CODE                 print a rule's page
+    celery-lint doctor                       check the installation (the legacy pylint-celery)
 
 It shares the core with the two plugins and adds no rule logic: it finds the files, reads
 the settings (command line, then ``[tool.celery-lint]`` in the nearest pyproject.toml),
 selects codes like flake8 and honours ``# noqa`` like flake8.  Exit status: 0 when clean,
-1 when something was found, 2 on a usage error.
+1 when something was found or a file could not be checked (``CEL099``, as flake8's E902 and
+E999), 2 on a usage error or an internal error (``CEL000``): the result cannot be trusted.
 """
 from __future__ import annotations
 
@@ -19,14 +21,26 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, prefilter
+from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, doctor, prefilter
 from .docs import rule_page
+from .frontend import (
+    NOT_CHECKED,
+    NOT_CHECKED_SUMMARY,
+    NOT_CHECKED_SYMBOL,
+    NotChecked,
+    decode,
+    opt_in_chosen,
+    os_reason,
+    read_bytes,
+    setting_type,
+)
 from .settings import option_specs
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -44,6 +58,8 @@ FORMATS = ("text", "json", "github")
 NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _CODE_SPEC = re.compile(r"^CEL[0-9]{0,3}$")
 _SELECTION_KEYS = ("select", "extend-select", "ignore", "exclude")
+#: The codes that are no rule, with their symbols: an internal error, a file that could not be checked.
+RESERVED = {INTERNAL_ERROR.code: INTERNAL_ERROR.symbol, NOT_CHECKED: NOT_CHECKED_SYMBOL}
 
 log = logging.getLogger("celery_lint")
 
@@ -62,36 +78,47 @@ def find_pyproject(paths: Sequence[str]) -> Path | None:
         start = Path(os.path.commonpath(absolute))
     except ValueError:  # paths on different drives
         start = Path.cwd()
-    if start.is_file() or not start.exists():
+    if not os.path.isdir(start):
         start = start.parent
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file() and read_table(candidate) is not None:
+        if os.path.isfile(candidate) and read_table(candidate) is not None:
             return candidate
     return None
 
 
-def read_table(path: Path) -> dict | None:
-    """The ``[tool.celery-lint]`` table of a pyproject.toml, or None when it has none."""
+def read_table(path: Path, explicit: bool = False) -> dict | None:
+    """The ``[tool.celery-lint]`` table of a pyproject.toml, or None when it has none.
+
+    A file that is not valid TOML is refused when it may hold our table (it names ``celery-lint``)
+    or was named with ``--config`` (``explicit``); otherwise it is someone else's, passed over.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    ours = explicit or b"celery-lint" in data
     try:
-        import tomllib
-    except ImportError:  # Python 3.10: read just our table with a small parser
-        try:
-            return read_tool_table(text)
-        except TomlError as exc:
-            raise UsageError(f"{path}: {exc} (Python 3.11+ reads any TOML)") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("celery-lint")
+        document = toml_loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError, MemoryError) as exc:
+        if not ours:
+            return None
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).splitlines()[0]
+        raise UsageError(f"{path}: invalid TOML: {reason}") from None
+    tool = document.get("tool")
+    table = tool.get("celery-lint") if isinstance(tool, dict) else None
     if table is not None and not isinstance(table, dict):
-        raise UsageError(f"{path}: [tool.celery-lint] must be a table")
+        raise UsageError(f"{path}: tool.celery-lint must be a table ([tool.celery-lint]), not {type(table).__name__}")
     return table
+
+
+def toml_loads(text: str) -> dict:
+    """TOML, read by tomllib (Python 3.11+) or by tomli, the same reader, on Python 3.10."""
+    try:
+        import tomllib  # noqa: PLC0415 -- only when a pyproject.toml is read
+    except ImportError:
+        import tomli as tomllib  # noqa: PLC0415 -- Python 3.10: the dependency tomli
+    return tomllib.loads(text)
 
 
 def _as_list(value, where: str) -> list[str]:
@@ -99,7 +126,7 @@ def _as_list(value, where: str) -> list[str]:
         return [item.strip() for item in value.split(",") if item.strip()]
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         return [item.strip() for item in value if item.strip()]
-    raise UsageError(f"{where} must be a list of strings or a comma-separated string")
+    raise UsageError(f"{where} must be a list of strings or a comma-separated string, not {value!r:.40}")
 
 
 @dataclass
@@ -117,181 +144,68 @@ class Options:
         return frozenset(code for code in RULES if self.selection(code))
 
 
-def resolve_options(args: argparse.Namespace) -> Options:
-    config_path = None
-    table: dict = {}
+def _config(args: argparse.Namespace, paths: Sequence[str]) -> tuple[Path | None, dict]:
     if args.config:
         config_path = Path(args.config)
-        if not config_path.is_file():
+        if not os.path.isfile(config_path):
             raise UsageError(f"no such configuration file: {args.config}")
-        table = read_table(config_path) or {}
-    elif not args.isolated:
-        config_path = find_pyproject(args.paths)
-        table = (read_table(config_path) or {}) if config_path else {}
+        return config_path, read_table(config_path, explicit=True) or {}
+    if args.isolated:
+        return None, {}
+    config_path = find_pyproject(paths)
+    return config_path, (read_table(config_path) or {}) if config_path else {}
 
+
+def resolve_options(args: argparse.Namespace, paths: Sequence[str]) -> Options:
+    config_path, table = _config(args, paths)
     setting_names = {name.replace("_", "-"): name for name, *_ in option_specs()}
-    where = f"[tool.celery-lint] in {config_path}"
+    where = f"{config_path}: [tool.celery-lint]"
     mapping: dict = {}
     lists: dict[str, list[str]] = {}
     for key, value in table.items():
         dashed = key.replace("_", "-")
         if dashed in _SELECTION_KEYS:
-            lists[dashed] = _as_list(value, f"{dashed} of {where}")
+            lists[dashed] = _as_list(value, f"{where} {key}")
         elif dashed in setting_names:
-            mapping[setting_names[dashed]] = value
+            try:
+                mapping[dashed] = getattr(Settings.from_mapping({key: value}), setting_names[dashed])
+            except ValueError as exc:
+                raise UsageError(f"{where} {exc}") from None
         else:
             known = ", ".join(sorted([*_SELECTION_KEYS, *setting_names]))
-            raise UsageError(f"unknown key {key!r} in {where} (known: {known})")
-    for name in setting_names.values():
+            raise UsageError(f"{where}: unknown key {key!r} (known: {known})")
+    for dashed, name in setting_names.items():
         value = getattr(args, name)
-        if value is not None:
-            mapping[name] = value
-    try:
-        settings = Settings.from_mapping(mapping)
-    except (TypeError, ValueError) as exc:
-        raise UsageError(f"bad setting value: {exc}") from None
+        if value is not None:  # checked by its argparse type
+            mapping[dashed] = value
+    settings = Settings.from_mapping(mapping)
 
-    select = args.select if args.select is not None else lists.get("select")
-    ignore = args.ignore if args.ignore is not None else lists.get("ignore", [])
-    extend_select = [*lists.get("extend-select", []), *(args.extend_select or [])]
+    def codes(key: str, given: list[str] | None) -> tuple[str, ...] | None:
+        """The codes of one selection key: from the command line, else from pyproject.toml."""
+        if given is not None:
+            return parse_codes(given, f"--{key}")
+        return parse_codes(lists[key], f"{where} {key}") if key in lists else None
+
     selection = Selection(
-        select=None if select is None else parse_codes(select),
-        extend_select=parse_codes(extend_select),
-        ignore=parse_codes(ignore),
+        select=codes("select", args.select),
+        extend_select=(*(codes("extend-select", None) or ()),  # the file's and the command line's add up
+                       *(parse_codes(args.extend_select, "--extend-select") if args.extend_select else ())),
+        ignore=codes("ignore", args.ignore) or (),
     )
+    if not any(selection(code) for code in RULES):
+        raise UsageError("the selection (select, extend-select, ignore) leaves no rule on; "
+                         "`celery-lint rules` lists the rules")
     excludes = [*lists.get("exclude", []), *(args.exclude or [])]
     root = config_path.parent.resolve() if config_path else Path.cwd()
     return Options(settings, selection, excludes, root)
 
 
-# --------------------------------------------------------------------------- pyproject.toml on Python 3.10
-
-
-class TomlError(ValueError):
-    """What the small TOML reader cannot read."""
-
-
-_TOOL_HEADER = re.compile(
-    r"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:celery-lint|"celery-lint"|'celery-lint')[ \t]*\][ \t]*(?:#.*)?$""",
-    re.MULTILINE,
-)
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_INTEGER = re.compile(r"[+-]?[0-9][0-9_]*")
-
-
-def read_tool_table(text: str) -> dict | None:
-    """The ``[tool.celery-lint]`` table, for Python 3.10 (no tomllib).
-
-    Reads what this table needs: bare or quoted keys, strings, integers, booleans and
-    arrays of them (over several lines, with comments and a trailing comma).
-    """
-    header = _TOOL_HEADER.search(text)
-    if header is None:
-        return None
-    return _TomlReader(text, header.end()).table()
-
-
-class _TomlReader:
-    def __init__(self, text: str, pos: int):
-        self.text, self.pos = text, pos
-
-    def error(self, what: str) -> TomlError:
-        line = self.text.count("\n", 0, self.pos) + 1
-        return TomlError(f"line {line}: {what}")
-
-    def peek(self) -> str:
-        return self.text[self.pos:self.pos + 1]
-
-    def skip(self, newlines: bool) -> None:
-        blank = " \t\r\n" if newlines else " \t"
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char in blank:
-                self.pos += 1
-            elif char == "#":
-                end = self.text.find("\n", self.pos)
-                self.pos = len(self.text) if end < 0 else end
-            else:
-                return
-
-    def table(self) -> dict:
-        out: dict = {}
-        while True:
-            self.skip(newlines=True)
-            if self.pos >= len(self.text) or self.peek() == "[":
-                return out
-            key = self.string() if self.peek() in "\"'" else self.match(_BARE_KEY, "a key")
-            self.skip(newlines=False)
-            if self.peek() != "=":
-                raise self.error(f"expected '=' after {key!r} (dotted keys are not supported)")
-            self.pos += 1
-            self.skip(newlines=False)
-            out[key] = self.value()
-            self.skip(newlines=False)
-            if self.peek() not in ("", "\n", "\r"):
-                raise self.error(f"unexpected text after the value of {key!r}")
-
-    def match(self, pattern: re.Pattern, what: str) -> str:
-        found = pattern.match(self.text, self.pos)
-        if found is None:
-            raise self.error(f"expected {what}")
-        self.pos = found.end()
-        return found.group()
-
-    def value(self):
-        char = self.peek()
-        if not char:
-            raise self.error("expected a value")
-        if char in "\"'":
-            return self.string()
-        if char == "[":
-            return self.array()
-        for word, value in (("true", True), ("false", False)):
-            if self.text.startswith(word, self.pos):
-                self.pos += len(word)
-                return value
-        return int(self.match(_INTEGER, "a string, integer, boolean or array").replace("_", ""))
-
-    def string(self) -> str:
-        quote = self.peek()
-        if self.text.startswith(quote * 3, self.pos):
-            raise self.error("multi-line strings are not supported")
-        if quote == "'":
-            end = self.text.find("'", self.pos + 1)
-            if end < 0 or "\n" in self.text[self.pos:end]:
-                raise self.error("unterminated string")
-            value, self.pos = self.text[self.pos + 1:end], end + 1
-            return value
-        found = re.compile(r'"(?:[^"\\\n]|\\.)*"').match(self.text, self.pos)
-        if found is None:
-            raise self.error("unterminated string")
-        self.pos = found.end()
-        try:
-            return json.loads(found.group())
-        except ValueError:
-            raise self.error("bad escape in string") from None
-
-    def array(self) -> list:
-        self.pos += 1
-        items = []
-        while True:
-            self.skip(newlines=True)
-            if self.peek() == "]":
-                self.pos += 1
-                return items
-            items.append(self.value())
-            self.skip(newlines=True)
-            if self.peek() == ",":
-                self.pos += 1
-            elif self.peek() != "]":
-                raise self.error("expected ',' or ']' in an array")
-
-
 # --------------------------------------------------------------------------- selection
 
 
-def parse_codes(values: Iterable[str]) -> tuple[str, ...]:
-    """Codes, code prefixes (``CEL2``) or pylint symbols, comma-separated or repeated."""
+def parse_codes(values: Iterable[str], where: str = "a selection") -> tuple[str, ...]:
+    """Codes, code prefixes (``CEL2``) or pylint symbols, comma-separated or repeated; each must
+    name at least one rule (or a reserved code)."""
     out = []
     for value in values:
         for item in value.split(","):
@@ -300,10 +214,12 @@ def parse_codes(values: Iterable[str]) -> tuple[str, ...]:
                 continue
             if item.lower() in BY_SYMBOL:
                 out.append(BY_SYMBOL[item.lower()].code)
-            elif _CODE_SPEC.match(item.upper()):
-                out.append(item.upper())
+            elif not _CODE_SPEC.match(item.upper()):
+                raise UsageError(f"{where}: {item!r} is not a rule code, code prefix (CEL, CEL2, CEL201) or symbol")
+            elif not any(code.startswith(item.upper()) for code in (*RULES, *RESERVED)):
+                raise UsageError(f"{where}: {item!r} matches no rule; `celery-lint rules` lists them")
             else:
-                raise UsageError(f"{item!r} is not a rule code, code prefix (CEL, CEL2, CEL201) or symbol")
+                out.append(item.upper())
     return tuple(out)
 
 
@@ -314,6 +230,8 @@ class Selection:
     Without ``select``, the default-on rules are selected.  An explicit choice
     (``select``, ``extend-select``, ``ignore``) beats the default; between an explicit
     select and an explicit ignore that both match, the longer prefix wins (ignore on a tie).
+    An opt-in rule is chosen only by a prefix longer than ``CEL`` (``CEL5``, ``CEL515``):
+    ``select = CEL`` keeps opt-in rules off, as flake8-bugbear's ``select = B`` keeps B9xx off.
     """
 
     select: tuple[str, ...] | None = None
@@ -322,12 +240,14 @@ class Selection:
 
     def __call__(self, code: str) -> bool:
         chosen = _longest(code, (*(self.select or ()), *self.extend_select))
+        rule = RULES.get(code)
+        if rule is not None and not rule.default and not opt_in_chosen(code, (chosen,)):
+            chosen = ""  # only a prefix longer than CEL turns an opt-in rule on
         ignored = _longest(code, self.ignore)
         if chosen and ignored:
             return len(chosen) > len(ignored)
         if chosen or ignored:
             return bool(chosen)
-        rule = RULES.get(code)
         return self.select is None and rule is not None and rule.default
 
 
@@ -359,16 +279,28 @@ def _matches(path: Path, root: Path, patterns: Iterable[str]) -> bool:
     return False
 
 
-def _is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+def _is_virtualenv(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
 
 
-def iter_files(paths: Sequence[str], excludes: Sequence[str], root: Path) -> Iterator[str]:
-    """The files to check, in a stable order; each once.
+STDIN = "-"
+
+
+class Skipped(NamedTuple):
+    """A path given or found that cannot be read (a folder that cannot be listed, a link loop, ...)."""
+
+    path: str
+    problem: NotChecked
+
+
+def iter_files(paths: Sequence[str], excludes: Sequence[str], root: Path) -> Iterator[str | Skipped]:
+    """The files to check, in a stable order, each once; and each path or folder that cannot
+    be read, as :class:`Skipped`.  ``-`` stands for standard input.
 
     A file named on the command line is checked whatever its name, unless it matches a
     user's exclude pattern; folders are walked for ``*.py`` files, skipping the common
-    tool, cache, build and virtualenv folders and the user's excludes.
+    tool, cache, build and virtualenv folders and the user's excludes.  Symbolic links to
+    folders are not followed; the walk keeps its own stack, so depth costs no recursion.
     """
     seen: set[str] = set()
 
@@ -380,37 +312,68 @@ def iter_files(paths: Sequence[str], excludes: Sequence[str], root: Path) -> Ite
         return True
 
     for given in paths:
-        path = Path(given)
-        if path.is_file():
-            if not _matches(path, root, excludes) and once(given):
+        if given == STDIN:
+            if once(STDIN):  # read once
                 yield given
             continue
-        if _matches(path, root, excludes):
+        try:
+            is_dir = stat.S_ISDIR(os.stat(given).st_mode)
+        except OSError as exc:  # a symlink loop or a dangling link, a name too long, ...
+            yield _not_checked(given, f"cannot read this path: {os_reason(exc)}")
             continue
-        for directory, dirnames, filenames in os.walk(given):
-            here = Path(directory)
-            dirnames[:] = sorted(
-                d for d in dirnames
-                if not _matches(here / d, root, DEFAULT_EXCLUDES)
-                and not _matches(here / d, root, excludes)
-                and not _is_virtualenv(here / d)
-            )
-            for filename in sorted(filenames):
-                if filename.endswith(".py") and not _matches(here / filename, root, excludes):
-                    name = os.path.normpath(os.path.join(directory, filename))
-                    if once(name):
-                        yield name
+        if _matches(Path(given), root, excludes):
+            continue
+        if not is_dir:
+            if once(given):
+                yield given  # what is not a regular file is refused when read, never opened blocking
+            continue
+        yield from _walk(given, excludes, root, once)
+
+
+def _walk(top: str, excludes: Sequence[str], root: Path, once: Callable[[str], bool]):
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            yield _not_checked(directory, f"cannot list this folder: {os_reason(exc)}")
+            continue
+        folders = []
+        for entry in entries:
+            path = os.path.join(directory, entry.name)
+            if _is_folder(entry):
+                if not (_matches(Path(path), root, DEFAULT_EXCLUDES) or _matches(Path(path), root, excludes)
+                        or _is_virtualenv(path)):
+                    folders.append(path)
+            elif entry.name.endswith(".py") and not _is_linked_folder(entry) \
+                    and not _matches(Path(path), root, excludes):
+                name = os.path.normpath(path)
+                if once(name):
+                    yield name
+        stack.extend(reversed(folders))
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_linked_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
+
+
+def _not_checked(path: str, reason: str) -> Skipped:
+    return Skipped(path, NotChecked(reason))
 
 
 # --------------------------------------------------------------------------- checking
-
-
-def read_source(path: str) -> tuple[bytes, str]:
-    """The file's bytes and its text, decoded as Python does (coding line, BOM, UTF-8)."""
-    with open(path, "rb") as stream:
-        data = stream.read()
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return data, data.decode(encoding)
 
 
 def noqa_lines(text: str) -> Callable[[int], str]:
@@ -450,23 +413,47 @@ def silenced(code: str, line: str) -> bool:
     return code in listed or code.startswith(listed)
 
 
-def check_file(path: str, options: Options, enabled: frozenset[str] | None = None) -> list[Violation]:
-    """The selected, not silenced findings of one file, and its internal errors (CEL000, which
-    no selection or ``# noqa`` hides).  Raises OSError, SyntaxError, ...
+def check_file(path: str, options: Options, enabled: frozenset[str] | None = None,
+               data: bytes | None = None) -> list[Violation]:
+    """The selected, not silenced findings of one file (``data``: its bytes, when read already),
+    and its internal errors (CEL000, which no selection or ``# noqa`` hides).  Raises
+    NotChecked for a file that cannot be read, decoded or parsed.
 
     Like the plugins, a file that mentions nothing Celery-related costs one text search:
-    it is not even parsed.
+    it is not even parsed (nor is its decoding error reported).
     """
-    data, text = read_source(path)
-    if not prefilter(options.settings).search(text, path):
+    data = read_bytes(path) if data is None else data
+    search = prefilter(options.settings).search
+    try:
+        text = decode(data)
+    except NotChecked:
+        if not search(data.decode("latin-1"), path):  # the markers are ASCII: latin-1 keeps them
+            return []
+        raise
+    if not search(text, path):
         return []
-    tree = ast.parse(data, path)
+    tree = parse(data, path)
     found = [v for v in check(tree, path, options.settings, enabled=enabled)  # prefiltered above
              if options.selection(v.code) or v.code == INTERNAL_ERROR.code]
     if found:
         line_text = noqa_lines(text)
         found = [v for v in found if v.code == INTERNAL_ERROR.code or not silenced(v.code, line_text(v.line))]
     return found
+
+
+def parse(data: bytes, path: str) -> ast.Module:
+    """The module's tree; raises NotChecked where Python cannot parse it (as flake8's E999)."""
+    try:
+        return ast.parse(data, path)
+    except SyntaxError as exc:
+        raise NotChecked(f"cannot parse this file: {type(exc).__name__}: {exc.msg}",
+                         exc.lineno or 1, (exc.offset or 1) - 1) from None
+    except ValueError as exc:  # null bytes before Python 3.12
+        raise NotChecked(f"cannot parse this file: {exc}") from None
+    except RecursionError:
+        raise NotChecked("cannot parse this file: the code is nested too deeply") from None
+    except MemoryError:
+        raise NotChecked("cannot parse this file: out of memory") from None
 
 
 # --------------------------------------------------------------------------- output
@@ -484,66 +471,91 @@ def format_text(path: str, v: Violation) -> str:
 
 
 def format_github(path: str, v: Violation) -> str:
-    return (f"::warning file={_github_escape(path, prop=True)},line={v.line},col={v.col + 1},"
+    level = "error" if v.code in RESERVED else "warning"
+    return (f"::{level} file={_github_escape(path, prop=True)},line={v.line},col={v.col + 1},"
             f"title={v.code}::{_github_escape(v.message)}")
 
 
 def as_json(path: str, v: Violation) -> dict:
-    return {"path": path, "line": v.line, "column": v.col + 1, "code": v.code,
-            "symbol": RULES[v.code].symbol if v.code in RULES else None, "message": v.message}
+    symbol = RULES[v.code].symbol if v.code in RULES else RESERVED.get(v.code)
+    return {"path": path, "line": v.line, "column": v.col + 1, "code": v.code, "symbol": symbol,
+            "message": v.message}
+
+
+class Report:
+    """Prints findings in the chosen format and counts them."""
+
+    def __init__(self, fmt: str, out):
+        self.format, self.out = fmt, out
+        self.results: list[dict] = []
+        self.found = self.internal_errors = 0
+
+    def add(self, path: str, found: Iterable[Violation]) -> None:
+        for v in found:
+            if v.code == INTERNAL_ERROR.code:  # on stderr: no finding of the code, a failure of ours
+                self.internal_errors += 1
+                print(f"celery-lint: {path}: {v.message}", file=sys.stderr)
+                continue
+            self.found += 1
+            if self.format == "json":
+                self.results.append(as_json(path, v))
+            elif self.format == "github":
+                print(format_github(path, v), file=self.out)
+            else:
+                print(format_text(path, v), file=self.out)
+
+    def close(self) -> None:
+        if self.format == "json":
+            json.dump(self.results, self.out, indent=2)
+            self.out.write("\n")
 
 
 # --------------------------------------------------------------------------- commands
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    paths = args.paths or ["."]
-    args.paths = paths
-    missing = [p for p in paths if not os.path.exists(p)]
+    paths = args.paths or ([STDIN] if args.stdin_filename else ["."])
+    if args.stdin_filename and STDIN not in paths:
+        raise UsageError("--stdin-filename names what '-' (standard input) holds: give '-' among the paths")
+    missing = [p for p in paths if p != STDIN and _missing(p)]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    options = resolve_options(args)
-    out = sys.stdout
-    results = []
-    count = 0
-    internal_errors = 0
+    stdin_name = args.stdin_filename or "stdin"
+    options = resolve_options(args, [stdin_name if p == STDIN else p for p in paths])
+    report = Report(args.format, sys.stdout)
     enabled = options.enabled
-    for path in iter_files(paths, options.excludes, options.root):
-        try:
-            found = check_file(path, options, enabled)
-        except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError,
-                RecursionError, MemoryError) as exc:
-            print(f"celery-lint: skipped {path}: {_reason(exc)}", file=sys.stderr)
+    for item in iter_files(paths, options.excludes, options.root):
+        if isinstance(item, Skipped):
+            report.add(item.path, [item.problem.violation()])
             continue
-        errors = [v for v in found if v.code == INTERNAL_ERROR.code]
-        if errors:
-            internal_errors += len(errors)
-            found = [v for v in found if v.code != INTERNAL_ERROR.code]
-            for v in errors:
-                print(f"celery-lint: {path}: {v.message}", file=sys.stderr)
-        count += len(found)
-        for v in found:
-            if args.format == "json":
-                results.append(as_json(path, v))
-            elif args.format == "github":
-                print(format_github(path, v), file=out)
-            else:
-                print(format_text(path, v), file=out)
-    if args.format == "json":
-        json.dump(results, out, indent=2)
-        out.write("\n")
-    if internal_errors:
+        path = stdin_name if item == STDIN else item
+        try:
+            found = check_file(path, options, enabled, _read_stdin() if item == STDIN else None)
+        except NotChecked as problem:
+            found = [problem.violation()]
+        report.add(path, found)
+    report.close()
+    if report.internal_errors:
         return EXIT_INTERNAL_ERROR
-    return EXIT_FOUND if count and not args.exit_zero else EXIT_CLEAN
+    return EXIT_FOUND if report.found and not args.exit_zero else EXIT_CLEAN
 
 
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, SyntaxError):
-        where = f" (line {exc.lineno})" if exc.lineno else ""
-        return f"{type(exc).__name__}: {exc.msg}{where}"
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return f"{type(exc).__name__}: {exc}".rstrip(": ")
+def _read_stdin() -> bytes:
+    try:
+        return sys.stdin.buffer.read()
+    except (AttributeError, OSError, ValueError) as exc:  # no standard input, or a closed one
+        raise NotChecked(f"cannot read standard input: {type(exc).__name__}") from None
+
+
+def _missing(path: str) -> bool:
+    """Nothing at all at this path (a link that leads nowhere is there, but cannot be read)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:  # too long, no permission, ...: reported when read
+        return False
+    return False
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -559,13 +571,26 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+#: What ``explain`` says of the codes that are no rule.
+_RESERVED_PAGES = {
+    INTERNAL_ERROR.code: (INTERNAL_ERROR.symbol, f"{INTERNAL_ERROR.summary}. It is no rule: one check failed on a "
+                          "file, its findings for that file are lost and the other checks ran. Please report it "
+                          "with the code that triggers it."),
+    NOT_CHECKED: (NOT_CHECKED_SYMBOL, f"{NOT_CHECKED_SUMMARY}. It is no rule: the file cannot be read (a folder "
+                  "that cannot be listed, a link loop, a FIFO, ...), is not valid in its encoding (PEP 263: UTF-8 "
+                  "unless a coding line says otherwise) or does not parse, as flake8 reports E902 and E999. No "
+                  "selection hides it, and it makes the exit status 1."),
+}
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     key = args.rule.strip()
     rule = RULES.get(key.upper()) or BY_SYMBOL.get(key.lower())
-    if rule is None and key.upper() in (INTERNAL_ERROR.code, INTERNAL_ERROR.symbol.upper()):
-        sys.stdout.write(f"# {INTERNAL_ERROR.code}: {INTERNAL_ERROR.symbol}\n\n{INTERNAL_ERROR.summary}. "
-                         "It is no rule: one check failed on a file, its findings for that file are lost "
-                         "and the other checks ran. Please report it with the code that triggers it.\n")
+    reserved = next((code for code, (symbol, _) in _RESERVED_PAGES.items() if key.upper() == code
+                     or key.lower() == symbol), None)
+    if rule is None and reserved is not None:
+        symbol, text = _RESERVED_PAGES[reserved]
+        sys.stdout.write(f"# {reserved}: {symbol}\n\n{text}\n")
         return EXIT_CLEAN
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r}; `celery-lint rules` lists them")
@@ -573,12 +598,38 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Say where celery-lint and its front-ends are installed, and what is wrong with them."""
+    print(f"celery-lint {__version__} in {os.path.dirname(os.path.abspath(__file__))}")
+    problems = doctor.problems()
+    for problem in problems:
+        print(f"problem: {problem}")
+    if problems:
+        print(f"repair: {doctor.repair()}")
+        return EXIT_FOUND
+    print("ok: the flake8 and pylint front-ends are celery-lint's own")
+    return EXIT_CLEAN
+
+
+class _Version(argparse.Action):
+    """``--version``: the version, and a warning when the installation is broken (see doctor)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"celery-lint {__version__}")
+        for problem in doctor.problems(owners=False):
+            print(f"celery-lint: warning: {problem}; `celery-lint doctor` says how to repair it", file=sys.stderr)
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="celery-lint",
         description="Check code that uses Celery against Celery's best practices.",
     )
-    parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version (and warn of a broken installation)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check_parser = commands.add_parser(
@@ -601,11 +652,13 @@ def build_parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--config", metavar="FILE",
                               help="read [tool.celery-lint] from this file instead of the nearest pyproject.toml")
     check_parser.add_argument("--isolated", action="store_true", help="ignore pyproject.toml")
+    check_parser.add_argument("--stdin-filename", metavar="NAME",
+                              help="the file name of what '-' (standard input) holds, for settings and output")
     for name, default, help_text, kind, metavar in option_specs():
         shown = ",".join(default) if kind == "list" else default
         check_parser.add_argument(
             "--" + name.replace("_", "-"), dest=name, default=None, metavar=metavar,
-            type=int if kind == "int" else str, help=f"{help_text} (default: {shown or 'none'})",
+            type=setting_type(kind), help=f"{help_text} (default: {shown or 'none'})",
         )
     check_parser.set_defaults(handler=cmd_check)
 
@@ -617,10 +670,21 @@ def build_parser() -> argparse.ArgumentParser:
                                          description="Print the documentation page of one rule.")
     explain_parser.add_argument("rule", metavar="CODE", help="a code (CEL201) or a pylint symbol")
     explain_parser.set_defaults(handler=cmd_explain)
+
+    doctor_parser = commands.add_parser(
+        "doctor", help="check the installation",
+        description="Say whether the flake8 and pylint front-ends are celery-lint's own, and how to repair them "
+                    "(the legacy pylint-celery distribution shares the import name pylint_celery).")
+    doctor_parser.set_defaults(handler=cmd_doctor)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a name the console cannot encode is escaped, never a crash
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # not a text stream of io (a test's capture, ...)
+            pass
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -125,14 +125,31 @@ def in_test_folder(filename: str) -> bool:
 
 
 def parse_value(kind: str, value, name: str = "value"):
+    """A setting's value as a front-end read it (a string, or a TOML value), checked: a value that
+    is not what the setting expects is refused with a ValueError, never coerced (1.5, true, inf)."""
     if kind == "int":
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+        number = value
+        if isinstance(value, str):
+            try:
+                number = int(value)
+            except ValueError:
+                pass
+        if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
+            raise ValueError(f"{name} must be a whole number greater than 0, not {_shown(value)}")
+        return number
     if isinstance(value, str):
         value = value.replace("\n", ",").split(",")
-    return tuple(item.strip() for item in value if item and item.strip())
+    elif not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{name} must be a list of strings or a comma-separated string, not {_shown(value)}")
+    return tuple(item.strip() for item in value if item.strip())
+
+
+def _shown(value) -> str:
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print
+        return "a number too long to show"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def option_specs():

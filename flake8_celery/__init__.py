@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import celery_lint
+from celery_lint.frontend import NOT_CHECKED, opt_in_off, setting_type, undecodable
 from celery_lint.settings import Settings, option_specs
 
 
@@ -12,6 +13,8 @@ class CeleryChecker:
     version = celery_lint.__version__
     settings = celery_lint.DEFAULT_SETTINGS  # replaced by parse_options
     enabled: frozenset[str] | None = None  # the codes flake8 will show; None: all (replaced by parse_options)
+    opt_in_off: frozenset[str] = frozenset(celery_lint.OPT_IN)  # opt-in rules not named (replaced by parse_options)
+    stdin_name: str | None = None  # the name flake8 gives standard input, when it reads it
 
     def __init__(self, tree, filename="<unknown>", lines=None):
         self.tree = tree
@@ -22,7 +25,7 @@ class CeleryChecker:
     def add_options(cls, manager) -> None:
         for name, default, help_text, kind, metavar in option_specs():
             shown = ",".join(default) if kind == "list" else default
-            extra = {} if kind == "int" else {"comma_separated_list": True}
+            extra = {"type": setting_type(kind)} if kind == "int" else {"comma_separated_list": True}
             manager.add_option(
                 "--celery-" + name.replace("_", "-"),
                 default=None,
@@ -35,19 +38,36 @@ class CeleryChecker:
 
     @classmethod
     def parse_options(cls, options) -> None:
-        try:
+        try:  # the values were checked by their option types: this cannot fail
             cls.settings = Settings.from_mapping(
                 {"celery-" + name.replace("_", "-"): getattr(options, "celery_" + name, None)
                  for name, *_ in option_specs()}
             )
         except ValueError as err:
-            raise SystemExit(f"flake8: {err}") from None
-        cls.enabled = _selected_codes(options)
+            raise SystemExit(f"flake8: error: {err}") from None
+        # ``select = CEL`` keeps opt-in rules off (flake8 alone would turn them on): only their
+        # code or a prefix longer than CEL, in select or extend-select, turns one on.
+        cls.opt_in_off = opt_in_off([*(options.select or ()), *(getattr(options, "extend_select", None) or ())])
+        selected = _selected_codes(options)
+        cls.enabled = None if selected is None else selected - cls.opt_in_off
+        filenames = getattr(options, "filenames", None) or ()
+        cls.stdin_name = (getattr(options, "stdin_display_name", None) or "stdin") if "-" in filenames else None
 
     def run(self):
         source = "".join(self.lines) if self.lines is not None else None
-        for v in celery_lint.check(self.tree, self.filename, self.settings, source=source, enabled=self.enabled):
-            yield v.line, v.col, f"{v.code} {v.message}", type(self)
+        if source is not None:
+            if not celery_lint.prefilter(self.settings).search(source, self.filename):
+                return
+            if not source.isascii() and self.filename != self.stdin_name:
+                # flake8 reads a file that is not valid in its encoding as latin-1; Python, pylint and
+                # the standalone command refuse it (PEP 263): so does this plugin.
+                problem = undecodable(self.filename)
+                if problem is not None:
+                    yield problem.line, problem.col, f"{NOT_CHECKED} {problem.reason}", type(self)
+                    return
+        for v in celery_lint.check(self.tree, self.filename, self.settings, enabled=self.enabled):
+            if v.code not in self.opt_in_off:  # a check may find more than was asked of it
+                yield v.line, v.col, f"{v.code} {v.message}", type(self)
 
 
 def _selected_codes(options) -> frozenset[str] | None:

@@ -6,6 +6,8 @@ It replaces the unmaintained ``pylint-celery`` distribution, which had the same 
 """
 from __future__ import annotations
 
+import sys
+
 from .checker import CeleryLintChecker
 from .suppression import install
 
@@ -20,5 +22,14 @@ def register(linter) -> None:
 
 
 def load_configuration(linter) -> None:
-    """Called by pylint once the configuration is read (also in each ``-j`` worker)."""
+    """Called by pylint once the configuration is read (also in each ``-j`` worker).  A bad
+    setting value (``celery-visibility-timeout=0``) ends the run as pylint ends it for a bad
+    value of its own in a configuration file: a line on stderr and exit status 32."""
     register(linter)
+    checker = next(c for c in linter.get_checkers() if isinstance(c, CeleryLintChecker))
+    checker._settings = None
+    try:
+        checker.settings()
+    except ValueError as exc:
+        print(f"pylint: error: {exc}", file=sys.stderr)
+        sys.exit(32)

@@ -17,11 +17,19 @@ def _messages():
         rule.msgid: (
             "%s",
             rule.symbol,
-            f"{rule.code}: {rule.summary}.",
+            _description(rule),
             {"default_enabled": rule.default},
         )
         for rule in (celery_lint.INTERNAL_ERROR, *celery_lint.RULES.values())
     }
+
+
+def _description(rule) -> str:
+    """What ``pylint --help-msg`` shows: the practice, the message's template (pylint's own template
+    is ``%s``), whether it is on, and where the rule's page is."""
+    default = "on by default" if rule.default else "opt-in: turn it on with --enable"
+    return (f"{rule.code}: {rule.summary}. Message: {rule.message} ({default}; the flake8 code is {rule.code}). "
+            f"`celery-lint explain {rule.code}` prints the rule's page: what it does, why, examples.")
 
 
 def _options():
@@ -51,10 +59,13 @@ class CeleryLintChecker(BaseRawFileChecker):
         self.task_index = TaskIndex(self.settings)
 
     def settings(self) -> Settings:
+        """The settings from pylint's configuration; raises ValueError on a bad value (see
+        :func:`pylint_celery.load_configuration`, which checks them once it is read)."""
         if self._settings is None:
             config = self.linter.config
             self._settings = Settings.from_mapping(
-                {name: getattr(config, "celery_" + name, None) for name, *_ in option_specs()}
+                {"celery-" + name.replace("_", "-"): getattr(config, "celery_" + name, None)
+                 for name, *_ in option_specs()}
             )
         return self._settings
 

@@ -6,7 +6,6 @@ import os
 import pathlib
 import re
 import shutil
-import subprocess
 import sys
 import textwrap
 
@@ -14,7 +13,7 @@ import pytest
 
 import celery_lint
 from celery_lint import cli, docs
-from tools import flake8
+from tools import flake8, run_process
 
 SCRIPT = pathlib.Path(sys.executable).parent / ("celery-lint.exe" if os.name == "nt" else "celery-lint")
 HOW = ["module", "script"]
@@ -58,13 +57,13 @@ CUSTOM = textwrap.dedent("""\
 NO_CELERY = "def add(a, b):\n    return a + b\n"
 
 
-def run(args, cwd, how="module", env=None):
+def run(args, cwd, how="module", env=None, input=None, timeout=120, encoding=None):
     """Run the installed command; never a traceback, always a documented exit status."""
     command = [sys.executable, "-m", "celery_lint"] if how == "module" else [str(SCRIPT)]
-    environ = dict(os.environ, **(env or {}))
+    environ = dict(os.environ)
     environ.pop("PYTHONPATH", None)
-    proc = subprocess.run([*command, *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          env=environ, timeout=300)
+    environ.update(env or {})
+    proc = run_process([*command, *args], cwd, env=environ, input=input, timeout=timeout, encoding=encoding)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode in (0, 1, 2), proc.stdout + proc.stderr
     return proc
@@ -147,6 +146,10 @@ def test_default_selection_is_the_default_on_rules(tmp_path):
     (["--ignore", "CEL2", "--extend-select", "CEL203"], {"CEL203"}),
     (["--select", "celery-blocking-result"], {"CEL201"}),
     (["--select", "cel2", "--ignore", "cel201"], {"CEL203"}),
+    (["--select", "CEL"], {"CEL201"}),  # CEL selects the default rules; CEL203 is opt-in
+    (["--extend-select", "CEL"], {"CEL201"}),
+    (["--select", "CEL", "--extend-select", "CEL203"], {"CEL201", "CEL203"}),
+    (["--select", "CEL20"], {"CEL201", "CEL203"}),
 ])
 def test_select_extend_select_and_ignore(tmp_path, args, expected):
     write(tmp_path, {"tasks.py": TASKS})
@@ -154,20 +157,30 @@ def test_select_extend_select_and_ignore(tmp_path, args, expected):
     assert {code for *_, code in findings(proc, {"CEL201", "CEL203"})} == expected
 
 
-@pytest.mark.parametrize("args", [
-    ["check", "--select", "E501", "."],
-    ["check", "--ignore", "CEL2x1", "."],
-    ["check", "--format", "xml", "."],
-    ["check", "does-not-exist.py"],
-    ["check", "--visibility-timeout", "soon", "."],
-    ["frobnicate"],
-    [],
+@pytest.mark.parametrize("args,message", [
+    (["check", "--select", "E501", "."], "'E501' is not a rule code"),
+    (["check", "--ignore", "CEL2x1", "."], "'CEL2x1' is not a rule code"),
+    (["check", "--select=CEL999", "."], "--select: 'CEL999' matches no rule"),
+    (["check", "--select", "CEL2,CEL66", "."], "--select: 'CEL66' matches no rule"),
+    (["check", "--extend-select=CEL999", "."], "--extend-select: 'CEL999' matches no rule"),
+    (["check", "--select=", "."], "leaves no rule on"),
+    (["check", "--select=CEL2", "--ignore=CEL2", "."], "leaves no rule on"),
+    (["check", "--ignore=CEL", "."], "leaves no rule on"),
+    (["check", "--format", "xml", "."], "invalid choice"),
+    (["check", "does-not-exist.py"], "no such file or directory: does-not-exist.py"),
+    (["check", "--visibility-timeout", "soon", "."], "--visibility-timeout: the value must be a whole number"),
+    (["check", "--visibility-timeout", "1.5", "."], "greater than 0, not '1.5'"),
+    (["check", "--visibility-timeout", "0", "."], "greater than 0, not '0'"),
+    (["check", "--visibility-timeout", "-60", "."], "greater than 0, not '-60'"),
+    (["check", "--stdin-filename", "x.py", "."], "give '-' among the paths"),
+    (["frobnicate"], "invalid choice"),
+    ([], "usage"),
 ])
-def test_usage_errors_exit_2(tmp_path, args):
+def test_usage_errors_exit_2(tmp_path, args, message):
     write(tmp_path, {"tasks.py": TASKS})
     proc = run(args, tmp_path)
     assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert proc.stderr and not proc.stdout
+    assert message in proc.stderr and not proc.stdout, proc.stderr
 
 
 def test_version(tmp_path):
@@ -255,12 +268,165 @@ def test_each_file_once_in_a_stable_order(tmp_path):
     assert len(paths) == 3 * len(CEL201_LINES)
 
 
-@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="needs symlinks")
+POSIX = pytest.mark.skipif(os.name == "nt", reason="needs POSIX files: symlinks, FIFOs, devices")
+
+
+@POSIX
 def test_symlink_loops_do_not_hang(tmp_path):
     write(tmp_path, {"pkg/tasks.py": TASKS})
     os.symlink(tmp_path / "pkg", tmp_path / "pkg" / "loop")
     proc = run(["check", "--isolated", "--select", "CEL201", "pkg"], tmp_path)
     assert {path for path, *_ in findings(proc)} == {"pkg/tasks.py"}
+
+
+def _not_checked(proc):
+    """{path: message} of the CEL099 lines."""
+    return {line.split(":", 1)[0]: line.split(" CEL099 ", 1)[1] for line in proc.stdout.splitlines()
+            if " CEL099 " in line}
+
+
+@POSIX
+def test_fifos_and_devices_named_py_are_skipped_without_blocking(tmp_path):
+    write(tmp_path, {"pkg/tasks.py": TASKS})
+    os.mkfifo(tmp_path / "pkg" / "pipe.py")
+    os.symlink("/dev/zero", tmp_path / "pkg" / "zero.py")
+    for args in (["pkg"], ["pkg/pipe.py", "pkg/zero.py", "pkg/tasks.py"]):
+        proc = run(["check", "--isolated", "--select", "CEL201", *args], tmp_path, timeout=60)
+        assert proc.returncode == 1 and not proc.stderr, proc.stderr
+        assert _not_checked(proc) == {
+            "pkg/pipe.py": "cannot read this file: not a regular file (a FIFO)",
+            "pkg/zero.py": "cannot read this file: not a regular file (a character device)"}
+        assert len(findings(proc, {"CEL201"})) == len(CEL201_LINES)
+
+
+@POSIX
+def test_links_that_lead_nowhere_given_directly(tmp_path):
+    write(tmp_path, {"tasks.py": TASKS})
+    os.symlink("self.py", tmp_path / "self.py")
+    os.symlink("b", tmp_path / "a")
+    os.symlink("a", tmp_path / "b")
+    os.symlink("nowhere.py", tmp_path / "gone.py")
+    proc = run(["check", "--isolated", "--select", "CEL201", "self.py", "a", "gone.py", "tasks.py"], tmp_path)
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    loop = "cannot read this path: Too many levels of symbolic links"
+    assert _not_checked(proc) == {"self.py": loop, "a": loop,
+                                  "gone.py": "cannot read this path: No such file or directory"}
+    assert len(findings(proc, {"CEL201"})) == len(CEL201_LINES)
+
+
+DENY = textwrap.dedent("""\
+    import os, sys
+
+    def deny(real):
+        def call(path, *args, **kwargs):
+            if os.path.basename(os.fspath(path)) in ("secret", "secret.py"):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    os.scandir, os.open = deny(os.scandir), deny(os.open)
+    from celery_lint.cli import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+@pytest.mark.parametrize("fmt", cli.FORMATS)
+def test_folders_and_files_that_cannot_be_read(tmp_path, fmt):
+    """Permission denied (simulated: the suite may run as root) on a folder and on a file."""
+    write(tmp_path, {"pkg/tasks.py": TASKS, "pkg/secret/tasks.py": TASKS, "pkg/secret.py": TASKS})
+    proc = run_process([sys.executable, "-c", DENY, "check", "--isolated", "--select", "CEL201",
+                        "--format", fmt, "pkg"], tmp_path, timeout=60)
+    assert proc.returncode == 1 and not proc.stderr, proc.stdout + proc.stderr
+    if fmt == "json":
+        got = {(d["path"], d["code"], d["message"]) for d in json.loads(proc.stdout)}
+    else:
+        pattern = _GITHUB if fmt == "github" else _LINE
+        got = {(m["path"], m["code"], m["msg"]) for m in map(pattern.match, proc.stdout.splitlines())}
+    assert got == {("pkg/secret", "CEL099", "cannot list this folder: Permission denied"),
+                   ("pkg/secret.py", "CEL099", "cannot read this file: Permission denied"),
+                   ("pkg/tasks.py", "CEL201", celery_lint.RULES["CEL201"].format(method="get", task="crawl"))}
+
+
+_GITHUB = re.compile(r"^::(?:warning|error) file=(?P<path>[^,]+),line=\d+,col=\d+,title=(?P<code>\w+)::(?P<msg>.*)$")
+
+
+@POSIX
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any folder")
+def test_a_folder_without_permission(tmp_path):
+    write(tmp_path, {"pkg/secret/tasks.py": TASKS, "pkg/tasks.py": TASKS})
+    (tmp_path / "pkg" / "secret").chmod(0)
+    try:
+        proc = run(["check", "--isolated", "--select", "CEL201", "pkg"], tmp_path)
+    finally:
+        (tmp_path / "pkg" / "secret").chmod(0o755)
+    assert proc.returncode == 1
+    assert _not_checked(proc) == {"pkg/secret": "cannot list this folder: Permission denied"}
+
+
+def _make_long_tree(root: pathlib.Path, names, content: str) -> None:
+    """root/names[0]/names[1]/.../tasks.py, made relative to open folders: its path may exceed PATH_MAX."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for name in names:
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        out = os.open("tasks.py", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, content.encode())
+        os.close(out)
+    finally:
+        os.close(fd)
+
+
+@POSIX
+def test_paths_longer_than_path_max(tmp_path):
+    write(tmp_path, {"long/tasks.py": TASKS})
+    _make_long_tree(tmp_path / "long", ["x" * 200] * 25, TASKS)  # 5,000 characters
+    proc = run(["check", "--isolated", "--select", "CEL201", "long"], tmp_path)
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    ((path, message),) = _not_checked(proc).items()
+    assert message == "cannot list this folder: File name too long" and path.startswith("long/xxx")
+    assert {p for p, *_ in findings(proc, {"CEL201"})} == {"long/tasks.py"}
+    given = "long/" + "/".join(["x" * 200] * 25) + "/tasks.py"
+    proc = run(["check", "--isolated", given], tmp_path)
+    assert proc.returncode == 1 and _not_checked(proc) == {given: "cannot read this path: File name too long"}
+
+
+@POSIX
+def test_trees_deeper_than_the_recursion_limit(tmp_path):
+    (tmp_path / "deep").mkdir()
+    try:
+        _make_long_tree(tmp_path / "deep", ["d"] * (sys.getrecursionlimit() + 100), TASKS)
+        proc = run(["check", "--isolated", "--select", "CEL201", "deep"], tmp_path)
+    finally:  # shutil.rmtree (pytest's clean-up of old runs) recurses: rm does not
+        run_process(["rm", "-rf", tmp_path / "deep"], tmp_path)
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    assert len(findings(proc, {"CEL201"})) == len(CEL201_LINES)
+
+
+def test_standard_input(tmp_path):
+    """``-`` reads standard input, as in flake8 and ruff; ``--stdin-filename`` names it (for the
+    output, the test-path setting and the pyproject.toml to read)."""
+    write(tmp_path, {"src/pyproject.toml": PYPROJECT})
+    proc = run(["check", "-", "--stdin-filename", "src/tasks.py", "--select", "CEL201"], tmp_path, input=CUSTOM)
+    assert findings(proc) == [("src/tasks.py", 6, 12, "CEL201")]  # task-decorators from src/pyproject.toml
+    proc = run(["check", "--isolated", "--select", "CEL201", "-"], tmp_path, input=TASKS)
+    assert [(p, line) for p, line, *_ in findings(proc)] == [("stdin", line) for line, _ in CEL201_LINES]
+    proc = run(["check", "--isolated", "--stdin-filename", "x.py"], tmp_path, input="import celery\ndef f(:\n")
+    assert proc.returncode == 1 and proc.stdout.startswith("x.py:2:7: CEL099 cannot parse this file: ")
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_names_the_console_cannot_encode_are_escaped(tmp_path, encoding, fmt):
+    write(tmp_path, {"t\xe2ches/\u65e5\u672c.py": TASKS.replace("crawl", "r\xe9colte_\u53ce\u7a6b")})
+    proc = run(["check", "--isolated", "--select", "CEL201", "--format", fmt, "."], tmp_path,
+               env={"PYTHONIOENCODING": encoding}, encoding=encoding)
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(CEL201_LINES)
+    assert all("\\u65e5\\u672c.py" in line and "\\u53ce\\u7a6b'" in line for line in lines), lines
 
 
 # --------------------------------------------------------------------------- decoding, broken files
@@ -274,23 +440,47 @@ def test_coding_lines_bom_and_broken_files(tmp_path):
         "undecodable.py": b"from celery import shared_task\nx = '\xff\xfe'\n",
         "syntax.py": "from celery import shared_task\ndef broken(:\n",
         "not_celery_syntax.py": "def broken(:\n",
+        "not_celery_latin.py": b"x = '\xe9'\n",
         "nul.py": b"from celery import shared_task\x00\n",
         "bogus_coding.py": b"# -*- coding: klingon -*-\nfrom celery import shared_task\n",
         "empty.py": b"",
     })
     proc = run(["check", "--isolated", "--select", "CEL201", "."], tmp_path)
-    assert proc.returncode == 1
-    assert {path for path, *_ in findings(proc)} == {"latin.py", "bom.py"}
+    assert proc.returncode == 1 and not proc.stderr
+    assert {path for path, _, _, code in findings(proc) if code == "CEL201"} == {"latin.py", "bom.py"}
     assert [line for p, line, *_ in findings(proc) if p == "latin.py"] == [line + 1 for line, _ in CEL201_LINES]
-    skipped = {line.split()[2].rstrip(":") for line in proc.stderr.splitlines() if "skipped" in line}
-    # a file that mentions nothing Celery-related is not even parsed, as in the plugins
-    assert skipped == {"undecodable.py", "syntax.py", "nul.py", "bogus_coding.py"}
+    # a file that mentions nothing Celery-related is not even decoded or parsed, as in the plugins
+    assert {(path, line, col) for path, line, col, code in findings(proc, {"CEL099"})} == {
+        ("undecodable.py", 2, 6), ("syntax.py", 2, 12), ("nul.py", 1, 1), ("bogus_coding.py", 1, 1)}
+    messages = [line.split(" CEL099 ", 1)[1] for line in proc.stdout.splitlines() if " CEL099 " in line]
+    assert all(m.startswith(("cannot decode this file: ", "cannot parse this file: ")) for m in messages), messages
+    assert any("line 2 is not valid utf-8" in m and "PEP 263" in m for m in messages), messages
 
 
-def test_only_broken_files_is_not_a_finding(tmp_path):
-    write(tmp_path, {"syntax.py": "from celery import shared_task\ndef broken(:\n"})
-    proc = run(["check", "--isolated", "."], tmp_path)
-    assert proc.returncode == 0 and "skipped syntax.py" in proc.stderr
+@pytest.mark.parametrize("fmt", cli.FORMATS)
+def test_a_file_that_does_not_parse_is_a_finding_in_every_format(tmp_path, fmt):
+    """As flake8 reports E999: the path, the place and the reason, and exit status 1, whatever is
+    selected; ``--exit-zero`` still exits 0."""
+    write(tmp_path, {"syntax.py": "from celery import shared_task\ndef broken(:\n", "ok.py": NO_CELERY})
+    proc = run(["check", "--isolated", "--select", "CEL201", "--format", fmt, "."], tmp_path)
+    assert proc.returncode == 1 and not proc.stderr, proc.stdout + proc.stderr
+    if fmt == "text":
+        assert proc.stdout == "syntax.py:2:12: CEL099 cannot parse this file: SyntaxError: invalid syntax\n"
+    elif fmt == "json":
+        assert json.loads(proc.stdout) == [{
+            "path": "syntax.py", "line": 2, "column": 12, "code": "CEL099", "symbol": "celery-lint-file-not-checked",
+            "message": "cannot parse this file: SyntaxError: invalid syntax"}]
+    else:
+        assert proc.stdout == ("::error file=syntax.py,line=2,col=12,title=CEL099::"
+                               "cannot parse this file: SyntaxError: invalid syntax\n")
+    assert run(["check", "--isolated", "--exit-zero", "--format", fmt, "."], tmp_path).returncode == 0
+
+
+def test_the_code_of_a_file_not_checked_is_explained(tmp_path):
+    proc = run(["explain", "CEL099"], tmp_path)
+    assert proc.returncode == 0 and proc.stdout.startswith("# CEL099: celery-lint-file-not-checked")
+    assert "PEP 263" in proc.stdout and "E999" in proc.stdout
+    assert run(["explain", "celery-lint-file-not-checked"], tmp_path).stdout == proc.stdout
 
 
 # --------------------------------------------------------------------------- output formats
@@ -403,56 +593,85 @@ def test_explicit_config_file(tmp_path):
 
 
 @pytest.mark.parametrize("table,message", [
-    ("task-decorator = ['x']", "unknown key"),
-    ("select = 3", "select"),
-    ("visibility-timeout = 'soon'", "visibility"),
-    ("select = ['E501']", "E501"),
-    ("select = [", "pyproject.toml"),
+    ("task-decorator = ['x']", "unknown key 'task-decorator'"),
+    ("select = 3", "select must be a list of strings or a comma-separated string, not 3"),
+    ("select = ['E501']", "'E501' is not a rule code"),
+    ("select = ['CEL999']", "select: 'CEL999' matches no rule"),
+    ("ignore = ['CEL2', 'CEL99']", "ignore: 'CEL99' matches no rule"),
+    ("select = []", "leaves no rule on"),
+    ("exclude = {a = 1}", "exclude must be a list of strings"),
+    ("visibility-timeout = 'soon'", "visibility-timeout must be a whole number greater than 0, not 'soon'"),
+    ("visibility-timeout = inf", "visibility-timeout must be a whole number greater than 0, not inf"),
+    ("visibility-timeout = 1e400", "visibility-timeout must be a whole number greater than 0, not inf"),
+    ("visibility-timeout = nan", "visibility-timeout must be a whole number greater than 0, not nan"),
+    ("visibility_timeout = 1.5", "visibility_timeout must be a whole number greater than 0, not 1.5"),
+    ("visibility-timeout = true", "visibility-timeout must be a whole number greater than 0, not True"),
+    ("visibility-timeout = 0", "visibility-timeout must be a whole number greater than 0, not 0"),
+    ("visibility-timeout = -1800", "not -1800"),
+    ("visibility-timeout = [1800]", "not [1800]"),
+    ("task-decorators = [1, 2]", "task-decorators must be a list of strings or a comma-separated string, not [1, 2]"),
+    ("task-decorators = [['a']]", "task-decorators must be a list of strings"),
+    ("task-decorators = {a = 'x'}", "task-decorators must be a list of strings or a comma-separated string, not {"),
+    ("app-names = 3", "app-names must be a list of strings"),
+    ("test-paths = " + "[" * 5000 + "]" * 5000, "invalid TOML: nested too deeply"),
+    ("select = [", "invalid TOML"),
 ])
 def test_bad_configuration_exits_2(tmp_path, table, message):
+    """Every bad value is refused with the file, the key and what is expected; none is coerced."""
     write(tmp_path, {"pyproject.toml": f"[tool.celery-lint]\n{table}\n", "tasks.py": TASKS})
     proc = run(["check", "tasks.py"], tmp_path)
-    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and not proc.stdout, proc.stdout + proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith("celery-lint: error: ") and message in line, line
+    assert "pyproject.toml" in line or "select = []" == table
 
 
-def test_python_310_reads_our_table_without_tomllib(tmp_path):
-    """Without tomllib (Python 3.10) the small reader reads [tool.celery-lint]."""
-    write(tmp_path, {"pyproject.toml": PYPROJECT, "tasks.py": CUSTOM})
-    code = "import sys; sys.modules['tomllib'] = None; from celery_lint.cli import main; sys.exit(main())"
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    proc = subprocess.run([sys.executable, "-c", code, "check", "--select", "CEL201", "tasks.py"],
-                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+@pytest.mark.parametrize("text", [
+    "[tool.celery-lint]\n[tool.celery-lint.nested]\na = 1\n",
+    "[tool]\ncelery-lint = 3\n",
+    "tool = {celery-lint = 'x'}\n",
+])
+def test_our_table_must_be_a_table_of_known_keys(tmp_path, text):
+    write(tmp_path, {"pyproject.toml": text, "tasks.py": TASKS})
+    proc = run(["check", "tasks.py"], tmp_path)
+    assert proc.returncode == 2 and "pyproject.toml" in proc.stderr and "tool.celery-lint" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("text", [
+    "tool = 3\n",
+    "tool = ['black']\n",
+    "[tool]\nblack = 3\n",
+    "[project\nname = 'broken'\n",
+    "[tool.black]\nline-length = \n",
+    b"[project]\nname = '\xff'\n",
+    "x = " + "[" * 5000 + "]" * 5000 + "\n",
+])
+def test_someone_elses_pyproject_does_not_block_the_run(tmp_path, text):
+    """A pyproject.toml without our table, however odd or broken, is passed over: the nearest one
+    above it that has the table is read."""
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "sub/pyproject.toml": text, "sub/tasks.py": CUSTOM})
+    proc = run(["check", "tasks.py"], tmp_path / "sub")
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    assert findings(proc, {"CEL201"}) == [("tasks.py", 6, 12, "CEL201")]
+
+
+def test_a_broken_file_named_with_config_is_refused(tmp_path):
+    write(tmp_path, {"lint.toml": "[project\n", "tasks.py": TASKS})
+    proc = run(["check", "--config", "lint.toml", "tasks.py"], tmp_path)
+    assert proc.returncode == 2 and "lint.toml: invalid TOML" in proc.stderr, proc.stderr
+
+
+def test_python_310_reads_pyproject_with_tomli(tmp_path):
+    """Without tomllib (Python 3.10) the same reader, tomli, reads the file; no TOML of our own."""
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "tasks.py": CUSTOM,
+                     "bad/pyproject.toml": "[tool.celery-lint]\nvisibility-timeout = 1e400\n", "bad/tasks.py": CUSTOM})
+    code = ("import sys; sys.modules['tomllib'] = None; from celery_lint.cli import main; "
+            "status = main(sys.argv[1:]); assert 'tomli' in sys.modules; sys.exit(status)")
+    proc = run_process([sys.executable, "-c", code, "check", "--select", "CEL201", "tasks.py"], tmp_path)
     assert proc.returncode == 1 and "tasks.py:6:12: CEL201" in proc.stdout, proc.stdout + proc.stderr
-
-
-@pytest.mark.parametrize("text", [
-    PYPROJECT,
-    "[tool.celery-lint]\n",
-    "[tool.'celery-lint']\nselect=['CEL2']# c\n\n[x]\n",
-    '[ tool."celery-lint" ]\n"app-names" = "a,b"\nexit = true\nn = -3\nl = [ [ "a" ], "b\\tc\\u00e9" ]\n',
-    "[project]\nname='x'\n",
-])
-def test_small_toml_reader_agrees_with_tomllib(text):
-    tomllib = pytest.importorskip("tomllib")
-    expected = tomllib.loads(text).get("tool", {})
-    expected = expected.get("celery-lint")
-    assert cli.read_tool_table(text) == expected
-
-
-@pytest.mark.parametrize("text", [
-    "[tool.celery-lint]\na.b = 1\n",
-    "[tool.celery-lint]\na = '''x'''\n",
-    "[tool.celery-lint]\na = [1 2]\n",
-    "[tool.celery-lint]\na = \"x\n",
-    "[tool.celery-lint]\na = 1 2\n",
-    "[tool.celery-lint]\na = {b = 1}\n",
-    "[tool.celery-lint]\na =",
-    "[tool.celery-lint]\na = [1,",
-])
-def test_small_toml_reader_rejects_what_it_cannot_read(text):
-    with pytest.raises(cli.TomlError):
-        cli.read_tool_table(text)
+    proc = run_process([sys.executable, "-c", code, "check", "tasks.py"], tmp_path / "bad")
+    assert proc.returncode == 2 and "visibility-timeout must be a whole number greater than 0, not inf" in proc.stderr
+    assert not hasattr(cli, "read_tool_table") and not hasattr(cli, "TomlError")
 
 
 # --------------------------------------------------------------------------- rules and explain
@@ -495,3 +714,57 @@ def test_pre_commit_hook_runs_the_standalone_command():
     (hook,) = yaml.safe_load(text)
     assert hook["id"] == "celery-lint" and hook["language"] == "python" and hook["types"] == ["python"]
     assert hook["entry"].split()[:2] == ["celery-lint", "check"]
+
+
+# --------------------------------------------------------------------------- doctor: the legacy pylint-celery
+
+
+LEGACY_INIT = "def register(linter):\n    pass\n"  # what pylint-celery 0.3 leaves: no checker
+
+
+def _legacy_site(site: pathlib.Path) -> pathlib.Path:
+    """A site folder where the legacy pylint-celery is installed (its files and its metadata)."""
+    write(site, {
+        "pylint_celery/__init__.py": LEGACY_INIT,
+        "pylint_celery-0.3.dist-info/METADATA": "Metadata-Version: 2.1\nName: pylint-celery\nVersion: 0.3\n",
+        "pylint_celery-0.3.dist-info/RECORD": "pylint_celery/__init__.py,,\npylint_celery-0.3.dist-info/METADATA,,\n",
+    })
+    return site
+
+
+def test_doctor_on_a_whole_installation(tmp_path):
+    proc = run(["doctor"], tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout.splitlines()[-1] == "ok: the flake8 and pylint front-ends are celery-lint's own"
+    assert "problem" not in proc.stdout
+
+
+def test_doctor_finds_the_legacy_distribution(tmp_path):
+    site = _legacy_site(tmp_path / "site")
+    proc = run(["doctor"], tmp_path, env={"PYTHONPATH": str(site)})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("problem: the legacy distribution pylint-celery 0.3 is installed") for line in lines)
+    assert f"problem: {site / 'pylint_celery' / '__init__.py'} belongs to the distribution pylint-celery, " \
+           "not to celery-lint" in lines
+    assert lines[-1] == "repair: pip uninstall -y pylint-celery && pip install --force-reinstall celery-lint"
+    proc = run(["--version"], tmp_path, env={"PYTHONPATH": str(site)})
+    assert proc.returncode == 0 and proc.stdout == f"celery-lint {celery_lint.__version__}\n"
+    assert "warning: the legacy distribution pylint-celery 0.3 is installed" in proc.stderr
+    assert "`celery-lint doctor`" in proc.stderr
+
+
+def test_doctor_finds_front_end_files_missing(tmp_path):
+    """What uninstalling pylint-celery after celery-lint leaves: pylint_celery without __init__.py."""
+    root = pathlib.Path(celery_lint.__file__).resolve().parent.parent
+    site = tmp_path / "site"
+    for package in ("celery_lint", "flake8_celery", "pylint_celery"):
+        shutil.copytree(root / package, site / package, ignore=shutil.ignore_patterns("__pycache__"))
+    (site / "pylint_celery" / "__init__.py").unlink()
+    proc = run(["doctor"], tmp_path, env={"PYTHONPATH": str(site)})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"in {site}" in proc.stdout.splitlines()[0]  # this copy is the one that runs
+    assert f"problem: pylint_celery/__init__.py is missing (in {site / 'pylint_celery'}): " \
+           "the front-end cannot load" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "repair: pip install --force-reinstall celery-lint"
+    assert "pylint_celery/__init__.py is missing" in run(["--version"], tmp_path, env={"PYTHONPATH": str(site)}).stderr

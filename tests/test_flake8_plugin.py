@@ -1,6 +1,8 @@
 """The real flake8, with celery-lint installed through its entry point."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import celery_lint
@@ -37,9 +39,24 @@ def test_int_option_is_parsed(tmp_path):
     (tmp_path / "tasks.py").write_text(VIEW)
     proc = run(["flake8", "--select=CEL201", "tasks.py"], tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (tmp_path / "setup.cfg").write_text("[flake8]\ncelery-visibility-timeout = soon\n")
-    proc = run(["flake8", "--select=CEL201", "tasks.py"], tmp_path)
-    assert proc.returncode != 0 and "celery-visibility-timeout" in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-1800", "1.5", "1e400", "inf", "true"])
+@pytest.mark.parametrize("where", ["command line", "setup.cfg"])
+def test_a_bad_int_option_is_a_usage_error_like_flake8s_own(tmp_path, value, where):
+    """flake8 refuses ``--max-line-length=soon`` with a usage line and exit status 2: our options too,
+    from the command line or a config file (where flake8's own int options raise a traceback)."""
+    (tmp_path / "tasks.py").write_text(VIEW)
+    own = run(["flake8", "--isolated", "--max-line-length=soon", "tasks.py"], tmp_path)
+    if where == "setup.cfg":
+        (tmp_path / "setup.cfg").write_text(f"[flake8]\ncelery-visibility-timeout = {value}\n")
+        proc = run(["flake8", "tasks.py"], tmp_path)
+    else:
+        proc = run(["flake8", "--isolated", f"--celery-visibility-timeout={value}", "tasks.py"], tmp_path)
+    assert proc.returncode == own.returncode == 2 and not proc.stdout, proc.stderr
+    assert proc.stderr.splitlines()[-1] == ("flake8: error: argument --celery-visibility-timeout: "
+                                            f"the value must be a whole number greater than 0, not {value!r}")
+    assert "Traceback" not in proc.stderr
 
 
 def test_noqa_silences_only_the_named_code(tmp_path):
@@ -59,6 +76,35 @@ def test_opt_in_rules_are_off_until_selected(tmp_path):
     (tmp_path / "setup.cfg").write_text("[flake8]\nextend-select = CEL203\n")
     proc = run(["flake8", "views.py"], tmp_path)
     assert "views.py:10:12: CEL203" in proc.stdout
+
+
+TIMED = "from celery import shared_task\n\n\n@shared_task\ndef crawl(url):\n    return crawl.delay(url).get()\n"
+TIMED_OPT_IN = {"CEL510", "CEL515"}  # no time limit, no explicit name: both opt-in
+
+
+@pytest.mark.parametrize("args,config,expected", [
+    (["--select=CEL"], "", {"CEL201"}),
+    ([], "select = CEL\n", {"CEL201"}),
+    (["--select=CEL,E,F,W"], "", {"CEL201"}),
+    (["--extend-select=CEL"], "", {"CEL201"}),
+    (["--select=CEL5"], "", {"CEL510", "CEL515"}),
+    (["--select=CEL51"], "", {"CEL510", "CEL515"}),
+    (["--select=CEL515"], "", {"CEL515"}),
+    (["--select=CEL", "--extend-select=CEL510"], "", {"CEL201", "CEL510"}),
+    ([], "select = CEL\nextend-select = CEL515\n", {"CEL201", "CEL515"}),
+    (["--select=CEL5", "--ignore=CEL515"], "", {"CEL510"}),
+    (["--select=CEL201,CEL510"], "", {"CEL201", "CEL510"}),
+    (["--ignore=E501"], "", {"CEL201"}),  # an explicit ignore drops flake8's default ignore list
+])
+def test_select_cel_keeps_opt_in_rules_off(tmp_path, args, config, expected):
+    """As flake8-bugbear keeps B9xx off under ``--select=B``: an opt-in rule is on only when its
+    code or a prefix longer than CEL is selected, or extend-selected."""
+    (tmp_path / "tasks.py").write_text(TIMED)
+    if config:
+        (tmp_path / "setup.cfg").write_text("[flake8]\n" + config)
+    proc = run(["flake8", *args, "tasks.py"], tmp_path)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert set(re.findall(r" (CEL\d{3}) ", proc.stdout)) == expected, proc.stdout
 
 
 def test_jobs_give_the_same_findings(tmp_path):

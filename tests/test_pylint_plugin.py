@@ -104,3 +104,42 @@ def test_parallel_jobs_give_the_same_findings(tmp_path):
     _, parallel = pylint(names, tmp_path, "-j", "2", *args)
     assert sorted(serial) == sorted(parallel)
     assert len(only_waiting(serial)) == 6
+
+
+def test_help_msg_shows_the_template_and_where_the_page_is(tmp_path):
+    rule = celery_lint.RULES["CEL201"]
+    proc = run(["pylint", "--rcfile=/dev/null", "--load-plugins=pylint_celery", f"--help-msg={rule.symbol}"], tmp_path)
+    text = " ".join(proc.stdout.split())  # pylint wraps the description
+    assert f":{rule.symbol} ({rule.msgid}):" in text, proc.stdout
+    assert f"Message: {rule.message}" in text
+    assert f"`celery-lint explain {rule.code}`" in text and "on by default" in text
+    opt_in = celery_lint.RULES[celery_lint.OPT_IN[0]]
+    proc = run(["pylint", "--rcfile=/dev/null", "--load-plugins=pylint_celery", f"--help-msg={opt_in.symbol}"],
+               tmp_path)
+    assert "opt-in: turn it on with --enable" in " ".join(proc.stdout.split())
+
+
+@pytest.mark.parametrize("value,status", [("soon", 2), ("1.5", 2), ("0", 32), ("-1800", 32)])
+def test_a_bad_int_option_on_the_command_line_ends_pylint_as_its_own(tmp_path, value, status):
+    """pylint ends a bad value of its own with a usage line: exit 2 for what argparse refuses on the
+    command line, 32 (pylint's usage error) for a value refused once the configuration is read."""
+    (tmp_path / "tasks.py").write_text(VIEW)
+    proc = run(["pylint", "--rcfile=/dev/null", "--load-plugins=pylint_celery", "--persistent=n",
+                f"--celery-visibility-timeout={value}", "tasks.py"], tmp_path)
+    assert proc.returncode == status and not proc.stdout, proc.stdout + proc.stderr
+    assert "celery-visibility-timeout" in proc.stderr.splitlines()[-1] and "Traceback" not in proc.stderr
+    if status == 2:
+        own = run(["pylint", "--rcfile=/dev/null", "--jobs=soon", "tasks.py"], tmp_path)
+        assert own.returncode == 2
+
+
+@pytest.mark.parametrize("value", ['"soon"', "1.5", "true", "0", "-1800", "inf"])
+def test_a_bad_int_option_in_pyproject_exits_32_like_pylints_own(tmp_path, value):
+    (tmp_path / "tasks.py").write_text(VIEW)
+    (tmp_path / "pyproject.toml").write_text("[tool.pylint.main]\njobs = \"soon\"\n")
+    own = run(["pylint", "--rcfile=pyproject.toml", "tasks.py"], tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.pylint.main]\nload-plugins = ["pylint_celery"]\ncelery-visibility-timeout = {value}\n')
+    proc = run(["pylint", "--rcfile=pyproject.toml", "--persistent=n", "tasks.py"], tmp_path)
+    assert proc.returncode == own.returncode == 32 and not proc.stdout, proc.stdout + proc.stderr
+    assert "celery-visibility-timeout" in proc.stderr and "Traceback" not in proc.stderr
