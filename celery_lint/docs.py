@@ -24,6 +24,7 @@ BANDS = {
     6: "routing and canvas",
     7: "logging and error reporting",
     8: "testing",
+    9: "the project as a whole",
 }
 
 #: The fixed sections of a rule page, in order, with the Rule field each one comes from.

@@ -92,11 +92,21 @@ def _scratch_module(name: str, **rules: Rule) -> types.ModuleType:
     return module
 
 
+def _free_codes_and_ids(bands=(2, 3, 4, 9)) -> list[tuple[str, str]]:
+    """A code not in the catalogue in each band, each with a pylint id nobody uses."""
+    taken_ids = {r.msgid[1:] for r in [*RULES, INTERNAL_ERROR]}
+    free_ids = (f"{checker}{n:02d}" for checker in PYLINT_CHECKER_IDS for n in range(100)
+                if f"{checker}{n:02d}" not in taken_ids)
+    codes = [next(f"CEL{band}{n:02d}" for n in range(1, 100) if f"CEL{band}{n:02d}" not in celery_lint.RULES)
+             for band in bands]
+    return [(code, "W" + next(free_ids)) for code in codes]
+
+
 def test_a_new_rule_fits_in_any_band_and_changes_no_released_id():
     new = {
         code: Rule(code=code, symbol=f"celery-scratch-{code.lower()}", msgid=msgid, message="{name} is new",
                    summary="s")
-        for code, msgid in (("CEL205", "W7825"), ("CEL305", "W7840"), ("CEL411", "W7857"), ("CEL910", "W7890"))
+        for code, msgid in _free_codes_and_ids()
     }
     scratch = _scratch_module("scratch", **new)
     rules = catalogue((*MODULES, scratch))
@@ -113,15 +123,19 @@ def test_a_new_rule_fits_in_any_band_and_changes_no_released_id():
 
 
 def test_a_taken_id_or_symbol_is_refused():
-    taken = Rule(code="CEL205", symbol="celery-new", msgid="E7821", message="m", summary="s")  # CEL201's, other letter
+    ((code, msgid),) = _free_codes_and_ids(bands=(2,))
+    taken = Rule(code=code, symbol="celery-new", msgid="E7821", message="m", summary="s")  # CEL201's, other letter
     with pytest.raises(ValueError, match="taken by CEL201"):
-        catalogue((*MODULES, _scratch_module("scratch", CEL205=taken)))
-    twice = Rule(code="CEL205", symbol="celery-blocking-result", msgid="W7825", message="m", summary="s")
-    with pytest.raises(ValueError, match="CEL201 and CEL205"):
-        catalogue((*MODULES, _scratch_module("scratch", CEL205=twice)))
-    misnamed = Rule(code="CEL205", symbol="celery-new", msgid="W7825", message="m", summary="s")
+        catalogue((*MODULES, _scratch_module("scratch", **{code: taken})))
+    twice = Rule(code=code, symbol="celery-blocking-result", msgid=msgid, message="m", summary="s")
+    with pytest.raises(ValueError, match=f"CEL201 and {code}"):
+        catalogue((*MODULES, _scratch_module("scratch", **{code: twice})))
+    misnamed = Rule(code=code, symbol="celery-new", msgid=msgid, message="m", summary="s")
     with pytest.raises(ValueError, match="named after its code"):
         catalogue((*MODULES, _scratch_module("scratch", OTHER=misnamed)))
+    again = Rule(code="CEL201", symbol="celery-new", msgid=msgid, message="m", summary="s")
+    with pytest.raises(ValueError, match="CEL201 is defined twice"):
+        catalogue((*MODULES, _scratch_module("scratch", CEL201=again)))
 
 
 # -- every report fits its rule's message ---------------------------------------------------
