@@ -31,6 +31,11 @@ VALUES = (
     "None", "True", "False", "0", "-1", "3", "1.5", "'x'", "''", "b'x'", "(ValueError,)", "[Exception]",
     "{}", "{'a': 1}", "x", "f()", "lambda: 0", "(1, 2)", "...", "app", "self", "add", "add.s(1)",
     "celery.current_app", "settings.X", "not x", "x if y else z", "[*a]", "{**k}", "f'{x}'", "await x",
+    # numbers past float's range and past the integer digit limit, and expressions too long to quote
+    "9" * 400, "-" + "9" * 400, "9" * 400 + ".5", "1e400", "-1e400", "0x" + "f" * 4400, "10 ** 400",
+    "float('inf')", "float('nan')", "(" + "+".join(["x"] * 300) + ")", "'" + "s" * 5000 + "'",
+    "[" + ", ".join(["[1]"] * 50) + "]", "timedelta(days=" + "9" * 400 + ")",
+    "datetime.now() + timedelta(seconds=" + "9" * 400 + ")",
 )
 
 DECORATORS = (
@@ -82,6 +87,15 @@ CONFIG = (
     "app.autodiscover_tasks({v})",
     "add.delay({v})",
     "result = add.delay({v})\nresult.get({kw})",
+    # every field of a beat entry, every limit and the visibility timeout, with odd values
+    "app.conf.beat_schedule = {{{v}: {{'task': {v}, 'schedule': {v}, 'args': {v}, 'kwargs': {v}, "
+    "'options': {{'expires': {v}, 'queue': {v}}}, 'relative': {v}, {v}: {v}}}}}",
+    "app.add_periodic_task({v}, add.s({v}), name={v}, expires={v}, {kw})",
+    "app.conf.broker_transport_options = {{'visibility_timeout': {v}}}",
+    "app.conf.task_soft_time_limit = {v}\napp.conf.task_time_limit = {v}",
+    "app.conf.update({setting}={v}, {setting2}={v})",
+    "add.apply_async(({v},), countdown={v}, eta={v}, expires={v}, {kw})",
+    "logger = logging.getLogger({v})",
 )
 
 TASK_OPTIONS = tuple(sorted(celery_data.TASK_OPTIONS)) + ("bogus", "typing")
@@ -106,6 +120,7 @@ def _fill(draw, template: str) -> str:
         v=draw(st.sampled_from(VALUES)),
         kw=_keywords(draw, CALL_OPTIONS),
         setting=draw(st.sampled_from(SETTINGS)),
+        setting2=draw(st.sampled_from(SETTINGS)),
         old=draw(st.sampled_from(OLD)).removeprefix("CELERY_"),
     )
 

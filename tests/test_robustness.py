@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import ast
+import sys
 import textwrap
+from pathlib import Path
 
 import hypothesmith
 import pytest
@@ -10,6 +12,9 @@ from hypothesis import HealthCheck, given, settings
 
 import celery_lint
 from tools import flake8, pylint
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import _fuzz  # noqa: E402 -- the corpus script's Celery-shaped program generator
 
 PRELUDE = "from celery import shared_task, group, chain, Task\nfrom proj.celery import app\n"
 
@@ -156,3 +161,15 @@ def test_prefilter_skips_tasks_module_paths():
     prefilter = celery_lint.prefilter(celery_lint.DEFAULT_SETTINGS)
     assert not prefilter.search(source, "views.py")
     assert prefilter.search("@app.task\ndef f(): pass\n") and prefilter.search("x = app.task(f)\n")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_fuzz.celery_programs())
+def test_celery_shaped_programs_with_odd_values_never_raise(code):
+    """Every task option, call option, setting and beat field, with odd values (huge numbers,
+    hex past the digit limit, expressions too long to quote): no check fails (strict mode)."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    celery_lint.check(tree, "tasks.py", source=code, strict=True)
