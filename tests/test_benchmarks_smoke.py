@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tools import run_process
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
@@ -70,12 +72,10 @@ def test_plugin_share_times_the_plugin_inside_the_real_tool(tiny_corpus, tool, a
     """plugin_share.py must time celery-lint's real entry points: a check that flake8 or pylint
     never called through the patched names would give a share of zero and look like a success."""
     import json
-    import subprocess
 
     pytest.importorskip(tool)
     target = tiny_corpus / "proj" / "proj" / "tasks.py"
-    proc = subprocess.run([sys.executable, str(BENCH / "plugin_share.py"), tool, *args, str(target)],
-                          capture_output=True, text=True, cwd=tiny_corpus, timeout=300)
+    proc = run_process([sys.executable, BENCH / "plugin_share.py", tool, *args, target], tiny_corpus)
     line = [ln for ln in proc.stderr.splitlines() if ln.startswith("plugin-share ")]
     assert line, proc.stderr[-2000:]
     data = json.loads(line[-1].split(" ", 1)[1])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import pathlib
 import re
 import shutil
@@ -15,6 +16,7 @@ import celery_lint
 from celery_lint import docs
 from celery_lint.rule import Rule
 from checking import example_codes
+from tools import run_process
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GEN_DOCS = ROOT / "tools" / "gen_docs.py"
@@ -31,7 +33,7 @@ def _gen_docs():
 
 
 def _run_gen(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(GEN_DOCS), *args], capture_output=True, text=True, timeout=300)
+    return run_process([sys.executable, GEN_DOCS, *args], GEN_DOCS.parent.parent, env=dict(os.environ))
 
 
 def _copy_repo_docs(tmp_path: pathlib.Path) -> pathlib.Path:

@@ -39,30 +39,49 @@ def _tree(source: str) -> ast.Module:
                 value[:] = [_deep(v) if isinstance(v, ast.Name) and v.id == DEEP else v for v in value]
     return tree
 
+
 MODULES = {
-    "countdown": f"from celery import shared_task\n@shared_task\ndef t(x):\n    pass\nt.apply_async((1,), countdown={BIG})\n",
-    "soft_time_limit": f"from celery import shared_task\n@shared_task(soft_time_limit={BIG}, time_limit=5)\ndef t(x):\n    pass\n",
-    "visibility_timeout": f"from celery import Celery\napp = Celery(broker_transport_options={{'visibility_timeout': {BIG}}})\n"
-                          f"@app.task\ndef t(x):\n    pass\nt.apply_async((1,), countdown=5000)\n",
-    "retry_delay": f"from celery import shared_task\n@shared_task(bind=True, max_retries={BIG}, default_retry_delay={BIG})\n"
+    "countdown": f"from celery import shared_task\n@shared_task\ndef t(x):\n    pass\n"
+    f"t.apply_async((1,), countdown={BIG})\n",
+    "soft_time_limit": f"from celery import shared_task\n@shared_task(soft_time_limit={BIG}, time_limit=5)\n"
+    f"def t(x):\n    pass\n",
+    "visibility_timeout": f"from celery import Celery\n"
+    f"app = Celery(broker_transport_options={{'visibility_timeout': {BIG}}})\n"
+    f"@app.task\ndef t(x):\n    pass\nt.apply_async((1,), countdown=5000)\n",
+    "retry_delay": f"from celery import shared_task\n"
+    f"@shared_task(bind=True, max_retries={BIG}, default_retry_delay={BIG})\n"
                    f"def t(self, x):\n    raise self.retry(countdown={BIG})\n",
-    "hex_options": f"from celery import shared_task\n@shared_task(max_retries={HEX}, rate_limit={HEX})\ndef t(x):\n    pass\n",
-    "hex_beat": f"from celery import Celery\napp = Celery()\napp.conf.beat_schedule = {{{HEX}: {{'task': 't', 'schedule': {HEX}, 'args': {HEX}}}}}\n",
-    "hex_logger": f"from celery import shared_task\nimport logging\nlog = logging.getLogger({HEX})\n@shared_task\ndef t(x):\n    log.info(x)\n",
-    "hex_task_class": f"from celery import Task\nclass T(Task):\n    max_retries = {HEX}\n    soft_time_limit = {HEX}\n    time_limit = 1\n"
+    "hex_options": f"from celery import shared_task\n@shared_task(max_retries={HEX}, rate_limit={HEX})\ndef t(x):\n"
+    f"    pass\n",
+    "hex_beat": f"from celery import Celery\napp = Celery()\n"
+    f"app.conf.beat_schedule = {{{HEX}: {{'task': 't', 'schedule': {HEX}, 'args': {HEX}}}}}\n",
+    "hex_logger": f"from celery import shared_task\nimport logging\nlog = logging.getLogger({HEX})\n@shared_task\n"
+    f"def t(x):\n    log.info(x)\n",
+    "hex_task_class": f"from celery import Task\nclass T(Task):\n    max_retries = {HEX}\n"
+    f"    soft_time_limit = {HEX}\n    time_limit = 1\n"
                       f"    autoretry_for = ({HEX},)\n    def run(self):\n        pass\n",
-    "hex_retry_kwargs": f"from celery import shared_task\n@shared_task(autoretry_for=(Exception,), retry_kwargs={{'max_retries': {HEX}}}, "
+    "hex_retry_kwargs": f"from celery import shared_task\n"
+    f"@shared_task(autoretry_for=(Exception,), retry_kwargs={{'max_retries': {HEX}}}, "
                         f"retry_backoff={HEX})\ndef t(x):\n    pass\n",
-    "timedelta": f"from celery import shared_task\nfrom datetime import datetime, timedelta\n@shared_task\ndef t(x):\n    pass\n"
-                 f"t.apply_async((1,), eta=datetime.now() + timedelta(days={BIG}))\nt.apply_async((1,), countdown=timedelta(seconds={BIG}))\n",
-    "config_limits": f"from celery import Celery\napp = Celery()\napp.conf.result_expires = {HEX}\napp.conf.task_soft_time_limit = {BIG}\n"
+    "timedelta": f"from celery import shared_task\nfrom datetime import datetime, timedelta\n@shared_task\ndef t(x):\n"
+    f"    pass\n"
+                 f"t.apply_async((1,), eta=datetime.now() + timedelta(days={BIG}))\n"
+                 f"t.apply_async((1,), countdown=timedelta(seconds={BIG}))\n",
+    "config_limits": f"from celery import Celery\napp = Celery()\napp.conf.result_expires = {HEX}\n"
+    f"app.conf.task_soft_time_limit = {BIG}\n"
                      "app.conf.task_time_limit = 1\n",
     "repeated_options": "from celery import shared_task\n" + "".join(
         f"@shared_task(acks_late=True, max_retries={HEX})\ndef t{i}(x):\n    pass\n" for i in range(4)),
     "deep_argument": f"from celery import shared_task\n@shared_task\ndef t(x):\n    pass\nt.delay({{{DEEP}}})\n",
-    "deep_beat_key": f"from celery import Celery\napp = Celery()\napp.conf.beat_schedule = {{{DEEP}: {{'task': 't', 'schedule': 5, 'bogus': 1}}}}\n",
-    "deep_except": f"from celery import shared_task\n@shared_task\ndef t(x):\n    try:\n        pass\n    except ({DEEP}):\n        pass\n",
+    "deep_beat_key": f"from celery import Celery\napp = Celery()\n"
+    f"app.conf.beat_schedule = {{{DEEP}: {{'task': 't', 'schedule': 5, 'bogus': 1}}}}\n",
+    "deep_except": f"from celery import shared_task\n@shared_task\ndef t(x):\n    try:\n        pass\n"
+    f"    except ({DEEP}):\n        pass\n",
 }
+
+
+def _findings(source: str, code: str) -> list:
+    return [v for v in celery_lint.check(ast.parse(source), "tasks.py", source=source, strict=True) if v.code == code]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -76,10 +95,10 @@ def test_no_check_fails_and_messages_stay_short(name):
 
 def test_huge_numbers_are_compared_exactly_and_shown_by_size():
     source = MODULES["soft_time_limit"]
-    (v,) = [v for v in celery_lint.check(ast.parse(source), "tasks.py", source=source, strict=True) if v.code == "CEL511"]
+    (v,) = _findings(source, "CEL511")
     assert "soft_time_limit=about 1e+400 is not below time_limit=5" in v.message
     source = MODULES["countdown"]
-    (v,) = [v for v in celery_lint.check(ast.parse(source), "tasks.py", source=source, strict=True) if v.code == "CEL107"]
+    (v,) = _findings(source, "CEL107")
     assert "more than 1e+308 seconds" in v.message
 
 
@@ -89,7 +108,7 @@ def test_a_long_expression_is_quoted_shortened():
     assert any(v.code == "CEL606" and "'a very large expression'" in v.message for v in found), found
     long = "{" + "+".join(["x"] * 100) + "}"
     source = f"from celery import shared_task\n@shared_task\ndef t(x):\n    pass\nt.delay({long})\n"
-    (v,) = [v for v in celery_lint.check(ast.parse(source), "tasks.py", source=source, strict=True) if v.code == "CEL108"]
+    (v,) = _findings(source, "CEL108")
     assert "'{x + x + x + x + x + x + x + x + x + ...' (a set)" in v.message  # 40 characters: an argument
 
 

@@ -9,8 +9,6 @@ codes and the file.
 from __future__ import annotations
 
 import ast
-import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -19,6 +17,7 @@ import pytest
 
 import celery_lint
 import celery_lint.checks.waiting as waiting
+from tools import run_process
 
 SOURCE = textwrap.dedent("""\
     from celery import shared_task
@@ -46,17 +45,9 @@ INJECT = textwrap.dedent("""\
 """)
 
 
-def _run(code: str, cwd, inject: str = INJECT, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.Popen([sys.executable, "-c", inject + code], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+def _run(code: str, cwd, inject: str = INJECT) -> subprocess.CompletedProcess:
+    """The tool in its own process with the failure injected (killed with its group on a timeout)."""
+    return run_process([sys.executable, "-c", inject + code], cwd)
 
 
 SHOWN = {"CEL000", "CEL201", "CEL204"}  # the internal error and the waiting rules this module triggers
@@ -101,7 +92,8 @@ def test_a_skipped_check_cannot_fail(monkeypatch):
 
 def test_flake8(tmp_path):
     (tmp_path / "tasks.py").write_text(SOURCE)
-    proc = _run("from flake8.main.cli import main\nsys.exit(main(['--isolated', '--select=CEL000,CEL201,CEL204', 'tasks.py']))",
+    proc = _run("from flake8.main.cli import main\n"
+                "sys.exit(main(['--isolated', '--select=CEL000,CEL201,CEL204', 'tasks.py']))",
                 tmp_path)
     assert "Traceback" not in proc.stderr, proc.stderr
     lines = proc.stdout.splitlines()
@@ -129,7 +121,8 @@ def test_pylint(tmp_path):
 
 def test_standalone_command(tmp_path):
     (tmp_path / "tasks.py").write_text(SOURCE)
-    proc = _run("from celery_lint.cli import main\nsys.exit(main(['check', '--isolated', '--select=CEL201,CEL204', 'tasks.py']))", tmp_path)
+    proc = _run("from celery_lint.cli import main\n"
+                "sys.exit(main(['check', '--isolated', '--select=CEL201,CEL204', 'tasks.py']))", tmp_path)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.stdout.splitlines() == [
         "tasks.py:11:12: CEL201 " + celery_lint.RULES["CEL201"].format(method="get", task="crawl")]

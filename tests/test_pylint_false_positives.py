@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import pathlib
 import shutil
-import subprocess
 import sys
 
 import pytest
 
-from tools import run
+from tools import run, run_process
 
 DATA = pathlib.Path(__file__).parent / "data"
 MESSAGES = "no-value-for-parameter,unused-argument,abstract-method,arguments-differ"
@@ -77,5 +76,5 @@ def test_plugin_never_imports_celery_or_the_checked_code(tmp_path):
         "print('IMPORTED', sorted(m for m in sys.modules if m.split('.')[0] in"
         " ('celery', 'kombu', 'pylint_fp_tasks', 'pylint_fp_views')))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    proc = run_process([sys.executable, "-c", code], tmp_path)
     assert "IMPORTED []" in proc.stdout, proc.stdout + proc.stderr
