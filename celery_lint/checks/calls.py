@@ -48,7 +48,10 @@ CEL101 = Rule(
          "`.delay()`, `.apply_async(args=, kwargs=)`, `.s()`, `.si()` or `signature(...)`. Also a task "
          "parameter annotated with a model class. A class imported from a `models` module counts as a "
          "Django model only in a module that imports Django, and `self` only when the module sees every "
-         "base class (one it cannot see may make the object serializable).",
+         "base class (one it cannot see may make the object serializable). Rows of `values()` and "
+         "`values_list()` (ids, tuples, dicts), `count()`, `exists()` and `aggregate()` are plain data; "
+         "a `request` parameter annotated with another type than an HTTP request (a pydantic model, a "
+         "dataclass, a class of the project) is not the request.",
     why="The arguments travel through the broker. With the JSON serializer a model instance cannot be "
         "sent at all (`EncodeError`); with pickle it arrives as a stale copy of the row as it was when "
         "the task was queued, and the worker may overwrite newer data with it. Requests, files, "
