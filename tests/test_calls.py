@@ -78,6 +78,22 @@ def test_cel101_request_parameter_trusts_its_annotation(annotation, fires):
     assert bool(found(source, select="CEL101")) is fires
 
 
+def test_cel102_names_the_kwargs_that_swallow_the_option():
+    source = """
+    from celery import shared_task
+
+    @shared_task
+    def send(url, **extra):
+        ...
+
+    def f():
+        send.delay("u", countdown=5)
+    """
+    assert messages(source, select="CEL102") == [
+        "'countdown=' given to delay() goes silently into the **extra of task 'send', not used as Celery's "
+        "execution option; call apply_async((...), countdown=...) instead"]
+
+
 VISIBILITY = """
 from proj.tasks import remind
 def f():
