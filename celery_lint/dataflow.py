@@ -26,6 +26,7 @@ from .model import (
     BindingKind,
     ModuleModel,
     TaskInfo,
+    canonical,
     const,
 )
 
@@ -35,6 +36,7 @@ from .model import (
 INSTANCE = "a model instance"
 PAIR = "the (object, created) pair of get_or_create()"
 QUERYSET = "a queryset"
+VALUES = "a queryset of values"  # values() / values_list(): rows as dicts, tuples or plain values
 INSTANCES = "a list of model instances"
 REQUEST = "the HTTP request"
 USER = "request.user"
@@ -47,9 +49,11 @@ FROZENSET = "a frozenset"
 PATH = "a Path"
 
 #: Kinds that are complex objects: pass an id instead (CEL101).
-COMPLEX = frozenset({INSTANCE, PAIR, QUERYSET, INSTANCES, REQUEST, USER, SELF, LAMBDA, GENERATOR, FILE})
+COMPLEX = frozenset({INSTANCE, PAIR, QUERYSET, VALUES, INSTANCES, REQUEST, USER, SELF, LAMBDA, GENERATOR, FILE})
 #: Kinds of Django's ORM (model instances and querysets).
-ORM = frozenset({INSTANCE, PAIR, QUERYSET, INSTANCES})
+ORM = frozenset({INSTANCE, PAIR, QUERYSET, VALUES, INSTANCES})
+#: Querysets of either kind (the methods of a queryset apply to both).
+_QUERYSETS = (QUERYSET, VALUES)
 
 # Django's QuerySet API (Django facts, not Celery's): what each method returns.
 _INSTANCE_METHODS = frozenset({"get", "create", "first", "last", "earliest", "latest"})
@@ -57,8 +61,11 @@ _PAIR_METHODS = frozenset({"get_or_create", "update_or_create"})
 _QUERYSET_METHODS = frozenset({
     "all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "distinct",
     "annotate", "alias", "only", "defer", "using", "select_for_update", "reverse", "none",
-    "union", "intersection", "difference", "values", "values_list", "iterator",
+    "union", "intersection", "difference", "iterator",
 })
+#: Querysets whose rows are dicts, tuples or plain values (ids), not model instances; every
+#: queryset method keeps them so, and get()/first()/[0] give a row, not an instance.
+_VALUES_METHODS = frozenset({"values", "values_list", "dates", "datetimes"})
 #: ORM calls that write to the database.
 WRITE_METHODS = frozenset({"save", "delete", "create", "update", "bulk_create", "bulk_update", "update_or_create"})
 _INSTANCE_WRITES = frozenset({"save", "delete"})
@@ -70,6 +77,17 @@ _PATH_CLASSES = frozenset({
 _OPEN_FUNCTIONS = frozenset({"io.open", "codecs.open"})
 _REQUEST_CLASSES = frozenset({"django.http.HttpRequest", "django.http.request.HttpRequest",
                               "rest_framework.request.Request"})
+#: Packages whose ``...Request`` classes are the request of a view (``WSGIRequest``, DRF's).
+_REQUEST_PACKAGES = ("django", "rest_framework")
+#: HTTP requests of other web frameworks: as complex as Django's.
+_OTHER_REQUEST_CLASSES = frozenset({
+    "starlette.requests.Request", "fastapi.Request", "fastapi.requests.Request", "flask.Request",
+    "flask.wrappers.Request", "werkzeug.Request", "werkzeug.wrappers.Request", "aiohttp.web.Request",
+    "aiohttp.web_request.Request",
+})
+_BUILTIN_TYPES = frozenset({"dict", "list", "tuple", "str", "bytes", "int", "float", "bool", "set", "frozenset"})
+#: Annotations that say nothing about what a parameter holds.
+_NO_EVIDENCE = frozenset({"typing.Any", "typing_extensions.Any"})
 _MODEL_BASE = "django.db.models.Model"
 _SIGNALS = "django.db.models.signals."
 #: Model signals whose receivers get the saved/deleted object as ``instance``.
@@ -291,9 +309,14 @@ def _orm_call_kind(model: ModuleModel, call: ast.Call, depth: int) -> str | None
     if not isinstance(func, ast.Attribute):
         return None
     base = func.value
-    if not (_is_manager(model, base) or kind_of(model, base, depth + 1) == QUERYSET):
+    base_kind = QUERYSET if _is_manager(model, base) else kind_of(model, base, depth + 1)
+    if base_kind not in _QUERYSETS:
         return None
     method = func.attr
+    if method in _VALUES_METHODS:
+        return VALUES
+    if base_kind == VALUES:
+        return VALUES if method in _QUERYSET_METHODS else None
     if method in _INSTANCE_METHODS:
         return INSTANCE
     if method in _PAIR_METHODS:
@@ -328,14 +351,60 @@ def is_request_param(model: ModuleModel, b: Binding) -> bool:
     func = model.parent(model.parent(arg))
     if not isinstance(func, FUNCTION_TYPES) or func in model.task_by_node:
         return False
-    annotated = arg.annotation is not None and model.resolve(arg.annotation) in _REQUEST_CLASSES
-    if annotated:
+    if arg.annotation is not None and model.resolve(arg.annotation) in _REQUEST_CLASSES:
         return True
-    if arg.arg != "request":
-        return False
+    if arg.arg != "request" or _annotation_says_request(model, arg.annotation) is False:
+        return False  # ``request: SyncRequest`` (a pydantic model ...) is no HTTP request
     params = [*func.args.posonlyargs, *func.args.args]
     position = 1 if isinstance(model.parent(func), ast.ClassDef) else 0
     return len(params) > position and params[position] is arg
+
+
+def _annotation_says_request(model: ModuleModel, ann: ast.AST | None, depth: int = 0) -> bool | None:
+    """Does a parameter's annotation name an HTTP request class (True), evidently another type
+    (False: a pydantic model, a dataclass, a class of the project, a builtin), or say nothing
+    (None: no annotation, ``Any``, a name the module cannot place)?"""
+    if ann is None or depth > MAX_DEPTH:
+        return None
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):  # "HttpRequest": a name of the module
+        name = ann.value.strip()
+        if not name.isidentifier():
+            return None
+        return _name_says_request(model, name, model.bindings.get(model.tree, {}).get(name, ()))
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):  # HttpRequest | None
+        sides = [_annotation_says_request(model, side, depth + 1) for side in (ann.left, ann.right)
+                 if not (isinstance(side, ast.Constant) and side.value is None)]
+        return True if True in sides else None if None in sides else False
+    if isinstance(ann, ast.Subscript):
+        generic = model.resolve(ann.value)
+        if generic == "typing.Optional":
+            return _annotation_says_request(model, ann.slice, depth + 1)
+        return None if generic in ("typing.Union", "typing.Annotated") else False  # dict[str, int]
+    if isinstance(ann, ast.Constant):
+        return None if ann.value is None else False
+    q = model.resolve(ann)
+    if q is not None:
+        return _qualname_says_request(q)
+    if isinstance(ann, ast.Name):
+        return _name_says_request(model, ann.id, model.lookup(ann.id, ann))
+    return None
+
+
+def _qualname_says_request(q: str) -> bool | None:
+    if q in _NO_EVIDENCE:
+        return None
+    return q in _OTHER_REQUEST_CLASSES or (q.split(".")[0] in _REQUEST_PACKAGES and q.endswith("Request"))
+
+
+def _name_says_request(model: ModuleModel, name: str, bindings) -> bool | None:
+    if not bindings:
+        return False if name in _BUILTIN_TYPES else None
+    if any(b.kind is BindingKind.CLASS for b in bindings):
+        return False  # a class of the module (a dataclass, a pydantic model ...)
+    imported = [b for b in bindings if b.kind is BindingKind.IMPORT]
+    if imported and len(imported) == len(bindings):
+        return _qualname_says_request(canonical(imported[0].value))
+    return None
 
 
 def _is_self_param(model: ModuleModel, b: Binding) -> bool:
@@ -476,11 +545,11 @@ def kind_of(model: ModuleModel, expr: ast.AST | None, depth: int = 0) -> str | N
         index = expr.slice
         if base == PAIR and const(index) == 0:
             return INSTANCE
-        if base == QUERYSET:
+        if base in _QUERYSETS:
             if isinstance(index, ast.Slice):
-                return QUERYSET
-            if isinstance(const(index), int):
-                return INSTANCE
+                return base
+            if base == QUERYSET and isinstance(const(index), int):
+                return INSTANCE  # a values queryset's [0] is a row of plain data
         return None
     if isinstance(expr, ast.Call):
         return _call_kind(model, expr, depth)
@@ -528,7 +597,7 @@ def orm_write(model: ModuleModel, call: ast.Call) -> str | None:
             return f"{_last_name(base)}.save()"
         if kind_of(model, base) == INSTANCE:
             return f"{_last_name(base) or 'object'}.{func.attr}()"
-    if func.attr != "save" and (_is_manager(model, base) or kind_of(model, base) == QUERYSET):
+    if func.attr != "save" and (_is_manager(model, base) or kind_of(model, base) in _QUERYSETS):
         return f"{func.attr}()"
     return None
 

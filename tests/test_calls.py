@@ -41,6 +41,59 @@ def test_cel102_uses_celerys_execution_options():
     assert not found(source.format(option="user_id"), select="CEL102")
 
 
+@pytest.mark.parametrize("annotation, fires", [
+    ("", True),
+    (": HttpRequest", True),
+    (": 'HttpRequest'", True),
+    (": HttpRequest | None", True),
+    (": WSGIRequest", True),
+    (": Any", True),
+    (": object", True),
+    (": StarletteRequest", True),
+    (": SyncRequest", False),
+    (": 'SyncRequest'", False),
+    (": Payload", False),
+    (": Payload | None", False),
+    (": dict", False),
+    (": dict[str, int]", False),
+    (": schemas.SyncRequest", False),
+])
+def test_cel101_request_parameter_trusts_its_annotation(annotation, fires):
+    source = f"""
+    from typing import Any
+    from django.http import HttpRequest
+    from django.core.handlers.wsgi import WSGIRequest
+    from pydantic import BaseModel
+    from starlette.requests import Request as StarletteRequest
+    from . import schemas
+    from .schemas import SyncRequest
+    from .tasks import run
+
+    class Payload(BaseModel):
+        x: int
+
+    def start(request{annotation}):
+        run.delay(request)
+    """
+    assert bool(found(source, select="CEL101")) is fires
+
+
+def test_cel102_names_the_kwargs_that_swallow_the_option():
+    source = """
+    from celery import shared_task
+
+    @shared_task
+    def send(url, **extra):
+        ...
+
+    def f():
+        send.delay("u", countdown=5)
+    """
+    assert messages(source, select="CEL102") == [
+        "'countdown=' given to delay() goes silently into the **extra of task 'send', not used as Celery's "
+        "execution option; call apply_async((...), countdown=...) instead"]
+
+
 VISIBILITY = """
 from proj.tasks import remind
 def f():

@@ -48,7 +48,10 @@ CEL101 = Rule(
          "`.delay()`, `.apply_async(args=, kwargs=)`, `.s()`, `.si()` or `signature(...)`. Also a task "
          "parameter annotated with a model class. A class imported from a `models` module counts as a "
          "Django model only in a module that imports Django, and `self` only when the module sees every "
-         "base class (one it cannot see may make the object serializable).",
+         "base class (one it cannot see may make the object serializable). Rows of `values()` and "
+         "`values_list()` (ids, tuples, dicts), `count()`, `exists()` and `aggregate()` are plain data; "
+         "a `request` parameter annotated with another type than an HTTP request (a pydantic model, a "
+         "dataclass, a class of the project) is not the request.",
     why="The arguments travel through the broker. With the JSON serializer a model instance cannot be "
         "sent at all (`EncodeError`); with pickle it arrives as a stale copy of the row as it was when "
         "the task was queued, and the worker may overwrite newer data with it. Requests, files, "
@@ -95,14 +98,16 @@ CEL102 = Rule(
     code="CEL102",
     symbol="celery-delay-execution-option",
     msgid="E7812",
-    message="'{option}=' given to {method}() is passed to the task as an argument, not used as "
-            "Celery's execution option; {fix}",
+    message="'{option}=' given to {method}() {receives}, not used as Celery's execution option; {fix}",
     summary="Give execution options to apply_async(), not to delay()",
     what="Finds `.delay(...)` (and `.s()`, `.si()`, `.delay_on_commit()`) called with a keyword that is "
          "one of `apply_async()`'s execution options (`countdown=`, `eta=`, `expires=`, `queue=`, "
          "`priority=`, `link=`, ...). When the task is defined in the same module and declares a "
-         "parameter of that name (or takes `**kwargs`), the keyword is meant for the task and is not "
-         "reported.",
+         "parameter of that name, the keyword is meant for the task and is not reported. A task that "
+         "takes `**kwargs` without such a parameter is reported (the option vanishes into `**kwargs` "
+         "without an error) unless its body reads that key, passes `**kwargs` on or iterates over it, "
+         "or its Task class may take options out of the keywords (one the module cannot see, or one "
+         "that overrides `delay`, `apply_async` or `__call__`).",
     why="`delay(*args, **kwargs)` is `apply_async(args, kwargs)`: every keyword becomes a keyword "
         "argument of the task. `add.delay(2, 2, countdown=60)` does not delay anything; it calls "
         "`add(2, 2, countdown=60)`, which fails with `TypeError` when the task does not take "
@@ -642,27 +647,82 @@ def _check_returns(ctx: Context) -> None:
 # --------------------------------------------------------------------------------------
 # CEL102 / CEL103 / CEL104: the shape of the call
 # --------------------------------------------------------------------------------------
-def _task_accepts(task: TaskInfo | None, name: str) -> bool:
-    if task is None:
-        return False
+_AS_ARGUMENT = "is passed to the task as an argument"
+# Methods of a Task class that may take execution options out of the keywords before sending.
+_SENDING_OVERRIDES = ("delay", "apply_async", "s", "si", "signature", "subtask", "__call__")
+_MAPPING_READS = frozenset({"get", "pop", "setdefault"})
+
+
+def _declares(task: TaskInfo, name: str) -> bool:
     args = task.node.args
-    if args.kwarg is not None:
-        return True
-    return any(a.arg == name for a in (*args.args, *args.kwonlyargs))
+    return any(a.arg == name for a in (*args.args, *args.kwonlyargs))  # not positional-only ones
+
+
+def _reads_other_keys_only(ctx: Context, task: TaskInfo, kwarg: str, option: str) -> bool:
+    """Does the task's body use its ``**kwargs`` only to read other keys than ``option``
+    (``kwargs.get("user")``, ``kwargs["user"]``), or not at all?
+
+    Any other use (passing ``**kwargs`` on, iterating over it, reading ``option``'s key)
+    may mean the keyword is meant for the task, or forwarded as an option on purpose.
+    """
+    model = ctx.model
+    for node in df.body_nodes(model, task.node):
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if any(isinstance(n, ast.Name) and n.id == kwarg for n in ast.walk(node)):
+                return False  # a closure reads it: too far to follow
+            continue
+        if not (isinstance(node, ast.Name) and node.id == kwarg):
+            continue
+        parent = model.parent(node)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            key = const(parent.slice, None)
+        elif isinstance(parent, ast.Attribute) and parent.attr in _MAPPING_READS:
+            call = model.parent(parent)
+            key = const(call.args[0], None) if isinstance(call, ast.Call) and call.args else None
+        else:
+            return False
+        if not isinstance(key, str) or key == option:
+            return False
+    return True
+
+
+def _swallowed_by(ctx: Context, task: TaskInfo | None, option: str) -> str | None:
+    """The name of the task's ``**kwargs`` when it silently takes ``option``, else None.
+
+    Only a task of the module whose own code shows the keyword goes nowhere: no parameter of
+    that name, a body that reads other keys only, and a Task class that cannot take the option
+    out of the keywords before sending (one the module cannot see, or that overrides the
+    sending methods, may).
+    """
+    if task is None or task.node.args.kwarg is None or _declares(task, option):
+        return None
+    if task.base_unresolved or df.task_class_overrides(ctx.model, task, _SENDING_OVERRIDES):
+        return None
+    kwarg = task.node.args.kwarg.arg
+    return kwarg if _reads_other_keys_only(ctx, task, kwarg, option) else None
 
 
 def _check_delay_options(ctx: Context, call: TaskCall) -> None:
     if call.method not in STAR_METHODS or not call.known:
         return
+    task = call.task
     for kw in call.node.keywords:
         # ``countdown=None`` means nothing as an option: it is the task's own parameter.
-        if kw.arg in EXECUTION_OPTIONS and const(kw.value, 0) is not None and not _task_accepts(call.task, kw.arg):
-            if call.method in ("s", "si"):
-                fix = f"set it on the signature with .{call.method}(...).set({kw.arg}=...)"
-            else:
-                send = "apply_async_on_commit" if call.method == "delay_on_commit" else "apply_async"
-                fix = f"call {send}((...), {kw.arg}=...) instead"
-            ctx.report(kw, CEL102, option=kw.arg, method=call.method, fix=fix)
+        if kw.arg not in EXECUTION_OPTIONS or const(kw.value, 0) is None:
+            continue
+        if task is None or task.node.args.kwarg is None and not _declares(task, kw.arg):
+            receives = _AS_ARGUMENT
+        else:
+            kwarg = _swallowed_by(ctx, task, kw.arg)
+            if kwarg is None:
+                continue
+            receives = f"goes silently into the **{kwarg} of task '{task.label}'"
+        if call.method in ("s", "si"):
+            fix = f"set it on the signature with .{call.method}(...).set({kw.arg}=...)"
+        else:
+            send = "apply_async_on_commit" if call.method == "delay_on_commit" else "apply_async"
+            fix = f"call {send}((...), {kw.arg}=...) instead"
+        ctx.report(kw, CEL102, option=kw.arg, method=call.method, receives=receives, fix=fix)
 
 
 def _parenthesised_keyword(kw: ast.keyword) -> bool:
