@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from ..dataflow import falls_into_raise
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, MAX_DEPTH, BindingKind, ModuleModel, TaskInfo
 from ..rule import Rule
@@ -106,7 +107,8 @@ CEL703 = Rule(
          "`logger.exception(...)`, a log call with `exc_info=`, `sentry_sdk.capture_exception` / "
          "`capture_message`, `traceback.print_exc()`. Handlers of narrow, expected exceptions "
          "(`except User.DoesNotExist: return`) are not reported, nor handlers that hand the "
-         "exception object on to code the checker cannot see.",
+         "exception object on to code the checker cannot see, nor a best-effort `try` inside a "
+         "handler that then re-raises.",
     why="Celery marks a task FAILURE, calls `on_failure`, sends the `task-failed` event and lets "
         "error trackers record it only when the exception leaves the task. A handler that catches "
         "everything and returns makes a broken task look successful: no alert, no traceback, and "
@@ -487,5 +489,7 @@ def swallowed_exception(node: ast.ExceptHandler, ctx: Context) -> None:
     task = task_around(model, node)
     if task is None:
         return
+    if falls_into_raise(model, node):
+        return  # a best-effort try inside a handler that re-raises: the task fails all the same
     if not _HandlerReading(model).reports(node.body, node.name):
         ctx.report(node, CEL703, handler=handler, task=task.label)
