@@ -719,6 +719,34 @@ def raises_or_retries(stmts: list[ast.stmt]) -> bool:
     return False
 
 
+_LEAVING = (ast.Return, ast.Break, ast.Continue)
+
+
+def falls_into_raise(model: ModuleModel, handler: ast.ExceptHandler) -> bool:
+    """Does the code after an ``except`` handler go straight on to a ``raise``: a best-effort
+    ``try`` inside a handler that logs and re-raises?  The rest of a block around the handler's
+    ``try`` ends in ``raise``, with no ``return``, ``break`` or ``continue`` on the way."""
+    if any(isinstance(node, _LEAVING) for node in own_nodes(handler.body)):
+        return False
+    child = model.parent(handler)
+    for anc in model.ancestors(child):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(anc, name, None)
+            if isinstance(block, list) and child in block:
+                rest = block[block.index(child) + 1:]
+                if name == "body" and isinstance(anc, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                    rest += anc.orelse
+                if rest:
+                    return isinstance(rest[-1], ast.Raise) and not any(
+                        isinstance(node, _LEAVING) for node in own_nodes(rest))
+                break
+        if isinstance(anc, (*LOOP_TYPES, *_NOT_ENTERED)) or any(
+                isinstance(node, _LEAVING) for node in own_nodes(getattr(anc, "finalbody", []))):
+            return False
+        child = anc
+    return False
+
+
 def body_nodes(model: ModuleModel, func: ast.AST) -> list[ast.AST]:
     """``own_nodes`` of a function's body, listed once per module (several checks read each task's body)."""
     memo = model.body_nodes

@@ -299,3 +299,64 @@ def test_except_star():
             pass
     """
     assert found(source) == [(6, "CEL703")]
+
+
+@pytest.mark.parametrize("after, expected", [
+    ("raise", []),                                           # straight on to the re-raise
+    ("log.error('x')\n            raise", []),              # after more statements
+    ("raise RuntimeError('x') from exc", []),
+    ("with lock:\n                pass\n            raise", []),
+    ("return None", [(6, "CEL703"), (9, "CEL703")]),         # the task ends well: swallowed
+    ("if quiet:\n                return\n            raise", [(9, "CEL703")]),  # may leave first
+    ("for x in y:\n                pass", [(6, "CEL703"), (9, "CEL703")]),
+])
+def test_best_effort_try_inside_a_handler_that_re_raises(after, expected):
+    source = f"""
+    @shared_task
+    def work(quiet):
+        try:
+            run()
+        except Exception as exc:
+            try:
+                cleanup()
+            except Exception:
+                pass
+            {after}
+    """
+    assert found(source) == expected
+
+
+@pytest.mark.skipif(not hasattr(__import__("ast"), "TryStar"), reason="except* needs Python 3.11")
+def test_best_effort_try_star_inside_a_re_raising_handler():
+    source = """
+    @shared_task
+    def work():
+        try:
+            run()
+        except Exception:
+            try:
+                cleanup()
+            except* Exception:
+                pass
+            raise
+    """
+    assert found(source) == []
+
+
+def test_a_return_in_finally_drops_the_re_raise():
+    source = """
+    @shared_task
+    def work():
+        try:
+            run()
+        except Exception:
+            try:
+                try:
+                    cleanup()
+                except Exception:
+                    pass
+            finally:
+                return None
+            raise
+    """
+    assert found(source) == [(10, "CEL703")]

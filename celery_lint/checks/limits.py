@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import operator
 
-from ..dataflow import raises_or_retries
+from ..dataflow import falls_into_raise, raises_or_retries
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, LOOP_TYPES, MAX_DEPTH, TRY_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const
 from ..rule import Rule
@@ -68,7 +68,8 @@ CEL512 = Rule(
          "in a `try` without an earlier `except SoftTimeLimitExceeded`, after which the task "
          "goes on working: the `try` sits in a loop, or more statements follow it. A handler "
          "that ends the task (a `return`, or nothing but a plain `return` after the `try`) has "
-         "done the clean-up the soft limit is there for and is not reported.",
+         "done the clean-up the soft limit is there for and is not reported, nor is a best-effort "
+         "`try` inside a handler that then re-raises (the task fails all the same).",
     why="`SoftTimeLimitExceeded` is an ordinary `Exception`. A broad handler catches it, so the "
         "task carries on with its next item or step as if nothing happened, until the hard "
         "limit kills the worker process: the time limit no longer stops the work in an orderly "
@@ -297,8 +298,8 @@ def _task_carries_on(model: ModuleModel, handler: ast.ExceptHandler) -> bool:
     """Can the task run more of its code after the handler: is the ``try`` in a loop, or do
     statements follow it?  A handler that ends the task has done the clean-up the soft limit
     is there for."""
-    if handler.body and isinstance(handler.body[-1], ast.Return):
-        return False
+    if handler.body and isinstance(handler.body[-1], ast.Return) or falls_into_raise(model, handler):
+        return False  # the task returns, or fails with the error a handler around re-raises
     child: ast.AST = model.parent(handler)
     for anc in model.ancestors(child):
         if isinstance(anc, LOOP_TYPES) and child in anc.body:

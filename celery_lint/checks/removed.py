@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import ast
+import functools
+import operator
+import re
+from collections import namedtuple
 
 from ..engine import Context, on, on_module
-from ..model import TRY_TYPES, BindingKind
+from ..model import MAX_DEPTH, TRY_TYPES, BindingKind, ModuleModel
 from ..rule import Rule
 
 CEL513 = Rule(
@@ -18,8 +22,10 @@ CEL513 = Rule(
          "...), `from celery import task`, `celery.decorators`, `celery.utils.encoding` and the "
          "old functions of `celery.execute`; uses such as `celery.task.Task` through "
          "`import celery`; and the `amqp` result backend in the Celery config. The import is "
-         "reported, not each use of the imported name; imports guarded by `try` / "
-         "`except ImportError` for older Celery versions are left alone.",
+         "reported, not each use of the imported name; imports kept for older Celery versions are "
+         "left alone: guarded by `try` / `except ImportError`, or in the branch of a version check "
+         "(`celery.VERSION`, `celery.version_info`, `celery.__version__`, also through "
+         "`packaging.version`) that only Celery 4 and older take.",
     why="Celery 5 removed these modules (deprecated since Celery 4, or earlier): the import fails "
         "with `ImportError` and the worker does not start. The AMQP result backend was removed "
         "too; a config naming it fails when the first result is stored or read.",
@@ -130,9 +136,218 @@ def _compat_import(ctx: Context, node: ast.AST) -> bool:
     return False
 
 
+# -- version checks ----------------------------------------------------------------------
+# An import in the branch of ``if celery.VERSION < (5,):`` (or the ``else`` of
+# ``if celery.VERSION >= (5,):``) is the fallback for old versions, as an ``except ImportError``
+# one is.  The check's test is evaluated for sample versions of Celery: a branch that no
+# Celery 5 version takes is a fallback.  Anything the evaluator does not know makes the test
+# no version check at all.
+
+_VersionInfo = namedtuple("_VersionInfo", ("major", "minor", "micro", "releaselevel", "serial"))
+_OLD_VERSIONS = ("3.1.26", "4.0.2", "4.4.7")
+_NEW_VERSIONS = ("5.0.0", "5.3.6", "5.7.0")
+_VERSION_TUPLES = frozenset({"celery.VERSION", "celery.version_info"})
+_VERSION_STRINGS = frozenset({"celery.__version__"})
+_VERSION_PARSERS = frozenset({
+    "packaging.version.parse", "packaging.version.Version", "pkg_resources.parse_version",
+    "distutils.version.LooseVersion", "distutils.version.StrictVersion",
+    "looseversion.LooseVersion", "setuptools._distutils.version.LooseVersion",
+})
+_DISTRIBUTION_VERSION = frozenset({"importlib.metadata.version", "importlib_metadata.version"})
+_COMPARE = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+}
+
+
+class _Unknown(Exception):
+    """The expression is not something the evaluator knows."""
+
+
+@functools.total_ordering
+class _Version:
+    """A parsed version (``packaging.version.parse``, ``LooseVersion``): its release numbers."""
+
+    def __init__(self, text: str):
+        match = re.match(r"\d+(?:\.\d+)*", text.strip().lstrip("v"))
+        if match is None:
+            raise _Unknown
+        self.release = tuple(int(part) for part in match.group().split("."))
+        self.major, self.minor, self.micro = (self.release + (0, 0))[:3]
+
+    @staticmethod
+    def _key(other: object) -> tuple[int, ...]:
+        if isinstance(other, str):
+            other = _Version(other)
+        if not isinstance(other, _Version):
+            raise _Unknown
+        return other.release
+
+    def _padded(self, other: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        mine, theirs = self.release, self._key(other)
+        width = max(len(mine), len(theirs))
+        return mine + (0,) * (width - len(mine)), theirs + (0,) * (width - len(theirs))
+
+    def __eq__(self, other: object) -> bool:
+        mine, theirs = self._padded(other)
+        return mine == theirs
+
+    def __lt__(self, other: object) -> bool:
+        mine, theirs = self._padded(other)
+        return mine < theirs
+
+    __hash__ = None
+
+
+class _VersionCheck:
+    """Evaluates a test for a given Celery version."""
+
+    def __init__(self, model: ModuleModel, version: str):
+        self.model = model
+        self.version = version
+
+    def value(self, expr: ast.AST, depth: int = 0) -> object:
+        if depth > MAX_DEPTH:
+            raise _Unknown
+        model = self.model
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, (int, float, str, bool)):
+            return expr.value
+        if isinstance(expr, (ast.Tuple, ast.List)):
+            return tuple(self.value(elt, depth + 1) for elt in expr.elts)
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            qualname = model.resolve(expr)
+            if qualname in _VERSION_TUPLES:
+                return _VersionInfo(*(_Version(self.version).release + ("", "")))
+            if qualname in _VERSION_STRINGS:
+                return self.version
+            if isinstance(expr, ast.Attribute):
+                return self.attribute(self.value(expr.value, depth + 1), expr.attr)
+            if isinstance(expr, ast.Name) and qualname is None:
+                return self.name(expr, depth)
+            raise _Unknown
+        if isinstance(expr, ast.Compare):
+            left = self.value(expr.left, depth + 1)
+            for op, comparator in zip(expr.ops, expr.comparators):
+                right = self.value(comparator, depth + 1)
+                if type(op) not in _COMPARE:
+                    raise _Unknown
+                try:
+                    if not _COMPARE[type(op)](left, right):
+                        return False
+                except TypeError:
+                    raise _Unknown from None
+                left = right
+            return True
+        if isinstance(expr, ast.BoolOp):
+            values = [bool(self.value(v, depth + 1)) for v in expr.values]
+            return all(values) if isinstance(expr.op, ast.And) else any(values)
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+            return not self.value(expr.operand, depth + 1)
+        if isinstance(expr, ast.Subscript):
+            return self.subscript(expr, depth)
+        if isinstance(expr, ast.Call) and not expr.keywords and not any(isinstance(a, ast.Starred) for a in expr.args):
+            return self.call(expr, depth)
+        raise _Unknown
+
+    def name(self, expr: ast.Name, depth: int) -> object:
+        """A name assigned once from a version check (``CELERY_5 = celery.VERSION >= (5,)``)."""
+        bindings = self.model.lookup(expr.id, expr)
+        if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGN or bindings[0].index is not None \
+                or not isinstance(bindings[0].value, ast.AST):
+            raise _Unknown
+        return self.value(bindings[0].value, depth + 1)
+
+    @staticmethod
+    def attribute(value: object, attr: str) -> object:
+        if isinstance(value, (_VersionInfo, _Version)) and attr in ("major", "minor", "micro"):
+            return getattr(value, attr)
+        if isinstance(value, _Version) and attr == "release":
+            return value.release
+        raise _Unknown
+
+    def subscript(self, expr: ast.Subscript, depth: int) -> object:
+        value = self.value(expr.value, depth + 1)
+        if not isinstance(value, (str, tuple)):
+            raise _Unknown
+        index = expr.slice
+        try:
+            if isinstance(index, ast.Slice):
+                bounds = [None if b is None else self.value(b, depth + 1) for b in (index.lower, index.upper, index.step)]
+                return value[slice(*bounds)]
+            return value[self.value(index, depth + 1)]
+        except (TypeError, IndexError, ValueError):
+            raise _Unknown from None
+
+    def call(self, expr: ast.Call, depth: int) -> object:
+        func, model = expr.func, self.model
+        qualname = model.resolve(func)
+        args = expr.args
+        if qualname in _VERSION_PARSERS and len(args) == 1:
+            text = self.value(args[0], depth + 1)
+            if not isinstance(text, str):
+                raise _Unknown
+            return _Version(text)
+        if qualname in _DISTRIBUTION_VERSION and len(args) == 1 and isinstance(args[0], ast.Constant) \
+                and args[0].value == "celery":
+            return self.version
+        if isinstance(func, ast.Name) and func.id in ("int", "str", "tuple") and len(args) == 1 \
+                and model.is_builtin(func):
+            value = self.value(args[0], depth + 1)
+            try:
+                return {"int": int, "str": str, "tuple": tuple}[func.id](value)
+            except (TypeError, ValueError):
+                raise _Unknown from None
+        if isinstance(func, ast.Name) and func.id == "map" and model.is_builtin(func) and len(args) == 2 \
+                and model.is_builtin(args[0], "int"):
+            value = self.value(args[1], depth + 1)
+            try:
+                return tuple(int(part) for part in value)
+            except (TypeError, ValueError):
+                raise _Unknown from None
+        if isinstance(func, ast.Attribute) and func.attr in ("split", "startswith", "strip"):
+            value = self.value(func.value, depth + 1)
+            params = [self.value(a, depth + 1) for a in args]
+            if not isinstance(value, str) or not all(isinstance(p, (str, int, tuple)) for p in params):
+                raise _Unknown
+            try:
+                return tuple(getattr(value, func.attr)(*params)) if func.attr == "split" \
+                    else getattr(value, func.attr)(*params)
+            except (TypeError, ValueError):
+                raise _Unknown from None
+        raise _Unknown
+
+
+def _truth(model: ModuleModel, test: ast.AST, version: str) -> bool | None:
+    try:
+        return bool(_VersionCheck(model, version).value(test))
+    except (_Unknown, RecursionError, ArithmeticError):
+        return None
+
+
+def _old_versions_only(ctx: Context, node: ast.AST) -> bool:
+    """Is the node in a branch of a version check that no Celery 5 version takes (and some
+    older one does)?"""
+    model = ctx.model
+    child = node
+    for anc in model.ancestors(node):
+        if isinstance(anc, ast.If) and (child in anc.body or child in anc.orelse):
+            wanted = child in anc.body
+            old = [_truth(model, anc.test, v) for v in _OLD_VERSIONS]
+            new = [_truth(model, anc.test, v) for v in _NEW_VERSIONS]
+            if None not in old and None not in new and wanted in old and wanted not in new:
+                return True
+        child = anc
+    return False
+
+
+def _kept_for_old_versions(ctx: Context, node: ast.AST) -> bool:
+    return _compat_import(ctx, node) or _old_versions_only(ctx, node)
+
+
 @on(ast.Import, reports=(CEL513,))
 def removed_module_import(node: ast.Import, ctx: Context) -> None:
-    if _compat_import(ctx, node):
+    if _kept_for_old_versions(ctx, node):
         return
     for alias in node.names:
         replacement = removed_api(alias.name)
@@ -142,7 +357,8 @@ def removed_module_import(node: ast.Import, ctx: Context) -> None:
 
 @on(ast.ImportFrom, reports=(CEL513,))
 def removed_name_import(node: ast.ImportFrom, ctx: Context) -> None:
-    if node.level or not node.module or node.module.split(".")[0] != "celery" or _compat_import(ctx, node):
+    if node.level or not node.module or node.module.split(".")[0] != "celery" \
+            or _kept_for_old_versions(ctx, node):
         return
     for alias in node.names:
         replacement = removed_api(f"{node.module}.{alias.name}")
@@ -172,8 +388,11 @@ def removed_attribute_use(node: ast.Attribute, ctx: Context) -> None:
     while isinstance(root, ast.Attribute):
         root = root.value
     for binding in ctx.model.lookup(root.id, root) if isinstance(root, ast.Name) else ():
-        if binding.kind is BindingKind.IMPORT and (_imports_removed(binding.node) or _compat_import(ctx, binding.node)):
+        if binding.kind is BindingKind.IMPORT and (_imports_removed(binding.node)
+                                                     or _kept_for_old_versions(ctx, binding.node)):
             return  # reported at the import, or an import kept for older Celery versions
+    if _old_versions_only(ctx, node):
+        return
     ctx.report(node, CEL513, api=qualname, replacement=replacement)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from ..dataflow import falls_into_raise
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, MAX_DEPTH, BindingKind, ModuleModel, TaskInfo
 from ..rule import Rule
@@ -106,7 +107,10 @@ CEL703 = Rule(
          "`logger.exception(...)`, a log call with `exc_info=`, `sentry_sdk.capture_exception` / "
          "`capture_message`, `traceback.print_exc()`. Handlers of narrow, expected exceptions "
          "(`except User.DoesNotExist: return`) are not reported, nor handlers that hand the "
-         "exception object on to code the checker cannot see.",
+         "exception object on to code the checker cannot see, nor a best-effort `try` inside a "
+         "handler that then re-raises. An exception that only goes into the text of a message "
+         "(`str(e)`, `f\"{e}\"`, `\"%s\" % e`, `\"{r}\".format(r=e)`, `\"%(e)s\" % {\"e\": e}`) is "
+         "not its traceback: such a handler is reported.",
     why="Celery marks a task FAILURE, calls `on_failure`, sends the `task-failed` event and lets "
         "error trackers record it only when the exception leaves the task. A handler that catches "
         "everything and returns makes a broken task look successful: no alert, no traceback, and "
@@ -460,6 +464,8 @@ class _HandlerReading:
     def _escapes(self, name: ast.Name, depth: int) -> bool:
         """Is the exception object handed on (stored, returned, passed to unknown code)?"""
         parent = self.model.parent(name)
+        if self._into_message(name, parent):
+            return False
         if isinstance(parent, (ast.Attribute, ast.FormattedValue, ast.Compare, ast.BoolOp, ast.UnaryOp,
                                ast.BinOp, ast.If, ast.IfExp, ast.Raise)):
             return False
@@ -478,6 +484,24 @@ class _HandlerReading:
         return True
 
 
+    def _into_message(self, name: ast.Name, parent: ast.AST | None) -> bool:
+        """Does the exception only go into the text of a message: a keyword of ``.format(...)``
+        (``"{r}".format(r=e)``), or an item of the tuple or dict that ``%`` or a log call formats
+        (``"%s: %s" % (x, e)``, ``"%(e)s" % {"e": e}``)?  The text carries the error, not its
+        traceback."""
+        if isinstance(parent, ast.keyword):
+            call = self.model.parent(parent)
+            return (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "format" and parent.arg is not None)
+        if not isinstance(parent, (ast.Tuple, ast.Dict)):
+            return False
+        outer = self.model.parent(parent)
+        if isinstance(outer, ast.BinOp) and isinstance(outer.op, ast.Mod) and outer.right is parent:
+            return True
+        return (isinstance(outer, ast.Call) and parent in outer.args and isinstance(outer.func, ast.Attribute)
+                and outer.func.attr in LOG_METHODS | {"format", "format_map"})
+
+
 @on(ast.ExceptHandler, reports=(CEL703,))
 def swallowed_exception(node: ast.ExceptHandler, ctx: Context) -> None:
     model = ctx.model
@@ -487,5 +511,7 @@ def swallowed_exception(node: ast.ExceptHandler, ctx: Context) -> None:
     task = task_around(model, node)
     if task is None:
         return
+    if falls_into_raise(model, node):
+        return  # a best-effort try inside a handler that re-raises: the task fails all the same
     if not _HandlerReading(model).reports(node.body, node.name):
         ctx.report(node, CEL703, handler=handler, task=task.label)
