@@ -11,6 +11,7 @@ from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle
 from ..engine import Context, on, on_module
 from ..model import ModuleModel, TaskKind
 from ..rule import Rule
+from ..settings import is_celeryconfig_module, is_settings_module
 from ..spelling import close_matches
 
 _CONF_DOCS = "Celery user guide, Configuration and defaults (docs/userguide/configuration.rst)"
@@ -363,16 +364,36 @@ def _setting_label(item: ConfigItem) -> str:
     return item.raw
 
 
-def module_reads(model: ModuleModel) -> frozenset[str]:
-    """Names the module reads (used to tell helper constants from settings)."""
-    return frozenset(
-        node.id for node in ast.walk(model.tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    )
+class Reads:
+    """Names the module reads (used to tell helper constants from settings): ``all`` of them,
+    and those that ``feed`` a setting written with its current name (``CELERY_BROKER_URL =
+    BROKER_URL``)."""
+
+    def __init__(self, model: ModuleModel):
+        self.all = _loads(model.tree)
+        self.feed = frozenset().union(*(
+            _loads(item.value) for item in model.config
+            if item.source is ConfigSource.MODULE and item.key is not None and not item.old
+        ))
+        self.settings_module = is_settings_module(model.filename) or is_celeryconfig_module(model.filename)
 
 
-def is_helper(item: ConfigItem, reads: frozenset[str]) -> bool:
-    """A module-level name the module itself reads: a helper constant, maybe no setting at all."""
-    return item.source is ConfigSource.MODULE and item.raw in reads
+def _loads(tree: ast.AST) -> frozenset[str]:
+    return frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load))
+
+
+def is_helper(item: ConfigItem, reads: Reads | None) -> bool:
+    """A module-level name the module itself reads: a helper constant, maybe no setting at all.
+
+    An old setting name in a settings module is config even when the module reads it too
+    (``for q in CELERY_QUEUES:``); it is a helper only when it feeds a setting written with its
+    current name (``CELERY_BROKER_URL = BROKER_URL``).
+    """
+    if reads is None or item.source is not ConfigSource.MODULE or item.raw not in reads.all:
+        return False
+    if item.old and item.key is not None and reads.settings_module:
+        return item.raw in reads.feed
+    return True
 
 
 # -- checks ------------------------------------------------------------------------
@@ -418,9 +439,8 @@ def check_config(ctx: Context) -> None:
         if key == "result_expires":
             _never_expire(ctx, item)
         if key is None or item.old:
-            if reads is None:
-                module_level = any(i.source is ConfigSource.MODULE for i in model.config)
-                reads = module_reads(model) if module_level else frozenset()
+            if item.source is ConfigSource.MODULE and reads is None:
+                reads = Reads(model)
             if is_helper(item, reads):
                 continue
             if key is not None:
