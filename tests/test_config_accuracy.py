@@ -30,3 +30,39 @@ def test_old_name_feeding_its_new_name_stays_a_helper():
         CELERY_TASK_DEFAULT_QUEUE = CELERY_DEFAULT_QUEUE
     """
     assert found(source, filename="proj/settings.py") == []
+
+
+def test_regrouped_name_in_a_constants_module_is_no_setting():
+    # Outside settings modules a CELERY_ name may be the project's own constant.
+    source = """
+        CELERY_SOFT_TIME_LIMIT = 300
+        CELERY_WORKER_TASK_SOFT_TIME_LIMIT = 300
+    """
+    assert found(source, filename="proj/constants.py") == []
+    assert found(source, filename="proj/settings.py") == [(2, "CEL006"), (3, "CEL006")]
+
+
+def test_regrouped_name_message_gives_the_namespaced_name():
+    (message,) = messages("CELERY_TASK_WORKER_CONCURRENCY = 8\n", filename="proj/settings.py")
+    assert "did you mean 'CELERY_WORKER_CONCURRENCY'?" in message
+
+
+def test_regrouped_key_in_conf_update():
+    source = """
+        from celery import Celery
+        app = Celery("proj")
+        app.conf.update(worker_task_soft_time_limit=60, soft_time_limit=60, task_time_limit=90)
+    """
+    assert [m.split(";")[-1] for m in messages(source, filename="proj/celery.py")] == [
+        " did you mean 'task_soft_time_limit'?", " did you mean 'task_soft_time_limit'?"]
+
+
+def test_lower_case_old_name_suggests_the_new_name():
+    source = """
+        from celery import Celery
+        app = Celery("proj")
+        app.conf.update(celeryd_concurrency=4)
+    """
+    (message,) = messages(source, filename="proj/celery.py")
+    assert message.startswith("'celeryd_concurrency' is not a Celery setting")
+    assert "old setting names are upper-case only; did you mean 'worker_concurrency'?" in message

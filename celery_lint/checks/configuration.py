@@ -187,7 +187,11 @@ CEL006 = Rule(
     summary="Use only setting names Celery knows",
     what="Finds config keys that are neither a current nor an old Celery setting: `app.conf.broker = ...`, "
          "`conf.update(result_backend_url=...)`, a lower-case name in a `celeryconfig` module. In Django "
-         "settings only `CELERY_*` names a typo away from a real setting are reported.",
+         "settings only `CELERY_*` names a typo away from a real setting are reported, or a real setting "
+         "with a group prefix added or left out (`CELERY_WORKER_TASK_SOFT_TIME_LIMIT`, "
+         "`CELERY_TASK_WORKER_CONCURRENCY`, `CELERY_SOFT_TIME_LIMIT`). Old names written in lower case "
+         "(`celeryd_concurrency`, `celery_accept_content`) are unknown too: Celery's old names are "
+         "upper-case only; the message names the new setting.",
     why="Celery keeps unknown keys without a word, so a misspelt setting silently leaves the default in "
         "place: the broker stays `amqp://localhost`, the time limit never applies.",
     example="""\
@@ -643,17 +647,24 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
     """CEL006; ``look_up=False`` skips the typo search (a module with hundreds of unknown keys);
     ``current``: :func:`current_names`, so as not to suggest a setting the config already sets."""
     raw = item.raw
+    old_case = False
     if item.style is ConfigStyle.DJANGO:
-        if not raw.startswith("CELERY_") or not look_up:
+        if not raw.startswith("CELERY_"):
             return
-        match = typo_of(raw, _DJANGO_SETTING_NAMES)
-        if match is None:
-            return
-        key = _DJANGO_NAMES[match]
+        key = regrouped(raw[len("CELERY_"):].lower()) if _settings_config(ctx, item) else None
+        if key is None:
+            match = typo_of(raw, _DJANGO_SETTING_NAMES) if look_up else None
+            if match is None:
+                return
+            key = _DJANGO_NAMES[match]
         suggestion = spelled(ctx, item, key)
     else:
         lower = raw.lower()
         suggestion = CELERY_INIT_RENAMES.get(raw) if item.source is not ConfigSource.CELERY else None
+        if suggestion is None and raw.islower() and raw.upper() in OLD_TO_NEW:
+            suggestion, old_case = OLD_TO_NEW[raw.upper()], True  # celeryd_concurrency
+        if suggestion is None:
+            suggestion = regrouped(lower)
         if suggestion is None and look_up:
             suggestion = typo_of(lower, _SETTING_NAMES)
         if suggestion is None:
@@ -670,7 +681,36 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
                "name in Celery's configuration reference"
     else:
         hint = f"did you mean '{suggestion}'?"
+    if old_case:
+        hint = f"Celery's old setting names are upper-case only; {hint}"
     ctx.report(item.node, CEL006, name=raw, hint=hint)
+
+
+def _settings_config(ctx: Context, item: ConfigItem) -> bool:
+    """A config that holds Celery settings only: not the module-level names of a module that is
+    no settings module (a constants module may name its own values CELERY_SOFT_TIME_LIMIT)."""
+    return item.source is not ConfigSource.MODULE or is_settings_module(ctx.filename) \
+        or is_celeryconfig_module(ctx.filename)
+
+
+# Setting groups whose prefix gets written before another setting by mistake
+# (CELERY_WORKER_TASK_SOFT_TIME_LIMIT), and those whose prefix gets left out (CELERY_SOFT_TIME_LIMIT:
+# the task and worker options people also meet without a prefix, on tasks and on the command line).
+_GROUPS = ("task", "worker", "broker", "result", "beat", "event", "control")
+_LEFT_OUT_GROUPS = ("task", "worker")
+
+
+def regrouped(key: str) -> str | None:
+    """The setting ``key`` names with a group prefix dropped (``worker_task_soft_time_limit``,
+    ``task_worker_concurrency``) or added (``soft_time_limit``), when exactly one fits.  A key of
+    one word gets no prefix added: ``url`` may be anything."""
+    head, _, rest = key.partition("_")
+    if head in _GROUPS and rest in SETTINGS:
+        return rest
+    if not rest:
+        return None
+    found = [f"{group}_{key}" for group in _LEFT_OUT_GROUPS if f"{group}_{key}" in SETTINGS]
+    return found[0] if len(found) == 1 else None
 
 
 # -- settings that must agree within one config ----------------------------------------
