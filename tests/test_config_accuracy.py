@@ -66,3 +66,25 @@ def test_lower_case_old_name_suggests_the_new_name():
     (message,) = messages(source, filename="proj/celery.py")
     assert message.startswith("'celeryd_concurrency' is not a Celery setting")
     assert "old setting names are upper-case only; did you mean 'worker_concurrency'?" in message
+
+
+def test_project_backend_outside_the_project_folders_is_reported():
+    # "proj.backends..." is the project's own only when proj is a folder of the checked module.
+    source = """
+        CELERY_RESULT_BACKEND = "proj.backends.ApplicationRecordBackend"
+        CELERY_RESULT_EXPIRES = None
+    """
+    assert found(source, filename="proj/settings.py") == []
+    assert found(source, filename="other/settings.py") == [(3, "CEL009")]
+
+
+def test_project_backend_through_a_name_and_another_call_on_the_app():
+    source = """
+        from celery import Celery
+        BACKEND = "proj.backends.ApplicationRecordBackend"
+        app = Celery("proj", backend=BACKEND)
+        app.conf.update(result_expires=None)
+        other = Celery("other", backend="redis://")
+        other.conf.update(result_expires=None)
+    """
+    assert found(source, filename="proj/celery.py") == [(7, "CEL009")]

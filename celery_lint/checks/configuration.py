@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator
 from urllib.parse import SplitResult, urlsplit
 
 from ..celery_data import OLD_TO_NEW, SETTINGS
-from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, groups, is_partial, last,
-                      may_be_set_elsewhere, name_value, spell)
+from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, app_config, groups, is_partial,
+                      last, may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
 from ..model import ModuleModel, TaskKind
 from ..rule import Rule
@@ -280,9 +281,16 @@ CEL009 = Rule(
             "set {name} to a positive number of seconds or a timedelta",
     summary="Let task results expire",
     what="Finds `result_expires` (any spelling: `CELERY_RESULT_EXPIRES`, `CELERY_TASK_RESULT_EXPIRES`) "
-         "set to `None` or `0`.",
+         "set to `None` or `0`. Not when the same config (or the app's other config in the module) "
+         "chooses a result backend class of the project itself (`result_backend = "
+         "\"proj.backends.RecordBackend\"` in `proj/settings.py`, a class the module defines or imports "
+         "from the project): such a backend keeps results as the application's own records, and keeping "
+         "them is its design. Celery's own backends (`redis://`, `db+...`, `rpc://`, `django-db`, "
+         "`celery.backends...`) are reported.",
     why="Without an expiry every result stays in the backend for ever: Redis runs out of memory, the "
-        "database table grows without bound.",
+        "database table grows without bound. A backend class of the project decides itself what it "
+        "keeps and for how long (Celery's `backend_cleanup` task only calls its `cleanup()`), so there "
+        "`None` is a choice, not a leak.",
     example="""\
 from celery import Celery
 
@@ -581,13 +589,47 @@ def _db_backend(ctx: Context, item: ConfigItem) -> None:
 
 
 def _never_expire(ctx: Context, item: ConfigItem) -> None:
-    """result_expires None or 0."""
+    """result_expires None or 0, unless the results are kept by design (a backend class of the
+    project's own)."""
     value = item.value
     if isinstance(value, ast.Constant) and (
         value.value is None or (type(value.value) in (int, float) and value.value == 0)
-    ):
+    ) and not _project_backend(ctx, item):
         ctx.report(item.node, CEL009, setting=item.raw, value=repr(value.value),
                    name=spelled(ctx, item, "result_expires"))
+
+
+# A dotted class path as Celery's result_backend takes it (celery.app.backends.by_name).
+_CLASS_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*[.:][A-Za-z_]\w*")
+# Packages whose backend classes are Celery's own (their results do pile up).
+_CELERY_PACKAGES = frozenset({"celery", "kombu"})
+
+
+def _project_backend(ctx: Context, item: ConfigItem) -> bool:
+    """Does the item's config (or the rest of its app's config in the module) choose a result
+    backend class of the project (``"proj.backends.RecordBackend"`` in ``proj/settings.py``, a
+    class the module defines or imports from the project)?  Such a backend keeps results as the
+    application's own records, and never expiring them is its design."""
+    model = ctx.model
+    backend = last(app_config(model, [i for i in model.config if i.group is item.group]), "result_backend")
+    if backend is None:
+        return False
+    value = backend.value
+    if model.local_class(value) is not None:
+        return True
+    path = model.resolve(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+    if path is None:
+        strings = list(literal_strings(model, value))
+        if len(strings) != 1 or not _CLASS_PATH.fullmatch(strings[0][0].strip()):
+            return False
+        path = strings[0][0].strip()
+    if path.startswith("."):
+        return True  # from .backends import RecordBackend
+    root = path.split(":", 1)[0].split(".", 1)[0]
+    if root in _CELERY_PACKAGES:
+        return False
+    # The project's own package: a folder of the checked module's path (proj/settings.py).
+    return root in ctx.filename.replace("\\", "/").split("/")[:-1]
 
 
 # -- CEL006: unknown settings ------------------------------------------------------
