@@ -88,3 +88,37 @@ def test_project_backend_through_a_name_and_another_call_on_the_app():
         other.conf.update(result_expires=None)
     """
     assert found(source, filename="proj/celery.py") == [(7, "CEL009")]
+
+
+EAGER_TEST = """
+    def test_close(celery_app):
+        celery_app.conf.task_always_eager = True
+"""
+
+
+def test_eager_on_a_fixture_app_is_reported_in_test_modules_only():
+    assert found(EAGER_TEST, filename="proj/tests/test_orders.py") == [(3, "CEL802")]
+    # Outside test modules a parameter named app is no known app.
+    assert found(EAGER_TEST, filename="proj/orders/helpers.py") == []
+
+
+def test_eager_in_a_helper_of_a_test_module_is_silent():
+    source = """
+        from proj.celery import app
+
+        def make_eager():
+            app.conf.task_always_eager = True
+    """
+    assert found(source, filename="proj/tests/test_orders.py") == []
+
+
+def test_eager_in_a_test_class_marked_for_celery_is_silent():
+    source = """
+        import pytest
+
+        @pytest.mark.celery(task_eager_propagates=True)
+        class TestOrders:
+            def test_close(self, celery_app):
+                celery_app.conf.task_always_eager = True
+    """
+    assert found(source, filename="proj/tests/test_orders.py") == []

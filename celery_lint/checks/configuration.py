@@ -158,7 +158,8 @@ CEL005 = Rule(
     summary="Keep task results out of the main database",
     default=False,
     what="Finds a literal `result_backend` that is `db+...` (SQLAlchemy) or `django-db` "
-         "(django-celery-results).",
+         "(django-celery-results). Test code (the `test-paths` setting, `tests/` folders) is left "
+         "alone: a test of the database backend loads no production database.",
     why="Every task writes its state and result: a busy queue turns into a steady stream of writes, "
         "locks and table bloat on the database the application needs. Redis handles it easily, and "
         "most results are never read at all.",
@@ -176,7 +177,7 @@ app = Celery("proj", backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://lo
 """,
     references=(f"{_CONF_DOCS}: result_backend",
                 "Celery user guide, Tasks: Result Backends (docs/userguide/tasks.rst#result-backends)"),
-    options=("app_names",),
+    options=("app_names", "test_paths"),
 )
 
 
@@ -446,7 +447,7 @@ def check_config(ctx: Context) -> None:
             _credentials(ctx, item)
         if (key in SERIALIZER_KEYS or key in ACCEPT_KEYS) and not test_module:
             _pickle_setting(ctx, item)
-        if key == "result_backend":
+        if key == "result_backend" and not test_module:
             _db_backend(ctx, item)
         if key == "result_expires":
             _never_expire(ctx, item)
