@@ -122,3 +122,15 @@ def test_eager_in_a_test_class_marked_for_celery_is_silent():
                 celery_app.conf.task_always_eager = True
     """
     assert found(source, filename="proj/tests/test_orders.py") == []
+
+
+def test_database_backend_in_test_code_is_no_load():
+    source = """
+        def test_backend(celery_app):
+            celery_app.conf.update(result_backend="db+sqlite:///results.db")
+    """
+    assert found(source, filename="proj/tests/test_backend.py", select="CEL005") == []
+    assert found(source, filename="proj/backend_check.py", select="CEL005") == []  # no app there
+    source = 'from celery import Celery\napp = Celery("p", backend="db+sqlite:///r.db")\n'
+    assert found(source, filename="proj/celery.py", select="CEL005") == [(2, "CEL005")]
+    assert found(source, filename="proj/tests/test_celery.py", select="CEL005") == []

@@ -392,7 +392,9 @@ class Reads:
 
 
 def _loads(tree: ast.AST) -> frozenset[str]:
-    return frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load))
+    return frozenset(
+        node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    )
 
 
 def is_helper(item: ConfigItem, reads: Reads | None) -> bool:

@@ -224,7 +224,8 @@ def _tests_eager_mode(func: ast.AST) -> bool:
     if func.name.startswith("test") and "eager" in func.name.lower().split("_"):
         return True
     return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("apply", "apply_async")
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("apply", "apply_async")
         and any(kw.arg == "throw" and isinstance(kw.value, ast.Constant) and kw.value.value is True
                 for kw in node.keywords)
         for node in ast.walk(func)
