@@ -133,8 +133,20 @@ def last(items: list[ConfigItem], key: str) -> ConfigItem | None:
 
 
 def is_conf(model: ModuleModel, expr: ast.AST) -> bool:
-    """Is ``expr`` the ``conf`` of a Celery app (``app.conf``, ``current_app.conf``)?"""
-    return isinstance(expr, ast.Attribute) and expr.attr == "conf" and model.is_app(expr.value)
+    """Is ``expr`` the ``conf`` of a Celery app (``app.conf``, ``current_app.conf``, and in test
+    modules ``celery_app.conf`` of a test's or fixture's parameter named like an app)?"""
+    return isinstance(expr, ast.Attribute) and expr.attr == "conf" and (
+        model.is_app(expr.value) or _app_parameter(model, expr.value)
+    )
+
+
+def _app_parameter(model: ModuleModel, expr: ast.AST) -> bool:
+    """A parameter named like an app (the ``app-names`` setting) in a test module: the app a
+    fixture gives a test (Celery's pytest plugin: ``celery_app``)."""
+    if not isinstance(expr, ast.Name) or expr.id not in model.settings.app_names or not model.is_test_module():
+        return False
+    bindings = model.lookup(expr.id, expr)
+    return bool(bindings) and all(b.kind is BindingKind.PARAM for b in bindings)
 
 
 def dict_items(model: ModuleModel, expr: ast.AST) -> Iterator[tuple[str | None, ast.AST, ast.AST | None]]:

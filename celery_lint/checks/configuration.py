@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator
 from urllib.parse import SplitResult, urlsplit
 
 from ..celery_data import OLD_TO_NEW, SETTINGS
-from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, groups, is_partial, last,
-                      may_be_set_elsewhere, name_value, spell)
+from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, app_config, groups, is_partial,
+                      last, may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
 from ..model import ModuleModel, TaskKind
 from ..rule import Rule
+from ..settings import is_celeryconfig_module, is_settings_module
 from ..spelling import close_matches
 
 _CONF_DOCS = "Celery user guide, Configuration and defaults (docs/userguide/configuration.rst)"
@@ -156,7 +158,8 @@ CEL005 = Rule(
     summary="Keep task results out of the main database",
     default=False,
     what="Finds a literal `result_backend` that is `db+...` (SQLAlchemy) or `django-db` "
-         "(django-celery-results).",
+         "(django-celery-results). Test code (the `test-paths` setting, `tests/` folders) is left "
+         "alone: a test of the database backend loads no production database.",
     why="Every task writes its state and result: a busy queue turns into a steady stream of writes, "
         "locks and table bloat on the database the application needs. Redis handles it easily, and "
         "most results are never read at all.",
@@ -174,7 +177,7 @@ app = Celery("proj", backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://lo
 """,
     references=(f"{_CONF_DOCS}: result_backend",
                 "Celery user guide, Tasks: Result Backends (docs/userguide/tasks.rst#result-backends)"),
-    options=("app_names",),
+    options=("app_names", "test_paths"),
 )
 
 
@@ -186,7 +189,11 @@ CEL006 = Rule(
     summary="Use only setting names Celery knows",
     what="Finds config keys that are neither a current nor an old Celery setting: `app.conf.broker = ...`, "
          "`conf.update(result_backend_url=...)`, a lower-case name in a `celeryconfig` module. In Django "
-         "settings only `CELERY_*` names a typo away from a real setting are reported.",
+         "settings only `CELERY_*` names a typo away from a real setting are reported, or a real setting "
+         "with a group prefix added or left out (`CELERY_WORKER_TASK_SOFT_TIME_LIMIT`, "
+         "`CELERY_TASK_WORKER_CONCURRENCY`, `CELERY_SOFT_TIME_LIMIT`). Old names written in lower case "
+         "(`celeryd_concurrency`, `celery_accept_content`) are unknown too: Celery's old names are "
+         "upper-case only; the message names the new setting.",
     why="Celery keeps unknown keys without a word, so a misspelt setting silently leaves the default in "
         "place: the broker stays `amqp://localhost`, the time limit never applies.",
     example="""\
@@ -275,9 +282,16 @@ CEL009 = Rule(
             "set {name} to a positive number of seconds or a timedelta",
     summary="Let task results expire",
     what="Finds `result_expires` (any spelling: `CELERY_RESULT_EXPIRES`, `CELERY_TASK_RESULT_EXPIRES`) "
-         "set to `None` or `0`.",
+         "set to `None` or `0`. Not when the same config (or the app's other config in the module) "
+         "chooses a result backend class of the project itself (`result_backend = "
+         "\"proj.backends.RecordBackend\"` in `proj/settings.py`, a class the module defines or imports "
+         "from the project): such a backend keeps results as the application's own records, and keeping "
+         "them is its design. Celery's own backends (`redis://`, `db+...`, `rpc://`, `django-db`, "
+         "`celery.backends...`) are reported.",
     why="Without an expiry every result stays in the backend for ever: Redis runs out of memory, the "
-        "database table grows without bound.",
+        "database table grows without bound. A backend class of the project decides itself what it "
+        "keeps and for how long (Celery's `backend_cleanup` task only calls its `cleanup()`), so there "
+        "`None` is a choice, not a leak.",
     example="""\
 from celery import Celery
 
@@ -363,16 +377,38 @@ def _setting_label(item: ConfigItem) -> str:
     return item.raw
 
 
-def module_reads(model: ModuleModel) -> frozenset[str]:
-    """Names the module reads (used to tell helper constants from settings)."""
+class Reads:
+    """Names the module reads (used to tell helper constants from settings): ``all`` of them,
+    and those that ``feed`` a setting written with its current name (``CELERY_BROKER_URL =
+    BROKER_URL``)."""
+
+    def __init__(self, model: ModuleModel):
+        self.all = _loads(model.tree)
+        self.feed = frozenset().union(*(
+            _loads(item.value) for item in model.config
+            if item.source is ConfigSource.MODULE and item.key is not None and not item.old
+        ))
+        self.settings_module = is_settings_module(model.filename) or is_celeryconfig_module(model.filename)
+
+
+def _loads(tree: ast.AST) -> frozenset[str]:
     return frozenset(
-        node.id for node in ast.walk(model.tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
     )
 
 
-def is_helper(item: ConfigItem, reads: frozenset[str]) -> bool:
-    """A module-level name the module itself reads: a helper constant, maybe no setting at all."""
-    return item.source is ConfigSource.MODULE and item.raw in reads
+def is_helper(item: ConfigItem, reads: Reads | None) -> bool:
+    """A module-level name the module itself reads: a helper constant, maybe no setting at all.
+
+    An old setting name in a settings module is config even when the module reads it too
+    (``for q in CELERY_QUEUES:``); it is a helper only when it feeds a setting written with its
+    current name (``CELERY_BROKER_URL = BROKER_URL``).
+    """
+    if reads is None or item.source is not ConfigSource.MODULE or item.raw not in reads.all:
+        return False
+    if item.old and item.key is not None and reads.settings_module:
+        return item.raw in reads.feed
+    return True
 
 
 # -- checks ------------------------------------------------------------------------
@@ -413,14 +449,13 @@ def check_config(ctx: Context) -> None:
             _credentials(ctx, item)
         if (key in SERIALIZER_KEYS or key in ACCEPT_KEYS) and not test_module:
             _pickle_setting(ctx, item)
-        if key == "result_backend":
+        if key == "result_backend" and not test_module:
             _db_backend(ctx, item)
         if key == "result_expires":
             _never_expire(ctx, item)
         if key is None or item.old:
-            if reads is None:
-                module_level = any(i.source is ConfigSource.MODULE for i in model.config)
-                reads = module_reads(model) if module_level else frozenset()
+            if item.source is ConfigSource.MODULE and reads is None:
+                reads = Reads(model)
             if is_helper(item, reads):
                 continue
             if key is not None:
@@ -557,13 +592,47 @@ def _db_backend(ctx: Context, item: ConfigItem) -> None:
 
 
 def _never_expire(ctx: Context, item: ConfigItem) -> None:
-    """result_expires None or 0."""
+    """result_expires None or 0, unless the results are kept by design (a backend class of the
+    project's own)."""
     value = item.value
     if isinstance(value, ast.Constant) and (
         value.value is None or (type(value.value) in (int, float) and value.value == 0)
-    ):
+    ) and not _project_backend(ctx, item):
         ctx.report(item.node, CEL009, setting=item.raw, value=repr(value.value),
                    name=spelled(ctx, item, "result_expires"))
+
+
+# A dotted class path as Celery's result_backend takes it (celery.app.backends.by_name).
+_CLASS_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*[.:][A-Za-z_]\w*")
+# Packages whose backend classes are Celery's own (their results do pile up).
+_CELERY_PACKAGES = frozenset({"celery", "kombu"})
+
+
+def _project_backend(ctx: Context, item: ConfigItem) -> bool:
+    """Does the item's config (or the rest of its app's config in the module) choose a result
+    backend class of the project (``"proj.backends.RecordBackend"`` in ``proj/settings.py``, a
+    class the module defines or imports from the project)?  Such a backend keeps results as the
+    application's own records, and never expiring them is its design."""
+    model = ctx.model
+    backend = last(app_config(model, [i for i in model.config if i.group is item.group]), "result_backend")
+    if backend is None:
+        return False
+    value = backend.value
+    if model.local_class(value) is not None:
+        return True
+    path = model.resolve(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+    if path is None:
+        strings = list(literal_strings(model, value))
+        if len(strings) != 1 or not _CLASS_PATH.fullmatch(strings[0][0].strip()):
+            return False
+        path = strings[0][0].strip()
+    if path.startswith("."):
+        return True  # from .backends import RecordBackend
+    root = path.split(":", 1)[0].split(".", 1)[0]
+    if root in _CELERY_PACKAGES:
+        return False
+    # The project's own package: a folder of the checked module's path (proj/settings.py).
+    return root in ctx.filename.replace("\\", "/").split("/")[:-1]
 
 
 # -- CEL006: unknown settings ------------------------------------------------------
@@ -623,17 +692,24 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
     """CEL006; ``look_up=False`` skips the typo search (a module with hundreds of unknown keys);
     ``current``: :func:`current_names`, so as not to suggest a setting the config already sets."""
     raw = item.raw
+    old_case = False
     if item.style is ConfigStyle.DJANGO:
-        if not raw.startswith("CELERY_") or not look_up:
+        if not raw.startswith("CELERY_"):
             return
-        match = typo_of(raw, _DJANGO_SETTING_NAMES)
-        if match is None:
-            return
-        key = _DJANGO_NAMES[match]
+        key = regrouped(raw[len("CELERY_"):].lower()) if _settings_config(ctx, item) else None
+        if key is None:
+            match = typo_of(raw, _DJANGO_SETTING_NAMES) if look_up else None
+            if match is None:
+                return
+            key = _DJANGO_NAMES[match]
         suggestion = spelled(ctx, item, key)
     else:
         lower = raw.lower()
         suggestion = CELERY_INIT_RENAMES.get(raw) if item.source is not ConfigSource.CELERY else None
+        if suggestion is None and raw.islower() and raw.upper() in OLD_TO_NEW:
+            suggestion, old_case = OLD_TO_NEW[raw.upper()], True  # celeryd_concurrency
+        if suggestion is None:
+            suggestion = regrouped(lower)
         if suggestion is None and look_up:
             suggestion = typo_of(lower, _SETTING_NAMES)
         if suggestion is None:
@@ -650,7 +726,36 @@ def _unknown_setting(ctx: Context, item: ConfigItem, current: dict, look_up: boo
                "name in Celery's configuration reference"
     else:
         hint = f"did you mean '{suggestion}'?"
+    if old_case:
+        hint = f"Celery's old setting names are upper-case only; {hint}"
     ctx.report(item.node, CEL006, name=raw, hint=hint)
+
+
+def _settings_config(ctx: Context, item: ConfigItem) -> bool:
+    """A config that holds Celery settings only: not the module-level names of a module that is
+    no settings module (a constants module may name its own values CELERY_SOFT_TIME_LIMIT)."""
+    return item.source is not ConfigSource.MODULE or is_settings_module(ctx.filename) \
+        or is_celeryconfig_module(ctx.filename)
+
+
+# Setting groups whose prefix gets written before another setting by mistake
+# (CELERY_WORKER_TASK_SOFT_TIME_LIMIT), and those whose prefix gets left out (CELERY_SOFT_TIME_LIMIT:
+# the task and worker options people also meet without a prefix, on tasks and on the command line).
+_GROUPS = ("task", "worker", "broker", "result", "beat", "event", "control")
+_LEFT_OUT_GROUPS = ("task", "worker")
+
+
+def regrouped(key: str) -> str | None:
+    """The setting ``key`` names with a group prefix dropped (``worker_task_soft_time_limit``,
+    ``task_worker_concurrency``) or added (``soft_time_limit``), when exactly one fits.  A key of
+    one word gets no prefix added: ``url`` may be anything."""
+    head, _, rest = key.partition("_")
+    if head in _GROUPS and rest in SETTINGS:
+        return rest
+    if not rest:
+        return None
+    found = [f"{group}_{key}" for group in _LEFT_OUT_GROUPS if f"{group}_{key}" in SETTINGS]
+    return found[0] if len(found) == 1 else None
 
 
 # -- settings that must agree within one config ----------------------------------------

@@ -5,6 +5,7 @@ import ast
 
 from ..config import ConfigItem, ConfigSource, groups, last, may_be_set_elsewhere, spell
 from ..engine import Context, on_module
+from ..model import ModuleModel
 from ..rule import Rule
 from ..settings import matches_paths
 
@@ -60,8 +61,15 @@ CEL802 = Rule(
          "that does not also set `task_eager_propagates = True`. Other calls on the same app in the "
          "module count too. `override_settings(...)` and pytest-django's `settings` fixture only change "
          "some of the project's settings, which may set propagation: they are reported only when they "
-         "turn it off. Neither is an app made elsewhere (a fixture's test app), nor a config that loads "
-         "more from a place the module does not show (`from .base import *`, `config_from_object`).",
+         "turn it off. Outside tests, neither is an app made elsewhere, nor a config that loads "
+         "more from a place the module does not show (`from .base import *`, `config_from_object`). "
+         "In a test or a pytest fixture of a test module (the `test-paths` setting), eager mode set on "
+         "an app's `conf` (`app.conf.update(task_always_eager=True)`, `celery_app.conf.task_always_eager "
+         "= True`) is reported even when the app is made elsewhere: tests are where it matters. Unless "
+         "the same call spreads options the module cannot see (`**options`), the test sets propagation "
+         "on that app in another statement, a `@pytest.mark.celery(...)` configures its app, or the test "
+         "is about eager mode itself (named for it: `test_eager_chain`, or calling "
+         "`apply_async(..., throw=True)`).",
     why="An eager task that raises returns a failed `EagerResult` instead of raising: the test never "
         "sees the exception and passes. `task_eager_propagates` makes the exception surface where the "
         "task was called.",
@@ -124,7 +132,8 @@ def eager_mode(ctx: Context) -> None:
                 ctx.report(shown[-1].node, CEL801, setting=shown[-1].raw)
         propagates = last(items, "task_eager_propagates")
         if propagates is None:
-            if may_be_set_elsewhere(model, items, "task_eager_propagates", _propagating):
+            if may_be_set_elsewhere(model, items, "task_eager_propagates", _propagating) \
+                    and not _eager_in_test(ctx, items, item):
                 continue
         elif _propagating(propagates.value):
             continue
@@ -140,3 +149,84 @@ def _propagating(value: ast.AST) -> bool:
 def _conditional(ctx: Context, item: ConfigItem) -> bool:
     """Is the setting under an ``if`` (DEBUG, TESTING, an environment check)?"""
     return any(isinstance(anc, (ast.If, ast.IfExp)) for anc in ctx.model.ancestors(item.node))
+
+
+# Set-up methods that act as fixtures of the tests of a class or module (unittest, pytest xunit style).
+_SETUP_NAMES = frozenset({
+    "setUp", "asyncSetUp", "setUpClass", "setup_method", "setup_class", "setup_function", "setup_module",
+})
+_FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+# Config written on an app's conf: one call, or consecutive ``app.conf.x = ...`` statements.
+_CONF_SOURCES = (ConfigSource.CONF, ConfigSource.UPDATE)
+
+
+def _eager_in_test(ctx: Context, items: list[ConfigItem], item: ConfigItem) -> bool:
+    """Eager mode switched on by a test or a fixture on the ``conf`` of an app made elsewhere (the
+    project's app, the ``celery_app`` fixture): tests are where CEL802 matters, so the rest of the
+    app's config does not excuse it.  Still silent when the config may set propagation where the
+    module cannot see (``conf.update(**options)``), the same test sets it on the same app in another
+    statement, a ``@pytest.mark.celery(...)`` configures the test's app, or the test is about eager
+    mode itself (:func:`_tests_eager_mode`)."""
+    model = ctx.model
+    if item.source not in _CONF_SOURCES or item.app is not None or not model.is_test_module():
+        return False
+    if any(i.unseen for i in items):
+        return False
+    func = _test_function(model, item.node)
+    if func is None or _celery_marked(model, func) or _tests_eager_mode(func):
+        return False
+    app = ast.dump(_app_of(item))
+    for other in model.config:
+        if other.key == "task_eager_propagates" and other.source in _CONF_SOURCES \
+                and ast.dump(_app_of(other)) == app and _test_function(model, other.node) is func:
+            return False
+    return True
+
+
+def _app_of(item: ConfigItem) -> ast.AST:
+    """The app expression of a conf item: ``app`` of ``app.conf.x = ...`` / ``app.conf.update(...)``."""
+    if item.source is ConfigSource.CONF:
+        return item.node.value.value
+    return item.group.func.value.value
+
+
+def _test_function(model: ModuleModel, node: ast.AST) -> ast.AST | None:
+    """The test, pytest fixture or set-up method whose own body holds ``node``."""
+    for anc in model.ancestors(node):
+        if isinstance(anc, (ast.Lambda, ast.ClassDef)):
+            return None
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if anc.name.startswith("test") or anc.name in _SETUP_NAMES or _is_fixture(model, anc):
+                return anc
+            return None
+    return None
+
+
+def _is_fixture(model: ModuleModel, func: ast.AST) -> bool:
+    return any(model.resolve(dec.func if isinstance(dec, ast.Call) else dec) in _FIXTURE_DECORATORS
+               for dec in func.decorator_list)
+
+
+def _celery_marked(model: ModuleModel, func: ast.AST) -> bool:
+    """``@pytest.mark.celery(...)`` on the test or its class: it configures the test's app."""
+    holders = [func, *(anc for anc in model.ancestors(func) if isinstance(anc, ast.ClassDef))]
+    return any(
+        isinstance(dec, ast.Call) and model.resolve(dec.func) == "pytest.mark.celery"
+        for holder in holders for dec in holder.decorator_list
+    )
+
+
+def _tests_eager_mode(func: ast.AST) -> bool:
+    """A test of eager mode itself rather than one that uses it to run tasks inline: named for it
+    (``test_eager_chain_inside_task``, ``test_publish_skipped_when_always_eager``; not
+    ``test_close_eagerly``), or asking for the exception per call (``apply_async(...,
+    throw=True)``, which raises in eager mode whatever the config says)."""
+    if func.name.startswith("test") and "eager" in func.name.lower().split("_"):
+        return True
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("apply", "apply_async")
+        and any(kw.arg == "throw" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+                for kw in node.keywords)
+        for node in ast.walk(func)
+    )
