@@ -76,6 +76,11 @@ REMOVED_TASK_BASES = frozenset({
     "celery.task.base.PeriodicTask",
 })
 CELERY_APP_CLASSES = frozenset({"celery.Celery"})
+#: The public names ``from celery import *`` binds (``celery.__all__`` in Celery 5.7).
+CELERY_STAR_NAMES = (
+    "Celery", "Task", "shared_task", "current_app", "current_task", "group", "chain", "chord", "chunks",
+    "signature", "subtask", "Signature", "maybe_signature", "xmap", "xstarmap", "uuid", "bugreport",
+)
 
 
 # Libraries whose objects are no Celery apps, though code may name them ``app`` and they
@@ -197,6 +202,7 @@ class TaskInfo:
     cls: ClassInfo | None = None  # class tasks: their class; function tasks: resolved base=
     base_unresolved: bool = False  # base= given (or a class base) that the module cannot see
     module_level: bool = True
+    by_call: ast.Call | None = None  # made by a call (``app.task(**opts)(func)``), not by a decorator
 
     @property
     def name(self) -> str:
@@ -267,6 +273,7 @@ class ModuleModel:
         self.classes: dict[ast.ClassDef, ClassInfo] = {}
         self.tasks: list[TaskInfo] = []
         self.task_by_node: dict[ast.AST, TaskInfo] = {}
+        self.task_by_call: dict[ast.Call, TaskInfo] = {}  # tasks made by a call, by that call
         self._test_module: bool | None = None  # is_test_module(), once asked
         self.imported_names: set[str] = set()  # names an import binds, in any scope
         # Top-level packages of absolute imports (celery, django): those that bind names, and
@@ -507,6 +514,8 @@ class ModuleModel:
             for b in self.lookup(expr.id, expr):
                 if b.kind is BindingKind.DEF:
                     return self.task_by_node.get(b.node)
+                if b.kind is BindingKind.ASSIGN and b.index is None and b.value in self.task_by_call:
+                    return self.task_by_call[b.value]  # task = app.task(**opts)(impl)
                 if b.kind is BindingKind.CLASS:
                     info = self.classes.get(b.node)
                     if info is not None and info.is_task_class and "run" in info.methods:
@@ -758,6 +767,7 @@ def _collect_bindings(model: ModuleModel) -> None:
                 _bind(model, s, top, Binding(BindingKind.IMPORT, node, top))
                 model.imported_names.add(top)
             model.imported_packages.add(alias.name.split(".")[0])
+    stars = []
     for node in get(ast.ImportFrom, ()):
         s = scope(node)
         module = "." * (node.level or 0) + (node.module or "")
@@ -766,6 +776,8 @@ def _collect_bindings(model: ModuleModel) -> None:
             (model.star_imported_packages if star else model.imported_packages).add(node.module.split(".")[0])
         for alias in node.names:
             if alias.name == "*":
+                if module == "celery":
+                    stars.append((s, node))
                 continue
             qual = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
             _bind(model, s, alias.asname or alias.name, Binding(BindingKind.IMPORT, node, qual))
@@ -815,6 +827,14 @@ def _collect_bindings(model: ModuleModel) -> None:
     for node in get(ast.ExceptHandler, ()):
         if node.name:
             _bind(model, scope(node), node.name, Binding(BindingKind.EXCEPT, node, node.type))
+    # ``from celery import *`` binds Celery's public names, unless the scope binds the name
+    # otherwise too (a def, an assignment or another import shadows it, wherever it stands).
+    for s, node in stars:
+        table = model.bindings.get(s, {})
+        for name in CELERY_STAR_NAMES:
+            if not any(b.kind is not BindingKind.IMPORT or b.node is not node for b in table.get(name, ())):
+                _bind(model, s, name, Binding(BindingKind.IMPORT, node, f"celery.{name}"))
+                model.imported_names.add(name)
 
 
 def _collect_classes(model: ModuleModel) -> None:
@@ -876,13 +896,58 @@ def _collect_tasks(model: ModuleModel) -> None:
                         task.has_star_kwargs = True
                     else:
                         task.options[kw.arg] = kw
-            base_kw = task.options.get("base")
-            if base_kw is not None:
-                task.cls = model.local_class(base_kw.value)
-                task.base_unresolved = task.cls is None and model.resolve(base_kw.value) not in TASK_BASES
-            model.tasks.append(task)
-            model.task_by_node[node] = task
+            _add_function_task(model, task)
             break
+    for call in model.nodes.get(ast.Call, ()):
+        found = _task_by_call(model, call)
+        if found is not None:
+            func, dec = found
+            task = TaskInfo(func, TaskKind.FUNCTION, decorator=dec, via=model.is_task_decorator(dec),
+                            module_level=model.scope(call) is model.tree, by_call=call)
+            for kw in dec.keywords:
+                if kw.arg is None:
+                    task.has_star_kwargs = True
+                else:
+                    task.options[kw.arg] = kw
+            _add_function_task(model, task)
+            model.task_by_call[call] = task
+
+
+def _add_function_task(model: ModuleModel, task: TaskInfo) -> None:
+    base_kw = task.options.get("base")
+    if base_kw is not None:
+        task.cls = model.local_class(base_kw.value)
+        task.base_unresolved = task.cls is None and model.resolve(base_kw.value) not in TASK_BASES
+    model.tasks.append(task)
+    model.task_by_node[task.node] = task
+
+
+_CELERY_DECORATORS = TASK_DECORATORS | REMOVED_TASK_DECORATORS | {"<app>.task"}
+
+
+def _task_by_call(model: ModuleModel, call: ast.Call) -> tuple[ast.FunctionDef, ast.Call] | None:
+    """(the function, the call holding the options) of a task made by calling Celery's decorator
+    on a function of the module: ``app.task(bind=True)(func)``, ``shared_task(func, **opts)``,
+    ``app.task(func)``.  The function must be a def that no task decorator made a task already."""
+    if len(call.args) != 1 or isinstance(call.args[0], ast.Starred):
+        return None
+    if isinstance(call.func, ast.Call):  # app.task(**opts)(func)
+        dec = call.func
+        if call.keywords or dec.args:
+            return None
+    else:  # shared_task(func, **opts)
+        dec = call
+    if isinstance(model.parent(call), FUNCTION_TYPES + (ast.ClassDef,)):
+        return None  # a decorator: @shared_task(func) is no call we model
+    if model.is_task_decorator(dec) not in _CELERY_DECORATORS:
+        return None
+    target = call.args[0]
+    if not isinstance(target, ast.Name):
+        return None
+    defs = [b.node for b in model.lookup(target.id, target) if b.kind is BindingKind.DEF]
+    if len(defs) != 1 or defs[0] in model.task_by_node:
+        return None
+    return defs[0], dec
 
 
 def _derives_directly(model: ModuleModel, info: ClassInfo) -> bool:

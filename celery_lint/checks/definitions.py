@@ -448,17 +448,35 @@ def _unbound_self_use(model: ModuleModel, task: TaskInfo) -> str | None:
     return None
 
 
+def _plain_method(model: ModuleModel, task: TaskInfo) -> bool | None:
+    """None for a task outside class bodies; for a method, True when its class is evidently no
+    Task subclass (every base is ``object`` or a plain class of the module) and the method is no
+    staticmethod or classmethod: the task decorator then makes a task whose ``self`` is simply
+    the caller's first argument."""
+    parent = model.parent(task.node)
+    if not isinstance(parent, ast.ClassDef):
+        return None
+    info = model.classes.get(parent)
+    if info is None or info.is_task_class or model.is_static_or_class_method(task.node):
+        return False
+    chain, closed = _class_chain(model, info)
+    return closed and not any(c.is_task_class for c in chain)
+
+
 @on_module(reports=(CEL501,))
 def bind_mismatch(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
-        if task.kind is not TaskKind.FUNCTION or task.bound or isinstance(model.parent(task.node), ast.ClassDef):
+        if task.kind is not TaskKind.FUNCTION or task.bound:
             continue
-        if _bind_unknowable(model, task):
+        method = _plain_method(model, task)
+        if method is False or _bind_unknowable(model, task):
             continue
         params = task.params
         if params and params[0].arg == "self":
             problem = "takes 'self' as its first parameter"
+        elif method:
+            continue  # a method's self.request is the instance's attribute
         else:
             problem = _unbound_self_use(model, task)
         if problem:
@@ -555,6 +573,12 @@ def _app_of_function(model: ModuleModel, task: TaskInfo) -> bool:
     return False
 
 
+def _runs_at_subclassing(model: ModuleModel, func: ast.AST) -> bool:
+    """``__init_subclass__`` of a class: it runs when each subclass is defined, at the import of
+    the subclass's module, as a class body does."""
+    return func.name == "__init_subclass__" and isinstance(model.parent(func), ast.ClassDef)
+
+
 def _nesting(model: ModuleModel, task: TaskInfo) -> tuple[str, str] | None:
     """(where, consequence) for a task that is not defined once when its module is imported:
     inside a function (not an app set-up hook), or in a loop under one name.  Class bodies
@@ -563,7 +587,7 @@ def _nesting(model: ModuleModel, task: TaskInfo) -> tuple[str, str] | None:
     child: ast.AST = task.node
     for anc in model.ancestors(task.node):
         if isinstance(anc, FUNCTION_TYPES):
-            if _runs_at_app_setup(model, anc) or _app_of_function(model, task):
+            if _runs_at_app_setup(model, anc) or _app_of_function(model, task) or _runs_at_subclassing(model, anc):
                 break
             return f"function '{anc.name}'", _RUNS_LATE
         if loop is None and isinstance(anc, LOOP_TYPES) and child not in anc.orelse:
