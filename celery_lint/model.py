@@ -91,6 +91,15 @@ _NOT_CELERY = frozenset({
 })
 
 
+#: Other task queues whose decorators give functions a ``.delay`` (and ``.s``, ``.send``, ...)
+#: of their own: RQ's and django-rq's ``@job``, dramatiq's ``@actor``, huey's ``@task`` /
+#: ``@db_task`` / ``@periodic_task`` (module functions or methods of a Huey instance).
+_OTHER_TASK_QUEUES = frozenset({"rq", "django_rq", "flask_rq2", "dramatiq", "remoulade", "huey"})
+_OTHER_TASK_DECORATORS = frozenset({
+    "job", "actor", "task", "db_task", "periodic_task", "db_periodic_task", "lock_task",
+})
+
+
 def _maybe_celery_factory(qualname: str | None) -> bool:
     """Could a call of this (resolved) callable return a Celery app?  Yes for local and
     project factories (``make_celery()``), no for other frameworks' constructors."""
@@ -274,6 +283,7 @@ class ModuleModel:
         self.tasks: list[TaskInfo] = []
         self.task_by_node: dict[ast.AST, TaskInfo] = {}
         self.task_by_call: dict[ast.Call, TaskInfo] = {}  # tasks made by a call, by that call
+        self.foreign_tasks: set[ast.AST] = set()  # defs another task queue's decorator makes jobs of
         self._test_module: bool | None = None  # is_test_module(), once asked
         self.imported_names: set[str] = set()  # names an import binds, in any scope
         # Top-level packages of absolute imports (celery, django): those that bind names, and
@@ -521,6 +531,31 @@ class ModuleModel:
                     if info is not None and info.is_task_class and "run" in info.methods:
                         return self.task_by_node.get(info.methods["run"])
         return None
+
+    def is_foreign_task(self, expr: ast.AST) -> bool:
+        """Does the expression name a function of the module that another task queue's decorator
+        (RQ, dramatiq, huey) made a job of?  Its ``.delay`` is that library's, not Celery's."""
+        if not self.foreign_tasks or not isinstance(expr, ast.Name):
+            return False
+        return any(b.kind is BindingKind.DEF and b.node in self.foreign_tasks for b in self.lookup(expr.id, expr))
+
+    def is_foreign_task_decorator(self, dec: ast.AST) -> bool:
+        """``@job(...)`` (rq, django_rq), ``@dramatiq.actor``, ``@huey.task()`` / ``@db_task()``:
+        a task decorator of another task queue, resolved through imports, also as a method of an
+        instance the module makes of that library's class (``huey = RedisHuey()``)."""
+        core = dec.func if isinstance(dec, ast.Call) else dec
+        if isinstance(core, ast.Call):
+            core = core.func
+        q = self.resolve(core)
+        if q is not None:
+            return q.split(".")[0] in _OTHER_TASK_QUEUES and q.rsplit(".", 1)[-1] in _OTHER_TASK_DECORATORS
+        if not (isinstance(core, ast.Attribute) and core.attr in _OTHER_TASK_DECORATORS
+                and isinstance(core.value, ast.Name)):
+            return False
+        bindings = self.lookup(core.value.id, core.value)
+        return bool(bindings) and all(
+            b.kind is BindingKind.ASSIGN and b.index is None and isinstance(b.value, ast.Call)
+            and (self.resolve(b.value.func) or "").split(".")[0] in _OTHER_TASK_QUEUES for b in bindings)
 
     def local_class(self, expr: ast.AST) -> ClassInfo | None:
         if isinstance(expr, ast.Name):
@@ -884,6 +919,9 @@ def _collect_tasks(model: ModuleModel) -> None:
                 model.tasks.append(task)
                 model.task_by_node[node] = task
                 continue
+        if any(model.is_foreign_task_decorator(dec) for dec in node.decorator_list):
+            model.foreign_tasks.add(node)
+            continue
         for index, dec in enumerate(node.decorator_list):
             via = model.is_task_decorator(dec)
             if via is None:
