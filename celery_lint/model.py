@@ -283,6 +283,9 @@ class ModuleModel:
         self.tasks: list[TaskInfo] = []
         self.task_by_node: dict[ast.AST, TaskInfo] = {}
         self.task_by_call: dict[ast.Call, TaskInfo] = {}  # tasks made by a call, by that call
+        # Module-level functions that wrap Celery's task decorator, by what calling them returns:
+        # "task" (a decorator: ``@periodic``) or "decorator" (a factory: ``@instrumented_task(...)``).
+        self.task_factories: dict[ast.AST, str] = {}
         self.foreign_tasks: set[ast.AST] = set()  # defs another task queue's decorator makes jobs of
         self._test_module: bool | None = None  # is_test_module(), once asked
         self.imported_names: set[str] = set()  # names an import binds, in any scope
@@ -624,6 +627,12 @@ class ModuleModel:
                 return q
             if q is None and dotted(core) == pattern:
                 return pattern
+        if self.task_factories and isinstance(core, ast.Name):
+            for b in self.lookup(core.id, core):
+                if b.kind is BindingKind.DEF and b.node in self.task_factories:
+                    # a factory is called (@instrumented_task(...)), a decorator is not (@periodic)
+                    makes = "decorator" if isinstance(dec, ast.Call) else "task"
+                    return core.id if self.task_factories[b.node] == makes else None
         return None
 
     def class_task_base(self, base: ast.AST) -> tuple[bool, str | None]:
@@ -908,6 +917,13 @@ def _collect_classes(model: ModuleModel) -> None:
 def _collect_tasks(model: ModuleModel) -> None:
     funcs = [*model.nodes.get(ast.FunctionDef, ()), *model.nodes.get(ast.AsyncFunctionDef, ())]
     funcs.sort(key=lambda n: (n.lineno, n.col_offset))
+    factories = {}
+    for node in funcs:
+        if model.scope(node) is model.tree and not any(map(model.is_task_decorator, node.decorator_list)):
+            makes = _factory_returns(model, node, 0)
+            if makes is not None:
+                factories[node] = makes
+    model.task_factories = factories
     for node in funcs:
         parent = model.parent(node)
         if isinstance(parent, ast.ClassDef):
@@ -949,6 +965,81 @@ def _collect_tasks(model: ModuleModel) -> None:
                     task.options[kw.arg] = kw
             _add_function_task(model, task)
             model.task_by_call[call] = task
+
+
+def _own_returns(func: ast.AST) -> Iterator[ast.expr]:
+    """The values the function's own ``return`` statements return (not those of nested scopes)."""
+    todo = list(func.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.Return):
+            if stmt.value is not None:
+                yield stmt.value
+        elif not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef)):
+            todo.extend(child for child in ast.iter_child_nodes(stmt) if isinstance(child, ast.stmt))
+            todo.extend(h for h in getattr(stmt, "handlers", ()))
+
+
+def _made_by_celery(model: ModuleModel, expr: ast.AST) -> str | None:
+    """What an expression is when Celery's task decorator makes it: "decorator" for
+    ``shared_task(**opts)`` / ``app.task(*a, **kw)`` / ``app.task``, "task" for
+    ``app.task(**opts)(func)`` / ``shared_task(func)``."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Call):
+        return "task" if model.is_task_decorator(expr.func) in _CELERY_DECORATORS else None
+    if model.is_task_decorator(expr) not in _CELERY_DECORATORS:
+        return None
+    if isinstance(expr, ast.Call) and any(not isinstance(a, ast.Starred) for a in expr.args):
+        return "task"
+    return "decorator"
+
+
+def _wraps_parameter(model: ModuleModel, func: ast.AST) -> bool:
+    """Does a nested function wrap a function handed to a function around it: decorated with
+    ``functools.wraps(f)``, or calling ``f``, where ``f`` is a parameter of an enclosing def?"""
+    def outer_param(expr: ast.AST) -> bool:
+        if not isinstance(expr, ast.Name):
+            return False
+        bindings = model.lookup(expr.id, expr)
+        return bool(bindings) and bindings[0].kind is BindingKind.PARAM and bindings[0].node not in _params(func)
+    for dec in func.decorator_list:
+        if isinstance(dec, ast.Call) and model.resolve(dec.func) == "functools.wraps" and dec.args \
+                and outer_param(dec.args[0]):
+            return True
+    return any(isinstance(n, ast.Call) and outer_param(n.func) for n in ast.walk(func) if n is not func)
+
+
+def _params(func: ast.AST) -> list[ast.arg]:
+    args = func.args
+    return [a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None]
+
+
+def _factory_returns(model: ModuleModel, func: ast.AST, depth: int) -> str | None:
+    """"task" when calling the function returns a Celery task made from a function handed to
+    it (a decorator), "decorator" when it returns Celery's task decorator or such a decorator
+    (a decorator factory), else None."""
+    if depth > 2:
+        return None
+    for value in _own_returns(func):
+        made = _made_by_celery(model, value)
+        if made == "task":
+            inner = value.args[0] if value.args else None
+            if isinstance(inner, ast.Name) and any(
+                    b.kind is BindingKind.PARAM for b in model.lookup(inner.id, inner)):
+                return made  # app.task(**opts)(func) of a function handed in
+            continue
+        if made is not None:
+            return made
+        if not isinstance(value, ast.Name):
+            continue
+        for b in model.lookup(value.id, value):
+            if b.kind is not BindingKind.DEF or model.scope(b.node) is not func:
+                continue
+            if any(model.is_task_decorator(d) in _CELERY_DECORATORS for d in b.node.decorator_list):
+                if _wraps_parameter(model, b.node):
+                    return "task"  # @app.task @wraps(func) def wrapper(...)
+            elif _factory_returns(model, b.node, depth + 1) == "task":
+                return "decorator"  # def wrapper(func): return app.task(**kw)(func)
+    return None
 
 
 def _add_function_task(model: ModuleModel, task: TaskInfo) -> None:

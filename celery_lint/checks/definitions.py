@@ -43,7 +43,10 @@ CEL501 = Rule(
     summary="Use bind=True for tasks that take self or use self.request / self.retry",
     what="Finds function tasks whose first parameter is named `self`, or that use `self.request` "
          "or `self.retry` with no `self` in scope, while the task decorator does not pass "
-         "`bind=True`. Methods of Task subclasses are bound already and are not reported; tasks "
+         "`bind=True`, also on a method of a plain class (the task's `self` is then the caller's "
+         "first argument, not the instance). Methods of Task subclasses are bound already and are "
+         "not reported, nor are static methods and methods of classes with bases the module cannot "
+         "see; tasks "
          "made by a decorator of the `task-decorators` setting are reported only when they pass "
          "`bind=False` themselves, since the project's decorator may bind.",
     why="Only `bind=True` makes Celery pass the task instance as the first argument; a `base=` "
@@ -130,7 +133,10 @@ CEL503 = Rule(
          "(`app = Celery(...)` or a parameter `app`, then `@app.task`), and tasks defined in a "
          "loop under one name (no "
          "`name=`, or a literal one). Tasks at module level, also under a module-level `if` / "
-         "`try` or in a module-level class body, are defined at import and are fine; test "
+         "`try`, in a module-level class body or in `__init_subclass__`, are defined at import "
+         "and are fine, and so is the wrapper inside the module's own task decorator (a "
+         "module-level function that applies Celery's task decorator to the function handed to "
+         "it and returns the task, or returns Celery's decorator); test "
          "modules, where defining a task inside a test is the documented pattern, are not checked.",
     why="A worker knows the tasks that exist once it has imported the task modules. A task "
         "defined inside a function exists only after that function has run in the worker "
@@ -585,6 +591,8 @@ def _nesting(model: ModuleModel, task: TaskInfo) -> tuple[str, str] | None:
     run at import like the module, so a class does not count by itself."""
     loop = None
     child: ast.AST = task.node
+    if model.task_factories and any(anc in model.task_factories for anc in model.ancestors(task.node)):
+        return None  # the wrapper of the module's own task decorator: a task wherever it is applied
     for anc in model.ancestors(task.node):
         if isinstance(anc, FUNCTION_TYPES):
             if _runs_at_app_setup(model, anc) or _app_of_function(model, task) or _runs_at_subclassing(model, anc):
