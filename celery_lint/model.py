@@ -76,6 +76,11 @@ REMOVED_TASK_BASES = frozenset({
     "celery.task.base.PeriodicTask",
 })
 CELERY_APP_CLASSES = frozenset({"celery.Celery"})
+#: The public names ``from celery import *`` binds (``celery.__all__`` in Celery 5.7).
+CELERY_STAR_NAMES = (
+    "Celery", "Task", "shared_task", "current_app", "current_task", "group", "chain", "chord", "chunks",
+    "signature", "subtask", "Signature", "maybe_signature", "xmap", "xstarmap", "uuid", "bugreport",
+)
 
 
 # Libraries whose objects are no Celery apps, though code may name them ``app`` and they
@@ -83,6 +88,15 @@ CELERY_APP_CLASSES = frozenset({"celery.Celery"})
 _NOT_CELERY = frozenset({
     "airflow", "arq", "click", "dask", "django", "dramatiq", "fastapi", "flask", "huey", "invoke",
     "kombu", "prefect", "quart", "ray", "rq", "sanic", "starlette", "taskiq", "typer",
+})
+
+
+#: Other task queues whose decorators give functions a ``.delay`` (and ``.s``, ``.send``, ...)
+#: of their own: RQ's and django-rq's ``@job``, dramatiq's ``@actor``, huey's ``@task`` /
+#: ``@db_task`` / ``@periodic_task`` (module functions or methods of a Huey instance).
+_OTHER_TASK_QUEUES = frozenset({"rq", "django_rq", "flask_rq2", "dramatiq", "remoulade", "huey"})
+_OTHER_TASK_DECORATORS = frozenset({
+    "job", "actor", "task", "db_task", "periodic_task", "db_periodic_task", "lock_task",
 })
 
 
@@ -197,6 +211,7 @@ class TaskInfo:
     cls: ClassInfo | None = None  # class tasks: their class; function tasks: resolved base=
     base_unresolved: bool = False  # base= given (or a class base) that the module cannot see
     module_level: bool = True
+    by_call: ast.Call | None = None  # made by a call (``app.task(**opts)(func)``), not by a decorator
 
     @property
     def name(self) -> str:
@@ -267,6 +282,11 @@ class ModuleModel:
         self.classes: dict[ast.ClassDef, ClassInfo] = {}
         self.tasks: list[TaskInfo] = []
         self.task_by_node: dict[ast.AST, TaskInfo] = {}
+        self.task_by_call: dict[ast.Call, TaskInfo] = {}  # tasks made by a call, by that call
+        # Module-level functions that wrap Celery's task decorator, by what calling them returns:
+        # "task" (a decorator: ``@periodic``) or "decorator" (a factory: ``@instrumented_task(...)``).
+        self.task_factories: dict[ast.AST, str] = {}
+        self.foreign_tasks: set[ast.AST] = set()  # defs another task queue's decorator makes jobs of
         self._test_module: bool | None = None  # is_test_module(), once asked
         self.imported_names: set[str] = set()  # names an import binds, in any scope
         # Top-level packages of absolute imports (celery, django): those that bind names, and
@@ -507,11 +527,38 @@ class ModuleModel:
             for b in self.lookup(expr.id, expr):
                 if b.kind is BindingKind.DEF:
                     return self.task_by_node.get(b.node)
+                if b.kind is BindingKind.ASSIGN and b.index is None and b.value in self.task_by_call:
+                    return self.task_by_call[b.value]  # task = app.task(**opts)(impl)
                 if b.kind is BindingKind.CLASS:
                     info = self.classes.get(b.node)
                     if info is not None and info.is_task_class and "run" in info.methods:
                         return self.task_by_node.get(info.methods["run"])
         return None
+
+    def is_foreign_task(self, expr: ast.AST) -> bool:
+        """Does the expression name a function of the module that another task queue's decorator
+        (RQ, dramatiq, huey) made a job of?  Its ``.delay`` is that library's, not Celery's."""
+        if not self.foreign_tasks or not isinstance(expr, ast.Name):
+            return False
+        return any(b.kind is BindingKind.DEF and b.node in self.foreign_tasks for b in self.lookup(expr.id, expr))
+
+    def is_foreign_task_decorator(self, dec: ast.AST) -> bool:
+        """``@job(...)`` (rq, django_rq), ``@dramatiq.actor``, ``@huey.task()`` / ``@db_task()``:
+        a task decorator of another task queue, resolved through imports, also as a method of an
+        instance the module makes of that library's class (``huey = RedisHuey()``)."""
+        core = dec.func if isinstance(dec, ast.Call) else dec
+        if isinstance(core, ast.Call):
+            core = core.func
+        q = self.resolve(core)
+        if q is not None:
+            return q.split(".")[0] in _OTHER_TASK_QUEUES and q.rsplit(".", 1)[-1] in _OTHER_TASK_DECORATORS
+        if not (isinstance(core, ast.Attribute) and core.attr in _OTHER_TASK_DECORATORS
+                and isinstance(core.value, ast.Name)):
+            return False
+        bindings = self.lookup(core.value.id, core.value)
+        return bool(bindings) and all(
+            b.kind is BindingKind.ASSIGN and b.index is None and isinstance(b.value, ast.Call)
+            and (self.resolve(b.value.func) or "").split(".")[0] in _OTHER_TASK_QUEUES for b in bindings)
 
     def local_class(self, expr: ast.AST) -> ClassInfo | None:
         if isinstance(expr, ast.Name):
@@ -580,6 +627,12 @@ class ModuleModel:
                 return q
             if q is None and dotted(core) == pattern:
                 return pattern
+        if self.task_factories and isinstance(core, ast.Name):
+            for b in self.lookup(core.id, core):
+                if b.kind is BindingKind.DEF and b.node in self.task_factories:
+                    # a factory is called (@instrumented_task(...)), a decorator is not (@periodic)
+                    makes = "decorator" if isinstance(dec, ast.Call) else "task"
+                    return core.id if self.task_factories[b.node] == makes else None
         return None
 
     def class_task_base(self, base: ast.AST) -> tuple[bool, str | None]:
@@ -758,6 +811,7 @@ def _collect_bindings(model: ModuleModel) -> None:
                 _bind(model, s, top, Binding(BindingKind.IMPORT, node, top))
                 model.imported_names.add(top)
             model.imported_packages.add(alias.name.split(".")[0])
+    stars = []
     for node in get(ast.ImportFrom, ()):
         s = scope(node)
         module = "." * (node.level or 0) + (node.module or "")
@@ -766,6 +820,8 @@ def _collect_bindings(model: ModuleModel) -> None:
             (model.star_imported_packages if star else model.imported_packages).add(node.module.split(".")[0])
         for alias in node.names:
             if alias.name == "*":
+                if module == "celery":
+                    stars.append((s, node))
                 continue
             qual = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
             _bind(model, s, alias.asname or alias.name, Binding(BindingKind.IMPORT, node, qual))
@@ -815,6 +871,14 @@ def _collect_bindings(model: ModuleModel) -> None:
     for node in get(ast.ExceptHandler, ()):
         if node.name:
             _bind(model, scope(node), node.name, Binding(BindingKind.EXCEPT, node, node.type))
+    # ``from celery import *`` binds Celery's public names, unless the scope binds the name
+    # otherwise too (a def, an assignment or another import shadows it, wherever it stands).
+    for s, node in stars:
+        table = model.bindings.get(s, {})
+        for name in CELERY_STAR_NAMES:
+            if not any(b.kind is not BindingKind.IMPORT or b.node is not node for b in table.get(name, ())):
+                _bind(model, s, name, Binding(BindingKind.IMPORT, node, f"celery.{name}"))
+                model.imported_names.add(name)
 
 
 def _collect_classes(model: ModuleModel) -> None:
@@ -853,6 +917,13 @@ def _collect_classes(model: ModuleModel) -> None:
 def _collect_tasks(model: ModuleModel) -> None:
     funcs = [*model.nodes.get(ast.FunctionDef, ()), *model.nodes.get(ast.AsyncFunctionDef, ())]
     funcs.sort(key=lambda n: (n.lineno, n.col_offset))
+    factories = {}
+    for node in funcs:
+        if model.scope(node) is model.tree and not any(map(model.is_task_decorator, node.decorator_list)):
+            makes = _factory_returns(model, node, 0)
+            if makes is not None:
+                factories[node] = makes
+    model.task_factories = factories
     for node in funcs:
         parent = model.parent(node)
         if isinstance(parent, ast.ClassDef):
@@ -864,6 +935,9 @@ def _collect_tasks(model: ModuleModel) -> None:
                 model.tasks.append(task)
                 model.task_by_node[node] = task
                 continue
+        if any(model.is_foreign_task_decorator(dec) for dec in node.decorator_list):
+            model.foreign_tasks.add(node)
+            continue
         for index, dec in enumerate(node.decorator_list):
             via = model.is_task_decorator(dec)
             if via is None:
@@ -876,13 +950,133 @@ def _collect_tasks(model: ModuleModel) -> None:
                         task.has_star_kwargs = True
                     else:
                         task.options[kw.arg] = kw
-            base_kw = task.options.get("base")
-            if base_kw is not None:
-                task.cls = model.local_class(base_kw.value)
-                task.base_unresolved = task.cls is None and model.resolve(base_kw.value) not in TASK_BASES
-            model.tasks.append(task)
-            model.task_by_node[node] = task
+            _add_function_task(model, task)
             break
+    for call in model.nodes.get(ast.Call, ()):
+        found = _task_by_call(model, call)
+        if found is not None:
+            func, dec = found
+            task = TaskInfo(func, TaskKind.FUNCTION, decorator=dec, via=model.is_task_decorator(dec),
+                            module_level=model.scope(call) is model.tree, by_call=call)
+            for kw in dec.keywords:
+                if kw.arg is None:
+                    task.has_star_kwargs = True
+                else:
+                    task.options[kw.arg] = kw
+            _add_function_task(model, task)
+            model.task_by_call[call] = task
+
+
+def _own_returns(func: ast.AST) -> Iterator[ast.expr]:
+    """The values the function's own ``return`` statements return (not those of nested scopes)."""
+    todo = list(func.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.Return):
+            if stmt.value is not None:
+                yield stmt.value
+        elif not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef)):
+            todo.extend(child for child in ast.iter_child_nodes(stmt) if isinstance(child, ast.stmt))
+            todo.extend(h for h in getattr(stmt, "handlers", ()))
+
+
+def _made_by_celery(model: ModuleModel, expr: ast.AST) -> str | None:
+    """What an expression is when Celery's task decorator makes it: "decorator" for
+    ``shared_task(**opts)`` / ``app.task(*a, **kw)`` / ``app.task``, "task" for
+    ``app.task(**opts)(func)`` / ``shared_task(func)``."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Call):
+        return "task" if model.is_task_decorator(expr.func) in _CELERY_DECORATORS else None
+    if model.is_task_decorator(expr) not in _CELERY_DECORATORS:
+        return None
+    if isinstance(expr, ast.Call) and any(not isinstance(a, ast.Starred) for a in expr.args):
+        return "task"
+    return "decorator"
+
+
+def _wraps_parameter(model: ModuleModel, func: ast.AST) -> bool:
+    """Does a nested function wrap a function handed to a function around it: decorated with
+    ``functools.wraps(f)``, or calling ``f``, where ``f`` is a parameter of an enclosing def?"""
+    def outer_param(expr: ast.AST) -> bool:
+        if not isinstance(expr, ast.Name):
+            return False
+        bindings = model.lookup(expr.id, expr)
+        return bool(bindings) and bindings[0].kind is BindingKind.PARAM and bindings[0].node not in _params(func)
+    for dec in func.decorator_list:
+        if isinstance(dec, ast.Call) and model.resolve(dec.func) == "functools.wraps" and dec.args \
+                and outer_param(dec.args[0]):
+            return True
+    return any(isinstance(n, ast.Call) and outer_param(n.func) for n in ast.walk(func) if n is not func)
+
+
+def _params(func: ast.AST) -> list[ast.arg]:
+    args = func.args
+    return [a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None]
+
+
+def _factory_returns(model: ModuleModel, func: ast.AST, depth: int) -> str | None:
+    """"task" when calling the function returns a Celery task made from a function handed to
+    it (a decorator), "decorator" when it returns Celery's task decorator or such a decorator
+    (a decorator factory), else None."""
+    if depth > 2:
+        return None
+    for value in _own_returns(func):
+        made = _made_by_celery(model, value)
+        if made == "task":
+            inner = value.args[0] if value.args else None
+            if isinstance(inner, ast.Name) and any(
+                    b.kind is BindingKind.PARAM for b in model.lookup(inner.id, inner)):
+                return made  # app.task(**opts)(func) of a function handed in
+            continue
+        if made is not None:
+            return made
+        if not isinstance(value, ast.Name):
+            continue
+        for b in model.lookup(value.id, value):
+            if b.kind is not BindingKind.DEF or model.scope(b.node) is not func:
+                continue
+            if any(model.is_task_decorator(d) in _CELERY_DECORATORS for d in b.node.decorator_list):
+                if _wraps_parameter(model, b.node):
+                    return "task"  # @app.task @wraps(func) def wrapper(...)
+            elif _factory_returns(model, b.node, depth + 1) == "task":
+                return "decorator"  # def wrapper(func): return app.task(**kw)(func)
+    return None
+
+
+def _add_function_task(model: ModuleModel, task: TaskInfo) -> None:
+    base_kw = task.options.get("base")
+    if base_kw is not None:
+        task.cls = model.local_class(base_kw.value)
+        task.base_unresolved = task.cls is None and model.resolve(base_kw.value) not in TASK_BASES
+    model.tasks.append(task)
+    model.task_by_node[task.node] = task
+
+
+_CELERY_DECORATORS = TASK_DECORATORS | REMOVED_TASK_DECORATORS | {"<app>.task"}
+
+
+def _task_by_call(model: ModuleModel, call: ast.Call) -> tuple[ast.FunctionDef, ast.Call] | None:
+    """(the function, the call holding the options) of a task made by calling Celery's decorator
+    on a function of the module: ``app.task(bind=True)(func)``, ``shared_task(func, **opts)``,
+    ``app.task(func)``.  The function must be a def that no task decorator made a task already."""
+    if len(call.args) != 1 or isinstance(call.args[0], ast.Starred):
+        return None
+    if isinstance(call.func, ast.Call):  # app.task(**opts)(func)
+        dec = call.func
+        if call.keywords or dec.args:
+            return None
+    else:  # shared_task(func, **opts)
+        dec = call
+    if isinstance(model.parent(call), FUNCTION_TYPES + (ast.ClassDef,)):
+        return None  # a decorator: @shared_task(func) is no call we model
+    if model.is_task_decorator(dec) not in _CELERY_DECORATORS:
+        return None
+    target = call.args[0]
+    if not isinstance(target, ast.Name):
+        return None
+    defs = [b.node for b in model.lookup(target.id, target) if b.kind is BindingKind.DEF]
+    if len(defs) != 1 or defs[0] in model.task_by_node:
+        return None
+    return defs[0], dec
 
 
 def _derives_directly(model: ModuleModel, info: ClassInfo) -> bool:

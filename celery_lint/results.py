@@ -93,7 +93,7 @@ def from_tasks_module(qualname: str | None) -> bool:
 
 def task_receiver(model: ModuleModel, expr: ast.AST, depth: int = 0) -> tuple[bool, TaskInfo | None]:
     """(is ``expr`` evidently a Celery task or signature?, the task of this module it names)."""
-    if depth > MAX_DEPTH:
+    if depth > MAX_DEPTH or model.is_foreign_task(expr):
         return False, None
     task = model.task_named(expr)
     if task is not None:
@@ -124,6 +124,14 @@ def task_receiver(model: ModuleModel, expr: ast.AST, depth: int = 0) -> tuple[bo
     return False, None
 
 
+def _foreign(model: ModuleModel, receiver: ast.AST) -> bool:
+    """``job.delay`` / ``job.s(...)`` of another task queue's job (through ``.s`` / ``.si`` too)."""
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) \
+            and receiver.func.attr in ("s", "si", "signature", "set"):
+        receiver = receiver.func.value
+    return model.is_foreign_task(receiver)
+
+
 def task_call(model: ModuleModel, node: ast.Call) -> TaskCall | None:
     """The call as a task call, or None when it is none of the sending methods."""
     func = node.func
@@ -139,6 +147,8 @@ def task_call(model: ModuleModel, node: ast.Call) -> TaskCall | None:
     receiver = func.value
     if method == "send_task":
         return TaskCall(node, method, True) if model.is_app(receiver) else None
+    if _foreign(model, receiver):
+        return None  # an RQ / dramatiq / huey job: its .delay is that library's
     known, task = task_receiver(model, receiver)
     if method in ("retry", "set") and not known:
         return None
@@ -157,7 +167,8 @@ def is_async_result(model: ModuleModel, expr: ast.AST, _depth: int = 0) -> bool:
         func = expr.func
         if isinstance(func, ast.Attribute):
             if func.attr in ("delay", "apply_async", "delay_on_commit"):
-                return func.attr != "delay_on_commit" and not _pool_apply_async(model, expr)
+                return func.attr != "delay_on_commit" and not _pool_apply_async(model, expr) \
+                    and not _foreign(model, func.value)
             if func.attr in ("AsyncResult", "GroupResult") or func.attr == "restore":
                 q = model.resolve(func)
                 if func.attr == "restore":

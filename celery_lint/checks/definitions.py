@@ -43,7 +43,10 @@ CEL501 = Rule(
     summary="Use bind=True for tasks that take self or use self.request / self.retry",
     what="Finds function tasks whose first parameter is named `self`, or that use `self.request` "
          "or `self.retry` with no `self` in scope, while the task decorator does not pass "
-         "`bind=True`. Methods of Task subclasses are bound already and are not reported; tasks "
+         "`bind=True`, also on a method of a plain class (the task's `self` is then the caller's "
+         "first argument, not the instance). Methods of Task subclasses are bound already and are "
+         "not reported, nor are static methods and methods of classes with bases the module cannot "
+         "see; tasks "
          "made by a decorator of the `task-decorators` setting are reported only when they pass "
          "`bind=False` themselves, since the project's decorator may bind.",
     why="Only `bind=True` makes Celery pass the task instance as the first argument; a `base=` "
@@ -130,7 +133,10 @@ CEL503 = Rule(
          "(`app = Celery(...)` or a parameter `app`, then `@app.task`), and tasks defined in a "
          "loop under one name (no "
          "`name=`, or a literal one). Tasks at module level, also under a module-level `if` / "
-         "`try` or in a module-level class body, are defined at import and are fine; test "
+         "`try`, in a module-level class body or in `__init_subclass__`, are defined at import "
+         "and are fine, and so is the wrapper inside the module's own task decorator (a "
+         "module-level function that applies Celery's task decorator to the function handed to "
+         "it and returns the task, or returns Celery's decorator); test "
          "modules, where defining a task inside a test is the documented pattern, are not checked.",
     why="A worker knows the tasks that exist once it has imported the task modules. A task "
         "defined inside a function exists only after that function has run in the worker "
@@ -448,17 +454,35 @@ def _unbound_self_use(model: ModuleModel, task: TaskInfo) -> str | None:
     return None
 
 
+def _plain_method(model: ModuleModel, task: TaskInfo) -> bool | None:
+    """None for a task outside class bodies; for a method, True when its class is evidently no
+    Task subclass (every base is ``object`` or a plain class of the module) and the method is no
+    staticmethod or classmethod: the task decorator then makes a task whose ``self`` is simply
+    the caller's first argument."""
+    parent = model.parent(task.node)
+    if not isinstance(parent, ast.ClassDef):
+        return None
+    info = model.classes.get(parent)
+    if info is None or info.is_task_class or model.is_static_or_class_method(task.node):
+        return False
+    chain, closed = _class_chain(model, info)
+    return closed and not any(c.is_task_class for c in chain)
+
+
 @on_module(reports=(CEL501,))
 def bind_mismatch(ctx: Context) -> None:
     model = ctx.model
     for task in model.tasks:
-        if task.kind is not TaskKind.FUNCTION or task.bound or isinstance(model.parent(task.node), ast.ClassDef):
+        if task.kind is not TaskKind.FUNCTION or task.bound:
             continue
-        if _bind_unknowable(model, task):
+        method = _plain_method(model, task)
+        if method is False or _bind_unknowable(model, task):
             continue
         params = task.params
         if params and params[0].arg == "self":
             problem = "takes 'self' as its first parameter"
+        elif method:
+            continue  # a method's self.request is the instance's attribute
         else:
             problem = _unbound_self_use(model, task)
         if problem:
@@ -555,15 +579,23 @@ def _app_of_function(model: ModuleModel, task: TaskInfo) -> bool:
     return False
 
 
+def _runs_at_subclassing(model: ModuleModel, func: ast.AST) -> bool:
+    """``__init_subclass__`` of a class: it runs when each subclass is defined, at the import of
+    the subclass's module, as a class body does."""
+    return func.name == "__init_subclass__" and isinstance(model.parent(func), ast.ClassDef)
+
+
 def _nesting(model: ModuleModel, task: TaskInfo) -> tuple[str, str] | None:
     """(where, consequence) for a task that is not defined once when its module is imported:
     inside a function (not an app set-up hook), or in a loop under one name.  Class bodies
     run at import like the module, so a class does not count by itself."""
     loop = None
     child: ast.AST = task.node
+    if model.task_factories and any(anc in model.task_factories for anc in model.ancestors(task.node)):
+        return None  # the wrapper of the module's own task decorator: a task wherever it is applied
     for anc in model.ancestors(task.node):
         if isinstance(anc, FUNCTION_TYPES):
-            if _runs_at_app_setup(model, anc) or _app_of_function(model, task):
+            if _runs_at_app_setup(model, anc) or _app_of_function(model, task) or _runs_at_subclassing(model, anc):
                 break
             return f"function '{anc.name}'", _RUNS_LATE
         if loop is None and isinstance(anc, LOOP_TYPES) and child not in anc.orelse:
