@@ -273,7 +273,8 @@ class _VersionCheck:
         index = expr.slice
         try:
             if isinstance(index, ast.Slice):
-                bounds = [None if b is None else self.value(b, depth + 1) for b in (index.lower, index.upper, index.step)]
+                bounds = [None if b is None else self.value(b, depth + 1)
+                          for b in (index.lower, index.upper, index.step)]
                 return value[slice(*bounds)]
             return value[self.value(index, depth + 1)]
         except (TypeError, IndexError, ValueError):
@@ -388,8 +389,8 @@ def removed_attribute_use(node: ast.Attribute, ctx: Context) -> None:
     while isinstance(root, ast.Attribute):
         root = root.value
     for binding in ctx.model.lookup(root.id, root) if isinstance(root, ast.Name) else ():
-        if binding.kind is BindingKind.IMPORT and (_imports_removed(binding.node)
-                                                     or _kept_for_old_versions(ctx, binding.node)):
+        if binding.kind is BindingKind.IMPORT and (
+                _imports_removed(binding.node) or _kept_for_old_versions(ctx, binding.node)):
             return  # reported at the import, or an import kept for older Celery versions
     if _old_versions_only(ctx, node):
         return

@@ -483,7 +483,6 @@ class _HandlerReading:
                     return self.reports(helper.body, params[index].arg, depth + 1)
         return True
 
-
     def _into_message(self, name: ast.Name, parent: ast.AST | None) -> bool:
         """Does the exception only go into the text of a message: a keyword of ``.format(...)``
         (``"{r}".format(r=e)``), or an item of the tuple or dict that ``%`` or a log call formats
