@@ -945,11 +945,7 @@ def _collect_tasks(model: ModuleModel) -> None:
             task = TaskInfo(node, TaskKind.FUNCTION, decorator=dec, decorator_index=index, via=via,
                             module_level=model.scope(node) is model.tree)
             if isinstance(dec, ast.Call):
-                for kw in dec.keywords:
-                    if kw.arg is None:
-                        task.has_star_kwargs = True
-                    else:
-                        task.options[kw.arg] = kw
+                _take_options(task, dec.keywords)
             _add_function_task(model, task)
             break
     for call in model.nodes.get(ast.Call, ()):
@@ -958,13 +954,18 @@ def _collect_tasks(model: ModuleModel) -> None:
             func, dec = found
             task = TaskInfo(func, TaskKind.FUNCTION, decorator=dec, via=model.is_task_decorator(dec),
                             module_level=model.scope(call) is model.tree, by_call=call)
-            for kw in dec.keywords:
-                if kw.arg is None:
-                    task.has_star_kwargs = True
-                else:
-                    task.options[kw.arg] = kw
+            _take_options(task, dec.keywords)
             _add_function_task(model, task)
             model.task_by_call[call] = task
+
+
+def _take_options(task: TaskInfo, keywords: list[ast.keyword]) -> None:
+    """The task's options from the keywords of its decorator (or of the call that makes it)."""
+    for kw in keywords:
+        if kw.arg is None:
+            task.has_star_kwargs = True
+        else:
+            task.options[kw.arg] = kw
 
 
 def _own_returns(func: ast.AST) -> Iterator[ast.expr]:
