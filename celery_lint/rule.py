@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 #: The two-digit pylint checker ids celery-lint's message ids use, in the order they fill:
 #: every pylint message id is ``<letter><checker id><two digits>``, written on each Rule.
@@ -41,6 +41,9 @@ class Rule:
     instead: str = ""  # the same code written well; must not trigger the rule
     options: tuple[str, ...] = ()  # names of Settings fields that change the rule
     references: tuple[str, ...] = ()  # Celery documentation sections it rests on
+    # The rule's fix, if it has one: ``fix(node, model) -> Fix | None`` from the reported node
+    # (see celery_lint.fixes); None: the rule only reports.
+    fix: Callable[..., "Fix | None"] | None = None
 
     def __post_init__(self):
         if not (len(self.code) == 6 and self.code.startswith("CEL") and self.code[3:].isdigit()):
@@ -68,13 +71,38 @@ class Rule:
         return self.message.format(**kwargs)
 
 
+class Edit(NamedTuple):
+    """One text edit of a fix: replace the text from (line, col) to (end_line, end_col) by ``text``.
+
+    Lines are 1-based, columns 0-based and counted in characters of the line (``ast`` gives
+    UTF-8 byte offsets: convert them).  An insertion has equal start and end."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
+
+
+class Fix(NamedTuple):
+    """The edits that repair one finding.  ``safe``: keeps behaviour or only makes a mistake stop
+    happening (applied by ``fix``); unsafe fixes change what runs (only with ``--unsafe-fixes``).
+    ``description``: what the fix does, one short line (``replace args=(x) by args=(x,)``)."""
+
+    edits: tuple[Edit, ...]
+    safe: bool
+    description: str
+
+
 class Violation(NamedTuple):
-    """A finding: 1-based line, 0-based column, rule code and the formatted message."""
+    """A finding: 1-based line, 0-based column, rule code and the formatted message, and the
+    fix that repairs it when one was asked for and the rule has one."""
 
     line: int
     col: int
     code: str
     message: str
+    fix: Fix | None = None
 
     def __str__(self) -> str:
         return f"{self.line}:{self.col + 1}: {self.code} {self.message}"
