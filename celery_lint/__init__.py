@@ -49,6 +49,7 @@ def check(
     enabled: frozenset[str] | None = None,
     strict: bool = False,
     on_model=None,
+    project=None,
 ) -> list[Violation]:
     """Check one parsed module; return its violations sorted by position.
 
@@ -62,7 +63,12 @@ def check(
     other checks' findings stay.  ``strict`` (for tests) re-raises instead.
     ``on_model(model)``, if given, sees the module model once it is built (the pylint
     front-end reads its tasks from it rather than build it again).
+    ``project``: the project index (:func:`celery_lint.project.index_for`), for the project
+    rules (CEL9xx) and what other modules tell the per-module rules; its settings are used.
+    Without it, the module is checked on its own and the project rules stay silent.
     """
+    if project is not None:
+        settings = project.settings
     settings = settings or DEFAULT_SETTINGS
     if source is not None and not _prefilter(settings).search(source, filename):
         return []
@@ -70,7 +76,7 @@ def check(
         return []  # nothing selected: no check would run
     try:
         with paused_gc():
-            found = default_engine().run(tree, filename, settings, enabled, on_model, strict)
+            found = default_engine().run(tree, filename, settings, enabled, on_model, strict, project)
     except Exception as exc:  # noqa: BLE001 -- the engine contains the checks' failures; this, its own
         if strict:
             raise

@@ -41,6 +41,7 @@ from .frontend import (
     read_bytes,
     setting_type,
 )
+from .project import index_for
 from .settings import option_specs
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -423,7 +424,11 @@ def check_file(path: str, options: Options, enabled: frozenset[str] | None = Non
     it is not even parsed (nor is its decoding error reported).
     """
     data = read_bytes(path) if data is None else data
-    search = prefilter(options.settings).search
+    # The project index (built once per root): the project rules read it, and its settings
+    # know the project's own task decorators and Task bases.
+    project = index_for(path, options.settings)
+    settings = project.settings if project is not None else options.settings
+    search = prefilter(settings).search
     try:
         text = decode(data)
     except NotChecked:
@@ -433,7 +438,7 @@ def check_file(path: str, options: Options, enabled: frozenset[str] | None = Non
     if not search(text, path):
         return []
     tree = parse(data, path)
-    found = [v for v in check(tree, path, options.settings, enabled=enabled)  # prefiltered above
+    found = [v for v in check(tree, path, settings, enabled=enabled, project=project)  # prefiltered above
              if options.selection(v.code) or v.code == INTERNAL_ERROR.code]
     if found:
         line_text = noqa_lines(text)
@@ -656,9 +661,10 @@ def build_parser() -> argparse.ArgumentParser:
                               help="the file name of what '-' (standard input) holds, for settings and output")
     for name, default, help_text, kind, metavar in option_specs():
         shown = ",".join(default) if kind == "list" else default
+        kind_args = {"action": "store_true"} if kind == "bool" else {"metavar": metavar, "type": setting_type(kind)}
         check_parser.add_argument(
-            "--" + name.replace("_", "-"), dest=name, default=None, metavar=metavar,
-            type=setting_type(kind), help=f"{help_text} (default: {shown or 'none'})",
+            "--" + name.replace("_", "-"), dest=name, default=None,
+            help=f"{help_text} (default: {shown or 'none'})", **kind_args,
         )
     check_parser.set_defaults(handler=cmd_check)
 

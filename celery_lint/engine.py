@@ -56,10 +56,11 @@ class UndeclaredReport(Exception):
 class Context:
     """What a check sees: the model, the settings, and a way to report."""
 
-    __slots__ = ("model", "settings", "filename", "declared", "_out", "_facts")
+    __slots__ = ("model", "settings", "filename", "declared", "project", "_out", "_facts")
 
-    def __init__(self, model: ModuleModel, out: list[Violation]):
+    def __init__(self, model: ModuleModel, out: list[Violation], project=None):
         self.model = model
+        self.project = project  # the project index (celery_lint.project.ProjectIndex), or None
         self.settings = model.settings
         self.filename = model.filename
         self.declared: frozenset[Rule] = frozenset()  # the codes the running handler reports
@@ -168,7 +169,7 @@ class Engine:
     def run(self, tree: ast.Module, filename: str, settings: Settings,
             enabled: frozenset[str] | None = None,
             on_model: Callable[[ModuleModel], None] | None = None,
-            strict: bool = False) -> list[Violation]:
+            strict: bool = False, project=None) -> list[Violation]:
         out: list[Violation] = []
         try:
             model = build(tree, filename, settings, self.wanted)
@@ -179,7 +180,7 @@ class Engine:
             return [internal_error("reading the module", "every rule", exc, filename)]
         if on_model is not None:
             on_model(model)
-        ctx = Context(model, out)
+        ctx = Context(model, out, project)
         nodes = model.nodes
         for handler in self.plan(enabled):
             func = handler.func

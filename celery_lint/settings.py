@@ -60,6 +60,26 @@ class Settings:
         kind="int",
         metavar="SECONDS",
     )
+    project_root: str = _option(
+        "",
+        "The project's root folder, read whole for the project rules (CEL9xx); default: the nearest "
+        "folder above the checked file holding pyproject.toml, setup.cfg, setup.py, tox.ini, .flake8 "
+        "or .git, else the current folder.",
+        kind="path",
+        metavar="PATH",
+    )
+    cache_dir: str = _option(
+        "",
+        "Where the project index keeps its summaries; default: .celery_lint_cache in the project root.",
+        kind="path",
+        metavar="PATH",
+    )
+    no_cache: bool = _option(
+        False,
+        "Build the project index without reading or writing its cache.",
+        kind="bool",
+        metavar="",
+    )
 
     def replace(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -137,11 +157,26 @@ def parse_value(kind: str, value, name: str = "value"):
         if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
             raise ValueError(f"{name} must be a whole number greater than 0, not {_shown(value)}")
         return number
+    if kind == "path":
+        if not isinstance(value, str) or "\0" in value:
+            raise ValueError(f"{name} must be a path, not {_shown(value)}")
+        return value.strip()  # empty: the default
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = value.strip().lower() if isinstance(value, str) else None
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise ValueError(f"{name} must be true or false, not {_shown(value)}")
     if isinstance(value, str):
         value = value.replace("\n", ",").split(",")
     elif not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
         raise ValueError(f"{name} must be a list of strings or a comma-separated string, not {_shown(value)}")
     return tuple(item.strip() for item in value if item.strip())
+
+
+_TRUE = frozenset({"1", "true", "yes", "y", "on"})
+_FALSE = frozenset({"0", "false", "no", "n", "off"})
 
 
 def _shown(value) -> str:

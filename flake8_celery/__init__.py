@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import celery_lint
+from celery_lint.project import index_for
 from celery_lint.frontend import NOT_CHECKED, opt_in_off, setting_type, undecodable
 from celery_lint.settings import Settings, option_specs
 
@@ -25,12 +26,17 @@ class CeleryChecker:
     def add_options(cls, manager) -> None:
         for name, default, help_text, kind, metavar in option_specs():
             shown = ",".join(default) if kind == "list" else default
-            extra = {"type": setting_type(kind)} if kind == "int" else {"comma_separated_list": True}
+            if kind == "bool":
+                extra = {"action": "store_true"}
+            elif kind == "list":
+                extra = {"comma_separated_list": True}
+            else:
+                extra = {"type": setting_type(kind)}
             manager.add_option(
                 "--celery-" + name.replace("_", "-"),
                 default=None,
                 parse_from_config=True,
-                metavar=metavar,
+                **({"metavar": metavar} if metavar else {}),
                 help=f"{help_text} (default: {shown or 'none'})",
                 **extra,
             )
@@ -55,8 +61,12 @@ class CeleryChecker:
 
     def run(self):
         source = "".join(self.lines) if self.lines is not None else None
+        # The project index (built once per process, on the first file): the project rules read
+        # it, and its settings know the project's own task decorators and Task bases.
+        project = index_for(self.filename, self.settings)
+        settings = project.settings if project is not None else self.settings
         if source is not None:
-            if not celery_lint.prefilter(self.settings).search(source, self.filename):
+            if not celery_lint.prefilter(settings).search(source, self.filename):
                 return
             if not source.isascii() and self.filename != self.stdin_name:
                 # flake8 reads a file that is not valid in its encoding as latin-1; Python, pylint and
@@ -65,7 +75,7 @@ class CeleryChecker:
                 if problem is not None:
                     yield problem.line, problem.col, f"{NOT_CHECKED} {problem.reason}", type(self)
                     return
-        for v in celery_lint.check(self.tree, self.filename, self.settings, enabled=self.enabled):
+        for v in celery_lint.check(self.tree, self.filename, settings, enabled=self.enabled, project=project):
             if v.code not in self.opt_in_off:  # a check may find more than was asked of it
                 yield v.line, v.col, f"{v.code} {v.message}", type(self)
 

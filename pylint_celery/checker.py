@@ -7,6 +7,7 @@ from pylint.checkers import BaseRawFileChecker
 
 import celery_lint
 from celery_lint.engine import paused_gc
+from celery_lint.project import index_for
 from celery_lint.settings import Settings, option_specs
 
 from .suppression import TaskIndex
@@ -32,6 +33,10 @@ def _description(rule) -> str:
             f"`celery-lint explain {rule.code}` prints the rule's page: what it does, why, examples.")
 
 
+#: pylint's option type of each kind of setting.
+_PYLINT_TYPES = {"int": "int", "list": "csv", "path": "string", "bool": "yn"}
+
+
 def _options():
     out = []
     for name, default, help_text, kind, metavar in option_specs():
@@ -39,8 +44,8 @@ def _options():
             "celery-" + name.replace("_", "-"),
             {
                 "default": default,
-                "type": "int" if kind == "int" else "csv",
-                "metavar": "<" + metavar.lower() + ">",
+                "type": _PYLINT_TYPES[kind],
+                "metavar": "<" + (metavar or "y or n").lower() + ">",
                 "help": help_text,
             },
         ))
@@ -90,10 +95,14 @@ class CeleryLintChecker(BaseRawFileChecker):
                 data = stream.read()
         except (OSError, AttributeError, TypeError):
             return
-        settings = self.settings()
+        path = node.file or ""
+        # The project index (built once per process, on the first module): the project rules read
+        # it, and its settings know the project's own task decorators and Task bases.
+        project = index_for(path, self.settings()) if path else None
+        settings = project.settings if project is not None else self.settings()
         # The prefilter's pattern is ASCII: latin-1 decodes any bytes without failing.
         text = data.decode("latin-1") if isinstance(data, bytes) else data
-        if not celery_lint.prefilter(settings).search(text, node.file or ""):
+        if not celery_lint.prefilter(settings).search(text, path):
             self.task_index.record(node, None)
             return
         try:
@@ -102,7 +111,7 @@ class CeleryLintChecker(BaseRawFileChecker):
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return  # pylint reports syntax errors itself
         found = celery_lint.check(tree, node.file or node.name, settings, enabled=self.enabled(text),
-                                  on_model=lambda model: self.task_index.record(node, model))
+                                  on_model=lambda model: self.task_index.record(node, model), project=project)
         for v in found:
             rule = celery_lint.RULES.get(v.code, celery_lint.INTERNAL_ERROR)
             self.add_message(rule.symbol, line=v.line, col_offset=v.col, args=(v.message,))

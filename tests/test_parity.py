@@ -34,6 +34,7 @@ def laid_out(tmp_path_factory):
         path = root / f.id / f.filename
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f.text, encoding="utf-8")
+        (root / f.id / "setup.cfg").touch()  # each fixture is a project of its own (the project index)
         paths[f.id] = path
     return root, paths
 

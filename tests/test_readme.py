@@ -38,7 +38,13 @@ def test_the_settings_table_spells_every_setting_for_each_tool():
     names = [name.replace("_", "-") for name, *_ in option_specs()]
     rows = _settings_rows()
     assert len(rows) == len(names)
+    kinds = {name.replace("_", "-"): kind for name, _, _, kind, _ in option_specs()}
     for name, (_, flake8, pylint, table, meaning) in zip(names, rows):
+        if kinds[name] == "bool":  # a switch: given alone on the command line, true/yes in a config file
+            assert flake8 == f"`--celery-{name}` / `celery-{name} = true`"
+            assert pylint == f"`--celery-{name}=y` / `celery-{name} = yes`"
+            assert table == f"`{name} = true`" and meaning
+            continue
         assert flake8 == pylint == f"`--celery-{name}` / `celery-{name}`"
         assert table == f"`{name}`" and meaning
 

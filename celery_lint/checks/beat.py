@@ -5,10 +5,11 @@ import ast
 from typing import Iterator, NamedTuple
 
 from ..celery_data import BEAT_ENTRY_KEYS, EXECUTION_OPTIONS
-from ..config import dict_items, is_conf, name_value
+from ..config import dict_items, name_value
 from ..engine import Context, on, on_module
 from ..model import ModuleModel
 from ..rule import Rule
+from ..schedules import schedule_entries
 from ..text import snippet
 from ..spelling import close_matches
 
@@ -97,7 +98,6 @@ app.conf.beat_schedule = {
 _ENTRY_KEYS = "task, schedule, args, kwargs, options, relative"
 # Option names that make an entry expire: Celery's, and django-celery-beat's field.
 _EXPIRES = frozenset({"expires", "expire_seconds"})
-_DJANGO_SCHEDULES = frozenset({"CELERY_BEAT_SCHEDULE", "CELERYBEAT_SCHEDULE"})
 _NOT_ARGS = (ast.Constant, ast.JoinedStr, ast.Dict, ast.Set, ast.DictComp, ast.SetComp, ast.GeneratorExp)
 _NOT_KWARGS = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp,
                ast.GeneratorExp)
@@ -108,70 +108,6 @@ _TYPE_NAMES = {
 }
 _CONSTANT_NAMES = {str: "a str", bytes: "bytes", int: "a number", float: "a number", complex: "a number",
                    bool: "a bool"}
-
-
-class Entry(NamedTuple):
-    """One beat_schedule entry: its name, the node to report it on, its fields."""
-
-    name: str
-    node: ast.AST
-    fields: list  # (key or None when unseen, node, value)
-
-
-def schedule_entries(model: ModuleModel) -> Iterator[Entry]:
-    """Every beat_schedule entry the module writes, in any config form."""
-    seen: set[int] = set()
-    for item in model.config:
-        if item.key == "beat_schedule" and not item.unseen:
-            yield from _entries(model, item.value, seen)
-    for stmt in model.nodes.get(ast.Assign, ()):
-        for target in stmt.targets:  # app.conf.beat_schedule["name"] = {...}
-            if isinstance(target, ast.Subscript) and _is_schedule(model, target.value):
-                yield from _entry(model, _entry_name(target.slice), target, stmt.value, seen)
-    for call in model.nodes.get(ast.Call, ()):
-        func = call.func  # app.conf.beat_schedule.update({...})
-        if isinstance(func, ast.Attribute) and func.attr == "update" and _is_schedule(model, func.value):
-            for arg in call.args:
-                yield from _entries(model, arg, seen)
-
-
-def _is_schedule(model: ModuleModel, expr: ast.AST) -> bool:
-    """``app.conf.beat_schedule``, or Django's ``settings.CELERY_BEAT_SCHEDULE``."""
-    if not isinstance(expr, ast.Attribute):
-        return False
-    if expr.attr == "beat_schedule":
-        return is_conf(model, expr.value)
-    return expr.attr in _DJANGO_SCHEDULES and model.resolve(expr.value) == "django.conf.settings"
-
-
-def _entry_name(key: ast.AST) -> str:
-    if isinstance(key, ast.Constant) and isinstance(key.value, str):
-        return key.value
-    return snippet(key)
-
-
-def _entries(model: ModuleModel, schedule: ast.AST, seen: set[int]) -> Iterator[Entry]:
-    value = name_value(model, schedule) if isinstance(schedule, ast.Name) else schedule
-    if isinstance(value, ast.Dict):  # keys may be computed: {task.name: {...}}
-        for key, entry in zip(value.keys, value.values):
-            if key is None:
-                yield from _entries(model, entry, seen)
-            else:
-                yield from _entry(model, _entry_name(key), key, entry, seen)
-        return
-    for name, node, entry in dict_items(model, schedule):
-        if name is not None:
-            yield from _entry(model, name, node, entry, seen)
-
-
-def _entry(model: ModuleModel, name: str, node: ast.AST, value: ast.AST, seen: set[int]) -> Iterator[Entry]:
-    if id(value) in seen:
-        return
-    seen.add(id(value))
-    fields = list(dict_items(model, value))
-    if fields and fields[0][0] is None and fields[0][1] is value:
-        return  # not a mapping the module shows
-    yield Entry(name, node, fields)
 
 
 def _describe(expr: ast.AST) -> str:

@@ -1,0 +1,413 @@
+"""The project as a whole (CEL901-CEL909): what one module says against what the others say.
+
+These checks read the project index (``ctx.project``, see :mod:`celery_lint.project`): which tasks
+exist under which names, their signatures, the apps and how workers find the tasks.  Without an
+index (the core called on one module) they stay silent, and so they do wherever the index cannot
+see enough: a name computed at run time, a task made by a decorator it cannot follow, an app
+configured from outside the project.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..engine import Context, on, on_module
+from ..model import ModuleModel, const
+from ..project.summary import absolute
+from ..rule import Rule
+from ..schedules import schedule_entries
+from ..config import dict_items
+
+_REF_NAMES = "Celery user guide, Tasks: Names (docs/userguide/tasks.rst#names)"
+_REF_REGISTRY = "Celery user guide, Tasks: Task Registry (docs/userguide/tasks.rst#task-registry)"
+_REF_CALLING = "Celery user guide, Calling Tasks: Basics (docs/userguide/calling.rst#basics)"
+_REF_TYPING = "Celery API reference, celery.app.task: Task.typing (docs/reference/celery.app.task.rst)"
+_REF_BEAT = "Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)"
+
+CEL901 = Rule(
+    code="CEL901",
+    symbol="celery-unknown-task-name",
+    msgid="E7891",
+    message="no task of the project is registered as '{name}'{hint}; workers drop the message "
+            "(\"Received unregistered task\"){beat}: use the name the task is registered under "
+            "(its name=, else module.function)",
+    summary="Name tasks in beat entries, send_task, signature and task_routes as the project registers them",
+    what="Reads every task name written as a string -- a beat entry's `\"task\"` (`beat_schedule`, "
+         "`CELERY_BEAT_SCHEDULE`), `app.send_task(\"x\")`, `signature(\"x\")` / `app.signature(\"x\")`, "
+         "`app.tasks[\"x\"]`, a `task_routes` key without wildcards -- and reports a name that no task of "
+         "the project registers (its `name=`, else `module.function` from the module's import path) when "
+         "it is evidently meant to be one of the project's: its module part is a module of the project "
+         "that the index read, or it is a near-spelling of a project task's name (the message suggests "
+         "the closest). Silent on Celery's own `celery.*` tasks, on names of other services (a module "
+         "part outside the project, close to no project name), in test code, and in a project holding a "
+         "task whose name the index cannot determine (`name=` computed at run time, a decorator it "
+         "cannot follow).",
+    why="A worker that receives a message for a name it has not registered logs \"Received unregistered "
+        "task of type ...\" and drops the message; beat sends the same unknown name again on every "
+        "tick. Renaming a task (a `name=`, a module moved) without updating the strings that name it "
+        "is the most common cause.",
+    example="""\
+# proj/tasks.py: @shared_task def send_email(to): ...
+from celery import Celery
+
+app = Celery("proj")
+app.conf.beat_schedule = {
+    "digest": {"task": "proj.tasks.sned_email", "schedule": 3600.0, "args": ("ops@example.com",)},
+}
+""",
+    instead="""\
+# proj/tasks.py: @shared_task def send_email(to): ...
+from celery import Celery
+
+app = Celery("proj")
+app.conf.beat_schedule = {
+    "digest": {"task": "proj.tasks.send_email", "schedule": 3600.0, "args": ("ops@example.com",)},
+}
+""",
+    references=(_REF_NAMES, _REF_BEAT),
+)
+
+CEL902 = Rule(
+    code="CEL902",
+    symbol="celery-task-call-arguments",
+    msgid="E7892",
+    message="{call} does not fit {task}({params}) of {where}: {problem}; Celery raises TypeError when "
+            "the task is sent (Task.typing checks the arguments), or the worker does with typing=False: "
+            "pass arguments that fit the task's parameters",
+    summary="Call tasks of other modules with arguments that fit their parameters",
+    what="Holds the arguments of each call of a task defined in another module of the project "
+         "(resolved through imports: `from proj.tasks import send` / `import proj.tasks as t`) against "
+         "the task's parameters: `.delay(...)`, `.apply_async(args, kwargs)`, `.s()` / `.si()` / "
+         "`.signature(...)`, and a beat entry's `args` / `kwargs`. Reports a required parameter "
+         "missing (not for `.s()`/`.si()`/`.signature()`, which may be completed later), too many "
+         "positional arguments, an unknown keyword (no `**kwargs`) or a value given twice. Leaves out "
+         "`self` of bound tasks (Celery fills it) and counts the parent's result that a chain, `|` or "
+         "`link=` passes as the first argument (not to `.si()`). Silent on `*args` / `**kwargs` spread at "
+         "the call, on arguments that are not a literal tuple / dict, and on tasks whose signature the "
+         "index cannot see (another decorator, a project decorator, a base it cannot resolve, a "
+         "`__call__` of the task class).",
+    why="Celery checks a call's arguments against the task's signature when it is sent "
+        "(`Task.typing`, on by default) and raises `TypeError` at the caller; with `typing=False` the "
+        "message goes out and the worker raises `TypeError` on every run. A parameter added, removed or "
+        "renamed in the task's module leaves callers in other modules behind.",
+    example="""\
+# proj/tasks.py: @shared_task def send_email(to, subject): ...
+from proj.tasks import send_email
+
+send_email.delay("ops@example.com")
+""",
+    instead="""\
+# proj/tasks.py: @shared_task def send_email(to, subject): ...
+from proj.tasks import send_email
+
+send_email.delay("ops@example.com", subject="Digest")
+""",
+    references=(_REF_CALLING, _REF_TYPING),
+)
+
+CEL903 = Rule(
+    code="CEL903",
+    symbol="celery-duplicate-task-name-project",
+    msgid="E7893",
+    message="task name '{name}' is also registered by {other} at {where}; one replaces the other in the "
+            "app's task registry (app.tasks), so calls run the wrong code: give one of them another name=",
+    summary="Give every task of the project its own name",
+    what="Reports a task whose registered name (an explicit `name=`, else `module.function`) is also the "
+         "name of a task in another module of the project, on the task of the later module (path "
+         "order); the message names the other. Test code is left out.",
+    why="The task registry maps each name to one task: the module imported last replaces the other, "
+        "silently, and every call by that name runs its code -- which one depends on import order.",
+    example="""\
+# proj/billing/tasks.py: @shared_task(name="send") def send_invoice(invoice_id): ...
+from celery import shared_task
+
+
+@shared_task(name="send")
+def send_email(to):
+    ...
+""",
+    instead="""\
+# proj/billing/tasks.py: @shared_task(name="send") def send_invoice(invoice_id): ...
+from celery import shared_task
+
+
+@shared_task(name="send_email")
+def send_email(to):
+    ...
+""",
+    references=(_REF_NAMES, _REF_REGISTRY),
+)
+
+_SIGNATURE_CLASSES = frozenset({"celery.signature", "celery.Signature", "celery.canvas.signature",
+                                "celery.canvas.Signature"})
+_WILDCARDS = frozenset("*?[")
+
+
+def _this_module(ctx: Context) -> tuple[str, bool] | None:
+    """(module name, is a package) of the checked file in the project, or None outside it."""
+    project = ctx.project
+    return None if project is None else project.module_of(ctx.filename)
+
+
+def _string(expr: ast.AST | None) -> str | None:
+    value = const(expr) if expr is not None else None
+    return value if isinstance(value, str) else None
+
+
+def _named_tasks(model: ModuleModel) -> Iterator[tuple[ast.AST, str, bool]]:
+    """(string node, task name, is a beat entry) of every task name the module writes as a string."""
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        first = call.args[0] if call.args else None
+        if isinstance(func, ast.Attribute) and func.attr in ("send_task", "signature") and model.is_app(func.value):
+            pass
+        elif model.resolve(func) in _SIGNATURE_CLASSES:
+            pass
+        else:
+            continue
+        if first is None:
+            kw = next((k for k in call.keywords if k.arg in ("name", "varies")), None)
+            first = kw.value if kw is not None else None
+        if _string(first) is not None:
+            yield first, first.value, False
+    for sub in model.nodes.get(ast.Subscript, ()):
+        value = sub.value
+        if isinstance(value, ast.Attribute) and value.attr == "tasks" and model.is_app(value.value) \
+                and _string(sub.slice) is not None:
+            yield sub.slice, sub.slice.value, False
+    for entry in schedule_entries(model):
+        for key, _, value in entry.fields:
+            if key == "task" and _string(value) is not None:
+                yield value, value.value, True
+    for item in model.config:
+        if item.key == "task_routes" and not item.unseen:
+            for routes in (item.value.elts if isinstance(item.value, (ast.List, ast.Tuple)) else (item.value,)):
+                if isinstance(routes, ast.Dict):
+                    for key in routes.keys:
+                        name = _string(key)
+                        if name is not None and not _WILDCARDS & set(name) and "." in name:
+                            yield key, name, False
+
+
+def _defined_elsewhere(project, name: str) -> bool:
+    """Is the name a project task's, allowing for import roots the index does not share
+    (a namespace package, a folder on sys.path below the root)?"""
+    if name in project.tasks_by_name:
+        return True
+    tail = "." + name
+    return any(known.endswith(tail) or name.endswith("." + known) for known in project.tasks_by_name)
+
+
+@on_module(reports=(CEL901,))
+def unknown_task_names(ctx: Context) -> None:
+    project = ctx.project
+    model = ctx.model
+    if project is None or model.is_test_code() or not project.names_known:
+        return
+    for node, name, beat in _named_tasks(model):
+        if name.startswith("celery.") or _defined_elsewhere(project, name):
+            continue
+        module = name.rsplit(".", 1)[0] if "." in name else ""
+        closest = project.closest_names(name)
+        if module not in project.summaries and not closest:
+            continue  # another service's task, or a module the index did not read
+        hint = ""
+        if closest:
+            other_module, task = project.tasks_by_name[closest[0]][0]
+            hint = f" (did you mean '{closest[0]}', {project.path_of(other_module)}:{task['line']}?)"
+        ctx.report(node, CEL901, name=name, hint=hint,
+                   beat="; beat sends it again on every tick" if beat else "")
+
+
+# -- CEL902 -----------------------------------------------------------------------------
+
+_CALL_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature", "delay_on_commit",
+                           "apply_async_on_commit"})
+_PARTIAL = frozenset({"s", "si", "signature"})
+_STAR = frozenset({"delay", "s", "si", "delay_on_commit"})
+
+
+class _Args:
+    """What a call gives a task: positional count and keyword names, or None when unknown."""
+
+    __slots__ = ("count", "keywords")
+
+    def __init__(self, count: int, keywords: list[str]):
+        self.count, self.keywords = count, keywords
+
+
+def _literal_args(expr: ast.AST | None) -> int | None:
+    if expr is None or (isinstance(expr, ast.Constant) and expr.value is None):
+        return 0
+    if isinstance(expr, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in expr.elts):
+        return len(expr.elts)
+    return None
+
+
+def _literal_kwargs(expr: ast.AST | None) -> list[str] | None:
+    if expr is None or (isinstance(expr, ast.Constant) and expr.value is None):
+        return []
+    if isinstance(expr, ast.Dict) and all(_string(k) is not None for k in expr.keys):
+        return [k.value for k in expr.keys]
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict" \
+            and not expr.args and all(k.arg is not None for k in expr.keywords):
+        return [k.arg for k in expr.keywords]
+    return None
+
+
+def _given(call: ast.Call, method: str) -> _Args | None:
+    if method in _STAR:
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            return None
+        return _Args(len(call.args), [k.arg for k in call.keywords])
+    # apply_async(args, kwargs, **options) / signature(args, kwargs, **options)
+    if any(isinstance(a, ast.Starred) for a in call.args[:2]):
+        return None
+    kws = {k.arg: k.value for k in call.keywords}
+    if None in kws:
+        return None
+    args = kws.get("args", call.args[0] if call.args else None)
+    kwargs = kws.get("kwargs", call.args[1] if len(call.args) > 1 else None)
+    count, names = _literal_args(args), _literal_kwargs(kwargs)
+    if count is None or names is None:
+        return None
+    return _Args(count, names)
+
+
+def _gets_parent_result(model: ModuleModel, call: ast.Call) -> bool:
+    """Is the signature a later step of a chain (``a | b``, ``chain(a, b)``) or a ``link=``
+    callback, so that it receives the parent's result as its first argument?"""
+    parent = model.parent(call)
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.BitOr) and parent.right is call:
+        return True
+    if isinstance(parent, ast.keyword) and parent.arg in ("link",):
+        return True
+    if isinstance(parent, ast.Call) and call in parent.args and parent.args.index(call) > 0:
+        return model.resolve(parent.func) in ("celery.chain", "celery.canvas.chain")
+    return False
+
+
+def _problem(sig: dict, given: _Args, complete: bool) -> str | None:
+    """Why the arguments cannot bind to the parameters, or None when they can."""
+    pos, count = sig["pos"], given.count
+    if count > len(pos) and not sig["var"]:
+        return f"{count} positional arguments for {len(pos)} parameter{'s' if len(pos) != 1 else ''}"
+    taken = set(pos[:count])
+    for name in given.keywords:
+        if name in taken:
+            return f"'{name}' is given twice (by position and by keyword)"
+        if name in pos[: sig["posonly"]]:
+            return f"'{name}' is positional-only"
+        if name not in pos and name not in sig["kwonly"] and not sig["varkw"]:
+            return f"unknown keyword '{name}'"
+    if complete:
+        missing = [p for p in pos[count: sig["req"]] if p not in given.keywords]
+        missing += [k for k in sig["kwreq"] if k not in given.keywords]
+        if missing:
+            return "missing " + ", ".join(f"'{m}'" for m in missing)
+    return None
+
+
+def _params(sig: dict) -> str:
+    shown = list(sig["pos"])
+    if sig["var"]:
+        shown.append("*args")
+    elif sig["kwonly"]:
+        shown.append("*")
+    shown.extend(sig["kwonly"])
+    if sig["varkw"]:
+        shown.append("**kwargs")
+    return ", ".join(shown)
+
+
+def _imported_task(ctx: Context, expr: ast.AST, here: tuple[str, bool]):
+    """(module, task) of the project task of another module that ``expr`` names through imports."""
+    qualname = absolute(ctx.model, here[0], here[1], ctx.resolve(expr))
+    if qualname is None:
+        return None
+    found = ctx.project.task(qualname)
+    if found is None or found[0] == here[0] or found[1]["sig"] is None:
+        return None
+    return found
+
+
+@on(ast.Call, reports=(CEL902,))
+def task_call_arguments(node: ast.Call, ctx: Context) -> None:
+    func = node.func
+    if ctx.project is None or not isinstance(func, ast.Attribute) or func.attr not in _CALL_METHODS:
+        return
+    if ctx.model.is_test_code():
+        return
+    if not isinstance(func.value, (ast.Name, ast.Attribute)):
+        return
+    here = _this_module(ctx)
+    if here is None:
+        return
+    found = _imported_task(ctx, func.value, here)
+    if found is None:
+        return
+    given = _given(node, func.attr)
+    if given is None:
+        return
+    module, task = found
+    sig = task["sig"]
+    if func.attr != "si" and _gets_parent_result(ctx.model, node):
+        given.count += 1
+    problem = _problem(sig, given, complete=func.attr not in _PARTIAL)
+    if problem is not None:
+        ctx.report(node, CEL902, call=f"{ast.unparse(func.value)[:40]}.{func.attr}()", task=task["label"],
+                   params=_params(sig), where=f"{ctx.project.path_of(module)}:{task['line']}", problem=problem)
+
+
+@on_module(reports=(CEL902,))
+def beat_entry_arguments(ctx: Context) -> None:
+    project = ctx.project
+    if project is None or ctx.model.is_test_code():
+        return
+    here = _this_module(ctx)
+    for entry in schedule_entries(ctx.model):
+        fields = {key: (node, value) for key, node, value in entry.fields if key is not None}
+        name = _string(fields.get("task", (None, None))[1])
+        if name is None or None in (key for key, _, _ in entry.fields):
+            continue
+        owners = project.tasks_by_name.get(name, ())
+        if len(owners) != 1 or owners[0][1]["sig"] is None or (here is not None and owners[0][0] == here[0]):
+            continue
+        module, task = owners[0]
+        args_node = fields.get("args", (None, None))
+        kwargs_node = fields.get("kwargs", (None, None))
+        count, names = _literal_args(args_node[1]), _literal_kwargs(kwargs_node[1])
+        if count is None or names is None:
+            continue
+        problem = _problem(task["sig"], _Args(count, names), complete=True)
+        if problem is not None:
+            at = args_node[0] or kwargs_node[0] or fields["task"][0]
+            ctx.report(at, CEL902, call=f"beat entry '{entry.name}'", task=task["label"],
+                       params=_params(task["sig"]), where=f"{project.path_of(module)}:{task['line']}",
+                       problem=problem)
+
+
+# -- CEL903 -----------------------------------------------------------------------------
+
+@on_module(reports=(CEL903,))
+def duplicate_task_names(ctx: Context) -> None:
+    project = ctx.project
+    if project is None or ctx.model.is_test_code():
+        return
+    here = _this_module(ctx)
+    if here is None or here[0] not in project.summaries:
+        return
+    mine = project.summaries[here[0]]
+    my_path = project.path_of(here[0])
+    by_line = {t.definition.lineno: t for t in ctx.model.tasks}
+    for task in mine["tasks"]:
+        name = task["name"]
+        if name is None:
+            continue
+        others = [(m, t) for m, t in project.tasks_by_name.get(name, ())
+                  if m != here[0] and not project.summaries[m]["test"] and project.path_of(m) < my_path]
+        info = by_line.get(task["line"])
+        if others and info is not None:
+            module, other = others[0]
+            ctx.report(info.definition, CEL903, name=name, other=f"{other['label']} of {module}",
+                       where=f"{project.path_of(module)}:{other['line']}")

@@ -1,0 +1,246 @@
+"""The summaries of a whole project, its root and its module names.
+
+The root is the nearest folder above a checked file holding one of :data:`ROOT_MARKERS` (or the
+``project-root`` setting; without either, the current folder).  Module names are the names Python
+(and so Celery) gives the files: the folders of packages (``__init__.py``) up to the first folder
+that is none, which is on ``sys.path`` (the root, ``src/``, the folder of ``manage.py``).
+
+Building the index walks the root once, reads the ``.py`` files, keeps those that pass the
+prefilter, and summarises each (from the cache when its content was seen before).  Project task
+decorators and Task bases found on the way join the settings, and the modules that name them are
+summarised again with them: a task made by ``@instrumented_task`` in another module is a task.
+"""
+from __future__ import annotations
+
+import ast
+import logging
+import os
+from dataclasses import replace
+from typing import Iterator
+
+from ..frontend import NotChecked, read_bytes
+from ..settings import Settings
+from ..spelling import close_matches
+from .summary import FORMAT
+
+log = logging.getLogger("celery_lint")
+
+#: Files that mark a project's root folder.
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8", ".git")
+#: Folders never walked into (and any hidden folder, or one holding ``pyvenv.cfg``).
+EXCLUDED_DIRS = frozenset({
+    "node_modules", "__pycache__", "site-packages", "build", "dist", "venv", "env", "__pypackages__",
+})
+#: At most this many bytes of a module are read: a bigger file is generated data, not a task module.
+MAX_BYTES = 4_000_000
+
+
+def find_root(path: str, settings: Settings) -> str:
+    """The project root of a checked file (absolute)."""
+    if settings.project_root:
+        return os.path.abspath(settings.project_root)
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return os.getcwd()
+        folder = parent
+
+
+def walk(root: str) -> Iterator[tuple[str, list[str]]]:
+    """(folder, its file names) of every folder under the root worth reading."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(
+            d for d in dirs
+            if not d.startswith(".") and d not in EXCLUDED_DIRS and not d.endswith(".egg-info")
+            and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
+        )
+        yield folder, sorted(files)
+
+
+def module_name(path: str, packages: set[str] | None = None) -> tuple[str, bool]:
+    """(the module's dotted name, is it a package's ``__init__``?) of a ``.py`` file."""
+    folder, file = os.path.split(os.path.abspath(path))
+    stem = file[:-3] if file.endswith(".py") else file
+    package = stem == "__init__"
+    parts = [] if package else [stem]
+    while (folder in packages) if packages is not None else os.path.exists(os.path.join(folder, "__init__.py")):
+        parts.append(os.path.basename(folder))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return ".".join(reversed(parts)), package
+
+
+class ProjectIndex:
+    """What the modules of one project say together (built by :func:`build_index`)."""
+
+    def __init__(self, root: str, settings: Settings):
+        self.root = root
+        self.settings = settings  # the user's, with the project's task decorators and bases
+        self.summaries: dict[str, dict] = {}  # module name -> summary
+        self.paths: dict[str, str] = {}  # module name -> path relative to the root ('/' separators)
+        self.modules: set[str] = set()  # every module and package of the project, Celery or not
+        self.files: dict[str, tuple[str, bool]] = {}  # absolute path -> (module name, is a package)
+        self.complete = True  # every Celery module was read and summarised
+        self._tasks_by_name: dict[str, list[tuple[str, dict]]] | None = None
+
+    # -- lookups ---------------------------------------------------------------------------
+    @property
+    def tasks_by_name(self) -> dict[str, list[tuple[str, dict]]]:
+        """Registered name -> [(module, task)] of every task whose name is known."""
+        if self._tasks_by_name is None:
+            found: dict[str, list[tuple[str, dict]]] = {}
+            for module, summary in sorted(self.summaries.items(), key=lambda m: self.paths.get(m[0], "")):
+                for task in summary["tasks"]:
+                    if task["name"] is not None:
+                        found.setdefault(task["name"], []).append((module, task))
+            self._tasks_by_name = found
+        return self._tasks_by_name
+
+    @property
+    def names_known(self) -> bool:
+        """Is the name of every task of the project known (and every module read)?"""
+        return self.complete and all(
+            task["name"] is not None
+            for summary in self.summaries.values() if not summary["test"]
+            for task in summary["tasks"]
+        )
+
+    def task(self, qualname: str) -> tuple[str, dict] | None:
+        """(module, task) of the module-level task a dotted import path names
+        (``proj.tasks.send`` for ``send`` defined in ``proj.tasks``)."""
+        if "." not in qualname:
+            return None
+        module, name = qualname.rsplit(".", 1)
+        summary = self.summaries.get(module)
+        if summary is None:
+            return None
+        found = [t for t in summary["tasks"] if t["label"] == name and t["module_level"]]
+        return (module, found[0]) if len(found) == 1 else None
+
+    def module_of(self, path: str) -> tuple[str, bool]:
+        """(module name, is a package) of a file, as the index named it (or from its folders)."""
+        path = os.path.abspath(path)
+        found = self.files.get(path)
+        return found if found is not None else module_name(path)
+
+    def is_project_module(self, dotted: str) -> bool:
+        """Is ``dotted`` a module or package of the project?"""
+        return dotted in self.modules
+
+    def closest_names(self, name: str, n: int = 1) -> list[str]:
+        return close_matches(name, list(self.tasks_by_name), n=n, cutoff=0.8)
+
+    def path_of(self, module: str) -> str:
+        return self.paths.get(module, module)
+
+
+def _fingerprint(settings: Settings) -> str:
+    return repr(replace(settings, project_root="", cache_dir="", no_cache=False))
+
+
+def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
+    """Walk the root and summarise its Celery modules (never raises for one bad file)."""
+    from .. import prefilter  # noqa: PLC0415 -- the package imports this module
+
+    index = ProjectIndex(root, settings)
+    files: list[tuple[str, str]] = []  # (absolute path, relative path)
+    packages: set[str] = set()
+    for folder, names in walk(root):
+        if "__init__.py" in names:
+            packages.add(folder)
+        for name in names:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                files.append((path, os.path.relpath(path, root).replace(os.sep, "/")))
+    texts: dict[str, bytes] = {}
+    passed: list[tuple[str, str, str, bool]] = []  # (path, relpath, module, package)
+    rejected: list[tuple[str, str, str, bool]] = []
+    check = prefilter(settings)
+    for path, rel in files:
+        module, package = module_name(path, packages)
+        index.files[path] = (module, package)
+        if module:
+            index.modules.add(module)
+            parts = module.split(".")
+            index.modules.update(".".join(parts[:i]) for i in range(1, len(parts)))
+        try:
+            if os.path.getsize(path) > MAX_BYTES:
+                continue
+            data = read_bytes(path)  # never blocks on a FIFO or a device named *.py
+        except (OSError, NotChecked):
+            continue
+        text = data.decode("latin-1")
+        (passed if check.search(text, rel) else rejected).append((path, rel, module, package))
+        texts[path] = data
+    summaries = {}
+    for path, rel, module, package in passed:
+        summary = _summary(texts[path], path, rel, module, package, settings, cache)
+        if summary is None:
+            index.complete = False
+        else:
+            summaries[path] = (module, rel, summary)
+    # The project's own task decorators and Task bases, as dotted names: the modules naming them
+    # are read again with them as settings.
+    decorators, bases = [], []
+    for module, rel, summary in summaries.values():
+        decorators.extend(f"{module}.{name}" for name in summary["factories"])
+        bases.extend(f"{module}.{name}" for name in summary.get("bases", ()))
+    extra_dec = tuple(d for d in decorators if d not in settings.task_decorators)
+    extra_base = tuple(b for b in bases if b not in settings.task_base_classes)
+    if extra_dec or extra_base:
+        settings = index.settings = replace(
+            settings, task_decorators=(*settings.task_decorators, *extra_dec),
+            task_base_classes=(*settings.task_base_classes, *extra_base))
+        short = {n.rsplit(".", 1)[-1] for n in (*extra_dec, *extra_base)}
+        for path, rel, module, package in (*passed, *rejected):
+            text = texts[path].decode("latin-1")
+            if any(name in text for name in short):
+                summary = _summary(texts[path], path, rel, module, package, settings, cache)
+                if summary is None:
+                    index.complete = False
+                else:
+                    summaries[path] = (module, rel, summary)
+    for module, rel, summary in summaries.values():
+        if module in index.summaries:
+            # two files give one module name (a script folder beside a package): keep the first,
+            # but names of that module are no longer certain.
+            index.complete = False
+            continue
+        index.summaries[module] = summary
+        index.paths[module] = rel
+    return index
+
+
+def _summary(data: bytes, path: str, rel: str, module: str, package: bool, settings: Settings, cache):
+    """The summary of one file, from the cache or worked out; None when it cannot be read."""
+    key = None
+    if cache is not None:
+        key = cache.key(data, "\0".join((rel, module, _fingerprint(settings))))
+        found = cache.get(key)
+        if isinstance(found, dict) and found.get("format") == FORMAT:
+            return found
+    from ..engine import paused_gc  # noqa: PLC0415
+    from .. import default_engine  # noqa: PLC0415
+    from ..config import collect_config  # noqa: PLC0415
+    from ..model import build  # noqa: PLC0415
+    from .summary import summarize  # noqa: PLC0415
+
+    try:
+        with paused_gc():
+            tree = ast.parse(data, path)
+            model = build(tree, path, settings, default_engine().wanted)
+            collect_config(model)
+            summary = summarize(model, module, package)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    except Exception:  # noqa: BLE001 -- one module's bug must not take the project down
+        log.debug("celery-lint: summarising %s failed", path, exc_info=True)
+        return None
+    if cache is not None and key is not None:
+        cache.put(key, summary)
+    return summary
