@@ -1,0 +1,1 @@
+"""The project index: what the modules of a project say together (stdlib only)."""
