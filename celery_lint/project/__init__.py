@@ -8,6 +8,7 @@ the project's own task decorators and Task bases).
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING
 
 from ..settings import Settings
@@ -43,7 +44,16 @@ def index_for(filename: str, settings: Settings) -> "ProjectIndex | None":
 
 
 def _cache(root: str, settings: Settings):
-    return None
+    """The summaries' cache of a project: ``cache-dir``, else ``.celery_lint_cache`` at the root;
+    none with ``no-cache``.  Its entries are keyed by celery-lint's version (with each file's
+    content, path and the settings)."""
+    from .. import __version__  # noqa: PLC0415
+    from .cache import Cache, default_cache_dir  # noqa: PLC0415
+
+    if settings.no_cache:
+        return Cache(None, __version__)
+    directory = os.path.abspath(settings.cache_dir) if settings.cache_dir else default_cache_dir(root)
+    return Cache(directory, __version__)
 
 
 def forget() -> None:

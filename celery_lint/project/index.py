@@ -16,6 +16,7 @@ import ast
 import logging
 import os
 from dataclasses import replace
+from functools import cached_property
 from typing import Iterator
 
 from ..frontend import NotChecked, read_bytes
@@ -137,6 +138,14 @@ class ProjectIndex:
 
     def path_of(self, module: str) -> str:
         return self.paths.get(module, module)
+
+    @cached_property
+    def workers(self):
+        """The worker command lines of the project (Procfile, compose, systemd, ...): read once,
+        when a rule first asks."""
+        from .workers import find_workers  # noqa: PLC0415
+
+        return find_workers(self.root)
 
 
 def _fingerprint(settings: Settings) -> str:
