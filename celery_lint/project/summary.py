@@ -134,6 +134,18 @@ def _tasks(model: ModuleModel, module: str, test: bool) -> list[dict]:
     return out
 
 
+def _bases(model: ModuleModel) -> dict[str, dict]:
+    """The module-level Task subclasses: their line, whether they define ``run`` (a task of its
+    own) and their ``name`` attribute when it is a string."""
+    out = {}
+    for node, info in model.classes.items():
+        if info.is_task_class and model.scope(node) is model.tree:
+            name = const(info.attrs.get("name"))
+            out[node.name] = {"line": node.lineno, "run": "run" in info.methods,
+                              "name": name if isinstance(name, str) else None}
+    return out
+
+
 def _imports(model: ModuleModel, module: str, package: bool) -> list[str]:
     """The modules the module imports when it is imported (statements outside functions)."""
     out: list[str] = []
@@ -194,6 +206,7 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "test": test,
         "tasks": _tasks(model, module, test),
         "factories": {node.name: makes for node, makes in model.task_factories.items()},
+        "bases": _bases(model),
         "imports": _imports(model, module, package),
         "settings": settings,
     }
