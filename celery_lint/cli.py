@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, doctor, prefilter
 from .docs import rule_page
 from .noqa import add_noqa_to_file, noqa_lines, silenced
+from .sarif import sarif_log
 from .frontend import (
     NOT_CHECKED,
     NOT_CHECKED_SUMMARY,
@@ -51,7 +52,7 @@ DEFAULT_EXCLUDES = (
     "node_modules", "build", "dist", ".eggs", "*.egg-info", "site-packages",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".direnv", "__pypackages__",
 )
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
 _CODE_SPEC = re.compile(r"^CEL[0-9]{0,3}$")
 _SELECTION_KEYS = ("select", "extend-select", "ignore", "exclude")
@@ -448,15 +449,20 @@ class Report:
     def __init__(self, fmt: str, out):
         self.format, self.out = fmt, out
         self.results: list[dict] = []
+        self.reported: list[tuple[str, Violation]] = []  # for sarif: every finding, internal errors too
         self.found = self.internal_errors = 0
 
     def add(self, path: str, found: Iterable[Violation]) -> None:
         for v in found:
+            if self.format == "sarif":
+                self.reported.append((path, v))
             if v.code == INTERNAL_ERROR.code:  # on stderr: no finding of the code, a failure of ours
                 self.internal_errors += 1
                 print(f"celery-lint: {path}: {v.message}", file=sys.stderr)
                 continue
             self.found += 1
+            if self.format == "sarif":
+                continue
             if self.format == "json":
                 self.results.append(as_json(path, v))
             elif self.format == "github":
@@ -467,6 +473,9 @@ class Report:
     def close(self) -> None:
         if self.format == "json":
             json.dump(self.results, self.out, indent=2)
+            self.out.write("\n")
+        elif self.format == "sarif":
+            json.dump(sarif_log(self.reported), self.out, indent=2)
             self.out.write("\n")
 
 
@@ -643,7 +652,8 @@ def build_parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--exclude", action="append", metavar="GLOBS",
                               help="also skip files and folders matching these comma-separated globs")
     check_parser.add_argument("--format", choices=FORMATS, default="text",
-                              help="text (default), json, or github (workflow annotations)")
+                              help="text (default), json, github (workflow annotations) or sarif (SARIF 2.1.0, for "
+                                   "code scanning)")
     check_parser.add_argument("--add-noqa", action="store_true",
                               help="add a '# noqa: CODE' comment that silences each finding, in place (to adopt "
                                    "celery-lint on an old code base); print how many")
