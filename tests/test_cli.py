@@ -706,14 +706,18 @@ def test_explain_an_unknown_rule_exits_2(tmp_path):
 # --------------------------------------------------------------------------- pre-commit
 
 
-def test_pre_commit_hook_runs_the_standalone_command():
+def test_pre_commit_hooks_run_the_standalone_command():
+    """Two hooks: ``celery-lint`` checks, ``celery-lint-fix`` applies the safe fixes."""
     text = (pathlib.Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
-    assert re.search(r"^- id: celery-lint$", text, re.MULTILINE)
+    assert re.findall(r"^- id: ([\w-]+)$", text, re.MULTILINE) == ["celery-lint", "celery-lint-fix"]
     assert shutil.which("celery-lint", path=str(SCRIPT.parent))
     yaml = pytest.importorskip("yaml")
-    (hook,) = yaml.safe_load(text)
-    assert hook["id"] == "celery-lint" and hook["language"] == "python" and hook["types"] == ["python"]
-    assert hook["entry"].split()[:2] == ["celery-lint", "check"]
+    hooks = yaml.safe_load(text)
+    assert [(hook["id"], hook["entry"].split()) for hook in hooks] == [
+        ("celery-lint", ["celery-lint", "check"]), ("celery-lint-fix", ["celery-lint", "fix"])]
+    for hook in hooks:
+        assert set(hook) == {"id", "name", "description", "entry", "language", "types"}, hook["id"]
+        assert hook["language"] == "python" and hook["types"] == ["python"] and hook["name"] and hook["description"]
 
 
 # --------------------------------------------------------------------------- doctor: the legacy pylint-celery
