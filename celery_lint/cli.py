@@ -16,20 +16,20 @@ from __future__ import annotations
 import argparse
 import ast
 import fnmatch
-import io
 import json
 import logging
 import os
 import re
 import stat
 import sys
-import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, doctor, prefilter
 from .docs import rule_page
+from .noqa import add_noqa_to_file, noqa_lines, silenced
+from .sarif import sarif_log
 from .frontend import (
     NOT_CHECKED,
     NOT_CHECKED_SUMMARY,
@@ -53,10 +53,8 @@ DEFAULT_EXCLUDES = (
     "node_modules", "build", "dist", ".eggs", "*.egg-info", "site-packages",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".direnv", "__pypackages__",
 )
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
-#: flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEXP), so ``# noqa`` means the same.
-NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _CODE_SPEC = re.compile(r"^CEL[0-9]{0,3}$")
 _SELECTION_KEYS = ("select", "extend-select", "ignore", "exclude")
 #: The codes that are no rule, with their symbols: an internal error, a file that could not be checked.
@@ -377,43 +375,6 @@ def _not_checked(path: str, reason: str) -> Skipped:
 # --------------------------------------------------------------------------- checking
 
 
-def noqa_lines(text: str) -> Callable[[int], str]:
-    """For a line number, the text flake8 searches for ``# noqa``: the whole logical line."""
-    lines = io.StringIO(text).readlines()
-    mapping: dict[int, str] = {}
-    try:
-        first, last = len(lines) + 2, -1
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type in (tokenize.ENDMARKER, tokenize.DEDENT):
-                continue
-            first, last = min(first, tok.start[0]), max(last, tok.end[0])
-            if tok.type in (tokenize.NL, tokenize.NEWLINE):
-                joined = "".join(lines[first - 1:last])
-                mapping.update(dict.fromkeys(range(first, last + 1), joined))
-                first, last = len(lines) + 2, -1
-    except (tokenize.TokenError, SyntaxError):
-        mapping = {}
-
-    def line_text(number: int) -> str:
-        if number in mapping:
-            return mapping[number]
-        return lines[number - 1] if 0 < number <= len(lines) else ""
-
-    return line_text
-
-
-def silenced(code: str, line: str) -> bool:
-    """True when ``line`` carries a ``# noqa`` that covers ``code`` (flake8's semantics)."""
-    match = NOQA.search(line)
-    if match is None:
-        return False
-    codes = match.group("codes")
-    if codes is None:
-        return True
-    listed = tuple(item for item in re.split(r"[,\s]", codes) if item.strip())
-    return code in listed or code.startswith(listed)
-
-
 def check_file(path: str, options: Options, enabled: frozenset[str] | None = None,
                data: bytes | None = None) -> list[Violation]:
     """The selected, not silenced findings of one file (``data``: its bytes, when read already),
@@ -493,15 +454,20 @@ class Report:
     def __init__(self, fmt: str, out):
         self.format, self.out = fmt, out
         self.results: list[dict] = []
+        self.reported: list[tuple[str, Violation]] = []  # for sarif: every finding, internal errors too
         self.found = self.internal_errors = 0
 
     def add(self, path: str, found: Iterable[Violation]) -> None:
         for v in found:
+            if self.format == "sarif":
+                self.reported.append((path, v))
             if v.code == INTERNAL_ERROR.code:  # on stderr: no finding of the code, a failure of ours
                 self.internal_errors += 1
                 print(f"celery-lint: {path}: {v.message}", file=sys.stderr)
                 continue
             self.found += 1
+            if self.format == "sarif":
+                continue
             if self.format == "json":
                 self.results.append(as_json(path, v))
             elif self.format == "github":
@@ -513,9 +479,27 @@ class Report:
         if self.format == "json":
             json.dump(self.results, self.out, indent=2)
             self.out.write("\n")
+        elif self.format == "sarif":
+            json.dump(sarif_log(self.reported), self.out, indent=2)
+            self.out.write("\n")
 
 
 # --------------------------------------------------------------------------- commands
+
+
+def checked_files(paths: Sequence[str], options: Options, stdin_name: str) -> Iterator[tuple[str, list[Violation]]]:
+    """Each file's path and findings, those of a file that could not be checked too."""
+    enabled = options.enabled
+    for item in iter_files(paths, options.excludes, options.root):
+        if isinstance(item, Skipped):
+            yield item.path, [item.problem.violation()]
+            continue
+        path = stdin_name if item == STDIN else item
+        try:
+            found = check_file(path, options, enabled, _read_stdin() if item == STDIN else None)
+        except NotChecked as problem:
+            found = [problem.violation()]
+        yield path, found
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -527,22 +511,43 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
     stdin_name = args.stdin_filename or "stdin"
     options = resolve_options(args, [stdin_name if p == STDIN else p for p in paths])
+    if args.add_noqa:
+        return add_noqa(paths, options)
     report = Report(args.format, sys.stdout)
-    enabled = options.enabled
-    for item in iter_files(paths, options.excludes, options.root):
-        if isinstance(item, Skipped):
-            report.add(item.path, [item.problem.violation()])
-            continue
-        path = stdin_name if item == STDIN else item
-        try:
-            found = check_file(path, options, enabled, _read_stdin() if item == STDIN else None)
-        except NotChecked as problem:
-            found = [problem.violation()]
+    for path, found in checked_files(paths, options, stdin_name):
         report.add(path, found)
     report.close()
     if report.internal_errors:
         return EXIT_INTERNAL_ERROR
     return EXIT_FOUND if report.found and not args.exit_zero else EXIT_CLEAN
+
+
+def add_noqa(paths: Sequence[str], options: Options) -> int:
+    """``check --add-noqa``: silence every finding with a ``# noqa: CODE`` comment, in place."""
+    if STDIN in paths:
+        raise UsageError("--add-noqa edits files in place: it cannot take '-' (standard input)")
+    comments = files = internal_errors = 0
+    for path, found in checked_files(paths, options, STDIN):
+        for v in found:
+            if v.code in RESERVED:  # no finding of the code: nothing a comment silences
+                internal_errors += v.code == INTERNAL_ERROR.code
+                print(f"celery-lint: {format_text(path, v)} (no comment added)", file=sys.stderr)
+        try:
+            added = add_noqa_to_file(path, found) if any(v.code in RULES for v in found) else None
+        except NotChecked as problem:
+            print(f"celery-lint: {path}: {problem.reason}", file=sys.stderr)
+            continue
+        except OSError as exc:
+            print(f"celery-lint: {path}: cannot write this file: {os_reason(exc)}", file=sys.stderr)
+            continue
+        if added is None:
+            continue
+        comments, files = comments + added.comments, files + bool(added.comments)
+        for v in added.left:
+            print(f"celery-lint: {format_text(path, v)} (a # noqa comment cannot silence it here)",
+                  file=sys.stderr)
+    print(f"added {comments} noqa comment{'s' * (comments != 1)} to {files} file{'s' * (files != 1)}")
+    return EXIT_INTERNAL_ERROR if internal_errors else EXIT_CLEAN
 
 
 def _read_stdin() -> bytes:
@@ -652,7 +657,11 @@ def build_parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--exclude", action="append", metavar="GLOBS",
                               help="also skip files and folders matching these comma-separated globs")
     check_parser.add_argument("--format", choices=FORMATS, default="text",
-                              help="text (default), json, or github (workflow annotations)")
+                              help="text (default), json, github (workflow annotations) or sarif (SARIF 2.1.0, for "
+                                   "code scanning)")
+    check_parser.add_argument("--add-noqa", action="store_true",
+                              help="add a '# noqa: CODE' comment that silences each finding, in place (to adopt "
+                                   "celery-lint on an old code base); print how many")
     check_parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when something was found")
     check_parser.add_argument("--config", metavar="FILE",
                               help="read [tool.celery-lint] from this file instead of the nearest pyproject.toml")

@@ -8,6 +8,7 @@ import re
 import shutil
 import sys
 import textwrap
+import urllib.parse
 
 import pytest
 
@@ -78,6 +79,16 @@ def findings(proc, codes=None):
         if codes is None or m["code"] in codes:
             out.append((m["path"], int(m["line"]), int(m["col"]), m["code"]))
     return out
+
+
+def sarif_findings(out: str) -> list[tuple[str, int, int, str, str]]:
+    """(path, line, column, code, message) of each result of a SARIF log (tests/test_sarif.py checks the rest)."""
+    found = []
+    for result in json.loads(out)["runs"][0]["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        found.append((urllib.parse.unquote(location["artifactLocation"]["uri"]), location["region"]["startLine"],
+                      location["region"]["startColumn"], result["ruleId"], result["message"]["text"]))
+    return found
 
 
 def write(root: pathlib.Path, files: dict[str, str | bytes]) -> pathlib.Path:
@@ -339,6 +350,8 @@ def test_folders_and_files_that_cannot_be_read(tmp_path, fmt):
     assert proc.returncode == 1 and not proc.stderr, proc.stdout + proc.stderr
     if fmt == "json":
         got = {(d["path"], d["code"], d["message"]) for d in json.loads(proc.stdout)}
+    elif fmt == "sarif":
+        got = {(path, code, msg) for path, _, _, code, msg in sarif_findings(proc.stdout)}
     else:
         pattern = _GITHUB if fmt == "github" else _LINE
         got = {(m["path"], m["code"], m["msg"]) for m in map(pattern.match, proc.stdout.splitlines())}
@@ -470,6 +483,9 @@ def test_a_file_that_does_not_parse_is_a_finding_in_every_format(tmp_path, fmt):
         assert json.loads(proc.stdout) == [{
             "path": "syntax.py", "line": 2, "column": 12, "code": "CEL099", "symbol": "celery-lint-file-not-checked",
             "message": "cannot parse this file: SyntaxError: invalid syntax"}]
+    elif fmt == "sarif":
+        assert sarif_findings(proc.stdout) == [
+            ("syntax.py", 2, 12, "CEL099", "cannot parse this file: SyntaxError: invalid syntax")]
     else:
         assert proc.stdout == ("::error file=syntax.py,line=2,col=12,title=CEL099::"
                                "cannot parse this file: SyntaxError: invalid syntax\n")
@@ -706,14 +722,18 @@ def test_explain_an_unknown_rule_exits_2(tmp_path):
 # --------------------------------------------------------------------------- pre-commit
 
 
-def test_pre_commit_hook_runs_the_standalone_command():
+def test_pre_commit_hooks_run_the_standalone_command():
+    """Two hooks: ``celery-lint`` checks, ``celery-lint-fix`` applies the safe fixes."""
     text = (pathlib.Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
-    assert re.search(r"^- id: celery-lint$", text, re.MULTILINE)
+    assert re.findall(r"^- id: ([\w-]+)$", text, re.MULTILINE) == ["celery-lint", "celery-lint-fix"]
     assert shutil.which("celery-lint", path=str(SCRIPT.parent))
     yaml = pytest.importorskip("yaml")
-    (hook,) = yaml.safe_load(text)
-    assert hook["id"] == "celery-lint" and hook["language"] == "python" and hook["types"] == ["python"]
-    assert hook["entry"].split()[:2] == ["celery-lint", "check"]
+    hooks = yaml.safe_load(text)
+    assert [(hook["id"], hook["entry"].split()) for hook in hooks] == [
+        ("celery-lint", ["celery-lint", "check"]), ("celery-lint-fix", ["celery-lint", "fix"])]
+    for hook in hooks:
+        assert set(hook) == {"id", "name", "description", "entry", "language", "types"}, hook["id"]
+        assert hook["language"] == "python" and hook["types"] == ["python"] and hook["name"] and hook["description"]
 
 
 # --------------------------------------------------------------------------- doctor: the legacy pylint-celery
