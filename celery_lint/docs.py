@@ -83,6 +83,26 @@ def example_context(code: str) -> tuple[str, Settings]:
     return filename, Settings.from_mapping(mapping)
 
 
+_FILE = re.compile(r"^# file: (\S+)[ \t]*$", re.MULTILINE)
+
+
+def example_files(code: str) -> list[tuple[str, str]] | None:
+    """The files of a project rule's example (CEL9xx), or None for a one-module example.
+
+    A project example is several files, each after a ``# file: proj/tasks.py`` line; a file that
+    is not Python (``# file: Procfile``) is written as comment lines, whose ``# `` is taken off."""
+    parts = _FILE.split(code)
+    if len(parts) < 3:
+        return None
+    files = []
+    for path, body in zip(parts[1::2], parts[2::2]):
+        if not path.endswith(".py"):
+            body = "".join(line[2:] if line.startswith("# ") else line.lstrip("#")
+                           for line in body.splitlines(keepends=True))
+        files.append((path, body.strip("\n") + "\n"))
+    return files
+
+
 # --------------------------------------------------------------------------- one rule
 
 

@@ -16,6 +16,9 @@ its "use instead") as the docs do: under the file name and settings its headers 
 """
 from __future__ import annotations
 
+import ast
+import pathlib
+import tempfile
 import textwrap
 from collections.abc import Collection
 
@@ -49,5 +52,34 @@ def messages(source: str, **options) -> list[str]:
 
 
 def example_codes(example: str) -> list[str]:
+    files = docs.example_files(example)
+    if files is not None:
+        return project_codes(files)
     filename, settings = docs.example_context(example)
     return codes(example, filename=filename, settings=settings)
+
+
+def project_codes(files: list[tuple[str, str]]) -> list[str]:
+    """The codes found in every module of a project made of ``files`` ((path, text) pairs), laid
+    out in a fresh folder (its own root, packages given an ``__init__.py``) and checked with its
+    project index, as the front-ends check it."""
+    from celery_lint.project import index_for  # noqa: PLC0415
+
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = pathlib.Path(folder)
+        (root / "setup.cfg").touch()
+        for path, text in files:
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        for module in list(root.rglob("*.py")):
+            for package in module.relative_to(root).parents:
+                if package != pathlib.Path(".") and not (root / package / "__init__.py").exists():
+                    (root / package / "__init__.py").touch()
+        settings = Settings(no_cache=True)
+        for module in sorted(root.rglob("*.py")):
+            project = index_for(str(module), settings)
+            text = module.read_text(encoding="utf-8")
+            found.extend(v.code for v in celery_lint.check(ast.parse(text), str(module), project=project, strict=True))
+    return found

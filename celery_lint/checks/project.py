@@ -47,19 +47,35 @@ CEL901 = Rule(
         "tick. Renaming a task (a `name=`, a module moved) without updating the strings that name it "
         "is the most common cause.",
     example="""\
-# proj/tasks.py: @shared_task def send_email(to): ...
+# file: proj/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def send_email(to):
+    ...
+
+# file: proj/celery.py
 from celery import Celery
 
-app = Celery("proj")
+app = Celery("proj", include=["proj.tasks"])
 app.conf.beat_schedule = {
     "digest": {"task": "proj.tasks.sned_email", "schedule": 3600.0, "args": ("ops@example.com",)},
 }
 """,
     instead="""\
-# proj/tasks.py: @shared_task def send_email(to): ...
+# file: proj/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def send_email(to):
+    ...
+
+# file: proj/celery.py
 from celery import Celery
 
-app = Celery("proj")
+app = Celery("proj", include=["proj.tasks"])
 app.conf.beat_schedule = {
     "digest": {"task": "proj.tasks.send_email", "schedule": 3600.0, "args": ("ops@example.com",)},
 }
@@ -91,16 +107,36 @@ CEL902 = Rule(
         "message goes out and the worker raises `TypeError` on every run. A parameter added, removed or "
         "renamed in the task's module leaves callers in other modules behind.",
     example="""\
-# proj/tasks.py: @shared_task def send_email(to, subject): ...
+# file: proj/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def send_email(to, subject):
+    ...
+
+# file: proj/views.py
 from proj.tasks import send_email
 
-send_email.delay("ops@example.com")
+
+def signup(request):
+    send_email.delay(request.POST["email"])
 """,
     instead="""\
-# proj/tasks.py: @shared_task def send_email(to, subject): ...
+# file: proj/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def send_email(to, subject):
+    ...
+
+# file: proj/views.py
 from proj.tasks import send_email
 
-send_email.delay("ops@example.com", subject="Digest")
+
+def signup(request):
+    send_email.delay(request.POST["email"], subject="Welcome")
 """,
     references=(_REF_CALLING, _REF_TYPING),
 )
@@ -118,7 +154,15 @@ CEL903 = Rule(
     why="The task registry maps each name to one task: the module imported last replaces the other, "
         "silently, and every call by that name runs its code -- which one depends on import order.",
     example="""\
-# proj/billing/tasks.py: @shared_task(name="send") def send_invoice(invoice_id): ...
+# file: proj/billing/tasks.py
+from celery import shared_task
+
+
+@shared_task(name="send")
+def send_invoice(invoice_id):
+    ...
+
+# file: proj/mail/tasks.py
 from celery import shared_task
 
 
@@ -127,11 +171,19 @@ def send_email(to):
     ...
 """,
     instead="""\
-# proj/billing/tasks.py: @shared_task(name="send") def send_invoice(invoice_id): ...
+# file: proj/billing/tasks.py
 from celery import shared_task
 
 
-@shared_task(name="send_email")
+@shared_task(name="billing.send_invoice")
+def send_invoice(invoice_id):
+    ...
+
+# file: proj/mail/tasks.py
+from celery import shared_task
+
+
+@shared_task(name="mail.send_email")
 def send_email(to):
     ...
 """,
@@ -411,3 +463,113 @@ def duplicate_task_names(ctx: Context) -> None:
             module, other = others[0]
             ctx.report(info.definition, CEL903, name=name, other=f"{other['label']} of {module}",
                        where=f"{project.path_of(module)}:{other['line']}")
+
+
+# -- CEL905 -----------------------------------------------------------------------------
+
+_REF_ROUTING = "Celery user guide, Routing Tasks: Basics (docs/userguide/routing.rst#basics)"
+_REF_WORKER_QUEUES = "Celery user guide, Workers: Queues (docs/userguide/workers.rst#queues)"
+
+CEL905 = Rule(
+    code="CEL905",
+    symbol="celery-queue-not-consumed",
+    msgid="W7895",
+    message="queue '{queue}' is consumed by no worker of the project ({consumed}); messages "
+            "sent there wait forever: add it to a worker's -Q/--queues (and task_queues), or route to a "
+            "consumed queue",
+    summary="Send tasks only to queues that a worker of the project consumes",
+    what="Reads the queues a task is sent to -- a task decorator's `queue=`, `apply_async(queue=)` / "
+         "`send_task(queue=)` / `signature(queue=)` / `.set(queue=)` / `retry(queue=)`, a `task_routes` "
+         "value (`{\"queue\": \"x\"}` or a queue name), a beat entry's `options` -- and reports a queue "
+         "that no worker of the project consumes, when the project shows which queues its workers "
+         "consume: worker command lines (`celery ... worker -Q a,b` / `--queues`) in `Procfile`, "
+         "`docker-compose*.yml`, `*.service`, supervisor `*.conf`, `Makefile`, shell scripts, "
+         "Dockerfiles or Kubernetes manifests of the project (a worker without `-Q` consumes "
+         "`task_queues`, else the default queue), or else the `task_queues` its config declares. "
+         "Silent on the default queue (`task_default_queue`, `celery`), in test code, and when the "
+         "project shows no worker command line and no `task_queues`, or a queue list it cannot read "
+         "(`-Q $QUEUES`, `-X`, `task_queues` built at run time).",
+    why="A worker consumes only the queues it is told to (`-Q`), or `task_queues` (else the default "
+        "queue) without it. With `task_create_missing_queues` (on by default) the producer declares a "
+        "queue it does not know and sends to it: the message waits there, unconsumed, and the task never "
+        "runs -- no error anywhere.",
+    example="""\
+# file: Procfile
+# worker: celery -A proj worker -Q celery,emails
+
+# file: proj/tasks.py
+from celery import shared_task
+
+
+@shared_task(queue="reports")
+def render(report_id):
+    ...
+""",
+    instead="""\
+# file: Procfile
+# worker: celery -A proj worker -Q celery,emails,reports
+
+# file: proj/tasks.py
+from celery import shared_task
+
+
+@shared_task(queue="reports")
+def render(report_id):
+    ...
+""",
+    references=(_REF_ROUTING, _REF_WORKER_QUEUES),
+)
+
+_QUEUE_OPTION_METHODS = frozenset({"apply_async", "apply_async_on_commit", "send_task", "signature", "set",
+                                   "retry", "subtask"})
+
+
+def _queue_strings(model: ModuleModel) -> Iterator[ast.AST]:
+    """The string nodes of every queue name the module sends tasks to."""
+    for task in model.tasks:
+        kw = task.options.get("queue")
+        if kw is not None and _string(kw.value) is not None:
+            yield kw.value
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _QUEUE_OPTION_METHODS:
+            for kw in call.keywords:
+                if kw.arg == "queue" and _string(kw.value) is not None:
+                    yield kw.value
+    for item in model.config:
+        if item.key == "task_routes" and not item.unseen:
+            for routes in (item.value.elts if isinstance(item.value, (ast.List, ast.Tuple)) else (item.value,)):
+                if isinstance(routes, ast.Dict):
+                    for value in routes.values:
+                        if _string(value) is not None:
+                            yield value
+                        else:
+                            yield from _queue_fields(model, value)
+    for entry in schedule_entries(model):
+        for key, _, value in entry.fields:
+            if key == "options" and value is not None:
+                yield from _queue_fields(model, value)
+
+
+def _queue_fields(model: ModuleModel, value: ast.AST) -> Iterator[ast.AST]:
+    for key, _, field in dict_items(model, value):
+        if key == "queue" and field is not None and _string(field) is not None:
+            yield field
+
+
+@on_module(reports=(CEL905,))
+def queue_not_consumed(ctx: Context) -> None:
+    project = ctx.project
+    if project is None or ctx.model.is_test_code():
+        return
+    queues = project.queues
+    if queues is None:
+        return
+    for node in _queue_strings(ctx.model):
+        name = node.value
+        if name in queues.consumed or name in queues.default:
+            continue
+        listed = ", ".join(sorted(queues.consumed)) or "none"
+        consumed = (f"task_queues declares {listed}" if queues.source == "task_queues"
+                    else f"{queues.source} consume {listed}")
+        ctx.report(node, CEL905, queue=name, consumed=consumed)

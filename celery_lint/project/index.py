@@ -17,7 +17,7 @@ import logging
 import os
 from dataclasses import replace
 from functools import cached_property
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..frontend import NotChecked, read_bytes
 from ..settings import Settings
@@ -74,6 +74,14 @@ def module_name(path: str, packages: set[str] | None = None) -> tuple[str, bool]
             break
         folder = parent
     return ".".join(reversed(parts)), package
+
+
+class Queues(NamedTuple):
+    """The queues a project's workers consume, the default queue(s), and what shows it."""
+
+    consumed: frozenset[str]
+    default: frozenset[str]
+    source: str  # "task_queues", or "the workers of Procfile:1, ..."
 
 
 class ProjectIndex:
@@ -138,6 +146,38 @@ class ProjectIndex:
 
     def path_of(self, module: str) -> str:
         return self.paths.get(module, module)
+
+    @cached_property
+    def queues(self) -> "Queues | None":
+        """Which queues the project's workers consume, when the project shows it: its worker
+        command lines (``-Q``; a worker without ``-Q`` consumes ``task_queues``, else the default
+        queue), else the ``task_queues`` its config declares.  None when it does not show it or
+        something is unreadable (a ``-Q $QUEUES``, a ``task_queues`` built at run time)."""
+        declared: set[str] | None = None
+        defaults: set[str] = set()
+        for module, summary in self.summaries.items():
+            queues = summary.get("queues", {})
+            if "task_queues" in queues:
+                if queues["task_queues"] is None:
+                    return None
+                declared = (declared or set()) | set(queues["task_queues"])
+            if "task_default_queue" in queues:
+                if queues["task_default_queue"] is None:
+                    return None
+                defaults.add(queues["task_default_queue"])
+        defaults = defaults or {"celery"}
+        workers = self.workers
+        if any(w.unknown for w in workers):
+            return None
+        if workers:
+            consumed: set[str] = set()
+            for w in workers:
+                consumed |= set(w.queues) if w.queues is not None else (declared or defaults)
+            where = ", ".join(f"{w.path}:{w.line}" for w in workers[:3]) + (", ..." if len(workers) > 3 else "")
+            return Queues(frozenset(consumed), frozenset(defaults), f"the workers of {where}")
+        if declared is not None:
+            return Queues(frozenset(declared), frozenset(defaults), "task_queues")
+        return None
 
     @cached_property
     def workers(self):

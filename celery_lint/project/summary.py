@@ -19,7 +19,7 @@ from ..config import ConfigItem
 from ..model import BindingKind, ModuleModel, TaskInfo, TaskKind, const
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 1
+FORMAT = 2
 
 
 def relative_module(module: str, package: bool, name: str, level: int) -> str | None:
@@ -183,6 +183,49 @@ def _config_strings(item: ConfigItem) -> list[str] | None:
     return None
 
 
+def _queue_names(model: ModuleModel, value: ast.AST) -> list[str] | None:
+    """The names of a ``task_queues`` value: kombu ``Queue("a", ...)`` objects (or their
+    ``name=``) in a list/tuple/set, or the keys of the old dict form; None when one is unclear."""
+    if isinstance(value, ast.Name):
+        bindings = model.lookup(value.id, value)
+        if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGN or bindings[0].index is not None:
+            return None
+        value = bindings[0].value
+    if isinstance(value, ast.Dict):
+        keys = [_string(model, k) if k is not None else None for k in value.keys]
+        return keys if all(k is not None for k in keys) else None
+    if not isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return None
+    names = []
+    for elt in value.elts:
+        if not (isinstance(elt, ast.Call) and (model.resolve(elt.func) or "").rsplit(".", 1)[-1] == "Queue"):
+            return None
+        arg = elt.args[0] if elt.args else next((k.value for k in elt.keywords if k.arg == "name"), None)
+        name = _string(model, arg) if arg is not None else None
+        if name is None:
+            return None
+        names.append(name)
+    return names
+
+
+def _queues(model: ModuleModel) -> dict:
+    """The queues the module's config declares (test code's config does not count):
+    ``task_queues`` -- the queue names, None when unreadable -- and ``task_default_queue`` --
+    the name, None when unreadable -- each only when the module sets it."""
+    out: dict = {}
+    if model.is_test_code():
+        return out
+    declared: set[str] | None = set()
+    for item in model.config:
+        if item.key == "task_queues":
+            names = None if item.unseen else _queue_names(model, item.value)
+            declared = None if declared is None or names is None else declared | set(names)
+            out["task_queues"] = None if declared is None else sorted(declared)
+        elif item.key == "task_default_queue":
+            out["task_default_queue"] = None if item.unseen else _string(model, item.value)
+    return out
+
+
 def summarize(model: ModuleModel, module: str, package: bool) -> dict:
     """The summary of one module (see the module's docstring)."""
     test = model.is_test_code()
@@ -209,4 +252,5 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "bases": _bases(model),
         "imports": _imports(model, module, package),
         "settings": settings,
+        "queues": _queues(model),
     }
