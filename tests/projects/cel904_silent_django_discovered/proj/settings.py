@@ -1,0 +1,9 @@
+SECRET_KEY = "django-insecure-fixture"
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "orders",
+    "shipping.apps.ShippingConfig",
+]
+
+CELERY_BROKER_URL = "redis://localhost:6379/0"

@@ -1,0 +1,11 @@
+from proj.celery_app import app
+
+
+@app.task
+def refresh_totals():
+    return 0
+
+
+@app.task(queue="reports")
+def build_report(report_id):
+    return report_id

@@ -1,0 +1,4 @@
+from celery import Celery
+
+app = Celery("proj", broker="redis://localhost:6379/0", include=["proj.tasks"])
+app.conf.task_routes = {"proj.tasks.render_invoice": {"queue": "invoices"}}

@@ -1,0 +1,6 @@
+from proj.celery import app
+
+
+@app.task
+def ping():
+    return "pong"

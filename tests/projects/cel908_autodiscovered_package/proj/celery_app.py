@@ -1,0 +1,4 @@
+from celery import Celery
+
+app = Celery("proj", broker="redis://localhost:6379/0")
+app.autodiscover_tasks(["proj.reports"])
