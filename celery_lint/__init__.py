@@ -49,6 +49,7 @@ def check(
     enabled: frozenset[str] | None = None,
     strict: bool = False,
     on_model=None,
+    fixes: bool = False,
 ) -> list[Violation]:
     """Check one parsed module; return its violations sorted by position.
 
@@ -62,21 +63,30 @@ def check(
     other checks' findings stay.  ``strict`` (for tests) re-raises instead.
     ``on_model(model)``, if given, sees the module model once it is built (the pylint
     front-end reads its tasks from it rather than build it again).
+    ``fixes`` (with ``source``): attach to each finding the fix of its rule, when it has one
+    (:mod:`celery_lint.fixes` applies them); off, the plugins pay nothing for fixes.
     """
     settings = settings or DEFAULT_SETTINGS
+    if fixes and source is None:
+        raise ValueError("fixes=True needs the module's text (source=)")
     if source is not None and not _prefilter(settings).search(source, filename):
         return []
     if enabled is not None and not enabled and on_model is None:
         return []  # nothing selected: no check would run
     try:
         with paused_gc():
-            found = default_engine().run(tree, filename, settings, enabled, on_model, strict)
+            found = default_engine().run(tree, filename, settings, enabled, on_model, strict,
+                                         fix_source=source if fixes else None)
     except Exception as exc:  # noqa: BLE001 -- the engine contains the checks' failures; this, its own
         if strict:
             raise
         return [internal_error("celery-lint's engine", "every rule", exc, filename)]
-    found.sort()
+    found.sort(key=_position)
     return _dedupe(found)
+
+
+def _position(v: Violation) -> tuple:
+    return v[:4]  # not the fix: a Fix and None do not compare
 
 
 def _dedupe(found: list[Violation]) -> list[Violation]:
