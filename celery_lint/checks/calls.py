@@ -10,6 +10,7 @@ with the types Celery expects.  The checks here read each call that sends a task
 from __future__ import annotations
 
 import ast
+import re
 from functools import cached_property
 from typing import Iterator
 
@@ -200,8 +201,11 @@ def _fix_args_tuple(node: ast.AST, model: ModuleModel):
         return None
     source: Source = model.source
     end = source.end(value)
-    following = source.text[source.offset(end):].lstrip(" \t")
-    return [insert(end, ",")] if following.startswith(")") else None
+    following = _COMMENTS.sub("", source.text[source.offset(end):source.offset(source.end(model.parent(value)))])
+    return [insert(end, ",")] if following.lstrip().startswith(")") else None
+
+
+_COMMENTS = re.compile(r"#[^\r\n]*")
 
 
 CEL103 = Rule(
