@@ -125,12 +125,14 @@ def _fix_old_name(node: ast.AST, model: ModuleModel):
     # All or nothing: Celery refuses a config (read without namespace) that mixes old and new names.
     reads = Reads(model)
     names = _Names(model)
-    same = [i for i in model.config if _same_config(i, item)]
+    # A namespaced Django config reads the new names only: there, each name is renamed on its own.
+    namespaced = spell(item.key, item.style, model.filename) != item.key
+    same = [i for i in model.config if i is item or not namespaced and _same_config(i, item)]
     wanted = None
     for other in same:
         if not other.old or other.key is None or is_helper(other, reads):
             continue
-        if sum(1 for i in same if i.key == other.key) > 1:
+        if sum(1 for i in model.config if i.key == other.key and _same_config(i, other)) > 1:
             return None  # the new name, or another old name of the setting, is set too
         found = _rename_edit(model.source, other, spell(other.key, other.style, model.filename), names)
         if found is None:

@@ -53,12 +53,42 @@ def _fix_removed_import(node: ast.AST, model: ModuleModel):
         return [replace(source, node, f"celery.{found[1]}")]
     if not isinstance(node, ast.ImportFrom) or node.level or "#" in source.segment(node):
         return None
-    targets = [_EQUIVALENTS.get(f"{node.module}.{alias.name}") for alias in node.names]
+    removed = [(alias, _equivalent(model, node.module, alias)) for alias in node.names
+               if removed_api(f"{node.module}.{alias.name}") is not None]
+    if any(target is None for _, target in removed):
+        return None
+    if all(module == node.module for _, (module, _) in removed):  # from celery import task: that name only
+        return [replace(source, alias, _alias(name, alias)) for alias, (_, name) in removed]
+    targets = [_equivalent(model, node.module, alias) for alias in node.names]
     if None in targets or len({module for module, _ in targets}) != 1:
         return None
-    names = [name if name == (alias.asname or alias.name) else f"{name} as {alias.asname or alias.name}"
-             for (_, name), alias in zip(targets, node.names)]
+    names = [_alias(name, alias) for (_, name), alias in zip(targets, node.names)]
     return [replace(source, node, f"from {targets[0][0]} import {', '.join(names)}")]
+
+
+def _alias(name: str, alias: ast.alias) -> str:
+    bound = alias.asname or alias.name
+    return name if name == bound else f"{name} as {bound}"
+
+
+def _equivalent(model: ModuleModel, module: str, alias: ast.alias) -> tuple[str, str] | None:
+    qualname = f"{module}.{alias.name}"
+    if qualname == "celery.task":  # the old module, which could be called as the task decorator
+        bound = alias.asname or alias.name
+        return ("celery", "shared_task") if _only_called(model, bound) else None
+    return _EQUIVALENTS.get(qualname)
+
+
+def _only_called(model: ModuleModel, name: str) -> bool:
+    """Is every use of the name a call or a decorator (``@task``, ``task(...)``), none an attribute?"""
+    decorators = {id(d) for n in ast.walk(model.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                          ast.ClassDef)) for d in n.decorator_list}
+    for n in ast.walk(model.tree):
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load):
+            parent = model.parent(n)
+            if id(n) not in decorators and not (isinstance(parent, ast.Call) and parent.func is n):
+                return False
+    return True
 
 
 CEL513 = Rule(
