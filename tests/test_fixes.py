@@ -57,7 +57,8 @@ def test_fix_on_fixture(case, tmp_path, monkeypatch, capsys):
     before = _findings(path, tmp_path)
     assert any(v.code == code for v in before), "the fixture must have findings of its rule"
 
-    status, out, err = _main(["fix", "--isolated", "--unsafe-fixes", "--select", ALL_CODES, str(path)], capsys)
+    relative = str(path.relative_to(tmp_path))  # tmp_path's name looks like a test folder
+    status, out, err = _main(["fix", "--isolated", "--unsafe-fixes", "--select", ALL_CODES, relative], capsys)
     assert err == ""
     expected = case.with_name(case.name[:-3] + ".fixed.py").read_text(encoding="utf-8")
     assert path.read_text(encoding="utf-8") == expected
@@ -72,7 +73,7 @@ def test_fix_on_fixture(case, tmp_path, monkeypatch, capsys):
     assert status == (1 if after else 0)
 
     # A second run changes nothing.
-    status, out, _ = _main(["fix", "--isolated", "--unsafe-fixes", "--select", ALL_CODES, str(path)], capsys)
+    status, out, _ = _main(["fix", "--isolated", "--unsafe-fixes", "--select", ALL_CODES, relative], capsys)
     assert out.startswith("fixed 0 findings")
     assert path.read_text(encoding="utf-8") == expected
 
