@@ -133,6 +133,18 @@ def argument_spans(source: Source, call: ast.Call) -> list[tuple[Position, Posit
     return [(source.start(n), source.end(n), n) for n in items]
 
 
+def inert(expr: ast.AST) -> bool:
+    """An expression whose evaluation has no effect (a constant, a name, an attribute of a name,
+    a display of those): a fix may move it to where it is evaluated at another moment."""
+    if isinstance(expr, ast.Attribute):
+        return inert(expr.value)
+    if isinstance(expr, (ast.Tuple, ast.List)):
+        return all(inert(e) for e in expr.elts)
+    if isinstance(expr, ast.Dict):
+        return all(k is not None and inert(k) and inert(v) for k, v in zip(expr.keys, expr.values))
+    return isinstance(expr, (ast.Constant, ast.Name))
+
+
 @dataclass(frozen=True)
 class Fixer:
     """A rule's fix: ``compute(node, model)`` returns the edits that repair the finding at

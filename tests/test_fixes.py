@@ -126,8 +126,8 @@ def test_mixed_line_ends_stay(tmp_path, monkeypatch, capsys):
     path = tmp_path / "tasks.py"
     path.write_bytes(text.encode())
     _main(["fix", "--isolated", "--unsafe-fixes", "--select", ALL_CODES, str(path)], capsys)
-    assert path.read_bytes() == text.replace("import datetime\r\n", "import datetime\r\nfrom datetime import timezone\r\n") \
-        .replace("now()", "now(timezone.utc)").encode()
+    expected = text.replace("import datetime\r\n", "import datetime\r\nfrom datetime import timezone\r\n")
+    assert path.read_bytes() == expected.replace("now()", "now(timezone.utc)").encode()
 
 
 def test_non_ascii_columns():

@@ -7,7 +7,7 @@ from typing import Iterator, NamedTuple
 from ..celery_data import BEAT_ENTRY_KEYS, EXECUTION_OPTIONS
 from ..config import dict_items, is_conf, name_value
 from ..engine import Context, on, on_module
-from ..fixes import Source, edit, fixer, insert, remove_item, replace
+from ..fixes import Source, edit, fixer, inert, insert, remove_item
 from ..model import ModuleModel, is_const
 from ..rule import Rule
 from ..text import snippet
@@ -16,8 +16,10 @@ from ..spelling import close_matches
 _REF_BEAT = ("Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
              "Celery user guide, Periodic Tasks: Available Fields (docs/userguide/periodic-tasks.rst#available-fields)")
 
-@fixer(safe=True, description="adds the missing comma of `\"args\": (\"x\")`; moves a top-level execution option "
-                                "(`expires`, `queue`, ...) of a dict entry into its `\"options\"` dict")
+
+@fixer(safe=True, description=(
+    'adds the missing comma of `"args": ("x")`; moves a top-level execution option (`expires`, `queue`, '
+    '...) of a dict entry into its `"options"` dict'))
 def _fix_beat_entry(node: ast.AST, model: ModuleModel):
     source: Source = model.source
     parent = model.parent(node)
@@ -52,10 +54,10 @@ def _move_into_options(source: Source, entry: ast.Dict, key: ast.Constant):
             return None  # the first misplaced key makes the options dict; the others follow next pass
         return [edit(source.start(key), source.end(value), f"{quote}options{quote}: {{{moved}}}")]
     target = options[0]
-    if len(options) > 1 or not isinstance(target, ast.Dict) or any(k is None or is_const(k, key.value)
-                                                                    for k in target.keys):
+    if len(options) > 1 or not isinstance(target, ast.Dict) or \
+            any(k is None or is_const(k, key.value) for k in target.keys):
         return None  # an options dict we cannot see into, or one that sets the key already
-    if not _plain(value):
+    if not inert(value):
         return None  # it would be evaluated at another moment
     spans = [(source.start(k), source.end(v)) for k, v in zip(entry.keys, entry.values)]
     removed = remove_item(source, spans, index)
@@ -66,12 +68,6 @@ def _move_into_options(source: Source, entry: ast.Dict, key: ast.Constant):
     else:
         added = edit(source.start(target), source.end(target), f"{{{moved}}}")
     return [removed, added]
-
-
-def _plain(expr: ast.AST) -> bool:
-    """An expression whose evaluation has no effect."""
-    return isinstance(expr, (ast.Constant, ast.Name)) or isinstance(expr, ast.Dict) and all(
-        k is not None and _plain(k) and _plain(v) for k, v in zip(expr.keys, expr.values))
 
 
 CEL606 = Rule(

@@ -18,7 +18,7 @@ from .. import dataflow as df
 from .. import results
 from ..celery_data import EXECUTION_OPTIONS
 from ..engine import Context, on, on_module
-from ..fixes import Source, edit, fixer, insert, replace
+from ..fixes import Source, edit, fixer, inert, insert
 from ..model import MAX_DEPTH, BindingKind, ModuleModel, TaskInfo, const
 from ..results import STAR_METHODS, TaskCall
 from ..rule import Rule
@@ -96,8 +96,9 @@ def checkout(request, order_id):
 )
 
 
-@fixer(safe=True, description="rewrites `t.delay(a, b=1, countdown=5)` as `t.apply_async((a,), {\"b\": 1}, countdown=5)`; "
-                                "no fix with `*args` / `**kwargs`, comments in the call, or values whose order would change")
+@fixer(safe=True, description=(
+    'rewrites `t.delay(a, b=1, countdown=5)` as `t.apply_async((a,), {"b": 1}, countdown=5)`; no fix with'
+    " `*args` / `**kwargs`, comments in the call, or values whose order would change"))
 def _fix_delay_options(node: ast.AST, model: ModuleModel):
     call_node = model.parent(node)
     call = results.task_call(model, call_node) if isinstance(call_node, ast.Call) else None
@@ -117,7 +118,7 @@ def _fix_delay_options(node: ast.AST, model: ModuleModel):
         return None  # a comment or a continuation among the arguments
     # Options move after the task's keyword arguments: only where no call can see the new order.
     order = [id(kw) in options for kw in keywords]
-    if order != sorted(order) and not all(_plain(kw.value) for kw in keywords if id(kw) in options):
+    if order != sorted(order) and not all(inert(kw.value) for kw in keywords if id(kw) in options):
         return None
     task_args = [source.segment(a) for a in args]
     task_kwargs = [f'"{kw.arg}": {source.segment(kw.value)}' for kw in keywords if id(kw) not in options]
@@ -129,13 +130,6 @@ def _fix_delay_options(node: ast.AST, model: ModuleModel):
     parts += [source.segment(kw) for kw in keywords if id(kw) in options]
     end = source.end(call_node.func)
     return [edit((end[0], end[1] - len("delay")), end, "apply_async"), edit(first, last, ", ".join(parts))]
-
-
-def _plain(expr: ast.AST) -> bool:
-    """An expression whose evaluation has no effect: a constant, a name, an attribute of a name."""
-    while isinstance(expr, ast.Attribute):
-        expr = expr.value
-    return isinstance(expr, (ast.Constant, ast.Name))
 
 
 CEL102 = Rule(
@@ -186,7 +180,8 @@ def schedule(user_id):
 )
 
 
-@fixer(safe=True, description="adds the missing comma of a parenthesised single value: `args=(x)` becomes `args=(x,)`")
+@fixer(safe=True, description=(
+    "adds the missing comma of a parenthesised single value: `args=(x)` becomes `args=(x,)`"))
 def _fix_args_tuple(node: ast.AST, model: ModuleModel):
     if isinstance(node, ast.keyword):
         if node.arg != "args" or not _parenthesised_keyword(node):
@@ -300,9 +295,10 @@ def schedule_close(poll_id):
 )
 
 
-@fixer(safe=False, description="makes `datetime.now()` / `today()` / `fromtimestamp(x)` in the option aware with "
-                                 "`timezone.utc` (importing `timezone` from datetime when the name is free); the "
-                                 "time it gives changes by the server's UTC offset")
+@fixer(safe=False, description=(
+    "makes `datetime.now()` / `today()` / `fromtimestamp(x)` in the option aware with `timezone.utc` "
+    "(importing `timezone` from datetime when the name is free); the time it gives changes by the "
+    "server's UTC offset"))
 def _fix_naive_eta(node: ast.AST, model: ModuleModel):
     if not isinstance(node, ast.keyword):
         return None

@@ -188,8 +188,9 @@ def run(url, email):
 )
 
 
-@fixer(safe=False, description="adds `minute=0`: the task then runs once at the start of each matching hour "
-                                 "instead of every minute of it")
+@fixer(safe=False, description=(
+    "adds `minute=0`: the task then runs once at the start of each matching hour instead of every minute "
+    "of it"))
 def _fix_crontab_minute(node: ast.AST, model: ModuleModel):
     if not isinstance(node, ast.Call) or not node.keywords or node.args:
         return None

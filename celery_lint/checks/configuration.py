@@ -115,9 +115,10 @@ app.conf.update(task_serializer="json", accept_content=["json"])
 )
 
 
-@fixer(safe=True, description="renames the setting as `celery upgrade settings --django` does (in Django "
-                                "settings to its CELERY_ name); only when every old name of that config can be "
-                                "renamed and none of their new names is set already")
+@fixer(safe=True, description=(
+    "renames the setting as `celery upgrade settings --django` does (in Django settings to its CELERY_ "
+    "name); not where the config also sets the new name or the module reads the old one, and in a config "
+    "read without namespace only when all its old names can be renamed (Celery refuses a mix)"))
 def _fix_old_name(node: ast.AST, model: ModuleModel):
     item = next((i for i in model.config if i.node is node and i.old and i.key is not None), None)
     if item is None:

@@ -31,10 +31,10 @@ _EQUIVALENTS = {
 }
 
 
-@fixer(safe=True, description="imports the Celery 5 equivalent under the same local name (`from celery.task "
-                                "import task` becomes `from celery import shared_task as task`), where one exists "
-                                "for every name of the statement; `celery.task.Task` through `import celery` "
-                                "becomes `celery.Task`")
+@fixer(safe=True, description=(
+    "imports the Celery 5 equivalent under the same local name (`from celery.task import task` becomes "
+    "`from celery import shared_task as task`), where one exists for every name of the statement; "
+    "`celery.task.Task` through `import celery` becomes `celery.Task`"))
 def _fix_removed_import(node: ast.AST, model: ModuleModel):
     source: Source = model.source
     if isinstance(node, ast.Attribute):
@@ -81,8 +81,8 @@ def _equivalent(model: ModuleModel, module: str, alias: ast.alias) -> tuple[str,
 
 def _only_called(model: ModuleModel, name: str) -> bool:
     """Is every use of the name a call or a decorator (``@task``, ``task(...)``), none an attribute?"""
-    decorators = {id(d) for n in ast.walk(model.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                          ast.ClassDef)) for d in n.decorator_list}
+    defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    decorators = {id(d) for n in ast.walk(model.tree) if isinstance(n, defs) for d in n.decorator_list}
     for n in ast.walk(model.tree):
         if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load):
             parent = model.parent(n)

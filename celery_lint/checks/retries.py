@@ -64,7 +64,8 @@ def sync_account(account_id):
 )
 
 
-@fixer(safe=True, description="writes `raise` before the call (and `from exc` after it inside `except ... as exc`)")
+@fixer(safe=True, description=(
+    "writes `raise` before the call (and `from exc` after it inside `except ... as exc`)"))
 def _fix_retry_raised(node: ast.AST, model: ModuleModel):
     stmt = model.parent(node)
     if not isinstance(stmt, ast.Expr):
@@ -240,8 +241,9 @@ def sync_inventory(store_id):
 )
 
 
-@fixer(safe=False, description="removes `retry_jitter=False` (the keyword, or the class attribute's line); "
-                                 "retries then wait random times up to the backed-off delay")
+@fixer(safe=False, description=(
+    "removes `retry_jitter=False` (the keyword, or the class attribute's line); retries then wait random "
+    "times up to the backed-off delay"))
 def _fix_jitter(node: ast.AST, model: ModuleModel):
     source: Source = model.source
     if isinstance(node, ast.keyword):
