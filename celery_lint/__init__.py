@@ -50,6 +50,7 @@ def check(
     strict: bool = False,
     on_model=None,
     project=None,
+    fixes: bool = False,
 ) -> list[Violation]:
     """Check one parsed module; return its violations sorted by position.
 
@@ -66,23 +67,32 @@ def check(
     ``project``: the project index (:func:`celery_lint.project.index_for`), for the project
     rules (CEL9xx) and what other modules tell the per-module rules; its settings are used.
     Without it, the module is checked on its own and the project rules stay silent.
+    ``fixes`` (with ``source``): attach to each finding the fix of its rule, when it has one
+    (:mod:`celery_lint.fixes` applies them); off, the plugins pay nothing for fixes.
     """
     if project is not None:
         settings = project.settings
     settings = settings or DEFAULT_SETTINGS
+    if fixes and source is None:
+        raise ValueError("fixes=True needs the module's text (source=)")
     if source is not None and not _prefilter(settings).search(source, filename):
         return []
     if enabled is not None and not enabled and on_model is None:
         return []  # nothing selected: no check would run
     try:
         with paused_gc():
-            found = default_engine().run(tree, filename, settings, enabled, on_model, strict, project)
+            found = default_engine().run(tree, filename, settings, enabled, on_model, strict, project,
+                                         fix_source=source if fixes else None)
     except Exception as exc:  # noqa: BLE001 -- the engine contains the checks' failures; this, its own
         if strict:
             raise
         return [internal_error("celery-lint's engine", "every rule", exc, filename)]
-    found.sort()
+    found.sort(key=_position)
     return _dedupe(found)
+
+
+def _position(v: Violation) -> tuple:
+    return v[:4]  # not the fix: a Fix and None do not compare
 
 
 def _dedupe(found: list[Violation]) -> list[Violation]:

@@ -15,19 +15,23 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import fnmatch
+import io
 import json
 import logging
 import os
 import re
 import stat
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from . import BY_SYMBOL, INTERNAL_ERROR, RULES, Settings, Violation, __version__, check, doctor, prefilter
-from .docs import rule_page
+from .docs import fix_kind, rule_page
+from .fixes import Dropped, FixResult, encode_module, fix_text, read_module, write_module
 from .noqa import add_noqa_to_file, noqa_lines, silenced
 from .sarif import sarif_log
 from .frontend import (
@@ -399,8 +403,12 @@ def check_file(path: str, options: Options, enabled: frozenset[str] | None = Non
     if not search(text, path):
         return []
     tree = parse(data, path)
-    found = [v for v in check(tree, path, settings, enabled=enabled, project=project)  # prefiltered above
-             if options.selection(v.code) or v.code == INTERNAL_ERROR.code]
+    return selected(check(tree, path, settings, enabled=enabled, project=project), text, options)  # prefiltered above
+
+
+def selected(found: list[Violation], text: str, options: Options) -> list[Violation]:
+    """The findings the selection lets through and no ``# noqa`` silences, and internal errors."""
+    found = [v for v in found if options.selection(v.code) or v.code == INTERNAL_ERROR.code]
     if found:
         line_text = noqa_lines(text)
         found = [v for v in found if v.code == INTERNAL_ERROR.code or not silenced(v.code, line_text(v.line))]
@@ -503,6 +511,10 @@ def checked_files(paths: Sequence[str], options: Options, stdin_name: str) -> It
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.command == "fix" or args.fix or args.diff:
+        return cmd_fix(args)
+    if args.unsafe_fixes:
+        raise UsageError("--unsafe-fixes goes with `fix`, --fix or --diff")
     paths = args.paths or ([STDIN] if args.stdin_filename else ["."])
     if args.stdin_filename and STDIN not in paths:
         raise UsageError("--stdin-filename names what '-' (standard input) holds: give '-' among the paths")
@@ -550,6 +562,107 @@ def add_noqa(paths: Sequence[str], options: Options) -> int:
     return EXIT_INTERNAL_ERROR if internal_errors else EXIT_CLEAN
 
 
+# --------------------------------------------------------------------------- fixes
+
+
+class FileFix(NamedTuple):
+    """What fixing one file did: its text before and after, and the fixing's result."""
+
+    path: str
+    old: bytes
+    new: bytes
+    result: FixResult
+
+
+def fix_file(path: str, options: Options, enabled: frozenset[str], unsafe: bool) -> FileFix | None:
+    """Fix one file's selected, not silenced findings (in memory); None when celery-lint has nothing
+    to say about it.  Raises NotChecked like :func:`check_file`."""
+    data = read_bytes(path)
+    text = decode(data)
+    project = index_for(path, options.settings)
+    settings = project.settings if project is not None else options.settings
+    if not prefilter(settings).search(text, path):
+        return None
+    parse(data, path)
+    module = read_module(data)
+
+    def find(current: str) -> list[Violation]:
+        tree = ast.parse(current, path)
+        found = check(tree, path, settings, source=current, enabled=enabled, fixes=True, project=project)
+        return selected(found, current, options)
+
+    result = fix_text(module.text, find, unsafe=unsafe)
+    return FileFix(path, data, encode_module(module, result.text) if result.fixed else data, result)
+
+
+def _unparsable(dropped: Dropped) -> Violation:
+    v = dropped.finding
+    return Violation(v.line, v.col, INTERNAL_ERROR.code, INTERNAL_ERROR.format(
+        check=f"the fix of {v.code}", codes=v.code, error=f"its result does not parse ({dropped.error})",
+        lost="the fix is left out and the finding stays"))
+
+
+def _counts(fixed: Counter) -> str:
+    total = sum(fixed.values())
+    detail = ", ".join(f"{code}: {n}" for code, n in sorted(fixed.items()))
+    return f"{total} finding{'' if total == 1 else 's'}" + (f" ({detail})" if detail else "")
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    """``fix`` (write the fixes, say what was fixed), ``check --fix`` (the same, then report what
+    remains) and ``check --diff`` (print the fixes as a unified diff, write nothing)."""
+    paths = args.paths or ["."]
+    if STDIN in paths:
+        raise UsageError("fixes are made to files: standard input ('-') cannot be fixed")
+    missing = [p for p in paths if _missing(p)]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    options = resolve_options(args, paths)
+    listing = args.command != "fix" and not args.diff  # check --fix: report what remains
+    report = Report(args.format, sys.stdout if listing else io.StringIO())
+    fixed: Counter = Counter()
+    changed = 0
+    for item in iter_files(paths, options.excludes, options.root):
+        if isinstance(item, Skipped):
+            found = [item.problem.violation()]
+        else:
+            try:
+                done = fix_file(item, options, options.enabled, args.unsafe_fixes)
+            except NotChecked as problem:
+                done, found = None, [problem.violation()]
+            else:
+                found = [*done.result.remaining, *map(_unparsable, done.result.dropped)] if done else []
+            if done is not None and done.new != done.old:
+                changed += 1
+                fixed.update(done.result.fixed)
+                if args.diff:
+                    _print_diff(done)
+                else:
+                    write_module(done.path, done.new)
+        path = item.path if isinstance(item, Skipped) else item
+        if not listing:
+            for v in found:
+                if v.code == NOT_CHECKED:
+                    print(f"celery-lint: {format_text(path, v)}", file=sys.stderr)
+        report.add(path, found)
+    report.close()
+    summary = f"{'would fix' if args.diff else 'fixed'} {_counts(fixed)}"
+    if report.found:
+        summary += f"; {report.found} finding{' remains' if report.found == 1 else 's remain'}"
+    print(summary, file=sys.stdout if args.command == "fix" and not args.diff else sys.stderr)
+    if report.internal_errors:
+        return EXIT_INTERNAL_ERROR
+    if args.diff:
+        return EXIT_FOUND if changed else EXIT_CLEAN
+    return EXIT_FOUND if report.found and not args.exit_zero else EXIT_CLEAN
+
+
+def _print_diff(done: FileFix) -> None:
+    old = read_module(done.old).text.splitlines(keepends=True)
+    new = read_module(done.new).text.splitlines(keepends=True)
+    sys.stdout.writelines(difflib.unified_diff(old, new, f"a/{done.path}", f"b/{done.path}"))
+
+
 def _read_stdin() -> bytes:
     try:
         return sys.stdin.buffer.read()
@@ -572,12 +685,12 @@ def cmd_rules(args: argparse.Namespace) -> int:
     rules = list(RULES.values())
     if args.format == "json":
         json.dump([{"code": r.code, "symbol": r.symbol, "msgid": r.msgid, "default": r.default,
-                    "summary": r.summary} for r in rules], sys.stdout, indent=2)
+                    "fix": fix_kind(r) or None, "summary": r.summary} for r in rules], sys.stdout, indent=2)
         sys.stdout.write("\n")
         return EXIT_CLEAN
     width = max((len(r.symbol) for r in rules), default=0)
     for r in rules:
-        print(f"{r.code}  {r.symbol:<{width}}  {'on' if r.default else 'opt-in':<6}  {r.summary}")
+        print(f"{r.code}  {r.symbol:<{width}}  {'on' if r.default else 'opt-in':<6}  {fix_kind(r):<6}  {r.summary}")
     return EXIT_CLEAN
 
 
@@ -643,7 +756,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check_parser = commands.add_parser(
-        "check", help="check files and folders",
+        "check", aliases=["fix"], help="check files and folders (fix: and fix what can be fixed)",
         description="Check Python files and folders; print path:line:col: CODE message.",
     )
     check_parser.add_argument("paths", nargs="*", metavar="PATH", help="files and folders (default: .)")
@@ -663,6 +776,12 @@ def build_parser() -> argparse.ArgumentParser:
                               help="add a '# noqa: CODE' comment that silences each finding, in place (to adopt "
                                    "celery-lint on an old code base); print how many")
     check_parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when something was found")
+    check_parser.add_argument("--fix", action="store_true",
+                              help="fix what can be fixed (as `celery-lint fix`), then report what remains")
+    check_parser.add_argument("--diff", action="store_true",
+                              help="print the fixes as a unified diff, change no file (exit 1 when there is one)")
+    check_parser.add_argument("--unsafe-fixes", action="store_true",
+                              help="with fix, --fix or --diff: apply the unsafe fixes too (they change what runs)")
     check_parser.add_argument("--config", metavar="FILE",
                               help="read [tool.celery-lint] from this file instead of the nearest pyproject.toml")
     check_parser.add_argument("--isolated", action="store_true", help="ignore pyproject.toml")
@@ -705,7 +824,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    if args.command == "check" and args.exclude:
+    if args.command in ("check", "fix") and args.exclude:
         args.exclude = [glob for value in args.exclude for glob in _as_list(value, "--exclude")]
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)

@@ -129,6 +129,8 @@ def rule_page(rule: Rule) -> str:
     ]
     for title, field_name in SECTIONS:
         out += ["", f"## {title}", "", _section(rule, field_name)]
+        if field_name == "instead" and rule.fix is not None:
+            out += ["", "## Fix", "", fix_section(rule)]
     out += ["", "[All rules](index.md)", ""]
     return "\n".join(out)
 
@@ -174,6 +176,22 @@ def _section(rule: Rule, field_name: str) -> str:
     return value.strip()
 
 
+def fix_kind(rule: Rule) -> str:
+    """``safe``, ``unsafe``, or empty when the rule has no fix."""
+    if rule.fix is None:
+        return ""
+    return "safe" if rule.fix.safe else "unsafe"
+
+
+def fix_section(rule: Rule) -> str:
+    """What the rule's fix does, and when ``celery-lint fix`` applies it."""
+    fix = rule.fix
+    when = ("It is safe: `celery-lint fix` (or `check --fix`) applies it." if fix.safe else
+            "It is unsafe (it changes what runs): `celery-lint fix` applies it only with `--unsafe-fixes`.")
+    return f"{_sentence(fix.description[:1].upper() + fix.description[1:])} {when} " \
+           "`celery-lint check --diff` shows it first."
+
+
 def _option_line(name: str) -> str:
     field = next(f for f in fields(Settings) if f.name == name)
     dashed = name.replace("_", "-")
@@ -216,11 +234,11 @@ def rules_table(rules: Iterable[Rule], link: Callable[[str], str]) -> str:
     out = []
     for band, members in sorted(by_band.items()):
         out += [f"### {band_title(band)}", "",
-                "| code | pylint symbol | default | best practice |",
-                "|---|---|---|---|"]
+                "| code | pylint symbol | default | fix | best practice |",
+                "|---|---|---|---|---|"]
         for rule in members:
             out.append(f"| [{rule.code}]({link(rule.code)}) | `{rule.symbol}` | "
-                       f"{'on' if rule.default else 'opt-in'} | {_cell(rule.summary)} |")
+                       f"{'on' if rule.default else 'opt-in'} | {fix_kind(rule)} | {_cell(rule.summary)} |")
         out.append("")
     return "\n".join(out).rstrip("\n")
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, TypeVar
 
 from .config import collect_config
+from .fixes import Source, compute_fix
 from .model import ModuleModel, TaskInfo, build
 from .rule import Rule, Violation
 from .settings import Settings, is_celeryconfig_module
@@ -81,7 +82,10 @@ class Context:
             raise UndeclaredReport(f"{rule.code} is not among the codes this check declares")
         line = getattr(node, "lineno", 1) or 1
         col = getattr(node, "col_offset", 0) or 0
-        self._out.append(Violation(line, col, rule.code, rule.message.format(**fmt)))
+        fix = None
+        if rule.fix is not None and self.model.source is not None:  # fixes were asked for
+            fix = compute_fix(rule, node, self.model)
+        self._out.append(Violation(line, col, rule.code, rule.message.format(**fmt), fix))
 
     # Shortcuts to the model, so that checks read naturally.
     def resolve(self, expr: ast.AST) -> str | None:
@@ -169,10 +173,14 @@ class Engine:
     def run(self, tree: ast.Module, filename: str, settings: Settings,
             enabled: frozenset[str] | None = None,
             on_model: Callable[[ModuleModel], None] | None = None,
-            strict: bool = False, project=None) -> list[Violation]:
+            strict: bool = False, project=None, fix_source: str | None = None) -> list[Violation]:
+        """The findings of one module; with ``fix_source`` (the module's text), each with the
+        fix of its rule, when the rule has one for it.  ``project``: the project index, or None."""
         out: list[Violation] = []
         try:
             model = build(tree, filename, settings, self.wanted)
+            if fix_source is not None:
+                model.source = Source(fix_source)
             collect_config(model)
         except Exception as exc:  # noqa: BLE001 -- a linter must not take the lint run down with it
             if strict:

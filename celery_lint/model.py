@@ -302,6 +302,8 @@ class ModuleModel:
         self.signal_receivers: dict[ast.AST, frozenset[str]] | None = None  # dataflow.signal_receivers
         self.body_nodes: dict[ast.AST, list[ast.AST]] = {}  # dataflow.body_nodes, by function
         self._lineages: dict[ast.ClassDef, list[ClassInfo]] = {}  # lineage(), by class
+        # The module's text (a celery_lint.fixes.Source) when fixes were asked for, else None.
+        self.source = None
 
     @property
     def mentions_celery(self) -> bool:

@@ -698,11 +698,11 @@ def test_rules_lists_the_catalogue(tmp_path, how):
     proc = run(["rules"], tmp_path, how)
     assert proc.returncode == 0
     rows = [line.split(None, 3) for line in proc.stdout.splitlines()]
-    assert rows == [[r.code, r.symbol, "on" if r.default else "opt-in", r.summary]
+    assert rows == [[r.code, r.symbol, "on" if r.default else "opt-in", f"{docs.fix_kind(r):<6}  {r.summary}".strip()]
                     for r in celery_lint.RULES.values()]
     data = json.loads(run(["rules", "--format", "json"], tmp_path, how).stdout)
-    assert [(d["code"], d["symbol"], d["default"]) for d in data] == [
-        (r.code, r.symbol, r.default) for r in celery_lint.RULES.values()]
+    assert [(d["code"], d["symbol"], d["default"], d["fix"]) for d in data] == [
+        (r.code, r.symbol, r.default, docs.fix_kind(r) or None) for r in celery_lint.RULES.values()]
 
 
 @pytest.mark.parametrize("how", HOW)

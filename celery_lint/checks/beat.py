@@ -7,7 +7,8 @@ from typing import Iterator, NamedTuple
 from ..celery_data import BEAT_ENTRY_KEYS, EXECUTION_OPTIONS
 from ..config import dict_items, name_value
 from ..engine import Context, on, on_module
-from ..model import ModuleModel
+from ..fixes import Source, edit, fixer, inert, insert, remove_item
+from ..model import ModuleModel, is_const
 from ..rule import Rule
 from ..schedules import schedule_entries
 from ..text import snippet
@@ -15,6 +16,60 @@ from ..spelling import close_matches
 
 _REF_BEAT = ("Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
              "Celery user guide, Periodic Tasks: Available Fields (docs/userguide/periodic-tasks.rst#available-fields)")
+
+
+@fixer(safe=True, description=(
+    'adds the missing comma of `"args": ("x")`; moves a top-level execution option (`expires`, `queue`, '
+    '...) of a dict entry into its `"options"` dict'))
+def _fix_beat_entry(node: ast.AST, model: ModuleModel):
+    source: Source = model.source
+    parent = model.parent(node)
+    if isinstance(node, ast.Constant) and isinstance(parent, ast.Dict) and any(k is node for k in parent.keys):
+        return _move_into_options(source, parent, node)
+    if isinstance(parent, ast.keyword) and parent.arg == "args" or \
+            isinstance(parent, ast.Dict) and any(is_const(k, "args") and v is node
+                                                 for k, v in zip(parent.keys, parent.values)):
+        if not isinstance(node, ast.Constant) or node.value is None:
+            return None
+        before = source.text[:source.offset(source.start(node))].rstrip()
+        after = source.text[source.offset(source.end(node)):].lstrip(" \t")
+        if before.endswith("(") and after.startswith(")"):
+            return [insert(source.end(node), ",")]  # ("x") -> ("x",)
+    return None
+
+
+def _move_into_options(source: Source, entry: ast.Dict, key: ast.Constant):
+    """``{"task": ..., "expires": 60}`` -> ``{"task": ..., "options": {"expires": 60}}``."""
+    if key.value not in EXECUTION_OPTIONS or any(k is None for k in entry.keys):
+        return None
+    index = next(i for i, k in enumerate(entry.keys) if k is key)
+    value = entry.values[index]
+    options = [v for k, v in zip(entry.keys, entry.values) if is_const(k, "options")]
+    quote = source.segment(key)[:1]
+    moved = f"{source.segment(key)}: {source.segment(value)}"
+    if "#" in moved or quote not in ("'", '"'):
+        return None
+    if not options:
+        misplaced = [k for k in entry.keys if isinstance(k, ast.Constant) and k.value in EXECUTION_OPTIONS]
+        if misplaced[0] is not key:
+            return None  # the first misplaced key makes the options dict; the others follow next pass
+        return [edit(source.start(key), source.end(value), f"{quote}options{quote}: {{{moved}}}")]
+    target = options[0]
+    if len(options) > 1 or not isinstance(target, ast.Dict) or \
+            any(k is None or is_const(k, key.value) for k in target.keys):
+        return None  # an options dict we cannot see into, or one that sets the key already
+    if not inert(value):
+        return None  # it would be evaluated at another moment
+    spans = [(source.start(k), source.end(v)) for k, v in zip(entry.keys, entry.values)]
+    removed = remove_item(source, spans, index)
+    if removed is None:
+        return None
+    if target.keys:
+        added = insert(source.start(target.keys[0]), f"{moved}, ")
+    else:
+        added = edit(source.start(target), source.end(target), f"{{{moved}}}")
+    return [removed, added]
+
 
 CEL606 = Rule(
     code="CEL606",
@@ -59,6 +114,7 @@ app.conf.beat_schedule = {
 """,
     references=_REF_BEAT,
     options=("app_names",),
+    fix=_fix_beat_entry,
 )
 
 

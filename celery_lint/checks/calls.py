@@ -10,6 +10,7 @@ with the types Celery expects.  The checks here read each call that sends a task
 from __future__ import annotations
 
 import ast
+import re
 from functools import cached_property
 from typing import Iterator
 
@@ -17,6 +18,7 @@ from .. import dataflow as df
 from .. import results
 from ..celery_data import EXECUTION_OPTIONS
 from ..engine import Context, on, on_module
+from ..fixes import Source, edit, fixer, inert, insert
 from ..model import MAX_DEPTH, BindingKind, ModuleModel, TaskInfo, const
 from ..results import STAR_METHODS, TaskCall
 from ..rule import Rule
@@ -94,6 +96,42 @@ def checkout(request, order_id):
 )
 
 
+@fixer(safe=True, description=(
+    'rewrites `t.delay(a, b=1, countdown=5)` as `t.apply_async((a,), {"b": 1}, countdown=5)`; no fix with'
+    " `*args` / `**kwargs`, comments in the call, or values whose order would change"))
+def _fix_delay_options(node: ast.AST, model: ModuleModel):
+    call_node = model.parent(node)
+    call = results.task_call(model, call_node) if isinstance(call_node, ast.Call) else None
+    if call is None or call.method != "delay" or not isinstance(call_node.func, ast.Attribute):
+        return None
+    if call.task is not None and df.task_class_overrides(model, call.task, ("delay",)):
+        return None  # its own delay() may do more than apply_async()
+    args, keywords = call_node.args, call_node.keywords
+    if any(isinstance(a, ast.Starred) for a in args) or any(kw.arg is None for kw in keywords):
+        return None
+    options = {id(kw) for kw, _ in _misplaced_options(model, call)}
+    source: Source = model.source
+    items = sorted((*args, *keywords), key=lambda n: (n.lineno, n.col_offset))
+    first, last = source.start(items[0]), source.end(items[-1])
+    kept = "".join(source.segment(n) for n in items)
+    if "#" in source.between(first, last).replace(kept, "") or "\\" in source.between(first, last):
+        return None  # a comment or a continuation among the arguments
+    # Options move after the task's keyword arguments: only where no call can see the new order.
+    order = [id(kw) in options for kw in keywords]
+    if order != sorted(order) and not all(inert(kw.value) for kw in keywords if id(kw) in options):
+        return None
+    task_args = [source.segment(a) for a in args]
+    task_kwargs = [f'"{kw.arg}": {source.segment(kw.value)}' for kw in keywords if id(kw) not in options]
+    parts = [f"({task_args[0]},)" if len(task_args) == 1 else f"({', '.join(task_args)})"]
+    if task_kwargs:
+        parts.append("{" + ", ".join(task_kwargs) + "}")
+    elif not args:
+        parts = []
+    parts += [source.segment(kw) for kw in keywords if id(kw) in options]
+    end = source.end(call_node.func)
+    return [edit((end[0], end[1] - len("delay")), end, "apply_async"), edit(first, last, ", ".join(parts))]
+
+
 CEL102 = Rule(
     code="CEL102",
     symbol="celery-delay-execution-option",
@@ -138,7 +176,31 @@ def schedule(user_id):
 """,
     references=(_REF_CALLING, _REF_APPLY_ASYNC),
     options=("task_decorators", "app_names", "task_base_classes"),
+    fix=_fix_delay_options,
 )
+
+
+@fixer(safe=True, description=(
+    "adds the missing comma of a parenthesised single value: `args=(x)` becomes `args=(x,)`"))
+def _fix_args_tuple(node: ast.AST, model: ModuleModel):
+    if isinstance(node, ast.keyword):
+        if node.arg != "args" or not _parenthesised_keyword(node):
+            return None
+        value = node.value
+    else:
+        call = model.parent(node)
+        if not (isinstance(call, ast.Call) and call.args and call.args[0] is node and _parenthesised_first(call)):
+            return None
+        value = node
+    if not isinstance(value, _SCALAR_EXPRS):
+        return None
+    source: Source = model.source
+    end = source.end(value)
+    following = _COMMENTS.sub("", source.text[source.offset(end):source.offset(source.end(model.parent(value)))])
+    return [insert(end, ",")] if following.lstrip().startswith(")") else None
+
+
+_COMMENTS = re.compile(r"#[^\r\n]*")
 
 
 CEL103 = Rule(
@@ -183,6 +245,7 @@ def reindex(doc_id):
 """,
     references=(_REF_APPLY_ASYNC, _REF_CALLING),
     options=("task_decorators", "app_names", "task_base_classes"),
+    fix=_fix_args_tuple,
 )
 
 
@@ -232,6 +295,65 @@ def schedule_close(poll_id):
 )
 
 
+@fixer(safe=False, description=(
+    "makes `datetime.now()` / `today()` / `fromtimestamp(x)` in the option aware with `timezone.utc` "
+    "(importing `timezone` from datetime when the name is free); the time it gives changes by the "
+    "server's UTC offset"))
+def _fix_naive_eta(node: ast.AST, model: ModuleModel):
+    if not isinstance(node, ast.keyword):
+        return None
+    naive = _naive_call(model, node.value)
+    if naive is None or not isinstance(naive.func, ast.Attribute):
+        return None
+    utc, imports = _utc(model, node)
+    if utc is None:
+        return None
+    source: Source = model.source
+    start, end = source.end(naive.func.value), source.end(naive)
+    if model.resolve(naive.func) == "datetime.datetime.fromtimestamp":
+        if len(naive.args) != 1 or naive.keywords:
+            return None
+        fixed = edit(source.end(naive.args[0]), source.end(naive.args[0]), f", {utc}")
+    elif naive.args or naive.keywords or source.between(start, end).replace(" ", "") not in (".now()", ".today()"):
+        return None
+    else:
+        fixed = edit(start, end, f".now({utc})")
+    return [fixed, *imports]
+
+
+def _naive_call(model: ModuleModel, expr: ast.AST) -> ast.Call | None:
+    """The naive ``datetime`` call an option's value is made of, seen without following names."""
+    while isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub)):
+        expr = expr.left if _naive(model, expr.left) else expr.right
+    return expr if isinstance(expr, ast.Call) and model.resolve(expr.func) in _NAIVE_CALLS else None
+
+
+def _utc(model: ModuleModel, where: ast.AST) -> tuple[str | None, list]:
+    """How to spell UTC at ``where``: through a name bound to ``datetime.timezone`` or to the
+    datetime module, or through ``timezone`` imported by the fix (with the edit that imports it)."""
+    for name in sorted(model.imported_names):
+        bindings = model.lookup(name, where)
+        if not bindings or any(b.kind is not BindingKind.IMPORT for b in bindings):
+            continue
+        values = {b.value for b in bindings}
+        if values == {"datetime.timezone"}:
+            return f"{name}.utc", []
+        if values == {"datetime"}:
+            return f"{name}.timezone.utc", []
+    if any("timezone" in names for names in model.bindings.values()) or "timezone" in model.imported_names:
+        return None, []
+    source: Source = model.source
+    stmt = next((s for s in model.tree.body if isinstance(s, (ast.Import, ast.ImportFrom))
+                 and (isinstance(s, ast.Import) or s.module == "datetime")
+                 and any(a.name == "datetime" for a in s.names)), None)
+    if stmt is None or source.lines[stmt.end_lineno - 1][source.end(stmt)[1]:].strip():
+        return None, []
+    line = stmt.end_lineno
+    if line == len(source.lines):
+        return "timezone.utc", [insert((line, len(source.lines[-1])), source.newline + "from datetime import timezone")]
+    return "timezone.utc", [insert((line + 1, 0), "from datetime import timezone" + source.newline)]
+
+
 CEL105 = Rule(
     code="CEL105",
     symbol="celery-naive-eta",
@@ -275,6 +397,7 @@ def schedule_digest(user_id):
     send_digest.apply_async((user_id,), eta=datetime.now(timezone.utc) + timedelta(hours=1))
 """,
     references=(_REF_ETA, _REF_TIMEZONE),
+    fix=_fix_naive_eta,
 )
 
 
@@ -658,14 +781,13 @@ def _declares(task: TaskInfo, name: str) -> bool:
     return any(a.arg == name for a in (*args.args, *args.kwonlyargs))  # not positional-only ones
 
 
-def _reads_other_keys_only(ctx: Context, task: TaskInfo, kwarg: str, option: str) -> bool:
+def _reads_other_keys_only(model: ModuleModel, task: TaskInfo, kwarg: str, option: str) -> bool:
     """Does the task's body use its ``**kwargs`` only to read other keys than ``option``
     (``kwargs.get("user")``, ``kwargs["user"]``), or not at all?
 
     Any other use (passing ``**kwargs`` on, iterating over it, reading ``option``'s key)
     may mean the keyword is meant for the task, or forwarded as an option on purpose.
     """
-    model = ctx.model
     for node in df.body_nodes(model, task.node):
         if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if any(isinstance(n, ast.Name) and n.id == kwarg for n in ast.walk(node)):
@@ -686,7 +808,7 @@ def _reads_other_keys_only(ctx: Context, task: TaskInfo, kwarg: str, option: str
     return True
 
 
-def _swallowed_by(ctx: Context, task: TaskInfo | None, option: str) -> str | None:
+def _swallowed_by(model: ModuleModel, task: TaskInfo | None, option: str) -> str | None:
     """The name of the task's ``**kwargs`` when it silently takes ``option``, else None.
 
     Only a task of the module whose own code shows the keyword goes nowhere: no parameter of
@@ -696,13 +818,15 @@ def _swallowed_by(ctx: Context, task: TaskInfo | None, option: str) -> str | Non
     """
     if task is None or task.node.args.kwarg is None or _declares(task, option):
         return None
-    if task.base_unresolved or df.task_class_overrides(ctx.model, task, _SENDING_OVERRIDES):
+    if task.base_unresolved or df.task_class_overrides(model, task, _SENDING_OVERRIDES):
         return None
     kwarg = task.node.args.kwarg.arg
-    return kwarg if _reads_other_keys_only(ctx, task, kwarg, option) else None
+    return kwarg if _reads_other_keys_only(model, task, kwarg, option) else None
 
 
-def _check_delay_options(ctx: Context, call: TaskCall) -> None:
+def _misplaced_options(model: ModuleModel, call: TaskCall) -> Iterator[tuple[ast.keyword, str]]:
+    """The keywords of a ``delay()``-style call that are execution options, with what the task
+    does with them."""
     if call.method not in STAR_METHODS or not call.known:
         return
     task = call.task
@@ -711,12 +835,15 @@ def _check_delay_options(ctx: Context, call: TaskCall) -> None:
         if kw.arg not in EXECUTION_OPTIONS or const(kw.value, 0) is None:
             continue
         if task is None or task.node.args.kwarg is None and not _declares(task, kw.arg):
-            receives = _AS_ARGUMENT
+            yield kw, _AS_ARGUMENT
         else:
-            kwarg = _swallowed_by(ctx, task, kw.arg)
-            if kwarg is None:
-                continue
-            receives = f"goes silently into the **{kwarg} of task '{task.label}'"
+            kwarg = _swallowed_by(model, task, kw.arg)
+            if kwarg is not None:
+                yield kw, f"goes silently into the **{kwarg} of task '{task.label}'"
+
+
+def _check_delay_options(ctx: Context, call: TaskCall) -> None:
+    for kw, receives in _misplaced_options(ctx.model, call):
         if call.method in ("s", "si"):
             fix = f"set it on the signature with .{call.method}(...).set({kw.arg}=...)"
         else:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 
 from ..engine import Context, on, on_module
+from ..fixes import fixer, insert
 from ..model import ModuleModel, TaskInfo, TaskKind, is_const
 from ..results import from_tasks_module
 from ..rule import Rule
@@ -187,6 +188,16 @@ def run(url, email):
 )
 
 
+@fixer(safe=False, description=(
+    "adds `minute=0`: the task then runs once at the start of each matching hour instead of every minute "
+    "of it"))
+def _fix_crontab_minute(node: ast.AST, model: ModuleModel):
+    if not isinstance(node, ast.Call) or not node.keywords or node.args:
+        return None
+    first = min(node.keywords, key=lambda kw: (kw.lineno, kw.col_offset))
+    return [insert(model.source.start(first), "minute=0, ")]
+
+
 CEL604 = Rule(
     code="CEL604",
     symbol="celery-crontab-implicit-minute",
@@ -216,6 +227,7 @@ beat_schedule = {
     options=("test_paths",),
     references=("Celery user guide, Periodic Tasks: Crontab schedules "
                 "(docs/userguide/periodic-tasks.rst#beat-crontab)",),
+    fix=_fix_crontab_minute,
 )
 
 

@@ -10,6 +10,7 @@ from ..celery_data import OLD_TO_NEW, SETTINGS
 from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, app_config, groups, is_partial,
                       last, may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
+from ..fixes import Source, edit, fixer, replace
 from ..model import ModuleModel, TaskKind
 from ..rule import Rule
 from ..settings import is_celeryconfig_module, is_settings_module
@@ -114,6 +115,78 @@ app.conf.update(task_serializer="json", accept_content=["json"])
 )
 
 
+@fixer(safe=True, description=(
+    "renames the setting as `celery upgrade settings --django` does (in Django settings to its CELERY_ "
+    "name); not where the config also sets the new name or the module reads the old one, and in a config "
+    "read without namespace only when all its old names can be renamed (Celery refuses a mix)"))
+def _fix_old_name(node: ast.AST, model: ModuleModel):
+    item = next((i for i in model.config if i.node is node and i.old and i.key is not None), None)
+    if item is None:
+        return None
+    # All or nothing: Celery refuses a config (read without namespace) that mixes old and new names.
+    reads = Reads(model)
+    names = _Names(model)
+    # A namespaced Django config reads the new names only: there, each name is renamed on its own.
+    namespaced = spell(item.key, item.style, model.filename) != item.key
+    same = [i for i in model.config if i is item or not namespaced and _same_config(i, item)]
+    wanted = None
+    for other in same:
+        if not other.old or other.key is None or is_helper(other, reads):
+            continue
+        if sum(1 for i in model.config if i.key == other.key and _same_config(i, other)) > 1:
+            return None  # the new name, or another old name of the setting, is set too
+        found = _rename_edit(model.source, other, spell(other.key, other.style, model.filename), names)
+        if found is None:
+            return None
+        if other is item:
+            wanted = found
+    return [wanted] if wanted is not None else None
+
+
+def _same_config(a: ConfigItem, b: ConfigItem) -> bool:
+    if a.source is ConfigSource.MODULE or b.source is ConfigSource.MODULE:
+        return a.source is b.source
+    return a.app is b.app if a.app is not None and b.app is not None else a.group is b.group
+
+
+class _Names:
+    """How often a module names each name (as a name or an attribute) and each string: a name it
+    reads too would be left behind by a rename."""
+
+    def __init__(self, model: ModuleModel):
+        self.names: dict[str, int] = {}
+        self.strings: dict[str, int] = {}
+        for n in ast.walk(model.tree):
+            key = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else None
+            if key is not None:
+                self.names[key] = self.names.get(key, 0) + 1
+            elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+                self.strings[n.value] = self.strings.get(n.value, 0) + 1
+
+
+def _rename_edit(source: Source, item: ConfigItem, new: str, names: _Names):
+    node, raw = item.node, item.raw
+    if isinstance(node, ast.keyword):
+        start = source.start(node)
+        return edit(start, (start[0], start[1] + len(raw)), new) if source.segment(node).startswith(raw) else None
+    if isinstance(node, ast.Subscript):
+        node = node.slice
+    if isinstance(node, ast.Constant):
+        text = source.segment(node)
+        quote = text[:1]
+        if quote not in ("'", '"') or text != f"{quote}{raw}{quote}" or names.strings.get(raw, 0) > 1:
+            return None  # a prefixed, implicitly joined or read string: not a plain key
+        return replace(source, node, f"{quote}{new}{quote}")
+    if names.names.get(raw, 0) != 1:
+        return None
+    if isinstance(node, ast.Name):
+        return replace(source, node, new)
+    if isinstance(node, ast.Attribute):
+        end = source.end(node)
+        return edit((end[0], end[1] - len(raw)), end, new)
+    return None
+
+
 CEL004 = Rule(
     code="CEL004",
     symbol="celery-old-setting-name",
@@ -146,6 +219,7 @@ app.conf.update(worker_concurrency=8)
 """,
     references=(_REF_NEW_NAMES, _REF_DJANGO),
     options=("app_names",),
+    fix=_fix_old_name,
 )
 
 

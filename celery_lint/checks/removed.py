@@ -8,8 +8,88 @@ import re
 from collections import namedtuple
 
 from ..engine import Context, on, on_module
+from ..fixes import Source, fixer, replace
 from ..model import MAX_DEPTH, TRY_TYPES, BindingKind, ModuleModel
 from ..rule import Rule
+
+#: Removed APIs with an exact Celery 5 equivalent: (module, name) to import instead.
+_EQUIVALENTS = {
+    "celery.task.task": ("celery", "shared_task"),
+    "celery.task.base.task": ("celery", "shared_task"),
+    "celery.decorators.task": ("celery", "shared_task"),
+    "celery.task.Task": ("celery", "Task"),
+    "celery.task.base.Task": ("celery", "Task"),
+    "celery.task.schedules": ("celery", "schedules"),
+    "celery.task.schedules.crontab": ("celery.schedules", "crontab"),
+    "celery.task.schedules.schedule": ("celery.schedules", "schedule"),
+    "celery.task.subtask": ("celery", "signature"),
+    "celery.task.sets.subtask": ("celery", "signature"),
+    "celery.utils.encoding.safe_str": ("kombu.utils.encoding", "safe_str"),
+    "celery.utils.encoding.safe_repr": ("kombu.utils.encoding", "safe_repr"),
+    "celery.utils.encoding.bytes_to_str": ("kombu.utils.encoding", "bytes_to_str"),
+    "celery.utils.encoding.str_to_bytes": ("kombu.utils.encoding", "str_to_bytes"),
+}
+
+
+@fixer(safe=True, description=(
+    "imports the Celery 5 equivalent under the same local name (`from celery.task import task` becomes "
+    "`from celery import shared_task as task`), where one exists for every name of the statement; "
+    "`celery.task.Task` through `import celery` becomes `celery.Task`"))
+def _fix_removed_import(node: ast.AST, model: ModuleModel):
+    source: Source = model.source
+    if isinstance(node, ast.Attribute):
+        parent = model.parent(node)
+        if isinstance(parent, ast.Attribute) and model.resolve(node) not in _EQUIVALENTS:
+            node = parent  # celery.task reported, celery.task.Task used
+        qualname = model.resolve(node)
+        found = _EQUIVALENTS.get(qualname or "")
+        if found is None or found[0] != "celery" or source.segment(node) != qualname:
+            return None
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not (isinstance(root, ast.Name) and root.id == "celery" and model.resolve(root) == "celery"):
+            return None
+        return [replace(source, node, f"celery.{found[1]}")]
+    if not isinstance(node, ast.ImportFrom) or node.level or "#" in source.segment(node):
+        return None
+    removed = [(alias, _equivalent(model, node.module, alias)) for alias in node.names
+               if removed_api(f"{node.module}.{alias.name}") is not None]
+    if any(target is None for _, target in removed):
+        return None
+    if all(module == node.module for _, (module, _) in removed):  # from celery import task: that name only
+        return [replace(source, alias, _alias(name, alias)) for alias, (_, name) in removed]
+    targets = [_equivalent(model, node.module, alias) for alias in node.names]
+    if None in targets or len({module for module, _ in targets}) != 1:
+        return None
+    names = [_alias(name, alias) for (_, name), alias in zip(targets, node.names)]
+    return [replace(source, node, f"from {targets[0][0]} import {', '.join(names)}")]
+
+
+def _alias(name: str, alias: ast.alias) -> str:
+    bound = alias.asname or alias.name
+    return name if name == bound else f"{name} as {bound}"
+
+
+def _equivalent(model: ModuleModel, module: str, alias: ast.alias) -> tuple[str, str] | None:
+    qualname = f"{module}.{alias.name}"
+    if qualname == "celery.task":  # the old module, which could be called as the task decorator
+        bound = alias.asname or alias.name
+        return ("celery", "shared_task") if _only_called(model, bound) else None
+    return _EQUIVALENTS.get(qualname)
+
+
+def _only_called(model: ModuleModel, name: str) -> bool:
+    """Is every use of the name a call or a decorator (``@task``, ``task(...)``), none an attribute?"""
+    defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    decorators = {id(d) for n in ast.walk(model.tree) if isinstance(n, defs) for d in n.decorator_list}
+    for n in ast.walk(model.tree):
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load):
+            parent = model.parent(n)
+            if id(n) not in decorators and not (isinstance(parent, ast.Call) and parent.func is n):
+                return False
+    return True
+
 
 CEL513 = Rule(
     code="CEL513",
@@ -67,6 +147,7 @@ def cleanup():
         "(docs/history/whatsnew-5.0.rst)",
         "Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
     ),
+    fix=_fix_removed_import,
 )
 
 #: Removed modules (and everything under them), with what replaces them in general.

@@ -17,6 +17,7 @@ from typing import Union
 
 from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
+from ..fixes import Source, argument_spans, edit, fixer, insert, remove_item
 from ..model import MAX_DEPTH, TASK_BASES, TRY_TYPES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
 from ..rule import Rule
 from ..text import snippet
@@ -63,6 +64,21 @@ def sync_account(account_id):
 )
 
 
+@fixer(safe=True, description=(
+    "writes `raise` before the call (and `from exc` after it inside `except ... as exc`)"))
+def _fix_retry_raised(node: ast.AST, model: ModuleModel):
+    stmt = model.parent(node)
+    if not isinstance(stmt, ast.Expr):
+        return None
+    function = model.enclosing_function(node)
+    handler = _enclosing_handler(model, node, function) if function is not None else None
+    source: Source = model.source
+    edits = [insert(source.start(stmt), "raise ")]
+    if handler is not None and handler.name:
+        edits.append(insert(source.end(stmt), f" from {handler.name}"))
+    return edits
+
+
 CEL402 = Rule(
     code="CEL402",
     symbol="celery-retry-not-raised",
@@ -97,6 +113,7 @@ def charge(self, order_id):
 """,
     references=(_REF_RETRYING, _REF_TASK_RETRY),
     options=("task_decorators", "app_names", "task_base_classes"),
+    fix=_fix_retry_raised,
 )
 
 
@@ -224,6 +241,30 @@ def sync_inventory(store_id):
 )
 
 
+@fixer(safe=False, description=(
+    "removes `retry_jitter=False` (the keyword, or the class attribute's line); retries then wait random "
+    "times up to the backed-off delay"))
+def _fix_jitter(node: ast.AST, model: ModuleModel):
+    source: Source = model.source
+    if isinstance(node, ast.keyword):
+        call = model.parent(node)
+        if not isinstance(call, ast.Call):
+            return None
+        spans = argument_spans(source, call)
+        index = next(i for i, (_, _, n) in enumerate(spans) if n is node)
+        removed = remove_item(source, [s[:2] for s in spans], index)
+        return [removed] if removed is not None else None
+    cls = model.parent(node)
+    if not isinstance(node, ast.Assign) or not isinstance(cls, ast.ClassDef) or len(cls.body) < 2:
+        return None
+    line, end_line = node.lineno, node.end_lineno
+    before = source.lines[line - 1][:source.start(node)[1]]
+    after = source.lines[end_line - 1][source.end(node)[1]:]
+    if before.strip() or after.strip() or end_line >= len(source.lines):
+        return None  # not alone on its lines
+    return [edit((line, 0), (end_line + 1, 0), "")]
+
+
 CEL406 = Rule(
     code="CEL406",
     symbol="celery-retry-jitter-disabled",
@@ -253,6 +294,7 @@ def notify(user_id):
 """,
     references=(_REF_AUTORETRY,),
     options=("task_decorators", "app_names", "task_base_classes", "test_paths"),
+    fix=_fix_jitter,
 )
 
 
