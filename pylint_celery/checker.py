@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import os
 
 from pylint.checkers import BaseRawFileChecker
 
@@ -52,6 +53,17 @@ def _options():
     return tuple(out)
 
 
+def _shown_path(path: str) -> str:
+    """The file's path as flake8 and the standalone command see it: relative to the current folder
+    when below it (pylint gives absolute paths), so that test-path patterns and test folders are
+    matched on the same path in every front-end, not on the folders above the project."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") else relative
+
+
 class CeleryLintChecker(BaseRawFileChecker):
     name = "celery-lint"
     msgs = _messages()
@@ -95,7 +107,7 @@ class CeleryLintChecker(BaseRawFileChecker):
                 data = stream.read()
         except (OSError, AttributeError, TypeError):
             return
-        path = node.file or ""
+        path = _shown_path(node.file) if node.file else ""
         # The project index (built once per process, on the first module): the project rules read
         # it, and its settings know the project's own task decorators and Task bases.
         project = index_for(path, self.settings()) if path else None
@@ -110,7 +122,7 @@ class CeleryLintChecker(BaseRawFileChecker):
                 tree = ast.parse(data, node.file or "<unknown>")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return  # pylint reports syntax errors itself
-        found = celery_lint.check(tree, node.file or node.name, settings, enabled=self.enabled(text),
+        found = celery_lint.check(tree, path or node.name, settings, enabled=self.enabled(text),
                                   on_model=lambda model: self.task_index.record(node, model), project=project)
         for v in found:
             rule = celery_lint.RULES.get(v.code, celery_lint.INTERNAL_ERROR)
