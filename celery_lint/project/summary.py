@@ -19,7 +19,7 @@ from ..config import ConfigItem
 from ..model import BindingKind, ModuleModel, TaskInfo, TaskKind, const
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 2
+FORMAT = 3
 
 
 def relative_module(module: str, package: bool, name: str, level: int) -> str | None:
@@ -216,13 +216,32 @@ def _queues(model: ModuleModel) -> dict:
     if model.is_test_code():
         return out
     declared: set[str] | None = set()
+    spelt: set[str] = set()  # the names the module writes task_queues under (CELERY_TASK_QUEUES)
     for item in model.config:
         if item.key == "task_queues":
             names = None if item.unseen else _queue_names(model, item.value)
             declared = None if declared is None or names is None else declared | set(names)
             out["task_queues"] = None if declared is None else sorted(declared)
+            spelt.add(item.raw)
         elif item.key == "task_default_queue":
             out["task_default_queue"] = None if item.unseen else _string(model, item.value)
+    if "task_queues" in out and declared is not None:
+        # ``CELERY_TASK_QUEUES += (Queue(...),)`` adds queues; ``.append(...)`` and the like, too.
+        for node in ast.walk(model.tree):  # only in the few modules that set task_queues
+            if not isinstance(node, ast.AugAssign):
+                continue
+            target = node.target
+            name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else None
+            if name in spelt:
+                names = _queue_names(model, node.value)
+                declared = None if declared is None or names is None else declared | set(names)
+        for call in model.nodes.get(ast.Call, ()):
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr in ("append", "extend", "insert", "add", "update") \
+                    and isinstance(func.value, (ast.Name, ast.Attribute)) \
+                    and getattr(func.value, "id", getattr(func.value, "attr", None)) in spelt:
+                declared = None
+        out["task_queues"] = None if declared is None else sorted(declared)
     return out
 
 
