@@ -380,10 +380,11 @@ def _not_checked(path: str, reason: str) -> Skipped:
 
 
 def check_file(path: str, options: Options, enabled: frozenset[str] | None = None,
-               data: bytes | None = None) -> list[Violation]:
+               data: bytes | None = None, fixes: bool = False) -> list[Violation]:
     """The selected, not silenced findings of one file (``data``: its bytes, when read already),
     and its internal errors (CEL000, which no selection or ``# noqa`` hides).  Raises
-    NotChecked for a file that cannot be read, decoded or parsed.
+    NotChecked for a file that cannot be read, decoded or parsed.  ``fixes``: each finding
+    carries its fix, when its rule has one (for SARIF).
 
     Like the plugins, a file that mentions nothing Celery-related costs one text search:
     it is not even parsed (nor is its decoding error reported).
@@ -403,7 +404,9 @@ def check_file(path: str, options: Options, enabled: frozenset[str] | None = Non
     if not search(text, path):
         return []
     tree = parse(data, path)
-    return selected(check(tree, path, settings, enabled=enabled, project=project), text, options)  # prefiltered above
+    found = check(tree, path, settings, source=text if fixes else None, enabled=enabled, project=project,
+                  fixes=fixes)
+    return selected(found, text, options)
 
 
 def selected(found: list[Violation], text: str, options: Options) -> list[Violation]:
@@ -495,8 +498,10 @@ class Report:
 # --------------------------------------------------------------------------- commands
 
 
-def checked_files(paths: Sequence[str], options: Options, stdin_name: str) -> Iterator[tuple[str, list[Violation]]]:
-    """Each file's path and findings, those of a file that could not be checked too."""
+def checked_files(paths: Sequence[str], options: Options, stdin_name: str,
+                  fixes: bool = False) -> Iterator[tuple[str, list[Violation]]]:
+    """Each file's path and findings (with their fixes, if asked), those of a file that could not
+    be checked too."""
     enabled = options.enabled
     for item in iter_files(paths, options.excludes, options.root):
         if isinstance(item, Skipped):
@@ -504,7 +509,7 @@ def checked_files(paths: Sequence[str], options: Options, stdin_name: str) -> It
             continue
         path = stdin_name if item == STDIN else item
         try:
-            found = check_file(path, options, enabled, _read_stdin() if item == STDIN else None)
+            found = check_file(path, options, enabled, _read_stdin() if item == STDIN else None, fixes)
         except NotChecked as problem:
             found = [problem.violation()]
         yield path, found
@@ -526,7 +531,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.add_noqa:
         return add_noqa(paths, options)
     report = Report(args.format, sys.stdout)
-    for path, found in checked_files(paths, options, stdin_name):
+    for path, found in checked_files(paths, options, stdin_name, fixes=args.format == "sarif"):
         report.add(path, found)
     report.close()
     if report.internal_errors:

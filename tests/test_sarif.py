@@ -148,3 +148,17 @@ def test_rule_pages_link_to_the_repository_when_the_project_names_one(monkeypatc
         assert rule["helpUri"] == f"{expected}/blob/main/docs/rules/{rule['id']}.md"
     else:
         assert "helpUri" not in rule and "informationUri" not in log["tool"]["driver"]
+
+
+def test_a_finding_with_a_fix_carries_it_through_the_command(tmp_path):
+    """``check --format sarif`` asks the core for fixes: a real CEL103 finding has its edit."""
+    (tmp_path / "tasks.py").write_text(
+        "from celery import shared_task\n\n\n@shared_task\ndef add(x):\n    return x\n\n\nadd.apply_async(args=(1))\n",
+        encoding="utf-8")
+    _, run_log = sarif_run(["tasks.py"], tmp_path)
+    (result,) = run_log["results"]
+    assert result["ruleId"] == "CEL103"
+    (fix,) = result["fixes"]
+    (change,) = fix["artifactChanges"]
+    inserted = [r["insertedContent"]["text"] for r in change["replacements"]]
+    assert inserted and any("," in text for text in inserted), inserted
