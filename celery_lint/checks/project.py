@@ -95,7 +95,8 @@ CEL902 = Rule(
          "(resolved through imports: `from proj.tasks import send` / `import proj.tasks as t`) against "
          "the task's parameters: `.delay(...)`, `.apply_async(args, kwargs)`, `.s()` / `.si()` / "
          "`.signature(...)`, and a beat entry's `args` / `kwargs`. Reports a required parameter "
-         "missing (not for `.s()`/`.si()`/`.signature()`, which may be completed later), too many "
+         "missing (for `.s()`/`.si()`/`.signature()` only as a later step of a chain or a `link=`, "
+         "which nothing completes later), too many "
          "positional arguments, an unknown keyword (no `**kwargs`) or a value given twice. Leaves out "
          "`self` of bound tasks (Celery fills it) and counts the parent's result that a chain, `|` or "
          "`link=` passes as the first argument (not to `.si()`). Silent on `*args` / `**kwargs` spread at "
@@ -328,7 +329,7 @@ def _given(call: ast.Call, method: str) -> _Args | None:
 
 def _gets_parent_result(model: ModuleModel, call: ast.Call) -> bool:
     """Is the signature a later step of a chain (``a | b``, ``chain(a, b)``) or a ``link=``
-    callback, so that it receives the parent's result as its first argument?"""
+    callback, so that it receives the parent's result as its first argument (unless immutable)?"""
     parent = model.parent(call)
     if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.BitOr) and parent.right is call:
         return True
@@ -403,9 +404,15 @@ def task_call_arguments(node: ast.Call, ctx: Context) -> None:
         return
     module, task = found
     sig = task["sig"]
-    if func.attr != "si" and _gets_parent_result(ctx.model, node):
+    # A later step of a chain (or a link= callback) runs with what it holds: the previous step's
+    # result first (not for .si()), then its own arguments; nothing completes it later.
+    later = _gets_parent_result(ctx.model, node)
+    parent = later and func.attr != "si"
+    if parent:
         given.count += 1
-    problem = _problem(sig, given, complete=func.attr not in _PARTIAL)
+    problem = _problem(sig, given, complete=later or func.attr not in _PARTIAL)
+    if problem is not None and parent:
+        problem += " (counting the previous step's result, which Celery passes first)"
     if problem is not None:
         ctx.report(node, CEL902, call=f"{ast.unparse(func.value)[:40]}.{func.attr}()", task=task["label"],
                    params=_params(sig), where=f"{ctx.project.path_of(module)}:{task['line']}", problem=problem)
