@@ -29,9 +29,10 @@ _REF_NEW_NAMES = ("Celery user guide, Configuration and defaults: New lowercase 
 
 
 def _here(ctx: Context) -> tuple[str, dict] | None:
-    """(module name, summary) of the checked file, when the index summarised it (not a test)."""
+    """(module name, summary) of the checked file, when the index summarised it and it is no test
+    code (as its path below the project's root says)."""
     project = ctx.project
-    if project is None or ctx.model.is_test_code():
+    if project is None:
         return None
     module, _ = project.module_of(ctx.filename)
     summary = project.summaries.get(module)

@@ -239,7 +239,7 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "apps": _apps(model),
         "discovery": _discovery(model),
         "config_sources": _config_sources(model, module, package),
-        "django": _django_settings(model) if "INSTALLED_APPS" in model.bindings.get(model.tree, {}) else None,
+        "django": _django_settings(model) if _sets_installed_apps(model) else None,
         "settings_read": _settings_read(model),
         "django_setup": _django_setup(model),
         "shared_tasks": sum(1 for task in model.tasks if task.via == "celery.shared_task"),
@@ -397,6 +397,28 @@ def _assigned(model: ModuleModel, name: str) -> list[ast.AST] | None:
             elif stmt.func.attr not in ("index", "count"):
                 return None
     return values
+
+
+def _sets_installed_apps(model: ModuleModel) -> bool:
+    """Does the module set or change ``INSTALLED_APPS`` (``=``, ``+=``, ``.append(...)``)?"""
+    if "INSTALLED_APPS" in model.bindings.get(model.tree, {}):
+        return True
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "INSTALLED_APPS":
+            return True
+    todo = list(model.tree.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == "INSTALLED_APPS":
+            return True
+        if isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For)):
+            todo.extend(stmt.body)
+            todo.extend(getattr(stmt, "orelse", ()))
+            todo.extend(getattr(stmt, "finalbody", ()))
+            for handler in getattr(stmt, "handlers", ()):
+                todo.extend(handler.body)
+    return False
 
 
 def _django_settings(model: ModuleModel) -> dict | None:
