@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import logging
 import os
+import re
 from dataclasses import replace
 from functools import cached_property
 from typing import Iterator, NamedTuple
@@ -95,6 +96,9 @@ class ProjectIndex:
         self.modules: set[str] = set()  # every module and package of the project, Celery or not
         self.files: dict[str, tuple[str, bool]] = {}  # absolute path -> (module name, is a package)
         self.complete = True  # every Celery module was read and summarised
+        # modules that are not Celery modules -> what they import, read from their text (any
+        # scope; more than they import, never less): how task modules are reached
+        self.plain_imports: dict[str, list[str]] = {}
         self._tasks_by_name: dict[str, list[tuple[str, dict]]] | None = None
 
     # -- lookups ---------------------------------------------------------------------------
@@ -224,7 +228,13 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         except (OSError, NotChecked):
             continue
         text = data.decode("latin-1")
-        (passed if check.search(text, rel) else rejected).append((path, rel, module, package))
+        # Django settings modules join the Celery modules: the apps Django loads are in them.
+        if check.search(text, rel) or "INSTALLED_APPS" in text:
+            passed.append((path, rel, module, package))
+        else:
+            rejected.append((path, rel, module, package))
+            if module:
+                index.plain_imports[module] = plain_imports(text, module, package)
         texts[path] = data
     summaries = {}
     for path, rel, module, package in passed:
@@ -262,7 +272,38 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
             continue
         index.summaries[module] = summary
         index.paths[module] = rel
+        index.plain_imports.pop(module, None)
     return index
+
+
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))",
+                     re.MULTILINE)
+
+
+def plain_imports(text: str, module: str, package: bool) -> list[str]:
+    """What a module's text imports (``import x``, ``from .y import z``, at any indentation), each
+    imported name also as a possible submodule: read without parsing, for modules the index does
+    not summarise."""
+    from .summary import relative_module  # noqa: PLC0415
+
+    out: set[str] = set()
+    for match in _IMPORT.finditer(text):
+        source, names, plain = match.groups()
+        if plain is not None:
+            out.update(part.split(" as ")[0].strip() for part in plain.replace("\\", "").split(","))
+            continue
+        level = len(source) - len(source.lstrip("."))
+        base = relative_module(module, package, source.lstrip("."), level) if level else source
+        if not base:
+            continue
+        out.add(base)
+        for name in names.strip("()\\ \t").replace("\n", ",").split(","):
+            name = name.split(" as ")[0].strip()
+            if name.isidentifier():
+                out.add(f"{base}.{name}")
+    if "import_module(" in text or "__import__(" in text:
+        out.add("*")
+    return sorted(n for n in out if n)
 
 
 def _summary(data: bytes, path: str, rel: str, module: str, package: bool, settings: Settings, cache):
@@ -282,7 +323,7 @@ def _summary(data: bytes, path: str, rel: str, module: str, package: bool, setti
     try:
         with paused_gc():
             tree = ast.parse(data, path)
-            model = build(tree, path, settings, default_engine().wanted)
+            model = build(tree, rel, settings, default_engine().wanted)  # test folders: below the root only
             collect_config(model)
             summary = summarize(model, module, package)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

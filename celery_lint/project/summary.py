@@ -8,6 +8,30 @@ A summary is a dict::
      "bases": {"BaseTask": {...}}, "imports": ["proj.models", ...],
      "apps": [APP...], "settings": {...}, "unknown_names": False}
 
+What the index needs to know how workers find the tasks (CEL904, CEL906-CEL909):
+
+- ``settings``: ``include`` / ``imports`` lists the module sets (``include_unknown`` /
+  ``imports_unknown`` when a value is not a list of strings); ``unseen_config``: an app config of
+  the module holds parts it cannot see (``**options``, a dict from elsewhere);
+- ``imports``: modules imported when the module is imported; ``lazy_imports``: those imported
+  inside functions (``"*"`` for ``import_module`` of a name computed at run time);
+- ``apps``: ``Celery(...)`` calls, ``{"line", "col", "namespace"}`` (``namespace=`` given);
+- ``discovery``: ``autodiscover_tasks`` calls, ``{"line", "packages", "related", "force",
+  "module_level"}``: ``packages`` a list, ``"django"`` (Django's installed apps) or None;
+  ``related`` the module name looked for (None: the package itself; ``"?"`` unknown);
+- ``config_sources``: ``config_from_object`` / ``config_from_envvar`` calls, ``{"line", "target",
+  "namespace"}`` (target a dotted name or None; namespace None when not given, ``"?"`` unknown);
+- ``django``: for a Django settings module (``INSTALLED_APPS`` at module level) ``{"installed_apps"
+  (list or None), "celery_names", "new_names" (CELERY_* names only ``namespace="CELERY"`` reads),
+  "root_urlconf", "star"}``, else None; ``settings_read``: ``CELERY_*`` names the module reads;
+  ``django_setup``: the module calls ``django.setup()`` when imported;
+- ``shared_tasks``: how many tasks ``@shared_task`` makes;
+- ``periodic_handlers``: ``@app.on_after_configure.connect`` handlers calling
+  ``add_periodic_task``, ``{"line", "col", "name"}`` (the decorator's position);
+- ``class_calls`` (``[{"target", "line"}]`` of ``X().delay(...)`` / ``X.delay(...)``),
+  ``registers`` (classes given to ``register_task`` / ``tasks.register``) and
+  ``registers_unknown``.
+
 Everything is what the module says on its own; the index puts the modules together.  A fact the
 summary cannot read for sure is written as None (unknown), never guessed.
 """
@@ -15,11 +39,12 @@ from __future__ import annotations
 
 import ast
 
+from ..celery_data import OLD_TO_NEW
 from ..config import ConfigItem
 from ..model import BindingKind, ModuleModel, TaskInfo, TaskKind, const
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 3
+FORMAT = 4
 
 
 def relative_module(module: str, package: bool, name: str, level: int) -> str | None:
@@ -272,4 +297,323 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "imports": _imports(model, module, package),
         "settings": settings,
         "queues": _queues(model),
+        "unseen_config": any(item.unseen and item.source.value != "module" for item in model.config),
+        "lazy_imports": _lazy_imports(model, module, package),
+        "apps": _apps(model),
+        "discovery": _discovery(model),
+        "config_sources": _config_sources(model, module, package),
+        "django": _django_settings(model) if _sets_installed_apps(model) else None,
+        "settings_read": _settings_read(model),
+        "django_setup": _django_setup(model),
+        "shared_tasks": sum(1 for task in model.tasks if task.via == "celery.shared_task"),
+        "periodic_handlers": _periodic_handlers(model),
+        **_class_tasks(model, module, package),
     }
+
+
+# -- apps, discovery and Django settings (CEL904, CEL906-CEL909) ----------------------------------
+
+#: Where ``config_from_object`` reads Django's settings.
+DJANGO_SETTINGS_OBJECTS = frozenset({"django.conf:settings", "django.conf.settings"})
+#: Task methods that send a message (``X().delay(...)``).
+_SEND_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature", "delay_on_commit"})
+
+
+def _is_installed_apps(model: ModuleModel, expr: ast.AST) -> bool:
+    """``settings.INSTALLED_APPS`` (Django's settings object) or ``lambda: settings.INSTALLED_APPS``."""
+    if isinstance(expr, ast.Lambda):
+        expr = expr.body
+    return isinstance(expr, ast.Attribute) and expr.attr == "INSTALLED_APPS" and (
+        model.resolve(expr.value) in ("django.conf.settings",)
+        or (isinstance(expr.value, ast.Name) and expr.value.id == "settings"))
+
+
+def _strings(model: ModuleModel, expr: ast.AST | None, depth: int = 0) -> list[str] | None:
+    """A list of strings an expression evidently holds: literals, ``+`` of them, ``*`` spreads
+    and module-level names assigned once; None when it holds anything else."""
+    if expr is None or depth > 8:
+        return None
+    single = const(expr)
+    if isinstance(single, str):
+        return [single]
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        out: list[str] = []
+        for element in expr.elts:
+            found = _strings(model, element.value if isinstance(element, ast.Starred) else element, depth + 1)
+            if found is None:
+                return None
+            out.extend(found)
+        return out
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        left, right = _strings(model, expr.left, depth + 1), _strings(model, expr.right, depth + 1)
+        return None if left is None or right is None else left + right
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("list", "tuple") \
+            and len(expr.args) == 1 and not expr.keywords:
+        return _strings(model, expr.args[0], depth + 1)
+    if isinstance(expr, ast.Name):
+        bindings = model.lookup(expr.id, expr)
+        values = [b for b in bindings if b.kind is BindingKind.ASSIGN and b.index is None]
+        if bindings and len(values) == len(bindings):
+            out = []
+            for b in values:  # every assignment of the name (an ``if DEBUG:`` branch adds apps)
+                found = _strings(model, b.value, depth + 1)
+                if found is None:
+                    return None
+                out.extend(found)
+            return out
+    return None
+
+
+def _apps(model: ModuleModel) -> list[dict]:
+    """Where the module creates Celery apps: ``Celery(...)`` calls in any scope, with their line
+    and whether they pass ``namespace=``."""
+    return [{"line": call.lineno, "col": call.col_offset,
+             "namespace": any(k.arg == "namespace" or k.arg is None for k in call.keywords)}
+            for call in model.nodes.get(ast.Call, ()) if model.is_app_class(call.func)]
+
+
+def _app_method(model: ModuleModel, call: ast.Call, name: str) -> bool:
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr == name and model.is_app(func.value)
+
+
+def _discovery(model: ModuleModel) -> list[dict]:
+    """The module's ``app.autodiscover_tasks(...)`` calls: ``packages`` is a list of package names,
+    ``"django"`` (no argument, ``settings.INSTALLED_APPS`` or ``lambda: settings.INSTALLED_APPS``:
+    Django's installed apps) or None (unknown); ``related`` the module looked for (None: the package
+    itself; ``"?"``: unknown); ``force`` True, False or None (unknown)."""
+    out = []
+    for call in model.nodes.get(ast.Call, ()):
+        if not _app_method(model, call, "autodiscover_tasks"):
+            continue
+        args = dict(zip(("packages", "related_name", "force"), call.args))
+        for kw in call.keywords:
+            args[kw.arg or "**"] = kw.value
+        packages: list[str] | str | None
+        given = args.get("packages")
+        if "**" in args or any(isinstance(a, ast.Starred) for a in call.args):
+            packages = None
+        elif given is None or const(given, default=0) is None or _is_installed_apps(model, given):
+            packages = "django"
+        else:
+            packages = _strings(model, given)
+        related: str | None = "tasks"
+        if "related_name" in args:
+            value = const(args["related_name"], default=0)
+            related = value if value is None or isinstance(value, str) else "?"
+        force = const(args["force"], default=0) if "force" in args else False
+        out.append({"line": call.lineno, "packages": packages, "related": related,
+                    "force": force if isinstance(force, bool) else None,
+                    "module_level": _runs_at_import(model, call)})
+    return out
+
+
+def _config_sources(model: ModuleModel, module: str, package: bool) -> list[dict]:
+    """Where the module's apps read a config from: ``config_from_object(target, namespace=)`` with
+    the target as a dotted string (None when unknown) and the namespace (None: not given; ``"?"``:
+    unknown); ``config_from_envvar`` gives target None."""
+    out = []
+    for call in model.nodes.get(ast.Call, ()):
+        if _app_method(model, call, "config_from_envvar"):
+            out.append({"line": call.lineno, "target": None, "namespace": "?"})
+            continue
+        if not _app_method(model, call, "config_from_object"):
+            continue
+        given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "obj"), None)
+        target = const(given)
+        if not isinstance(target, str) and given is not None:
+            target = absolute(model, module, package, model.resolve(given))
+        namespace: str | None = None
+        spread = any(k.arg is None for k in call.keywords) or len(call.args) > 3
+        kw = next((k for k in call.keywords if k.arg == "namespace"), None)
+        if kw is not None:
+            value = const(kw.value)
+            namespace = value if isinstance(value, str) else "?"
+        elif spread:
+            namespace = "?"
+        out.append({"line": call.lineno, "target": target if isinstance(target, str) else None,
+                    "namespace": namespace})
+    return out
+
+
+def _assigned(model: ModuleModel, name: str) -> list[ast.AST] | None:
+    """The values a module-level name is given (``=``, ``+=``, ``.append/.extend``); None when the
+    module changes it some other way."""
+    values: list[ast.AST] = []
+    for stmt in ast.walk(model.tree):
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets) and stmt.value is not None:
+                if model.scope(stmt) is not model.tree:
+                    continue
+                values.append(stmt.value)
+            elif any(isinstance(t, (ast.Tuple, ast.List)) and any(isinstance(e, ast.Name) and e.id == name
+                                                                for e in t.elts) for t in targets):
+                return None
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+            values.append(stmt.value)
+        elif isinstance(stmt, ast.Call) and isinstance(stmt.func, ast.Attribute) \
+                and isinstance(stmt.func.value, ast.Name) and stmt.func.value.id == name:
+            if stmt.func.attr in ("append", "extend", "insert"):
+                values.append(ast.List(elts=[stmt.args[-1]]) if stmt.func.attr != "extend" and stmt.args
+                              else (stmt.args[0] if stmt.args else ast.List(elts=[])))
+            elif stmt.func.attr not in ("index", "count"):
+                return None
+    return values
+
+
+def _sets_installed_apps(model: ModuleModel) -> bool:
+    """Does the module set or change ``INSTALLED_APPS`` (``=``, ``+=``, ``.append(...)``)?"""
+    if "INSTALLED_APPS" in model.bindings.get(model.tree, {}):
+        return True
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "INSTALLED_APPS":
+            return True
+    todo = list(model.tree.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == "INSTALLED_APPS":
+            return True
+        if isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For)):
+            todo.extend(stmt.body)
+            todo.extend(getattr(stmt, "orelse", ()))
+            todo.extend(getattr(stmt, "finalbody", ()))
+            for handler in getattr(stmt, "handlers", ()):
+                todo.extend(handler.body)
+    return False
+
+
+def _django_settings(model: ModuleModel) -> dict | None:
+    """The facts of a Django settings module (one that assigns ``INSTALLED_APPS`` at module level),
+    else None: ``installed_apps`` (a list of strings, None when built from what the module cannot
+    show), ``celery_names`` (the upper-case ``CELERY_*`` names it sets that Celery knows), ``new_names``
+    (those that only ``namespace="CELERY"`` reads), ``root_urlconf``, ``star`` (it imports settings
+    with ``*``)."""
+    values = _assigned(model, "INSTALLED_APPS")
+    if values == []:
+        return None
+    apps: list[str] | None = []
+    for value in values or ():
+        if isinstance(value, ast.AST) and isinstance(value, ast.Starred):
+            apps = None
+            break
+        found = _strings(model, value)
+        if found is None:
+            apps = None
+            break
+        apps.extend(found)
+    if values is None:
+        apps = None
+    names = sorted({item.raw for item in model.config if item.raw.startswith("CELERY_") and item.key is not None})
+    urlconf = next((const(v) for v in _assigned(model, "ROOT_URLCONF") or () if isinstance(const(v), str)), None)
+    return {"installed_apps": apps, "celery_names": names,
+            "new_names": [n for n in names if n not in OLD_TO_NEW],
+            "root_urlconf": urlconf,
+            "star": any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
+                        for n in model.nodes.get(ast.ImportFrom, ()))}
+
+
+def _settings_read(model: ModuleModel) -> list[str]:
+    """``CELERY_*`` names the module reads itself (``settings.CELERY_BROKER_URL``,
+    ``getattr(settings, "CELERY_X")``): settings the project hands to Celery by hand."""
+    out = {node.attr for node in model.nodes.get(ast.Attribute, ()) if node.attr.startswith("CELERY_")}
+    for call in model.nodes.get(ast.Call, ()):
+        if isinstance(call.func, ast.Name) and call.func.id == "getattr" and len(call.args) > 1:
+            name = const(call.args[1])
+            if isinstance(name, str) and name.startswith("CELERY_"):
+                out.add(name)
+    return sorted(out)
+
+
+def _lazy_imports(model: ModuleModel, module: str, package: bool) -> list[str]:
+    """The modules imported inside functions (when they run, not when the module is imported)."""
+    out: set[str] = set()
+    for node in (*model.nodes.get(ast.Import, ()), *model.nodes.get(ast.ImportFrom, ())):
+        if _runs_at_import(model, node):
+            continue
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+            continue
+        base = relative_module(module, package, node.module or "", node.level) if node.level else node.module
+        if base:
+            out.add(base)
+            out.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    for call in model.nodes.get(ast.Call, ()):  # importlib.import_module("x") / __import__("x")
+        if model.resolve(call.func) in ("importlib.import_module", "__import__") or (
+                isinstance(call.func, ast.Name) and call.func.id == "__import__"):
+            name = const(call.args[0]) if call.args else None
+            if isinstance(name, str):
+                out.add(name)
+            else:
+                out.add("*")  # a module named at run time: anything may be imported
+    return sorted(out)
+
+
+def _django_setup(model: ModuleModel) -> bool:
+    """Does the module call ``django.setup()`` when it is imported?"""
+    return any(model.resolve(call.func) == "django.setup" and _runs_at_import(model, call)
+               for call in model.nodes.get(ast.Call, ()))
+
+
+def _periodic_handlers(model: ModuleModel) -> list[dict]:
+    """``@app.on_after_configure.connect`` handlers (module level) that call ``add_periodic_task``:
+    the decorator's position and the function's name."""
+    out = []
+    for node in (*model.nodes.get(ast.FunctionDef, ()), *model.nodes.get(ast.AsyncFunctionDef, ())):
+        if model.scope(node) is not model.tree:
+            continue
+        for dec in node.decorator_list:
+            core = dec.func if isinstance(dec, ast.Call) else dec
+            if not (isinstance(core, ast.Attribute) and core.attr == "connect"
+                    and isinstance(core.value, ast.Attribute) and core.value.attr == "on_after_configure"
+                    and model.is_app(core.value.value)):
+                continue
+            if any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                   and c.func.attr == "add_periodic_task" for c in ast.walk(node)):
+                out.append({"line": dec.lineno, "col": dec.col_offset, "name": node.name})
+    return out
+
+
+def _class_qualname(model: ModuleModel, module: str, package: bool, expr: ast.AST) -> str | None:
+    """The dotted name of the class an expression names (a class of this module or an import)."""
+    if isinstance(expr, ast.Name):
+        for b in model.lookup(expr.id, expr):
+            if b.kind is BindingKind.CLASS:
+                return f"{module}.{expr.id}" if model.scope(b.node) is model.tree else None
+    return absolute(model, module, package, model.resolve(expr))
+
+
+def _class_tasks(model: ModuleModel, module: str, package: bool) -> dict:
+    """Class tasks sent and registered: ``class_calls`` ([{"target", "line"}] of ``X().delay(...)``,
+    ``X.delay(...)``, ``X().apply_async(...)``), ``registers`` (classes given to
+    ``app.register_task(X())`` / ``app.tasks.register(X())``, instances or classes) and
+    ``registers_unknown`` (a registration whose class the module cannot name)."""
+    calls, registers, unknown = [], set(), False
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            continue
+        if func.attr in _SEND_METHODS:
+            target = func.value.func if isinstance(func.value, ast.Call) and not func.value.args \
+                and not func.value.keywords else func.value
+            if isinstance(target, (ast.Name, ast.Attribute)):
+                name = _class_qualname(model, module, package, target)
+                if name is not None:
+                    calls.append({"target": name, "line": call.lineno})
+        elif func.attr == "register_task" or (func.attr == "register" and isinstance(func.value, ast.Attribute)
+                                               and func.value.attr == "tasks"):
+            given = call.args[0] if call.args else None
+            if isinstance(given, ast.Call):
+                given = given.func
+            name = _class_qualname(model, module, package, given) if isinstance(given, (ast.Name, ast.Attribute)) \
+                else None
+            if name is None:
+                unknown = True
+            else:
+                registers.add(name)
+    for node in model.nodes.get(ast.ClassDef, ()):  # @app.register_task class X(Task)
+        for dec in node.decorator_list:
+            if isinstance(dec, ast.Attribute) and dec.attr in ("register_task", "register"):
+                registers.add(f"{module}.{node.name}")
+    return {"class_calls": calls, "registers": sorted(registers), "registers_unknown": unknown}
