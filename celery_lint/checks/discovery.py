@@ -71,8 +71,20 @@ CEL904 = Rule(
         "\"Received unregistered task of type ...\", while the code sending them works in tests "
         "(eager mode) and in the web process that imports the module.",
     example="""\
-# proj/celery.py: app = Celery("proj", include=["proj.tasks"])
-# this is proj/jobs.py, which no module of the worker imports
+# file: proj/celery.py
+from celery import Celery
+
+app = Celery("proj", include=["proj.tasks"])
+
+# file: proj/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def send_email(to):
+    ...
+
+# file: proj/jobs.py
 from celery import shared_task
 
 
@@ -81,7 +93,20 @@ def rebuild_index():
     ...
 """,
     instead="""\
-# proj/celery.py: app = Celery("proj", include=["proj.tasks", "proj.jobs"])
+# file: proj/celery.py
+from celery import Celery
+
+app = Celery("proj", include=["proj.tasks", "proj.jobs"])
+
+# file: proj/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def send_email(to):
+    ...
+
+# file: proj/jobs.py
 from celery import shared_task
 
 
@@ -140,8 +165,22 @@ CEL906 = Rule(
         "nowhere, or the call hangs on connection retries. Celery's Django guide makes the import the "
         "second step of its setup.",
     example="""\
-# filename: proj/celery.py
-# proj/__init__.py is empty; proj/settings.py defines INSTALLED_APPS
+# file: manage.py
+import os
+import sys
+
+from django.core.management import execute_from_command_line
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+execute_from_command_line(sys.argv)
+
+# file: proj/__init__.py
+
+# file: proj/settings.py
+INSTALLED_APPS = ["django.contrib.contenttypes", "orders"]
+CELERY_BROKER_URL = "redis://redis:6379/0"
+
+# file: proj/celery.py
 import os
 
 from celery import Celery
@@ -150,10 +189,35 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
 app = Celery("proj")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# file: orders/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def ship(order_id):
+    ...
 """,
     instead="""\
-# filename: proj/celery.py
-# proj/__init__.py: from .celery import app as celery_app
+# file: manage.py
+import os
+import sys
+
+from django.core.management import execute_from_command_line
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+execute_from_command_line(sys.argv)
+
+# file: proj/__init__.py
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)
+
+# file: proj/settings.py
+INSTALLED_APPS = ["django.contrib.contenttypes", "orders"]
+CELERY_BROKER_URL = "redis://redis:6379/0"
+
+# file: proj/celery.py
 import os
 
 from celery import Celery
@@ -162,6 +226,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
 app = Celery("proj")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# file: orders/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def ship(order_id):
+    ...
 """,
     references=(_REF_DJANGO,),
 )
@@ -234,20 +306,78 @@ CEL907 = Rule(
         "given). The worker then uses the defaults -- `amqp://guest@localhost`, no eager mode in "
         "tests, no beat schedule.",
     example="""\
-# filename: proj/celery.py
-# proj/settings.py: INSTALLED_APPS = [...]; CELERY_BROKER_URL = "redis://redis:6379/0"
+# file: manage.py
+import os
+import sys
+
+from django.core.management import execute_from_command_line
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+execute_from_command_line(sys.argv)
+
+# file: proj/__init__.py
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)
+
+# file: proj/settings.py
+INSTALLED_APPS = ["django.contrib.contenttypes", "orders"]
+CELERY_BROKER_URL = "redis://redis:6379/0"
+
+# file: proj/celery.py
+import os
+
 from celery import Celery
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
 app = Celery("proj")
 app.config_from_object("django.conf:settings")
+app.autodiscover_tasks()
+
+# file: orders/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def ship(order_id):
+    ...
 """,
     instead="""\
-# filename: proj/celery.py
-# proj/settings.py: INSTALLED_APPS = [...]; CELERY_BROKER_URL = "redis://redis:6379/0"
+# file: manage.py
+import os
+import sys
+
+from django.core.management import execute_from_command_line
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+execute_from_command_line(sys.argv)
+
+# file: proj/__init__.py
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)
+
+# file: proj/settings.py
+INSTALLED_APPS = ["django.contrib.contenttypes", "orders"]
+CELERY_BROKER_URL = "redis://redis:6379/0"
+
+# file: proj/celery.py
+import os
+
 from celery import Celery
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
 app = Celery("proj")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# file: orders/tasks.py
+from celery import shared_task
+
+
+@shared_task
+def ship(order_id):
+    ...
 """,
     references=(_REF_DJANGO, _REF_NEW_NAMES),
 )
@@ -322,8 +452,13 @@ CEL908 = Rule(
         "not replay, and the periodic tasks are never added (celery/celery#3589). "
         "`on_after_finalize` is sent by `app.finalize()`, after those imports.",
     example="""\
-# filename: proj/reports/tasks.py
-# proj/celery.py: app = Celery("proj"); app.autodiscover_tasks(["proj.reports"])
+# file: proj/celery.py
+from celery import Celery
+
+app = Celery("proj", broker="redis://redis:6379/0")
+app.autodiscover_tasks(["proj.reports"])
+
+# file: proj/reports/tasks.py
 from proj.celery import app
 
 
@@ -337,8 +472,13 @@ def build_report():
     ...
 """,
     instead="""\
-# filename: proj/reports/tasks.py
-# proj/celery.py: app = Celery("proj"); app.autodiscover_tasks(["proj.reports"])
+# file: proj/celery.py
+from celery import Celery
+
+app = Celery("proj", broker="redis://redis:6379/0")
+app.autodiscover_tasks(["proj.reports"])
+
+# file: proj/reports/tasks.py
 from proj.celery import app
 
 
@@ -396,6 +536,12 @@ CEL909 = Rule(
         "instance. Sending an unregistered one fails: the message has no registered name, and the worker "
         "rejects it as an unregistered task.",
     example="""\
+# file: proj/celery.py
+from celery import Celery
+
+app = Celery("proj", include=["proj.tasks"])
+
+# file: proj/tasks.py
 from celery import Task
 
 
@@ -403,13 +549,23 @@ class RebuildIndex(Task):
     def run(self, index_name):
         ...
 
+# file: proj/views.py
+from proj.tasks import RebuildIndex
 
-RebuildIndex().delay("products")
+
+def rebuild(request):
+    RebuildIndex().delay("products")
 """,
     instead="""\
-from celery import Celery, Task
+# file: proj/celery.py
+from celery import Celery
 
-app = Celery("proj")
+app = Celery("proj", include=["proj.tasks"])
+
+# file: proj/tasks.py
+from celery import Task
+
+from proj.celery import app
 
 
 class RebuildIndex(Task):
@@ -418,7 +574,13 @@ class RebuildIndex(Task):
 
 
 rebuild_index = app.register_task(RebuildIndex())
-rebuild_index.delay("products")
+
+# file: proj/views.py
+from proj.tasks import rebuild_index
+
+
+def rebuild(request):
+    rebuild_index.delay("products")
 """,
     references=(_REF_CUSTOM, _REF_REGISTRY),
 )
