@@ -97,8 +97,8 @@ class ProjectIndex:
         self.files: dict[str, tuple[str, bool]] = {}  # absolute path -> (module name, is a package)
         self.complete = True  # every Celery module was read and summarised
         # modules that are not Celery modules -> what they import, read from their text (any
-        # scope; more than they import, never less): how task modules are reached
-        self.plain_imports: dict[str, list[str]] = {}
+        # scope; more than they import, never less) when a rule first asks: how task modules are reached
+        self.plain_imports = PlainImports()
         self._tasks_by_name: dict[str, list[tuple[str, dict]]] | None = None
 
     # -- lookups ---------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         else:
             rejected.append((path, rel, module, package))
             if module:
-                index.plain_imports[module] = plain_imports(text, module, package)
+                index.plain_imports.paths[module] = (path, package)
         texts[path] = data
     summaries = {}
     for path, rel, module, package in passed:
@@ -272,8 +272,31 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
             continue
         index.summaries[module] = summary
         index.paths[module] = rel
-        index.plain_imports.pop(module, None)
+        index.plain_imports.paths.pop(module, None)
     return index
+
+
+class PlainImports:
+    """``get(module)``: what a module that is no Celery module imports (:func:`plain_imports`),
+    read from its file the first time a rule asks (most runs never ask: only the discovery rules
+    follow imports through plain modules)."""
+
+    def __init__(self):
+        self.paths: dict[str, tuple[str, bool]] = {}  # module -> (absolute path, is a package)
+        self._read: dict[str, list[str]] = {}
+
+    def get(self, module: str, default=None):
+        found = self._read.get(module)
+        if found is None:
+            where = self.paths.get(module)
+            if where is None:
+                return default
+            try:
+                text = read_bytes(where[0]).decode("latin-1")
+            except (OSError, NotChecked):
+                text = "import_module("  # unreadable now: it may import anything
+            found = self._read[module] = plain_imports(text, module, where[1])
+        return found
 
 
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]*))",
