@@ -13,6 +13,7 @@ summarised again with them: a task made by ``@instrumented_task`` in another mod
 from __future__ import annotations
 
 import ast
+import functools
 import logging
 import os
 import re
@@ -41,14 +42,16 @@ def find_root(path: str, settings: Settings) -> str:
     """The project root of a checked file (absolute)."""
     if settings.project_root:
         return os.path.abspath(settings.project_root)
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return os.getcwd()
-        folder = parent
+    return _root_of(os.path.dirname(os.path.abspath(path)), os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)
+def _root_of(folder: str, cwd: str) -> str:
+    """The root of the files of a folder (asked once per folder: a run checks many files of one)."""
+    if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+        return folder
+    parent = os.path.dirname(folder)
+    return cwd if parent == folder else _root_of(parent, cwd)
 
 
 def walk(root: str) -> Iterator[tuple[str, list[str]]]:
