@@ -172,7 +172,7 @@ class Engine:
             strict: bool = False, project=None) -> list[Violation]:
         out: list[Violation] = []
         try:
-            model = build(tree, filename, settings, self.wanted)
+            model = build(tree, filename, settings, self.wanted, project)
             collect_config(model)
         except Exception as exc:  # noqa: BLE001 -- a linter must not take the lint run down with it
             if strict:

@@ -324,7 +324,8 @@ def _calls_base(func: ast.FunctionDef, method: str) -> bool:
 
 
 def _base_defining(model: ModuleModel, info: ClassInfo, method: str) -> ClassInfo | None:
-    """The first class of the module among ``info``'s bases (and theirs) that defines ``method``.
+    """The first class of the module (or Task class of the project the index knows in full)
+    among ``info``'s bases (and theirs) that defines ``method``.
 
     ``celery.Task``'s own handlers do nothing (celery/app/task.py), and classes the module
     does not show may or may not define it: neither counts.
@@ -334,7 +335,7 @@ def _base_defining(model: ModuleModel, info: ClassInfo, method: str) -> ClassInf
     while stack:
         cls = stack.pop(0)
         for base in cls.node.bases:
-            found = model.local_class(base)
+            found = model.task_class(base)
             if found is None or id(found) in seen:
                 continue
             if method in found.methods:
@@ -489,6 +490,8 @@ def missing_time_limit(ctx: Context) -> None:
         return  # tasks of test modules are fixtures: a limit there protects nothing
     if any(item.key in _LIMIT_SETTINGS or item.key in _OPAQUE_SETTINGS for item in model.config):
         return
+    if ctx.project is not None and ctx.project.time_limit_set:
+        return  # a module of the project sets a global limit (or annotations) for every task
     if model.app_has_own_task_class or _config_partly_unseen(model):
         return  # the app's own task class, or config we cannot see, may set limits
     for task in model.tasks:
