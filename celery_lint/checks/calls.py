@@ -702,6 +702,24 @@ def _swallowed_by(ctx: Context, task: TaskInfo | None, option: str) -> str | Non
     return kwarg if _reads_other_keys_only(ctx, task, kwarg, option) else None
 
 
+def _project_receives(ctx: Context, call: TaskCall, option: str) -> str | None:
+    """How a task of another module of the project receives the keyword ``option`` (the index
+    knows its parameters): None when it declares a parameter of that name."""
+    func = call.node.func
+    found = None
+    if ctx.project is not None and isinstance(func, ast.Attribute):
+        found = ctx.project.imported_task(ctx.filename, ctx.resolve(func.value))
+    params = found[1]["sig"] if found is not None else None
+    if params is None:
+        return _AS_ARGUMENT
+    if option in params["pos"][params["posonly"]:] or option in params["kwonly"]:
+        return None
+    if params["varkw"]:
+        module, task = found
+        return f"goes into the **kwargs of task '{task['label']}' ({ctx.project.path_of(module)}:{task['line']})"
+    return _AS_ARGUMENT
+
+
 def _check_delay_options(ctx: Context, call: TaskCall) -> None:
     if call.method not in STAR_METHODS or not call.known:
         return
@@ -710,7 +728,11 @@ def _check_delay_options(ctx: Context, call: TaskCall) -> None:
         # ``countdown=None`` means nothing as an option: it is the task's own parameter.
         if kw.arg not in EXECUTION_OPTIONS or const(kw.value, 0) is None:
             continue
-        if task is None or task.node.args.kwarg is None and not _declares(task, kw.arg):
+        if task is None:
+            receives = _project_receives(ctx, call, kw.arg)
+            if receives is None:
+                continue
+        elif task.node.args.kwarg is None and not _declares(task, kw.arg):
             receives = _AS_ARGUMENT
         else:
             kwarg = _swallowed_by(ctx, task, kw.arg)

@@ -131,15 +131,29 @@ class ProjectIndex:
         another module of the project that ``qualname`` names, as written in ``filename``
         (``.base.BaseTask`` for a relative import), when its chain of bases up to ``celery.Task``
         is known in full; else None."""
-        module, package = self.module_of(filename)
-        if qualname.startswith("."):
-            stripped = qualname.lstrip(".")
-            qualname = relative_module(module, package, stripped, len(qualname) - len(stripped)) or ""
+        module, qualname = self._absolute(filename, qualname)
         owner, _, name = qualname.rpartition(".")
         entry = self.summaries.get(owner, {}).get("bases", {}).get(name)
         if entry is None or owner == module or not self._base_known(qualname):
             return None
         return qualname, entry, f"{self.path_of(owner)}:{entry['line']}"
+
+    def imported_task(self, filename: str, qualname: str | None) -> tuple[str, dict] | None:
+        """(module, task) of the module-level task of another module of the project that
+        ``qualname`` names, as written in ``filename`` (``.tasks.send`` for a relative import)."""
+        if not qualname:
+            return None
+        module, qualname = self._absolute(filename, qualname)
+        found = self.task(qualname)
+        return None if found is None or found[0] == module else found
+
+    def _absolute(self, filename: str, qualname: str) -> tuple[str, str]:
+        """(the module of ``filename``, ``qualname`` written there made absolute)."""
+        module, package = self.module_of(filename)
+        if qualname.startswith("."):
+            stripped = qualname.lstrip(".")
+            qualname = relative_module(module, package, stripped, len(qualname) - len(stripped)) or ""
+        return module, qualname
 
     def _base_known(self, qualname: str, seen: frozenset = frozenset()) -> bool:
         """Is every class from ``qualname`` up to ``celery.Task`` a Task class of the project?"""
