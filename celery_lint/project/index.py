@@ -299,7 +299,7 @@ def _summary(data: bytes, path: str, rel: str, module: str, package: bool, setti
     try:
         with paused_gc():
             tree = ast.parse(data, path)
-            model = build(tree, path, settings, default_engine().wanted)
+            model = build(tree, rel, settings, default_engine().wanted)  # test code by the path in the project
             collect_config(model)
             summary = summarize(model, module, package)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
