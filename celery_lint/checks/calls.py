@@ -102,8 +102,9 @@ CEL102 = Rule(
     summary="Give execution options to apply_async(), not to delay()",
     what="Finds `.delay(...)` (and `.s()`, `.si()`, `.delay_on_commit()`) called with a keyword that is "
          "one of `apply_async()`'s execution options (`countdown=`, `eta=`, `expires=`, `queue=`, "
-         "`priority=`, `link=`, ...). When the task is defined in the same module and declares a "
-         "parameter of that name, the keyword is meant for the task and is not reported. A task that "
+         "`priority=`, `link=`, ...). When the task is defined in the same module, or in another module of "
+         "the project whose signature the project index knows, and declares a parameter of that name, "
+         "the keyword is meant for the task and is not reported. A task that "
          "takes `**kwargs` without such a parameter is reported (the option vanishes into `**kwargs` "
          "without an error) unless its body reads that key, passes `**kwargs` on or iterates over it, "
          "or its Task class may take options out of the keywords (one the module cannot see, or one "

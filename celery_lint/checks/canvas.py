@@ -99,7 +99,8 @@ CEL602 = Rule(
     summary="Tasks in a chord header must not ignore their results",
     what="Finds a chord -- `chord(header)(body)`, `chord(header, body)`, `group(...) | body`, or a "
          "group followed by another step in a chain -- whose header holds a signature of a task of "
-         "the module defined with `ignore_result=True` (on the decorator or on its Task class).",
+         "the module defined with `ignore_result=True` (on the decorator or on its Task class), or of a "
+         "task of another module of the project defined so (through the project index).",
     why="A chord runs its body once every header task has stored its result. A header task that "
         "ignores its result never reports it, so the chord waits forever and the body never runs, "
         "without an error. Celery's documentation: tasks used within a chord must not ignore "
@@ -145,7 +146,8 @@ CEL603 = Rule(
             "already fills its parameters ({given}): TypeError at run time; use {task}.si(...) when "
             "it does not need the result, or give it a parameter for it",
     summary="A chained signature needs room for the parent's result, or must be immutable (.si)",
-    what="Finds a mutable signature of a task of the module (`b.s(...)`) placed after another step "
+    what="Finds a mutable signature of a task of the module, or of another module of the project "
+         "whose signature the project index knows (`b.s(...)`), placed after another step "
          "of a chain (`a.s() | b.s(x)`, `chain(a.s(), b.s(x))`, a group after a step) or used as a "
          "chord body, whose arguments already fill every parameter of the task, so the parent's "
          "result (prepended to the arguments) makes the call fail.",
