@@ -224,6 +224,17 @@ def test_django_settings_time_limit_silences_cel510(tmp_path):
     assert lines(standalone(root, "CEL,CEL510"), "proj/tasks.py", "CEL510") == []
 
 
+def test_annotations_with_a_limit_silence_cel510(tmp_path):
+    root = _limits(tmp_path, "app.conf.task_annotations = {'*': {'soft_time_limit': 60}}")
+    assert lines(standalone(root, "CEL,CEL510"), "proj/tasks.py", "CEL510") == []
+
+
+def test_annotations_without_a_limit_keep_cel510(tmp_path):
+    # apache-superset's config: a rate limit for one task says nothing of time limits.
+    root = _limits(tmp_path, "app.conf.task_annotations = {'sql_lab.get_sql_results': {'rate_limit': '100/s'}}")
+    assert lines(standalone(root, "CEL,CEL510"), "proj/tasks.py", "CEL510") == [5]
+
+
 def test_no_global_time_limit_keeps_cel510(tmp_path):
     # Near-misses: another setting, and a limit set only in a test module's config.
     root = _limits(tmp_path, "app.conf.task_acks_late = True")

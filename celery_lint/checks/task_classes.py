@@ -218,8 +218,8 @@ CEL510 = Rule(
          "task decorator of the project, `**options`, the app's own task class, config loaded with "
          "`config_from_object` from outside the project) are not reported, nor are tasks of test "
          "modules, nor any task when a module of the project sets `task_time_limit`, "
-         "`task_soft_time_limit` or `task_annotations` (app config, a celeryconfig module, Django "
-         "settings with the `CELERY_` namespace).",
+         "`task_soft_time_limit` or `task_annotations` that may set a limit (app config, a "
+         "celeryconfig module, Django settings with the `CELERY_` namespace).",
     why="Without a limit, a task stuck on a network call that never answers holds its worker slot "
         "forever; when all slots hang, the queue stops. A hard limit lets the worker kill and "
         "replace the child process; a soft limit lets the task clean up first.",

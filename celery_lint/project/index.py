@@ -173,7 +173,7 @@ class ProjectIndex:
     @property
     def time_limit_set(self) -> bool:
         """Does a module of the project set a global time limit (``task_time_limit``,
-        ``task_soft_time_limit``) or task annotations, which may give every task one?"""
+        ``task_soft_time_limit``) or task annotations that may give tasks one (test code aside)?"""
         return any(key in summary["settings"] for summary in self.summaries.values() if not summary["test"]
                    for key in ("task_time_limit", "task_soft_time_limit", "task_annotations"))
 

@@ -240,6 +240,19 @@ def _config_strings(item: ConfigItem) -> list[str] | None:
     return None
 
 
+def _annotations_may_limit(value: ast.AST) -> bool:
+    """May ``task_annotations`` give tasks a time limit?  Not when it is a literal dict (or a list
+    of them) of literal dicts none of which sets ``time_limit`` / ``soft_time_limit``."""
+    for annotations in (value.elts if isinstance(value, (ast.List, ast.Tuple)) else (value,)):
+        if not isinstance(annotations, ast.Dict) or None in annotations.keys:
+            return True
+        for options in annotations.values:
+            if not isinstance(options, ast.Dict) or any(
+                    not isinstance(const(k), str) or const(k).endswith("time_limit") for k in options.keys):
+                return True
+    return False
+
+
 def summarize(model: ModuleModel, module: str, package: bool) -> dict:
     """The summary of one module (see the module's docstring)."""
     test = model.is_test_code()
@@ -247,7 +260,9 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
     for item in model.config:
         if item.key is None:
             continue
-        if item.key in ("task_time_limit", "task_soft_time_limit", "task_annotations"):
+        if item.key in ("task_time_limit", "task_soft_time_limit"):
+            settings[item.key] = True
+        elif item.key == "task_annotations" and _annotations_may_limit(item.value):
             settings[item.key] = True
         elif item.key in ("include", "imports"):
             settings.setdefault(item.key, [])
