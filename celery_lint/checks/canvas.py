@@ -272,7 +272,7 @@ _SENDING_METHODS = frozenset({"delay", "apply_async"})
 # CEL602 and CEL603
 # ------------------------------------------------------------------------------------
 
-def project_task(ctx: Context, sig: Sig) -> dict | None:
+def _project_task(ctx: Context, sig: Sig) -> dict | None:
     """The summary of the task of another module of the project that a signature names (through
     imports), when the module has none of its own by that name and the index knows it."""
     if sig.task is not None or ctx.project is None or not isinstance(sig.target, (ast.Name, ast.Attribute)):
@@ -289,7 +289,7 @@ def _check_header(ctx: Context, header: ast.AST | None) -> None:
         sig = signature_of(model, member)
         if sig is None or not sig.options_known:
             continue
-        other = project_task(ctx, sig)
+        other = _project_task(ctx, sig)
         if sig.task is None and other is None:
             continue
         override = sig.options.get("ignore_result")
@@ -352,7 +352,7 @@ def _check_receivers(ctx: Context, expr: ast.AST | None) -> None:
             if lacks_room(sig.task, sig):
                 ctx.report(sig.node, CEL603, task=sig.task.label, given=_given(sig))
             continue
-        other = project_task(ctx, sig)
+        other = _project_task(ctx, sig)
         if other is not None and lacks_room_in(other["sig"], sig):
             ctx.report(sig.node, CEL603, task=other["label"], given=_given(sig))
 
