@@ -178,7 +178,7 @@ class Engine:
         fix of its rule, when the rule has one for it.  ``project``: the project index, or None."""
         out: list[Violation] = []
         try:
-            model = build(tree, filename, settings, self.wanted)
+            model = build(tree, filename, settings, self.wanted, project)
             if fix_source is not None:
                 model.source = Source(fix_source)
             collect_config(model)

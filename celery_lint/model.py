@@ -176,6 +176,15 @@ _SHADOWING_KINDS = (BindingKind.DEF, BindingKind.CLASS, BindingKind.ASSIGN)
 _VALUE_KINDS = (BindingKind.ASSIGN, BindingKind.FOR, BindingKind.WITH)
 
 
+class ProjectName(ast.Name):
+    """A base of a Task class of another module (:meth:`ModuleModel.task_class`): a name that
+    resolves to the dotted name the project index gives it, bound by nothing in this module."""
+
+    def __init__(self, qualname: str):
+        super().__init__(id=qualname.rsplit(".", 1)[-1], ctx=ast.Load())
+        self.qualname = qualname
+
+
 @dataclass
 class ClassInfo:
     node: ast.ClassDef
@@ -184,6 +193,7 @@ class ClassInfo:
     methods: dict[str, ast.FunctionDef] = field(default_factory=dict)
     is_task_class: bool = False
     removed_base: str | None = None  # the removed Celery base it derives from, if any
+    origin: str | None = None  # a Task class of another module of the project: where ("proj/base.py:12")
 
     @property
     def name(self) -> str:
@@ -269,8 +279,12 @@ class TaskInfo:
 class ModuleModel:
     """The Celery facts of one module.  Build it with :func:`build`."""
 
-    def __init__(self, tree: ast.Module, filename: str, settings: Settings):
+    def __init__(self, tree: ast.Module, filename: str, settings: Settings, project=None):
         self.tree = tree
+        # The project index (celery_lint.project.ProjectIndex) or None: Task classes of other
+        # modules of the project that it knows in full count as the module's own (task_class).
+        self.project = project
+        self._project_classes: dict[str, ClassInfo | None] = {}
         self.filename = filename
         self.settings = settings
         self.parents: dict[ast.AST, ast.AST] = {}
@@ -424,6 +438,8 @@ class ModuleModel:
         return found
 
     def _resolve(self, expr: ast.AST) -> str | None:
+        if isinstance(expr, ProjectName):
+            return expr.qualname
         parts = []
         while isinstance(expr, ast.Attribute):
             parts.append(expr.attr)
@@ -569,16 +585,36 @@ class ModuleModel:
                     return self.classes.get(b.node)
         return None
 
+    def task_class(self, expr: ast.AST) -> ClassInfo | None:
+        """A class of this module, or a Task class of another module of the project whose chain of
+        bases up to ``celery.Task`` the project index knows in full (its attributes, as written
+        there, and its methods, without positions in this module: never report on them)."""
+        info = self.local_class(expr)
+        if info is not None or self.project is None:
+            return info
+        if not isinstance(expr, (ast.Name, ast.Attribute)):
+            return None
+        qualname = self.resolve(expr)
+        if qualname is None:
+            return None
+        if qualname not in self._project_classes:
+            self._project_classes[qualname] = None  # a cycle of bases stays unknown
+            found = self.project.task_base(self.filename, qualname)
+            self._project_classes[qualname] = None if found is None else _project_class(*found)
+        return self._project_classes[qualname]
+
     def local_base(self, cls: ClassInfo) -> ClassInfo | None:
-        """The first base of a class that is itself a class of this module."""
+        """The first base of a class that is itself a class of this module (or a Task class of
+        the project that the index knows: :meth:`task_class`)."""
         for base in cls.node.bases:
-            info = self.local_class(base)
+            info = self.task_class(base)
             if info is not None:
                 return info
         return None
 
     def lineage(self, cls: ClassInfo) -> list[ClassInfo]:
-        """The class and the classes of the module it derives from, each once, nearest first."""
+        """The class and the classes of the module it derives from (with the Task classes of the
+        project the index knows: :meth:`task_class`), each once, nearest first."""
         found = self._lineages.get(cls.node)
         if found is None:
             found = []
@@ -590,7 +626,7 @@ class ModuleModel:
                     continue
                 seen.add(id(current))
                 found.append(current)
-                todo.extend(local for local in map(self.local_class, current.node.bases) if local is not None)
+                todo.extend(local for local in map(self.task_class, current.node.bases) if local is not None)
             self._lineages[cls.node] = found
         return found
 
@@ -649,7 +685,7 @@ class ModuleModel:
         for pattern in self.settings.task_base_classes:
             if name_matches(q, pattern) or (q is None and dotted(base) == pattern):
                 return True, None
-        info = self.local_class(base)
+        info = self.task_class(base)
         if info is not None and info.is_task_class:
             return True, None
         return False, None
@@ -721,9 +757,10 @@ def _plan(t: type) -> tuple[tuple[str, bool], ...]:
     return plan
 
 
-def build(tree: ast.Module, filename: str, settings: Settings, wanted: frozenset) -> ModuleModel:
-    """Walk the tree once and build the model.  ``wanted``: node types the checks visit."""
-    model = ModuleModel(tree, filename, settings)
+def build(tree: ast.Module, filename: str, settings: Settings, wanted: frozenset, project=None) -> ModuleModel:
+    """Walk the tree once and build the model.  ``wanted``: node types the checks visit;
+    ``project``: the project index, whose Task classes of other modules count as the module's."""
+    model = ModuleModel(tree, filename, settings, project)
     parents = model.parents
     scope_of = model.scope_of
     nodes = model.nodes
@@ -1048,7 +1085,7 @@ def _factory_returns(model: ModuleModel, func: ast.AST, depth: int) -> str | Non
 def _add_function_task(model: ModuleModel, task: TaskInfo) -> None:
     base_kw = task.options.get("base")
     if base_kw is not None:
-        task.cls = model.local_class(base_kw.value)
+        task.cls = model.task_class(base_kw.value)
         task.base_unresolved = task.cls is None and model.resolve(base_kw.value) not in TASK_BASES
     model.tasks.append(task)
     model.task_by_node[task.node] = task
@@ -1080,6 +1117,35 @@ def _task_by_call(model: ModuleModel, call: ast.Call) -> tuple[ast.FunctionDef, 
     if len(defs) != 1 or defs[0] in model.task_by_node:
         return None
     return defs[0], dec
+
+
+def _project_expr(text: str | None) -> ast.expr:
+    """An attribute's value as written in another module (a name bound nowhere when unknown)."""
+    try:
+        return ast.parse(text or "__unknown__", mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ast.Name(id="__unknown__", ctx=ast.Load())
+
+
+def _project_method(name: str, body: str | None) -> ast.FunctionDef:
+    """A method of another module: its body when the summary kept it (a short one), else a body
+    that does something."""
+    try:
+        stmts = ast.parse(body).body if body is not None else [ast.Pass(), ast.Pass()]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        stmts = [ast.Pass(), ast.Pass()]
+    args = ast.arguments(posonlyargs=[], args=[ast.arg(arg="self")], vararg=ast.arg(arg="args"),
+                         kwonlyargs=[], kw_defaults=[], kwarg=ast.arg(arg="kwargs"), defaults=[])
+    return ast.FunctionDef(name=name, args=args, body=stmts, decorator_list=[], returns=None)
+
+
+def _project_class(qualname: str, entry: dict, where: str) -> ClassInfo:
+    """A Task class of another module, from its entry in that module's summary (``bases``)."""
+    node = ast.ClassDef(name=qualname.rsplit(".", 1)[-1], bases=[ProjectName(b) for b in entry["bases"]],
+                        keywords=[], body=[], decorator_list=[])
+    return ClassInfo(node, attrs={k: _project_expr(v) for k, v in entry["attrs"].items()},
+                     methods={k: _project_method(k, v) for k, v in entry["methods"].items()},
+                     is_task_class=True, origin=where)
 
 
 def _derives_directly(model: ModuleModel, info: ClassInfo) -> bool:

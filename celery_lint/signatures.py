@@ -34,6 +34,7 @@ class Sig:
     immutable: bool | None = False  # None: not known
     options: dict[str, ast.expr] = field(default_factory=dict)  # execution options seen
     options_known: bool = True
+    target: ast.expr | None = None  # the expression naming the task (``add`` in ``add.s(1)``)
 
 
 def _literal_args(expr: ast.expr | None) -> list[ast.expr] | None:
@@ -59,9 +60,9 @@ def _literal_kwargs(expr: ast.expr | None) -> list[str] | None:
     return None
 
 
-def _signature_call(call: ast.Call, task: TaskInfo | None, params: list[ast.expr]) -> Sig:
+def _signature_call(call: ast.Call, task: TaskInfo | None, params: list[ast.expr], target: ast.expr) -> Sig:
     """``Signature(task, args, kwargs, options, type, subtask_type, immutable, app, **options)``."""
-    sig = Sig(call, task, immutable=None, options_known=False)
+    sig = Sig(call, task, immutable=None, options_known=False, target=target)
     if len(params) > len(_SIGNATURE_PARAMS) or any(isinstance(p, ast.Starred) for p in params):
         return sig
     if any(kw.arg is None for kw in call.keywords):
@@ -97,28 +98,28 @@ def signature_of(model: ModuleModel, expr: ast.AST, depth: int = 0) -> Sig | Non
     func = expr.func
     if isinstance(func, ast.Attribute):
         if func.attr in ("s", "si"):
-            sig = Sig(expr, model.task_named(func.value), immutable=func.attr == "si")
+            sig = Sig(expr, model.task_named(func.value), immutable=func.attr == "si", target=func.value)
             if not any(isinstance(a, ast.Starred) for a in expr.args):
                 sig.args = list(expr.args)
             if all(kw.arg is not None for kw in expr.keywords):
                 sig.kwargs = [kw.arg for kw in expr.keywords]
             return sig
         if func.attr in SIGNATURE_METHODS and model.resolve(func) != "inspect.signature":
-            return _signature_call(expr, model.task_named(func.value), list(expr.args))
+            return _signature_call(expr, model.task_named(func.value), list(expr.args), func.value)
         if func.attr in ("set", "set_immutable", "clone"):
             inner = signature_of(model, func.value, depth + 1)
             if inner is None:
                 return None
             return _changed(inner, expr)
     if model.resolve(func) == SIGNATURE and expr.args and not isinstance(expr.args[0], ast.Starred):
-        return _signature_call(expr, model.task_named(expr.args[0]), list(expr.args[1:]))
+        return _signature_call(expr, model.task_named(expr.args[0]), list(expr.args[1:]), expr.args[0])
     return None
 
 
 def _changed(inner: Sig, call: ast.Call) -> Sig:
     """``sig.set(...)``, ``sig.set_immutable(...)``, ``sig.clone(...)``: the changed signature."""
     sig = Sig(call, inner.task, inner.args, inner.kwargs, inner.immutable, dict(inner.options),
-              inner.options_known)
+              inner.options_known, inner.target)
     method = call.func.attr  # type: ignore[attr-defined]
     if method == "set_immutable":
         value = const(call.args[0], None) if len(call.args) == 1 else None

@@ -140,8 +140,9 @@ CEL102 = Rule(
     summary="Give execution options to apply_async(), not to delay()",
     what="Finds `.delay(...)` (and `.s()`, `.si()`, `.delay_on_commit()`) called with a keyword that is "
          "one of `apply_async()`'s execution options (`countdown=`, `eta=`, `expires=`, `queue=`, "
-         "`priority=`, `link=`, ...). When the task is defined in the same module and declares a "
-         "parameter of that name, the keyword is meant for the task and is not reported. A task that "
+         "`priority=`, `link=`, ...). When the task is defined in the same module, or in another module of "
+         "the project whose signature the project index knows, and declares a parameter of that name, "
+         "the keyword is meant for the task and is not reported. A task that "
          "takes `**kwargs` without such a parameter is reported (the option vanishes into `**kwargs` "
          "without an error) unless its body reads that key, passes `**kwargs` on or iterates over it, "
          "or its Task class may take options out of the keywords (one the module cannot see, or one "
@@ -824,9 +825,27 @@ def _swallowed_by(model: ModuleModel, task: TaskInfo | None, option: str) -> str
     return kwarg if _reads_other_keys_only(model, task, kwarg, option) else None
 
 
+def _project_receives(model: ModuleModel, call: TaskCall, option: str) -> str | None:
+    """How a task of another module of the project receives the keyword ``option`` (the index
+    knows its parameters): None when it declares a parameter of that name."""
+    func = call.node.func
+    found = None
+    if model.project is not None and isinstance(func, ast.Attribute):
+        found = model.project.imported_task(model.filename, model.resolve(func.value))
+    params = found[1]["sig"] if found is not None else None
+    if params is None:
+        return _AS_ARGUMENT
+    if option in params["pos"][params["posonly"]:] or option in params["kwonly"]:
+        return None
+    if params["varkw"]:
+        module, task = found
+        return f"goes into the **kwargs of task '{task['label']}' ({model.project.path_of(module)}:{task['line']})"
+    return _AS_ARGUMENT
+
+
 def _misplaced_options(model: ModuleModel, call: TaskCall) -> Iterator[tuple[ast.keyword, str]]:
     """The keywords of a ``delay()``-style call that are execution options, with what the task
-    does with them."""
+    does with them (a task of another module of the project: as the index knows it)."""
     if call.method not in STAR_METHODS or not call.known:
         return
     task = call.task
@@ -834,7 +853,11 @@ def _misplaced_options(model: ModuleModel, call: TaskCall) -> Iterator[tuple[ast
         # ``countdown=None`` means nothing as an option: it is the task's own parameter.
         if kw.arg not in EXECUTION_OPTIONS or const(kw.value, 0) is None:
             continue
-        if task is None or task.node.args.kwarg is None and not _declares(task, kw.arg):
+        if task is None:
+            receives = _project_receives(model, call, kw.arg)
+            if receives is not None:
+                yield kw, receives
+        elif task.node.args.kwarg is None and not _declares(task, kw.arg):
             yield kw, _AS_ARGUMENT
         else:
             kwarg = _swallowed_by(model, task, kw.arg)

@@ -100,7 +100,8 @@ CEL602 = Rule(
     summary="Tasks in a chord header must not ignore their results",
     what="Finds a chord -- `chord(header)(body)`, `chord(header, body)`, `group(...) | body`, or a "
          "group followed by another step in a chain -- whose header holds a signature of a task of "
-         "the module defined with `ignore_result=True` (on the decorator or on its Task class).",
+         "the module defined with `ignore_result=True` (on the decorator or on its Task class), or of a "
+         "task of another module of the project defined so (through the project index).",
     why="A chord runs its body once every header task has stored its result. A header task that "
         "ignores its result never reports it, so the chord waits forever and the body never runs, "
         "without an error. Celery's documentation: tasks used within a chord must not ignore "
@@ -146,7 +147,8 @@ CEL603 = Rule(
             "already fills its parameters ({given}): TypeError at run time; use {task}.si(...) when "
             "it does not need the result, or give it a parameter for it",
     summary="A chained signature needs room for the parent's result, or must be immutable (.si)",
-    what="Finds a mutable signature of a task of the module (`b.s(...)`) placed after another step "
+    what="Finds a mutable signature of a task of the module, or of another module of the project "
+         "whose signature the project index knows (`b.s(...)`), placed after another step "
          "of a chain (`a.s() | b.s(x)`, `chain(a.s(), b.s(x))`, a group after a step) or used as a "
          "chord body, whose arguments already fill every parameter of the task, so the parent's "
          "result (prepended to the arguments) makes the call fail.",
@@ -282,18 +284,33 @@ _SENDING_METHODS = frozenset({"delay", "apply_async"})
 # CEL602 and CEL603
 # ------------------------------------------------------------------------------------
 
+def _project_task(ctx: Context, sig: Sig) -> dict | None:
+    """The summary of the task of another module of the project that a signature names (through
+    imports), when the module has none of its own by that name and the index knows it."""
+    if sig.task is not None or ctx.project is None or not isinstance(sig.target, (ast.Name, ast.Attribute)):
+        return None
+    found = ctx.project.imported_task(ctx.filename, ctx.resolve(sig.target))
+    return None if found is None else found[1]
+
+
 def _check_header(ctx: Context, header: ast.AST | None) -> None:
     if header is None:
         return
     model = ctx.model
     for member in group_members(model, header):
         sig = signature_of(model, member)
-        if sig is None or sig.task is None or not sig.options_known:
+        if sig is None or not sig.options_known:
+            continue
+        other = _project_task(ctx, sig)
+        if sig.task is None and other is None:
             continue
         override = sig.options.get("ignore_result")
-        ignored = ignores_result(model, sig.task) if override is None else is_const(override, True)
+        if override is not None:
+            ignored = is_const(override, True)
+        else:
+            ignored = ignores_result(model, sig.task) if other is None else other["ignore_result"] is True
         if ignored:
-            ctx.report(sig.node, CEL602, task=sig.task.label)
+            ctx.report(sig.node, CEL602, task=sig.task.label if other is None else other["label"])
 
 
 def _given(sig: Sig) -> str:
@@ -325,18 +342,37 @@ def lacks_room(task: TaskInfo, sig: Sig) -> bool:
     return any(name in filled for name in sig.kwargs)
 
 
+def lacks_room_in(params: dict, sig: Sig) -> bool:
+    """:func:`lacks_room` for a task of another module, from its parameters in the project index
+    (``sig`` of its summary: positional names without a bound ``self``; None when unknown)."""
+    if sig.args is None or sig.kwargs is None or params is None or params["var"]:
+        return False
+    positional = 1 + len(sig.args)
+    if positional > len(params["pos"]):
+        return True
+    filled = {name for i, name in enumerate(params["pos"][:positional]) if i >= params["posonly"]}
+    return any(name in filled for name in sig.kwargs)
+
+
 def _check_receivers(ctx: Context, expr: ast.AST | None) -> None:
     if expr is None:
         return
     for sig in receivers(ctx.model, expr):
-        if sig.immutable is False and sig.task is not None and lacks_room(sig.task, sig):
-            ctx.report(sig.node, CEL603, task=sig.task.label, given=_given(sig))
+        if sig.immutable is not False:
+            continue
+        if sig.task is not None:
+            if lacks_room(sig.task, sig):
+                ctx.report(sig.node, CEL603, task=sig.task.label, given=_given(sig))
+            continue
+        other = _project_task(ctx, sig)
+        if other is not None and lacks_room_in(other["sig"], sig):
+            ctx.report(sig.node, CEL603, task=other["label"], given=_given(sig))
 
 
 @on(ast.BinOp, reports=(CEL602, CEL603))
 def pipe(node: ast.BinOp, ctx: Context) -> None:
     """``left | right`` of signatures: a chain step (CEL603), or a chord (CEL602)."""
-    if not isinstance(node.op, ast.BitOr) or not ctx.model.tasks:
+    if not isinstance(node.op, ast.BitOr) or not (ctx.model.tasks or ctx.project):
         return
     model = ctx.model
     if not is_canvas(model, node.left):
@@ -508,7 +544,7 @@ def canvas_call(node: ast.Call, ctx: Context) -> None:
         _report_queue(ctx, where, value)
     _crontab_without_minute(ctx, node)
     _delay_in_loop(ctx, node)
-    if ctx.model.tasks:
+    if ctx.model.tasks or ctx.project is not None:
         _check_canvas_call(ctx, node)
 
 

@@ -406,7 +406,7 @@ def _class_chain(model: ModuleModel, cls: ClassInfo) -> tuple[list[ClassInfo], b
     chain = model.lineage(cls)
     closed = not any(
         info.node.keywords  # metaclass=..., or class keywords we cannot follow
-        or any(model.local_class(base) is None and model.resolve(base) not in TASK_BASES
+        or any(model.task_class(base) is None and model.resolve(base) not in TASK_BASES
                and not model.is_builtin(base, "object") for base in info.node.bases)
         for info in chain
     )

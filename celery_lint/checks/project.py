@@ -13,7 +13,6 @@ from typing import Iterator
 
 from ..engine import Context, on, on_module
 from ..model import ModuleModel, const
-from ..project.summary import absolute
 from ..rule import Rule
 from ..schedules import schedule_entries
 from ..config import dict_items
@@ -373,15 +372,10 @@ def _params(sig: dict) -> str:
     return ", ".join(shown)
 
 
-def _imported_task(ctx: Context, expr: ast.AST, here: tuple[str, bool]):
+def _imported_task(ctx: Context, expr: ast.AST):
     """(module, task) of the project task of another module that ``expr`` names through imports."""
-    qualname = absolute(ctx.model, here[0], here[1], ctx.resolve(expr))
-    if qualname is None:
-        return None
-    found = ctx.project.task(qualname)
-    if found is None or found[0] == here[0] or found[1]["sig"] is None:
-        return None
-    return found
+    found = ctx.project.imported_task(ctx.filename, ctx.resolve(expr))
+    return None if found is None or found[1]["sig"] is None else found
 
 
 @on(ast.Call, reports=(CEL902,))
@@ -393,10 +387,7 @@ def task_call_arguments(node: ast.Call, ctx: Context) -> None:
         return
     if not isinstance(func.value, (ast.Name, ast.Attribute)):
         return
-    here = _this_module(ctx)
-    if here is None:
-        return
-    found = _imported_task(ctx, func.value, here)
+    found = _imported_task(ctx, func.value)
     if found is None:
         return
     given = _given(node, func.attr)
@@ -409,6 +400,10 @@ def task_call_arguments(node: ast.Call, ctx: Context) -> None:
     later = _gets_parent_result(ctx.model, node)
     parent = later and func.attr != "si"
     if parent:
+        if func.attr == "s" and not isinstance(ctx.parent(node), ast.keyword) \
+                and _problem(sig, given, complete=False) is None \
+                and given.count + 1 > len(sig["pos"]) and not sig["var"]:
+            return  # no room for the parent's result in a chain: CEL603 says so
         given.count += 1
     problem = _problem(sig, given, complete=later or func.attr not in _PARTIAL)
     if problem is not None and parent:

@@ -590,7 +590,7 @@ class _TaskOptions:
             return _UNKNOWN
         seen = seen | {id(cls)}
         for base in cls.node.bases:
-            local = self.model.local_class(base)
+            local = self.model.task_class(base)
             if local is not None:
                 found = self.class_option(local, name, seen)
                 if found.value is not None or not found.known:

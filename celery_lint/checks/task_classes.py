@@ -64,9 +64,10 @@ CEL506 = Rule(
     summary="Call super().after_return(...) when overriding a base class's after_return",
     what="Finds an `after_return` method of a Task subclass that never calls the base class's "
          "`after_return` (`super().after_return(...)`, `super(Cls, self).after_return(...)` or "
-         "`Base.after_return(self, ...)`) while a base class of the module defines one. "
-         "`celery.Task.after_return` itself does nothing, so overriding it directly is not reported, "
-         "nor are classes whose base classes the module does not show.",
+         "`Base.after_return(self, ...)`) while a base class of the module (or a Task class of another module of the project, "
+         "through the project index) defines one. `celery.Task.after_return` itself does nothing, so "
+         "overriding it directly is not reported, nor are classes whose base classes neither the module "
+         "nor the index shows.",
     why="`after_return` is a hook that base classes use: a project's base task closes database "
         "connections, releases locks or records metrics there. An override in a subclass that does "
         "not call the base silently switches that work off for every task of the subclass.",
@@ -211,11 +212,14 @@ CEL510 = Rule(
     default=False,
     what="Finds tasks that set neither `time_limit` nor `soft_time_limit` (on the decorator, the task "
          "class or a base class of the module) in a module whose Celery config sets neither "
-         "`task_time_limit` nor `task_soft_time_limit`. Tasks that may get a limit from something "
-         "the module does not show (a base class or task decorator of the project, `**options`, "
-         "the app's own task class, config loaded with `config_from_object`) are not reported, "
-         "nor are tasks of test modules. With a global `task_time_limit` in the project's "
-         "settings, leave this rule off.",
+         "`task_time_limit` nor `task_soft_time_limit`. Base classes of other modules of the "
+         "project count when the project index knows their whole chain up to `celery.Task`. Tasks "
+         "that may get a limit from something nobody shows (a base class the index cannot follow, a "
+         "task decorator of the project, `**options`, the app's own task class, config loaded with "
+         "`config_from_object` from outside the project) are not reported, nor are tasks of test "
+         "modules, nor any task when a module of the project sets `task_time_limit`, "
+         "`task_soft_time_limit` or `task_annotations` that may set a limit (app config, a "
+         "celeryconfig module, Django settings with the `CELERY_` namespace).",
     why="Without a limit, a task stuck on a network call that never answers holds its worker slot "
         "forever; when all slots hang, the queue stops. A hard limit lets the worker kill and "
         "replace the child process; a soft limit lets the task clean up first.",
@@ -324,7 +328,8 @@ def _calls_base(func: ast.FunctionDef, method: str) -> bool:
 
 
 def _base_defining(model: ModuleModel, info: ClassInfo, method: str) -> ClassInfo | None:
-    """The first class of the module among ``info``'s bases (and theirs) that defines ``method``.
+    """The first class of the module (or Task class of the project the index knows in full)
+    among ``info``'s bases (and theirs) that defines ``method``.
 
     ``celery.Task``'s own handlers do nothing (celery/app/task.py), and classes the module
     does not show may or may not define it: neither counts.
@@ -334,7 +339,7 @@ def _base_defining(model: ModuleModel, info: ClassInfo, method: str) -> ClassInf
     while stack:
         cls = stack.pop(0)
         for base in cls.node.bases:
-            found = model.local_class(base)
+            found = model.task_class(base)
             if found is None or id(found) in seen:
                 continue
             if method in found.methods:
@@ -489,6 +494,8 @@ def missing_time_limit(ctx: Context) -> None:
         return  # tasks of test modules are fixtures: a limit there protects nothing
     if any(item.key in _LIMIT_SETTINGS or item.key in _OPAQUE_SETTINGS for item in model.config):
         return
+    if ctx.project is not None and ctx.project.time_limit_set:
+        return  # a module of the project sets a global limit (or annotations) for every task
     if model.app_has_own_task_class or _config_partly_unseen(model):
         return  # the app's own task class, or config we cannot see, may set limits
     for task in model.tasks:

@@ -24,7 +24,7 @@ from typing import Iterator, NamedTuple
 from ..frontend import NotChecked, read_bytes
 from ..settings import Settings
 from ..spelling import close_matches
-from .summary import FORMAT
+from .summary import FORMAT, relative_module
 
 log = logging.getLogger("celery_lint")
 
@@ -36,6 +36,8 @@ EXCLUDED_DIRS = frozenset({
 })
 #: At most this many bytes of a module are read: a bigger file is generated data, not a task module.
 MAX_BYTES = 4_000_000
+#: Rounds of reading modules again with the project's task decorators and bases found so far.
+MAX_ROUNDS = 4
 
 
 def find_root(path: str, settings: Settings) -> str:
@@ -103,6 +105,7 @@ class ProjectIndex:
         # scope; more than they import, never less) when a rule first asks: how task modules are reached
         self.plain_imports = PlainImports()
         self._tasks_by_name: dict[str, list[tuple[str, dict]]] | None = None
+        self._bases_known: dict[str, bool] = {}
 
     # -- lookups ---------------------------------------------------------------------------
     @property
@@ -137,6 +140,57 @@ class ProjectIndex:
             return None
         found = [t for t in summary["tasks"] if t["label"] == name and t["module_level"]]
         return (module, found[0]) if len(found) == 1 else None
+
+    def task_base(self, filename: str, qualname: str) -> tuple[str, dict, str] | None:
+        """(dotted name, its entry in its module's ``bases``, "path:line") of the Task class of
+        another module of the project that ``qualname`` names, as written in ``filename``
+        (``.base.BaseTask`` for a relative import), when its chain of bases up to ``celery.Task``
+        is known in full; else None."""
+        module, qualname = self._absolute(filename, qualname)
+        owner, _, name = qualname.rpartition(".")
+        entry = self.summaries.get(owner, {}).get("bases", {}).get(name)
+        if entry is None or owner == module or not self._base_known(qualname):
+            return None
+        return qualname, entry, f"{self.path_of(owner)}:{entry['line']}"
+
+    def imported_task(self, filename: str, qualname: str | None) -> tuple[str, dict] | None:
+        """(module, task) of the module-level task of another module of the project that
+        ``qualname`` names, as written in ``filename`` (``.tasks.send`` for a relative import)."""
+        if not qualname:
+            return None
+        module, qualname = self._absolute(filename, qualname)
+        found = self.task(qualname)
+        return None if found is None or found[0] == module else found
+
+    def _absolute(self, filename: str, qualname: str) -> tuple[str, str]:
+        """(the module of ``filename``, ``qualname`` written there made absolute)."""
+        module, package = self.module_of(filename)
+        if qualname.startswith("."):
+            stripped = qualname.lstrip(".")
+            qualname = relative_module(module, package, stripped, len(qualname) - len(stripped)) or ""
+        return module, qualname
+
+    def _base_known(self, qualname: str, seen: frozenset = frozenset()) -> bool:
+        """Is every class from ``qualname`` up to ``celery.Task`` a Task class of the project?"""
+        if qualname in ("celery.Task", "builtins.object"):
+            return True
+        if qualname in self._bases_known:
+            return self._bases_known[qualname]
+        owner, _, name = qualname.rpartition(".")
+        entry = self.summaries.get(owner, {}).get("bases", {}).get(name)
+        known = entry is not None and entry.get("closed", False) and qualname not in seen and all(
+            base is not None and self._base_known(base, seen | {qualname}) for base in entry["bases"])
+        known = known and any(base != "builtins.object" for base in entry["bases"])
+        if not seen:
+            self._bases_known[qualname] = known
+        return known
+
+    @property
+    def time_limit_set(self) -> bool:
+        """Does a module of the project set a global time limit (``task_time_limit``,
+        ``task_soft_time_limit``) or task annotations that may give tasks one (test code aside)?"""
+        return any(key in summary["settings"] for summary in self.summaries.values() if not summary["test"]
+                   for key in ("task_time_limit", "task_soft_time_limit", "task_annotations"))
 
     def module_of(self, path: str) -> tuple[str, bool]:
         """(module name, is a package) of a file, as the index named it (or from its folders)."""
@@ -247,14 +301,17 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         else:
             summaries[path] = (module, rel, summary)
     # The project's own task decorators and Task bases, as dotted names: the modules naming them
-    # are read again with them as settings.
-    decorators, bases = [], []
-    for module, rel, summary in summaries.values():
-        decorators.extend(f"{module}.{name}" for name in summary["factories"])
-        bases.extend(f"{module}.{name}" for name in summary.get("bases", ()))
-    extra_dec = tuple(d for d in decorators if d not in settings.task_decorators)
-    extra_base = tuple(b for b in bases if b not in settings.task_base_classes)
-    if extra_dec or extra_base:
+    # are read again with them as settings -- until no new one turns up (a base deriving from a
+    # base of another module is a Task class only once that one is known), a few rounds at most.
+    for _ in range(MAX_ROUNDS):
+        decorators, bases = [], []
+        for module, rel, summary in summaries.values():
+            decorators.extend(f"{module}.{name}" for name in summary["factories"])
+            bases.extend(f"{module}.{name}" for name in summary.get("bases", ()))
+        extra_dec = tuple(dict.fromkeys(d for d in decorators if d not in settings.task_decorators))
+        extra_base = tuple(dict.fromkeys(b for b in bases if b not in settings.task_base_classes))
+        if not extra_dec and not extra_base:
+            break
         settings = index.settings = replace(
             settings, task_decorators=(*settings.task_decorators, *extra_dec),
             task_base_classes=(*settings.task_base_classes, *extra_base))

@@ -41,10 +41,12 @@ import ast
 
 from ..celery_data import OLD_TO_NEW
 from ..config import ConfigItem
-from ..model import BindingKind, ModuleModel, TaskInfo, TaskKind, const
+from ..model import TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 4
+FORMAT = 5
+#: Longest attribute value or method body (as source text) a summary keeps for other modules.
+MAX_TEXT = 300
 
 
 def relative_module(module: str, package: bool, name: str, level: int) -> str | None:
@@ -155,20 +157,75 @@ def _tasks(model: ModuleModel, module: str, test: bool) -> list[dict]:
             "sig": signature(task) if _signature_known(model, task) else None,
             "queue": const(queue) if isinstance(const(queue), str) else None,
             "module_level": task.module_level,
+            "ignore_result": _ignores_result(model, task),
         })
     return out
 
 
-def _bases(model: ModuleModel) -> dict[str, dict]:
+def _ignores_result(model: ModuleModel, task: TaskInfo) -> bool:
+    """Is the task certainly defined with ``ignore_result=True`` (decorator or Task class)?"""
+    if "ignore_result" not in task.options and task.has_star_kwargs:
+        return False
+    return is_const(task.option("ignore_result", model), True)
+
+
+def _text(expr: ast.AST | list) -> str | None:
+    """Source text of an expression (or a list of statements), when short enough to keep."""
+    try:
+        text = "\n".join(map(ast.unparse, expr)) if isinstance(expr, list) else ast.unparse(expr)
+    except (ValueError, RecursionError, AttributeError):
+        return None
+    return text if len(text) <= MAX_TEXT else None
+
+
+def _method_body(func: ast.AST) -> str | None:
+    """A method's body as text when it is one short statement or less (a placeholder, a
+    ``pass``), else None: it does something."""
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(const(body[0].value), str):
+        body = body[1:]  # the docstring
+    return _text(body) if len(body) <= 1 else None
+
+
+def _base_name(model: ModuleModel, module: str, package: bool, base: ast.expr) -> str | None:
+    """A base of a Task class as the index names it: ``celery.Task`` (also ``app.Task`` of an app
+    without a Task class of its own), ``builtins.object``, a dotted name, else None."""
+    qualname = model.resolve(base)
+    if qualname in TASK_BASES:
+        return "celery.Task"
+    if isinstance(base, ast.Attribute) and base.attr == "Task" and model.is_app(base.value):
+        return None if model.app_has_own_task_class else "celery.Task"
+    if isinstance(base, ast.Name):
+        if model.is_builtin(base, "object"):
+            return "builtins.object"
+        if model.local_class(base) is not None:
+            return f"{module}.{base.id}"
+    return absolute(model, module, package, qualname)
+
+
+def _bases(model: ModuleModel, module: str, package: bool) -> dict[str, dict]:
     """The module-level Task subclasses: their line, whether they define ``run`` (a task of its
-    own) and their ``name`` attribute when it is a string."""
+    own), their ``name`` attribute when it is a string, and what other modules need to treat it
+    as a base of their own (``model.task_class``): its attributes and methods as written (text,
+    None when too long), its bases as dotted names (None: unknown) and whether it has class
+    keywords (``metaclass=``) that the index cannot follow."""
     out = {}
     for node, info in model.classes.items():
         if info.is_task_class and model.scope(node) is model.tree:
             name = const(info.attrs.get("name"))
             out[node.name] = {"line": node.lineno, "run": "run" in info.methods,
-                              "name": name if isinstance(name, str) else None}
+                              "name": name if isinstance(name, str) else None,
+                              **_class_facts(model, module, package, info)}
     return out
+
+
+def _class_facts(model: ModuleModel, module: str, package: bool, info: ClassInfo) -> dict:
+    return {
+        "attrs": {k: _text(v) for k, v in info.attrs.items()},
+        "methods": {k: _method_body(f) for k, f in info.methods.items()},
+        "bases": [_base_name(model, module, package, b) for b in info.node.bases],
+        "closed": not info.node.keywords and info.removed_base is None,
+    }
 
 
 def _imports(model: ModuleModel, module: str, package: bool) -> list[str]:
@@ -270,6 +327,19 @@ def _queues(model: ModuleModel) -> dict:
     return out
 
 
+def _annotations_may_limit(value: ast.AST) -> bool:
+    """May ``task_annotations`` give tasks a time limit?  Not when it is a literal dict (or a list
+    of them) of literal dicts none of which sets ``time_limit`` / ``soft_time_limit``."""
+    for annotations in (value.elts if isinstance(value, (ast.List, ast.Tuple)) else (value,)):
+        if not isinstance(annotations, ast.Dict) or None in annotations.keys:
+            return True
+        for options in annotations.values:
+            if not isinstance(options, ast.Dict) or any(
+                    not isinstance(const(k), str) or const(k).endswith("time_limit") for k in options.keys):
+                return True
+    return False
+
+
 def summarize(model: ModuleModel, module: str, package: bool) -> dict:
     """The summary of one module (see the module's docstring)."""
     test = model.is_test_code()
@@ -278,6 +348,8 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         if item.key is None:
             continue
         if item.key in ("task_time_limit", "task_soft_time_limit"):
+            settings[item.key] = True
+        elif item.key == "task_annotations" and _annotations_may_limit(item.value):
             settings[item.key] = True
         elif item.key in ("include", "imports"):
             settings.setdefault(item.key, [])
@@ -293,7 +365,7 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "test": test,
         "tasks": _tasks(model, module, test),
         "factories": {node.name: makes for node, makes in model.task_factories.items()},
-        "bases": _bases(model),
+        "bases": _bases(model, module, package),
         "imports": _imports(model, module, package),
         "settings": settings,
         "queues": _queues(model),

@@ -1,0 +1,383 @@
+"""What the project index gives the per-module rules (issue 15, item 4): Task bases of other
+modules, a global time limit, tasks of other modules in calls and canvases, the project's own
+task decorators -- through the standalone command, flake8 and pylint, against the core alone."""
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+
+import celery_lint
+from tools import flake8, pylint, run
+
+_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):\d+: (?P<code>CEL\d{3}) (?P<msg>.*)$")
+
+
+def project(tmp_path, files: dict[str, str]):
+    """A project at ``tmp_path`` (its root marked by setup.cfg) with the given modules."""
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = proj\n")
+    for rel, text in {"proj/__init__.py": "", **files}.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def standalone(root, select="CEL"):
+    """{(path relative to the root, line, code): message} of ``celery_lint check``."""
+    proc = run(["celery_lint", "check", "--select", select, "--no-cache", "."], root)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    assert "internal error" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    out = {}
+    for line in proc.stdout.splitlines():
+        m = _LINE.match(line)
+        if m:
+            out[(m["path"].removeprefix("./"), int(m["line"]), m["code"])] = m["msg"]
+    return out
+
+
+def alone(root, rel, codes):
+    """(line, code) of the core on one module of the project, without the index (named by its
+    path in the project: pytest's folders are named test_*, which makes any module test code)."""
+    found = celery_lint.check(ast.parse((root / rel).read_text()), rel)
+    return {(v.line, v.code) for v in found if v.code in codes}
+
+
+def lines(found, rel, code):
+    return sorted(line for (path, line, c) in found if path == rel and c == code)
+
+
+# -- 1. Task bases of other modules ------------------------------------------------------------
+
+BASES = {
+    "proj/base.py": """\
+        from celery import Task
+        from vendor.tasks import VendorTask
+
+
+        class ProjectTask(Task):
+            autoretry_for = (ConnectionError,)
+            retry_backoff = True
+            time_limit = 60
+
+            def after_return(self, status, retval, task_id, args, kwargs, einfo):
+                close_db()
+
+
+        class PlainTask(Task):
+            acks_late = True
+
+
+        class Level2(ProjectTask):
+            pass
+
+
+        class Vendored(VendorTask):
+            pass
+    """,
+    "proj/tasks.py": """\
+        from celery import shared_task
+        from proj.base import PlainTask, ProjectTask, Vendored
+        from .base import Level2
+
+
+        @shared_task(base=ProjectTask, retry_backoff_max=600)
+        def backoff_with_autoretry(x):
+            return x
+
+
+        @shared_task(base=PlainTask, retry_backoff=True)
+        def backoff_without_autoretry(x):
+            return x
+
+
+        @shared_task(base=PlainTask, autoretry_for=(IOError,))
+        def autoretry_without_backoff(x):
+            return x
+
+
+        @shared_task(base=Level2, autoretry_for=(IOError,))
+        def autoretry_backoff_two_modules_up(x):
+            return x
+
+
+        @shared_task(base=Vendored, retry_backoff=True, autoretry_for=(IOError,))
+        def vendored(x):
+            return x
+
+
+        class Audited(ProjectTask):
+            def after_return(self, status, retval, task_id, args, kwargs, einfo):
+                audit(task_id)
+
+
+        class AuditedTwoUp(Level2):
+            def after_return(self, status, retval, task_id, args, kwargs, einfo):
+                audit(task_id)
+
+
+        class AuditedWithSuper(ProjectTask):
+            def after_return(self, *args):
+                super().after_return(*args)
+
+
+        class AuditedVendor(Vendored):
+            def after_return(self, status, retval, task_id, args, kwargs, einfo):
+                audit(task_id)
+    """,
+}
+
+
+def test_bases_of_other_modules(tmp_path):
+    root = project(tmp_path, BASES)
+    found = standalone(root, "CEL,CEL510")
+    # A base without autoretry_for: retry_backoff does nothing; autoretry without backoff.
+    assert lines(found, "proj/tasks.py", "CEL407") == [11]
+    assert lines(found, "proj/tasks.py", "CEL405") == [16]
+    # after_return of a base defined in another module (also two modules up), not called.
+    assert lines(found, "proj/tasks.py", "CEL506") == [32, 37]
+    assert "'ProjectTask'" in found[("proj/tasks.py", 32, "CEL506")]
+    # Time limits: ProjectTask's (also through Level2) count; PlainTask has none; a chain that
+    # leaves the project (VendorTask) stays silent.
+    assert lines(found, "proj/tasks.py", "CEL510") == [12, 17]
+    # The core alone sees no base of another module: all of these are silent.
+    assert alone(root, "proj/tasks.py", {"CEL405", "CEL407", "CEL506", "CEL510"}) == set()
+
+
+def test_bases_of_other_modules_in_flake8_and_pylint(tmp_path):
+    root = project(tmp_path, BASES)
+    _, by_flake8 = flake8(["proj/tasks.py"], root, "--select=CEL405,CEL407,CEL506")
+    assert sorted((line, code) for _, line, _, code, _ in by_flake8) == [
+        (11, "CEL407"), (16, "CEL405"), (32, "CEL506"), (37, "CEL506")]
+    _, by_pylint = pylint(["proj/tasks.py"], root)
+    assert sorted((line, code) for _, line, _, code, _ in by_pylint if code in ("CEL405", "CEL407", "CEL506")) \
+        == [(11, "CEL407"), (16, "CEL405"), (32, "CEL506"), (37, "CEL506")]
+
+
+def test_base_of_another_module_sets_max_retries_bound(tmp_path):
+    # CEL401: max_retries=None on a task whose every retry passes a limit, with automatic
+    # retries off in its base of another module: no unbounded retry.
+    root = project(tmp_path, {
+        "proj/base.py": """\
+            from celery import Task
+
+
+            class NoAuto(Task):
+                acks_late = True
+
+
+            class Auto(Task):
+                autoretry_for = (IOError,)
+        """,
+        "proj/tasks.py": """\
+            from celery import shared_task
+            from proj.base import Auto, NoAuto
+
+
+            @shared_task(bind=True, base=NoAuto, max_retries=None)
+            def bounded(self, x):
+                raise self.retry(max_retries=3)
+
+
+            @shared_task(bind=True, base=Auto, max_retries=None)
+            def unbounded(self, x):
+                raise self.retry(max_retries=3)
+        """,
+    })
+    found = standalone(root)
+    assert lines(found, "proj/tasks.py", "CEL401") == [10]
+    assert alone(root, "proj/tasks.py", {"CEL401"}) == {(5, "CEL401"), (10, "CEL401")}
+
+
+# -- 2. A global time limit ----------------------------------------------------------------------
+
+def _limits(tmp_path, config: str):
+    return project(tmp_path, {
+        "proj/celery.py": f"""\
+            from celery import Celery
+
+            app = Celery("proj")
+            {config}
+        """,
+        "proj/tasks.py": """\
+            from celery import shared_task
+
+
+            @shared_task
+            def fetch(url):
+                return url
+        """,
+    })
+
+
+def test_global_time_limit_silences_cel510(tmp_path):
+    root = _limits(tmp_path, "app.conf.task_time_limit = 300")
+    assert lines(standalone(root, "CEL,CEL510"), "proj/tasks.py", "CEL510") == []
+    assert alone(root, "proj/tasks.py", {"CEL510"}) == {(5, "CEL510")}
+    _, by_flake8 = flake8(["proj/tasks.py"], root, "--select=CEL510")
+    assert by_flake8 == []
+
+
+def test_django_settings_time_limit_silences_cel510(tmp_path):
+    root = _limits(tmp_path, "app.config_from_object('django.conf:settings', namespace='CELERY')")
+    (root / "proj" / "settings.py").write_text("CELERY_TASK_SOFT_TIME_LIMIT = 60\nINSTALLED_APPS = []\n")
+    assert lines(standalone(root, "CEL,CEL510"), "proj/tasks.py", "CEL510") == []
+
+
+def test_annotations_with_a_limit_silence_cel510(tmp_path):
+    root = _limits(tmp_path, "app.conf.task_annotations = {'*': {'soft_time_limit': 60}}")
+    assert lines(standalone(root, "CEL,CEL510"), "proj/tasks.py", "CEL510") == []
+
+
+def test_annotations_without_a_limit_keep_cel510(tmp_path):
+    # apache-superset's config: a rate limit for one task says nothing of time limits.
+    root = _limits(tmp_path, "app.conf.task_annotations = {'sql_lab.get_sql_results': {'rate_limit': '100/s'}}")
+    assert lines(standalone(root, "CEL,CEL510"), "proj/tasks.py", "CEL510") == [5]
+
+
+def test_no_global_time_limit_keeps_cel510(tmp_path):
+    # Near-misses: another setting, and a limit set only in a test module's config.
+    root = _limits(tmp_path, "app.conf.task_acks_late = True")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_fetch.py").write_text(
+        "from proj.celery import app\n\napp.conf.task_time_limit = 5\n")
+    assert lines(standalone(root, "CEL,CEL510"), "proj/tasks.py", "CEL510") == [5]
+    _, by_flake8 = flake8(["proj/tasks.py"], root, "--select=CEL510")
+    assert [(line, code) for _, line, _, code, _ in by_flake8] == [(5, "CEL510")]
+
+
+# -- 3. Tasks of other modules in calls and canvases ----------------------------------------------
+
+CALLS = {
+    "proj/tasks.py": """\
+        from celery import shared_task
+
+
+        @shared_task(bind=True, max_retries=1)
+        def retry_once(self, *args, expires=None, countdown=0.1):
+            return 1
+
+
+        @shared_task
+        def swallow(x, **kwargs):
+            return x
+
+
+        @shared_task
+        def plain(x):
+            return x
+
+
+        @shared_task(ignore_result=True)
+        def resize(image_id):
+            return image_id
+
+
+        @shared_task
+        def keep(image_id):
+            return image_id
+
+
+        @shared_task
+        def notify(results):
+            return results
+
+
+        @shared_task
+        def send_report(email, subject):
+            return email
+    """,
+    "proj/calls.py": """\
+        from celery import chain, chord
+
+        from proj.tasks import keep, notify, plain, resize, retry_once, send_report, swallow
+
+
+        def run(ids, url, email):
+            retry_once.delay(expires=60)
+            swallow.delay(1, countdown=5)
+            plain.delay(1, countdown=5)
+            chord([resize.s(i) for i in ids])(notify.s())
+            chord([keep.s(i) for i in ids])(notify.s())
+            chain(plain.s(url), send_report.s(email, "Done")).delay()
+            chain(plain.s(url), send_report.si(email, "Done")).delay()
+            chain(plain.s(url), send_report.s("Done")).delay()
+    """,
+}
+
+
+def test_calls_of_tasks_of_other_modules(tmp_path):
+    root = project(tmp_path, CALLS)
+    found = standalone(root)
+    # retry_once takes expires= itself: no CEL102 (celery's t/integration/test_tasks.py:616).
+    assert lines(found, "proj/calls.py", "CEL102") == [8, 9]
+    assert "goes into the **kwargs of task 'swallow' (proj/tasks.py:10)" in found[("proj/calls.py", 8, "CEL102")]
+    assert "is passed to the task as an argument" in found[("proj/calls.py", 9, "CEL102")]
+    assert lines(found, "proj/calls.py", "CEL602") == [10]
+    assert "'resize'" in found[("proj/calls.py", 10, "CEL602")]
+    assert lines(found, "proj/calls.py", "CEL603") == [12]
+    # CEL902: plain() takes no countdown; the chain's send_report.s(...) is CEL603's alone.
+    assert lines(found, "proj/calls.py", "CEL902") == [9]
+    assert alone(root, "proj/calls.py", {"CEL102", "CEL602", "CEL603"}) == {
+        (7, "CEL102"), (8, "CEL102"), (9, "CEL102")}
+
+
+def test_calls_of_tasks_of_other_modules_in_pylint(tmp_path):
+    root = project(tmp_path, CALLS)
+    _, by_pylint = pylint(["proj/calls.py"], root)
+    assert sorted((line, code) for _, line, _, code, _ in by_pylint if code in ("CEL102", "CEL602", "CEL603")) \
+        == [(8, "CEL102"), (9, "CEL102"), (10, "CEL602"), (12, "CEL603")]
+
+
+# -- 4. The project's own task decorators ---------------------------------------------------------
+
+DECORATORS = {
+    "proj/celery.py": """\
+        from celery import Celery
+
+        app = Celery("proj")
+    """,
+    "proj/utils.py": """\
+        from proj.celery import app
+
+
+        def instrumented_task(**options):
+            return app.task(**options)
+    """,
+    # Nothing here names Celery: only the index's settings let the module through the prefilter.
+    "proj/jobs.py": """\
+        import functools
+
+        from proj.utils import instrumented_task
+
+
+        @functools.lru_cache(maxsize=None)
+        @instrumented_task(name="proj.crawl")
+        def crawl(url):
+            return url
+
+
+        def make():
+            @instrumented_task(name="proj.inner")
+            def inner():
+                return 1
+            return inner
+
+
+        @functools.lru_cache(maxsize=None)
+        def not_a_task(url):
+            return url
+    """,
+}
+
+
+def test_project_decorator_in_every_front_end(tmp_path):
+    root = project(tmp_path, DECORATORS)
+    expected = [(7, "CEL502"), (14, "CEL503")]
+    found = standalone(root)
+    assert sorted((line, code) for (path, line, code) in found if path == "proj/jobs.py") == expected
+    _, by_flake8 = flake8(["proj/jobs.py"], root)
+    assert sorted((line, code) for _, line, _, code, _ in by_flake8) == expected
+    _, by_pylint = pylint(["proj/jobs.py"], root)
+    assert sorted((line, code) for _, line, _, code, _ in by_pylint) == expected
+    assert alone(root, "proj/jobs.py", {"CEL502", "CEL503"}) == set()
