@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator, NamedTuple
 
 from ..celery_data import BEAT_ENTRY_KEYS, EXECUTION_OPTIONS
 from ..config import dict_items, name_value
@@ -11,7 +10,6 @@ from ..fixes import Source, edit, fixer, inert, insert, remove_item
 from ..model import ModuleModel, is_const
 from ..rule import Rule
 from ..schedules import schedule_entries
-from ..text import snippet
 from ..spelling import close_matches
 
 _REF_BEAT = ("Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",

@@ -313,7 +313,7 @@ def _queues(model: ModuleModel) -> dict:
             if not isinstance(node, ast.AugAssign):
                 continue
             target = node.target
-            name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else None
+            name = getattr(target, "id", getattr(target, "attr", None))
             if name in spelt:
                 names = _queue_names(model, node.value)
                 declared = None if declared is None or names is None else declared | set(names)
@@ -330,10 +330,10 @@ def _queues(model: ModuleModel) -> dict:
 def _annotations_may_limit(value: ast.AST) -> bool:
     """May ``task_annotations`` give tasks a time limit?  Not when it is a literal dict (or a list
     of them) of literal dicts none of which sets ``time_limit`` / ``soft_time_limit``."""
-    for annotations in (value.elts if isinstance(value, (ast.List, ast.Tuple)) else (value,)):
-        if not isinstance(annotations, ast.Dict) or None in annotations.keys:
+    for table in (value.elts if isinstance(value, (ast.List, ast.Tuple)) else (value,)):
+        if not isinstance(table, ast.Dict) or None in table.keys:
             return True
-        for options in annotations.values:
+        for options in table.values:
             if not isinstance(options, ast.Dict) or any(
                     not isinstance(const(k), str) or const(k).endswith("time_limit") for k in options.keys):
                 return True
@@ -519,8 +519,8 @@ def _assigned(model: ModuleModel, name: str) -> list[ast.AST] | None:
                 if model.scope(stmt) is not model.tree:
                     continue
                 values.append(stmt.value)
-            elif any(isinstance(t, (ast.Tuple, ast.List)) and any(isinstance(e, ast.Name) and e.id == name
-                                                                for e in t.elts) for t in targets):
+            elif any(isinstance(t, (ast.Tuple, ast.List))
+                     and any(isinstance(e, ast.Name) and e.id == name for e in t.elts) for t in targets):
                 return None
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
             values.append(stmt.value)
@@ -673,8 +673,8 @@ def _class_tasks(model: ModuleModel, module: str, package: bool) -> dict:
                 name = _class_qualname(model, module, package, target)
                 if name is not None:
                     calls.append({"target": name, "line": call.lineno})
-        elif func.attr == "register_task" or (func.attr == "register" and isinstance(func.value, ast.Attribute)
-                                               and func.value.attr == "tasks"):
+        elif func.attr == "register_task" or (
+                func.attr == "register" and isinstance(func.value, ast.Attribute) and func.value.attr == "tasks"):
             given = call.args[0] if call.args else None
             if isinstance(given, ast.Call):
                 given = given.func
