@@ -116,7 +116,8 @@ def test_bytes_encoding_bom_line_ends_and_mode_are_kept(encoding, prefix, newlin
     expected = prefix.replace(b"\n", newline.encode()) + text.replace("args=(x)", "args=(x,)").encode(encoding)
     assert path.read_bytes() == expected
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
-    assert [p.name for p in tmp_path.iterdir() if p.name != ".celery_lint_cache"] == ["tasks.py"]  # no temporary file left
+    left = [p.name for p in tmp_path.iterdir() if p.name != ".celery_lint_cache"]
+    assert left == ["tasks.py"]  # no temporary file left
 
 
 def test_mixed_line_ends_stay(tmp_path, monkeypatch, capsys):

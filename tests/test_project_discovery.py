@@ -184,7 +184,8 @@ def test_discovery_of_the_django_layout(tmp_path):
 
 
 def test_discovery_is_blind_with_two_apps_or_unknown_arguments(tmp_path):
-    assert discovery(index_of(tmp_path / "a", {**DJANGO, "other.py": "from celery import Celery\nx = Celery()\n"})) is None
+    two_apps = {**DJANGO, "other.py": "from celery import Celery\nx = Celery()\n"}
+    assert discovery(index_of(tmp_path / "a", two_apps)) is None
     unknown = "from celery import Celery\napp = Celery('p')\napp.autodiscover_tasks(find())\n"
     assert discovery(index_of(tmp_path / "b", {"p/__init__.py": "", "p/celery.py": unknown})) is None
     envvar = "from celery import Celery\napp = Celery('p')\napp.config_from_envvar('CFG')\n"
@@ -321,12 +322,14 @@ def test_cel908_handler_in_an_included_module(tmp_path):
      "proj/celery.py": "from celery import Celery\n\napp = Celery('proj')\nimport proj.tasks\n"},
     # discovered with force=True: imported at the call
     {"proj/__init__.py": "", "proj/tasks.py": HANDLER,
-     "proj/celery.py": "from celery import Celery\n\napp = Celery('proj')\napp.autodiscover_tasks(['proj'], force=True)\n"},
+     "proj/celery.py": ("from celery import Celery\n\napp = Celery('proj')\n"
+                        "app.autodiscover_tasks(['proj'], force=True)\n")},
     # on_after_finalize
     {"proj/__init__.py": "", "proj/tasks.py": HANDLER.replace("on_after_configure", "on_after_finalize"),
      "proj/celery.py": "from celery import Celery\n\napp = Celery('proj', include=['proj.tasks'])\n"},
     # the app's module calls django.setup(): Django's modules come before the config
-    {**DJANGO, "shop/tasks.py": HANDLER, "proj/celery.py": DJANGO["proj/celery.py"] + "import django\ndjango.setup()\n"},
+    {**DJANGO, "shop/tasks.py": HANDLER,
+     "proj/celery.py": DJANGO["proj/celery.py"] + "import django\ndjango.setup()\n"},
 ])
 def test_cel908_silent(tmp_path, files):
     assert [f for f in findings(tmp_path, files) if f[2] == "CEL908"] == []

@@ -66,7 +66,8 @@ CEL506 = Rule(
          "`after_return` (`super().after_return(...)`, `super(Cls, self).after_return(...)` or "
          "`Base.after_return(self, ...)`) while a base class of the module (or a Task class of another "
          "module of the project, through the project index) defines one. `celery.Task.after_return` "
-         "itself does nothing, so overriding it directly is not reported, nor are classes whose base classes neither the module "
+         "itself does nothing, so overriding it directly is not reported, nor are classes whose base "
+         "classes neither the module "
          "nor the index shows.",
     why="`after_return` is a hook that base classes use: a project's base task closes database "
         "connections, releases locks or records metrics there. An override in a subclass that does "
