@@ -354,8 +354,10 @@ def test_cel909_class_task_sent_but_not_registered(tmp_path):
 
 
 @pytest.mark.parametrize("views", [
-    "from proj.jobs import Rebuild\nfrom proj.celery import app\n\napp.register_task(Rebuild())\nRebuild().delay('x')\n",
-    "from proj.jobs import Rebuild\nfrom proj.celery import app\n\napp.tasks.register(Rebuild)\nRebuild().delay('x')\n",
+    "from proj.jobs import Rebuild\nfrom proj.celery import app\n\n"
+    "app.register_task(Rebuild())\nRebuild().delay('x')\n",
+    "from proj.jobs import Rebuild\nfrom proj.celery import app\n\n"
+    "app.tasks.register(Rebuild)\nRebuild().delay('x')\n",
     "from proj.jobs import Rebuild\n\nfor t in TASKS:\n    app.register_task(t)\nRebuild().delay('x')\n",
     "from proj.jobs import Rebuild\nfrom celery import shared_task\n\n\n@shared_task(base=Rebuild)\ndef f():\n    pass\n",
 ])

@@ -374,10 +374,11 @@ DECORATORS = {
 def test_project_decorator_in_every_front_end(tmp_path):
     root = project(tmp_path, DECORATORS)
     expected = [(7, "CEL502"), (14, "CEL503")]
+    codes = {code for _, code in expected}  # (the module is in no include=: CEL904 is not looked at here)
     found = standalone(root)
-    assert sorted((line, code) for (path, line, code) in found if path == "proj/jobs.py") == expected
+    assert sorted((line, code) for (path, line, code) in found if path == "proj/jobs.py" and code in codes) == expected
     _, by_flake8 = flake8(["proj/jobs.py"], root)
-    assert sorted((line, code) for _, line, _, code, _ in by_flake8) == expected
+    assert sorted((line, code) for _, line, _, code, _ in by_flake8 if code in codes) == expected
     _, by_pylint = pylint(["proj/jobs.py"], root)
-    assert sorted((line, code) for _, line, _, code, _ in by_pylint) == expected
+    assert sorted((line, code) for _, line, _, code, _ in by_pylint if code in codes) == expected
     assert alone(root, "proj/jobs.py", {"CEL502", "CEL503"}) == set()

@@ -13,7 +13,6 @@ summarised again with them: a task made by ``@instrumented_task`` in another mod
 from __future__ import annotations
 
 import ast
-import functools
 import logging
 import os
 import re
@@ -47,13 +46,29 @@ def find_root(path: str, settings: Settings) -> str:
     return _root_of(os.path.dirname(os.path.abspath(path)), os.getcwd())
 
 
-@functools.lru_cache(maxsize=1024)
+_ROOTS: dict[tuple[str, str], str] = {}  # (folder, current folder) -> root, asked once per folder
+
+
 def _root_of(folder: str, cwd: str) -> str:
-    """The root of the files of a folder (asked once per folder: a run checks many files of one)."""
-    if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
-        return folder
-    parent = os.path.dirname(folder)
-    return cwd if parent == folder else _root_of(parent, cwd)
+    """The root of the files of a folder: the nearest folder at or above it with a marker."""
+    key = (folder, cwd)
+    found = _ROOTS.get(key)
+    if found is not None:
+        return found
+    seen = []
+    while True:
+        seen.append(folder)
+        if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+            found = folder
+            break
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            found = cwd
+            break
+        folder = parent
+    if len(_ROOTS) < 4096:
+        _ROOTS.update(((f, cwd), found) for f in seen)
+    return found
 
 
 def walk(root: str) -> Iterator[tuple[str, list[str]]]:
