@@ -29,7 +29,8 @@ import celery_lint  # noqa: E402
 JUDGEMENTS = HERE / "judgements"
 SETTINGS_FILE = HERE / "project_settings.json"
 PAGE = REPO / "docs" / "real-world.md"
-MAIN_PROJECTS = ("celery", "apache-superset", "pretix", "weblate", "mayan-edms", "geonode", "indico")
+MAIN_PROJECTS = ("celery", "apache-superset", "pretix", "weblate", "mayan-edms", "geonode", "indico",
+                 "nautobot", "lemur", "pretalx", "misago", "openwisp-controller", "openwisp-monitoring")
 
 
 def read_judgements() -> dict[tuple, dict]:

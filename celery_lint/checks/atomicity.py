@@ -33,7 +33,8 @@ CEL301 = Rule(
          "`with transaction.atomic():` or inside a function decorated with `@transaction.atomic` "
          "(Django). Tasks whose class may send after the commit itself are left alone: one that overrides "
          "`apply_async()`, a `base=` class or task decorator of the project's that the module cannot see, "
-         "or an app with its own Task class.",
+         "or an app with its own Task class, and so are sends held back by `eta=` or a `countdown=` "
+         "that is not a literal under a minute: the worker keeps them until long after the commit.",
     why="The message goes to the broker at once, while the rows the task needs are still invisible to "
         "other connections until the transaction commits. A fast worker reads the old data or gets "
         "`DoesNotExist`; if the transaction rolls back, the task works on rows that never existed. "
@@ -178,7 +179,9 @@ CEL304 = Rule(
     summary="Send tasks from model signals and save() only after the commit",
     what="Finds `.delay()` and `.apply_async()` called directly in a receiver of Django's `post_save`, "
          "`post_delete` or `m2m_changed` signal (`@receiver(...)` or `signal.connect(...)`), or in the "
-         "`save()` / `delete()` method of a model class.",
+         "`save()` / `delete()` method of a model class. Sends held back by `eta=` or a `countdown=` "
+         "that is not a literal under a minute are left alone: the worker keeps them until long after "
+         "the commit.",
     why="Model signals and `save()` run inside the caller's transaction (the admin, "
         "`ATOMIC_REQUESTS`, any `transaction.atomic()` block): the task is sent before the row is "
         "committed, so the worker reads the old row or none at all, and a rollback leaves a task "
@@ -275,10 +278,27 @@ def _commit_sensitive_place(model: ModuleModel, func: ast.AST) -> str | None:
     return None
 
 
+#: A literal countdown shorter than this is the "wait a moment for the commit" guess, still a race.
+_RACE_COUNTDOWN = 60
+
+
+def _runs_long_after(node: ast.Call) -> bool:
+    """Is the send held back by ``eta=`` or by a ``countdown=`` that is not a short literal?  The
+    worker keeps such a message until its ETA (celery/app/amqp.py turns a countdown into an ETA,
+    celery/worker/strategy.py waits for it), so it runs long after the caller's commit."""
+    for kw in node.keywords:
+        if kw.arg not in ("eta", "countdown") or (isinstance(kw.value, ast.Constant) and kw.value.value is None):
+            continue
+        seconds = const(kw.value)
+        if kw.arg == "eta" or not isinstance(seconds, (int, float)) or seconds >= _RACE_COUNTDOWN:
+            return True
+    return False
+
+
 @on(ast.Call, reports=(CEL301, CEL304))
 def send_before_commit(node: ast.Call, ctx: Context) -> None:
     method = _sending_call(ctx, node)
-    if method is None:
+    if method is None or _runs_long_after(node):
         return
     model = ctx.model
     fix = _ON_COMMIT_FIX[method]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from ..engine import Context, on
-from ..model import is_const
+from ..model import ModuleModel, is_const
 from ..results import ignored_result_task, is_async_result
 from ..rule import Rule
 from ..text import snippet
@@ -100,7 +100,9 @@ CEL203 = Rule(
     default=False,
     what="Finds the same blocking calls as CEL201 (`.get()`, `.wait()`, `.join()`, ...) on async "
          "results outside tasks, for example in a web view. Test modules (the `test-paths` "
-         "setting) are left alone: waiting for the result is how a test checks a task.",
+         "setting) are left alone: waiting for the result is how a test checks a task; so is a "
+         "result already known to be ready (`if r.ready(): r.get()`, or after "
+         "`if r.state != 'SUCCESS': raise ...`), whose `get()` returns at once.",
     why="Waiting for the worker defeats the point of a task queue: the request holds a web worker "
         "for as long as the task takes, and hangs when the workers are busy or down.",
     example="""\
@@ -189,7 +191,7 @@ def blocking_result(node: ast.Call, ctx: Context) -> None:
     task = ctx.enclosing_task(node)
     if task is not None:
         ctx.report(node, CEL201, method=func.attr, task=task.label)
-    elif not ctx.model.is_test_module():
+    elif not ctx.model.is_test_module() and not _known_ready(ctx.model, node, func.value):
         ctx.report(node, CEL203, method=func.attr)
 
 
@@ -218,6 +220,72 @@ def allow_join_result(node: ast.With, ctx: Context) -> None:
         expr = item.context_expr
         if isinstance(expr, ast.Call) and ctx.resolve(expr.func) == "celery.result.allow_join_result":
             _report_guard_off(ctx, expr, "allow_join_result()")
+
+
+# -- CEL203: a result already known to be ready does not block ----------------------------
+# Outside a task, get() of a finished result returns from the state just fetched
+# (celery/result.py AsyncResult.get: ``if self._cache: ... return self.result``).
+_READY_CALLS = frozenset({"ready", "successful", "failed"})
+_READY_ATTRS = frozenset({"state", "status"})
+_READY_STATES = frozenset({"SUCCESS", "FAILURE", "REVOKED"})  # celery/states.py READY_STATES
+
+
+def _readiness_test(test: ast.AST, name: str) -> bool | None:
+    """Does ``test`` say the result ``name`` is ready (True), not ready (False), or neither (None)?
+    Reads ``r.ready()`` / ``successful()`` / ``failed()``, ``r.state == 'SUCCESS'`` (``in`` a set of
+    states) and their negations (``not``, ``!=``, ``not in``)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _readiness_test(test.operand, name)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Call) and not test.args and isinstance(test.func, ast.Attribute):
+        target = test.func
+        return True if target.attr in _READY_CALLS and _is_name(target.value, name) else None
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left = test.left
+        if (isinstance(left, ast.Attribute) and left.attr in _READY_ATTRS and _is_name(left.value, name)
+                and _ready_states(test.comparators[0])):
+            op = test.ops[0]
+            if isinstance(op, (ast.Eq, ast.In)):
+                return True
+            if isinstance(op, (ast.NotEq, ast.NotIn)):
+                return False
+    return None
+
+
+def _ready_states(expr: ast.AST) -> bool:
+    """Only states of a finished task: ``'SUCCESS'``, ``states.SUCCESS``, ``READY_STATES``, a tuple of them."""
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        return bool(expr.elts) and all(_ready_states(e) for e in expr.elts)
+    if isinstance(expr, ast.Constant):
+        return expr.value in _READY_STATES
+    name = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else None
+    return name in _READY_STATES or name == "READY_STATES"
+
+
+def _is_name(expr: ast.AST, name: str) -> bool:
+    return isinstance(expr, ast.Name) and expr.id == name
+
+
+def _known_ready(model: ModuleModel, call: ast.Call, result: ast.AST) -> bool:
+    """Is ``result.get()`` reached only once the result is ready: inside ``if result.ready():``,
+    or after ``if result.state != 'SUCCESS': raise/return`` in the same block?"""
+    if not isinstance(result, ast.Name):
+        return False
+    child: ast.AST = call
+    for parent in model.ancestors(call):
+        if isinstance(parent, ast.If) and child in parent.body and _readiness_test(parent.test, result.id):
+            return True
+        for block in ("body", "orelse", "finalbody"):
+            statements = getattr(parent, block, None)
+            if isinstance(statements, list) and child in statements:
+                for earlier in statements[:statements.index(child)]:
+                    if (isinstance(earlier, ast.If) and _readiness_test(earlier.test, result.id) is False
+                            and earlier.body and isinstance(earlier.body[-1], (ast.Raise, ast.Return))):
+                        return True
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+        child = parent
+    return False
 
 
 # -- CEL204: reading results a task never stores ---------------------------------------
