@@ -359,7 +359,8 @@ def test_cel909_class_task_sent_but_not_registered(tmp_path):
     "from proj.jobs import Rebuild\nfrom proj.celery import app\n\n"
     "app.tasks.register(Rebuild)\nRebuild().delay('x')\n",
     "from proj.jobs import Rebuild\n\nfor t in TASKS:\n    app.register_task(t)\nRebuild().delay('x')\n",
-    "from proj.jobs import Rebuild\nfrom celery import shared_task\n\n\n@shared_task(base=Rebuild)\ndef f():\n    pass\n",
+    "from proj.jobs import Rebuild\nfrom celery import shared_task\n\n\n"
+    "@shared_task(base=Rebuild)\ndef f():\n    pass\n",
 ])
 def test_cel909_silent(tmp_path, views):
     files = {"proj/__init__.py": "", "proj/jobs.py": CLASS_TASK, "proj/views.py": views}
