@@ -660,6 +660,14 @@ class ModuleModel:
             return q
         if isinstance(core, ast.Attribute) and core.attr == "task" and self.is_app(core.value):
             return "<app>.task"
+        if q is not None and self.project is not None:  # ``nautobot_task = shared_task`` in another module
+            alias = self.project.decorator_aliases.get(q)
+            if alias is not None:
+                return alias
+        if q is None and isinstance(core, ast.Name):
+            alias = self.decorator_alias(core)
+            if alias is not None:
+                return alias
         for pattern in self.settings.task_decorators:
             if name_matches(q, pattern):
                 return q
@@ -672,6 +680,18 @@ class ModuleModel:
                     makes = "decorator" if isinstance(dec, ast.Call) else "task"
                     return core.id if self.task_factories[b.node] == makes else None
         return None
+
+    def decorator_alias(self, name: ast.Name) -> str | None:
+        """Celery's decorator a name of the module is assigned, once, straight from it
+        (``nautobot_task = shared_task``, ``task = app.task``), else None."""
+        bindings = self.lookup(name.id, name)
+        if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGN or bindings[0].index is not None:
+            return None
+        value = bindings[0].value
+        if not isinstance(value, (ast.Name, ast.Attribute)) or (isinstance(value, ast.Name) and value.id == name.id):
+            return None
+        found = self.is_task_decorator(value)
+        return found if found in CELERY_DECORATORS else None
 
     def class_task_base(self, base: ast.AST) -> tuple[bool, str | None]:
         """(is a Task base?, removed Celery base name or None)."""
@@ -1025,8 +1045,8 @@ def _made_by_celery(model: ModuleModel, expr: ast.AST) -> str | None:
     ``shared_task(**opts)`` / ``app.task(*a, **kw)`` / ``app.task``, "task" for
     ``app.task(**opts)(func)`` / ``shared_task(func)``."""
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Call):
-        return "task" if model.is_task_decorator(expr.func) in _CELERY_DECORATORS else None
-    if model.is_task_decorator(expr) not in _CELERY_DECORATORS:
+        return "task" if model.is_task_decorator(expr.func) in CELERY_DECORATORS else None
+    if model.is_task_decorator(expr) not in CELERY_DECORATORS:
         return None
     if isinstance(expr, ast.Call) and any(not isinstance(a, ast.Starred) for a in expr.args):
         return "task"
@@ -1074,7 +1094,7 @@ def _factory_returns(model: ModuleModel, func: ast.AST, depth: int) -> str | Non
         for b in model.lookup(value.id, value):
             if b.kind is not BindingKind.DEF or model.scope(b.node) is not func:
                 continue
-            if any(model.is_task_decorator(d) in _CELERY_DECORATORS for d in b.node.decorator_list):
+            if any(model.is_task_decorator(d) in CELERY_DECORATORS for d in b.node.decorator_list):
                 if _wraps_parameter(model, b.node):
                     return "task"  # @app.task @wraps(func) def wrapper(...)
             elif _factory_returns(model, b.node, depth + 1) == "task":
@@ -1091,7 +1111,8 @@ def _add_function_task(model: ModuleModel, task: TaskInfo) -> None:
     model.task_by_node[task.node] = task
 
 
-_CELERY_DECORATORS = TASK_DECORATORS | REMOVED_TASK_DECORATORS | {"<app>.task"}
+#: Celery's own task decorators (what a project's alias or factory wraps).
+CELERY_DECORATORS = TASK_DECORATORS | REMOVED_TASK_DECORATORS | {"<app>.task"}
 
 
 def _task_by_call(model: ModuleModel, call: ast.Call) -> tuple[ast.FunctionDef, ast.Call] | None:
@@ -1108,7 +1129,7 @@ def _task_by_call(model: ModuleModel, call: ast.Call) -> tuple[ast.FunctionDef, 
         dec = call
     if isinstance(model.parent(call), FUNCTION_TYPES + (ast.ClassDef,)):
         return None  # a decorator: @shared_task(func) is no call we model
-    if model.is_task_decorator(dec) not in _CELERY_DECORATORS:
+    if model.is_task_decorator(dec) not in CELERY_DECORATORS:
         return None
     target = call.args[0]
     if not isinstance(target, ast.Name):

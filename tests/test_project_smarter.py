@@ -382,3 +382,73 @@ def test_project_decorator_in_every_front_end(tmp_path):
     _, by_pylint = pylint(["proj/jobs.py"], root)
     assert sorted((line, code) for _, line, _, code, _ in by_pylint if code in codes) == expected
     assert alone(root, "proj/jobs.py", {"CEL502", "CEL503"}) == set()
+
+
+# -- 5. Aliases of Celery's decorator in another module ------------------------------------------
+
+ALIASES = {
+    "proj/celery.py": """\
+        from celery import Celery, shared_task
+
+        app = Celery("proj", include=["proj.jobs", "proj.other"])
+        nautobot_task = shared_task  # an alias: exactly Celery's decorator
+        periodic = app.task
+    """,
+    "proj/jobs.py": """\
+        from proj.celery import nautobot_task, periodic
+
+
+        @nautobot_task
+        def fetch(url):
+            return url
+
+
+        @periodic(bind=True)
+        def poll(self):
+            fetch.delay(1, 2)
+            return self.request.id
+    """,
+    "proj/other.py": """\
+        from proj import celery as c
+
+        c.app.send_task("proj.jobs.fecth")
+    """,
+}
+
+
+def test_an_alias_of_celerys_decorator_makes_tasks_everywhere(tmp_path):
+    """``nautobot_task = shared_task`` in one module: ``@nautobot_task`` functions of every module
+    are Celery tasks with Celery's names and signatures (CEL901 and CEL902 see them), unlike a
+    project decorator whose options and names are its own."""
+    root = project(tmp_path, ALIASES)
+    found = standalone(root, select="CEL9")
+    assert lines(found, "proj/other.py", "CEL901") == [3]
+    assert "did you mean 'proj.jobs.fetch'" in found[("proj/other.py", 3, "CEL901")]
+    assert lines(found, "proj/jobs.py", "CEL902") == []  # the same module: not the project rule's
+    from celery_lint.project.index import build_index  # noqa: PLC0415
+
+    index = build_index(str(root), celery_lint.Settings(no_cache=True))
+    assert index.decorator_aliases == {"proj.celery.nautobot_task": "celery.shared_task",
+                                       "proj.celery.periodic": "<app>.task"}
+    names = sorted(t["name"] for t in index.summaries["proj.jobs"]["tasks"])
+    assert names == ["proj.jobs.fetch", "proj.jobs.poll"]
+    assert all(t["sig"] is not None for t in index.summaries["proj.jobs"]["tasks"])
+
+
+def test_an_alias_in_its_own_module_is_celerys_decorator(tmp_path):
+    found = celery_lint.check(ast.parse(textwrap.dedent("""\
+        from celery import shared_task
+
+        task = shared_task
+
+
+        @task
+        def fetch(url):
+            return url
+
+
+        @task
+        def crawl(url):
+            return fetch.delay(url).get()
+    """)), "tasks.py")
+    assert [(v.line, v.code) for v in found if v.code == "CEL201"] == [(13, "CEL201")]  # waits inside a task

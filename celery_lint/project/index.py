@@ -116,6 +116,8 @@ class ProjectIndex:
         self.modules: set[str] = set()  # every module and package of the project, Celery or not
         self.files: dict[str, tuple[str, bool]] = {}  # absolute path -> (module name, is a package)
         self.complete = True  # every Celery module was read and summarised
+        # dotted names assigned Celery's task decorator (``proj.celery.nautobot_task``) -> it
+        self.decorator_aliases: dict[str, str] = {}
         # modules that are not Celery modules -> what they import, read from their text (any
         # scope; more than they import, never less) when a rule first asks: how task modules are reached
         self.plain_imports = PlainImports()
@@ -320,6 +322,11 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
     # base of another module is a Task class only once that one is known), a few rounds at most.
     for _ in range(MAX_ROUNDS):
         decorators, bases = [], []
+        aliases = {f"{module}.{name}": canonical for module, _, summary in summaries.values()
+                   for name, canonical in summary.get("aliases", {}).items()}
+        new_aliases = {k: v for k, v in aliases.items() if k not in index.decorator_aliases}
+        index.decorator_aliases.update(new_aliases)
+        decorators.extend(new_aliases)  # for the prefilter: a module using only the alias is a Celery module
         for module, rel, summary in summaries.values():
             decorators.extend(f"{module}.{name}" for name in summary["factories"])
             bases.extend(f"{module}.{name}" for name in summary.get("bases", ()))
@@ -334,7 +341,8 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         for path, rel, module, package in (*passed, *rejected):
             text = texts[path].decode("latin-1")
             if any(name in text for name in short):
-                summary = _summary(texts[path], path, rel, module, package, settings, cache)
+                summary = _summary(texts[path], path, rel, module, package, settings, cache,
+                                   index.decorator_aliases)
                 if summary is None:
                     index.complete = False
                 else:
@@ -404,11 +412,24 @@ def plain_imports(text: str, module: str, package: bool) -> list[str]:
     return sorted(n for n in out if n)
 
 
-def _summary(data: bytes, path: str, rel: str, module: str, package: bool, settings: Settings, cache):
+class _Aliases:
+    """What a module's model may ask of the project while the index is being built: the decorator
+    aliases found so far (and no Task base of other modules: the summary stays the module's own)."""
+
+    def __init__(self, aliases: dict[str, str]):
+        self.decorator_aliases = aliases
+
+    def task_base(self, filename: str, qualname: str):
+        return None
+
+
+def _summary(data: bytes, path: str, rel: str, module: str, package: bool, settings: Settings, cache,
+             aliases: dict[str, str] | None = None):
     """The summary of one file, from the cache or worked out; None when it cannot be read."""
     key = None
     if cache is not None:
-        key = cache.key(data, "\0".join((rel, module, _fingerprint(settings))))
+        seen = repr(sorted(aliases.items())) if aliases else ""
+        key = cache.key(data, "\0".join((rel, module, _fingerprint(settings), seen)))
         found = cache.get(key)
         if isinstance(found, dict) and found.get("format") == FORMAT:
             return found
@@ -421,7 +442,8 @@ def _summary(data: bytes, path: str, rel: str, module: str, package: bool, setti
     try:
         with paused_gc():
             tree = ast.parse(data, path)
-            model = build(tree, rel, settings, default_engine().wanted)  # test folders: below the root only
+            # test folders: below the root only
+            model = build(tree, rel, settings, default_engine().wanted, _Aliases(aliases) if aliases else None)
             collect_config(model)
             summary = summarize(model, module, package)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

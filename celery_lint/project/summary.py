@@ -5,6 +5,7 @@ A summary is a dict::
 
     {"module": "proj.tasks", "package": False, "test": False,
      "tasks": [TASK...], "factories": {"instrumented_task": "decorator"},
+     "aliases": {"nautobot_task": "celery.shared_task"},
      "bases": {"BaseTask": {...}}, "imports": ["proj.models", ...],
      "apps": [APP...], "settings": {...}, "unknown_names": False}
 
@@ -44,7 +45,7 @@ from ..config import ConfigItem
 from ..model import TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 5
+FORMAT = 6
 #: Longest attribute value or method body (as source text) a summary keeps for other modules.
 MAX_TEXT = 300
 
@@ -201,6 +202,18 @@ def _base_name(model: ModuleModel, module: str, package: bool, base: ast.expr) -
         if model.local_class(base) is not None:
             return f"{module}.{base.id}"
     return absolute(model, module, package, qualname)
+
+
+def _aliases(model: ModuleModel) -> dict[str, str]:
+    """Module-level names assigned Celery's task decorator straight (``nautobot_task = shared_task``):
+    name -> the decorator's canonical name ("celery.shared_task", "<app>.task")."""
+    out = {}
+    for stmt in model.tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            alias = model.decorator_alias(stmt.targets[0])
+            if alias is not None:
+                out[stmt.targets[0].id] = alias
+    return out
 
 
 def _bases(model: ModuleModel, module: str, package: bool) -> dict[str, dict]:
@@ -365,6 +378,7 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "test": test,
         "tasks": _tasks(model, module, test),
         "factories": {node.name: makes for node, makes in model.task_factories.items()},
+        "aliases": _aliases(model),
         "bases": _bases(model, module, package),
         "imports": _imports(model, module, package),
         "settings": settings,
