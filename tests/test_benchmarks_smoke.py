@@ -119,3 +119,21 @@ def test_bench_scaling_reports_cost_per_line():
     res = bench.bench_scaling(1, sizes=(200, 400), count_instructions=False)
     assert [row[0] for row in res.rows] == ["200", "400"]
     assert res.data["cpu"] > 0 and res.data["floor"] > 0 and "instructions" not in res.data
+
+
+def test_project_mutations_inject_bugs_the_project_rules_find(tmp_path):
+    """benchmarks/project_mutations.py on a fixture project: every injected misspelt name and bad
+    call is found, and the clean project has no false report."""
+    import shutil  # noqa: PLC0415
+
+    import project_mutations  # noqa: PLC0415
+
+    root = tmp_path / "proj-copy"
+    shutil.copytree(Path(__file__).parent / "projects" / "cel902_silent_calls", root)
+    found = project_mutations.mutate_project(root)
+    assert found["calls"] > 0 and found["calls_found"] == found["calls"], found["missed"]
+    assert found["clean_false"] == 0
+    root2 = tmp_path / "proj-names"
+    shutil.copytree(Path(__file__).parent / "projects" / "cel901_silent_django_generated", root2)
+    named = project_mutations.mutate_project(root2)
+    assert named["names"] > 0 and named["names_found"] == named["names"], named["missed"]
