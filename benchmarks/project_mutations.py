@@ -145,8 +145,8 @@ def main(argv=None) -> int:
               f" {res['clean_false']:>15d}")
         for line in res["missed"][:5]:
             print("    missed:", line)
-    print(f"{'total':26s} {total['names_found']:>10d}/{total['names']:<11d} {total['calls_found']:>10d}/{total['calls']:<11d}"
-          f" {total['clean_false']:>15d}")
+    print(f"{'total':26s} {total['names_found']:>10d}/{total['names']:<11d} "
+          f"{total['calls_found']:>10d}/{total['calls']:<11d} {total['clean_false']:>15d}")
     return 0
 
 
