@@ -1153,7 +1153,7 @@ def render(results: dict[str, Result], meta: dict, argv: list[str], previous: di
     old_runs = (previous or {}).get("runs", {})
     for k, (run, _) in kept.items():
         run_of[k] = old_runs.get(run, "an earlier run")
-    texts = list(dict.fromkeys(run_of[k] for k in ORDER if k in run_of))
+    texts = list(dict.fromkeys(["now", *(run_of[k] for k in ORDER if k in run_of)]))
     letter = {t: chr(ord("A") + i) for i, t in enumerate(texts)}
     several = len(texts) > 1
     parts = [k for k in ORDER if k in run_of]
@@ -1219,6 +1219,13 @@ def render(results: dict[str, Result], meta: dict, argv: list[str], previous: di
         "celery-lint installed (not editable) from the checkout. flake8 runs every installed plugin whatever "
         "`--select` says, so `--select=E,F,W` measures what installing celery-lint costs a user who runs "
         "flake8 without looking at CEL codes.",
+        "- project index: the corpus projects are their own roots (a root marker in each project folder, see "
+        "benchmarks/README.md), so the plugin builds each project's index as in a user's checkout. flake8 as "
+        "above, three variants alternating: without celery-lint; with it, the index cache "
+        "(`.celery_lint_cache/` in the project) warm from the runs before; with it, the cache removed before "
+        "each run (outside the measured process), as in a fresh CI checkout. The index build is timed in this "
+        "process: `build_index(root, Settings(no_cache=True))` per corpus project, alternating with a build "
+        "from a warm cache in a temporary folder, whose size is then counted.",
         "- pylint: default messages, `-j 1`, `--rcfile=/dev/null`, the same fixed subset with and without "
         f"`--load-plugins=pylint_celery`: the first {PYLINT_CELERY_MODULES} modules (by path) of "
         f"{PYLINT_PROJECT} that import celery plus as many others spread evenly over the project.",

@@ -115,6 +115,12 @@ def project_indexes(corpus: Path, names: set[str], report: Report) -> dict[str, 
     return out
 
 
+def _unnamed_tasks(index) -> list[str]:
+    """Where the index cannot tell a (non-test) task's registered name: CEL901 stays silent then."""
+    return [f"{index.paths[m]}:{t['line']} {t['label']}" for m, s in sorted(index.summaries.items())
+            if not s["test"] for t in s["tasks"] if t["name"] is None]
+
+
 def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = "core",
               with_index: bool = False) -> dict:
     """Every module through the core (with its project's index when ``with_index``); counts per
@@ -179,6 +185,7 @@ def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = 
         "index_changes": index_changes,
         "indexes": {p: {"summarised": len(ix.summaries) if ix else None, "complete": ix.complete if ix else None,
                         "names_known": ix.names_known if ix else None, "build_cpu_s": secs,
+                        "unnamed_tasks": _unnamed_tasks(ix) if ix else None,
                         "task_decorators": list(ix.settings.task_decorators) if ix else None,
                         "task_base_classes": list(ix.settings.task_base_classes) if ix else None}
                     for p, (_, ix, secs) in indexes.items()},

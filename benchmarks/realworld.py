@@ -220,16 +220,29 @@ def project_rules_section(findings: list[dict], judged: dict[tuple, dict], summa
         "index of each project:",
         "",
         "| project | summarised modules | every module read | every task name known | "
-        "task decorators / Task bases it found |",
+        "task decorators / Task bases in its settings |",
         "|---|---:|---|---|---|",
     ]
     for project, ix in sorted(summary.get("indexes", {}).items()):
         if ix.get("summarised") is None:
             lines.append(f"| {project} | index not built | | | |")
             continue
-        found = [*ix.get("task_decorators") or (), *ix.get("task_base_classes") or ()]
+        found = [*(ix.get("task_decorators") or ()), *(ix.get("task_base_classes") or ())]
         lines.append(f"| {project} | {ix['summarised']} | {'yes' if ix['complete'] else 'no'} | "
                      f"{'yes' if ix['names_known'] else 'no'} | {len(found)} |")
+    blind = [(p, ix) for p, ix in sorted(summary.get("indexes", {}).items())
+             if ix.get("summarised") is not None and not ix["names_known"]]
+    if blind:
+        lines += ["", "Where a task name is not known (or a module was not read: two files give one module "
+                  "name, a module failed to parse), CEL901 stays silent for the whole project:"]
+        for project, ix in blind:
+            why = []
+            if not ix["complete"]:
+                why.append("not every module read (two files give one module name, or one did not parse)")
+            if ix.get("unnamed_tasks"):
+                why.append("tasks whose registered name the index cannot tell: "
+                           + ", ".join(f"`{t}`" for t in ix["unnamed_tasks"][:5]))
+            lines.append(f"- {project}: " + "; ".join(why))
     per_rule = collections.defaultdict(collections.Counter)
     for f in findings:
         if f["code"] in codes:
@@ -250,12 +263,14 @@ def project_rules_section(findings: list[dict], judged: dict[tuple, dict], summa
     changes = summary.get("index_changes", [])
     lines += ["", "Per-module findings that the index changes (with the project's own task decorators and Task "
               "bases as settings) against each module checked on its own: "
-              + (f"{len(changes)}." if changes else "none."), ""]
+              + (f"{len(changes)}." if changes else "none.")]
+    if changes:
+        lines.append("")
     for ch in changes:
         j = judged.get((ch["project"], ch["path"], ch["line"], ch["code"]))
         verdict = f" -- {j['verdict']}: {j['note']}" if j else ""
         lines.append(f"- {ch['change']}: `{ch['path']}:{ch['line']}` {ch['code']}{verdict}")
-    return lines + [""]
+    return lines
 
 
 def main(argv=None) -> int:
