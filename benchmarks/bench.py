@@ -398,8 +398,9 @@ def _project_build(res: Result, roots: list[Path], repeats: int) -> None:
         f"index build in process (`build_index(root, Settings(no_cache=True))`, CPU time, median of {repeats}, "
         f"alternating with a build from a warm cache): {per_1000:.2f} s per 1,000 summarised (Celery) modules "
         f"without a cache, {per_1000_warm:.2f} s with a warm one; every .py file of the root is read and "
-        "prefiltered, only those that pass are parsed and summarised. The cache holds one entry per summarised "
-        "module plus its `.gitignore` and `CACHEDIR.TAG`; `on disk` counts allocated blocks.")
+        "prefiltered, only those that pass are parsed and summarised. The cache holds one entry per "
+        "summary (a module summarised again with the project's own task decorators and Task bases has two) plus "
+        "its `.gitignore` and `CACHEDIR.TAG`; `on disk` counts allocated blocks.")
 
 
 def _timed_build(root: Path, settings, cache) -> tuple[float, object]:
@@ -1121,6 +1122,8 @@ def parse_page(text: str) -> dict:
         if line.startswith("## ") or line == _WHY_HEADING:
             if current in SECTIONS:
                 run = "A"
+                while body and not body[0].strip():
+                    body = body[1:]
                 if body and _RUN_MARK.match(body[0]):
                     run = _RUN_MARK.match(body[0]).group(1)
                     body = body[1:]
@@ -1153,7 +1156,7 @@ def render(results: dict[str, Result], meta: dict, argv: list[str], previous: di
     old_runs = (previous or {}).get("runs", {})
     for k, (run, _) in kept.items():
         run_of[k] = old_runs.get(run, "an earlier run")
-    texts = list(dict.fromkeys(["now", *(run_of[k] for k in ORDER if k in run_of)]))
+    texts = list(dict.fromkeys([*(["now"] if results else []), *(run_of[k] for k in ORDER if k in run_of)]))
     letter = {t: chr(ord("A") + i) for i, t in enumerate(texts)}
     several = len(texts) > 1
     parts = [k for k in ORDER if k in run_of]

@@ -182,3 +182,5 @@ def test_a_run_of_some_parts_keeps_the_other_sections_of_the_page():
     assert "_(run B)_" in second  # the growth explanation keeps its run
     third = bench.render({"growth": growth}, meta, ["--only", "growth"], bench.parse_page(second))
     assert "scaling note" in third and "Run A (sections: growth)" in third and "Run B (sections: scaling)" in third
+    assert "--only scaling" in third.split("Run B (sections: scaling)")[1].splitlines()[0]
+    assert bench.render({}, meta, [], bench.parse_page(second)).count("- Run ") == 2  # a re-render keeps both runs
