@@ -47,6 +47,30 @@ def read_pins(extras: bool = True) -> list[Pin]:
     return pins
 
 
+#: Written (empty) into each corpus project that has no root marker of its own: the corpus holds only
+#: ``.py`` files, and without a marker flake8 and pylint would put every project under the folder
+#: they run in, where the project index (CEL9xx) could not see it.  An empty ``pyproject.toml`` is
+#: read by nobody: flake8 never reads one, pylint and the standalone command only read their
+#: own tables (``[tool.pylint]``, ``[tool.celery-lint]``), and they look in the folder they run in.
+ROOT_MARKER = "pyproject.toml"
+
+
+def is_own_root(project: Path) -> bool:
+    """Does the project folder hold a marker that makes it its own root for celery-lint?"""
+    from celery_lint.project.index import ROOT_MARKERS  # noqa: PLC0415
+
+    return any((project / marker).exists() for marker in ROOT_MARKERS)
+
+
+def mark_root(project: Path) -> bool:
+    """Make the project folder its own root (an empty ``pyproject.toml``) unless it already is;
+    True when a marker was written."""
+    if is_own_root(project):
+        return False
+    (project / ROOT_MARKER).write_text("", encoding="utf-8")
+    return True
+
+
 def projects(corpus: Path, names: list[str] | None = None) -> list[Path]:
     """The unpacked projects of a corpus folder (those with a ``.complete`` marker)."""
     if not corpus.is_dir():

@@ -46,16 +46,20 @@ import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _common import (DEFAULT_CORPUS, HERE, REPO, Module, imports_celery, load_modules, machine, projects,
-                     python_files, table)
+from _common import (DEFAULT_CORPUS, HERE, REPO, Module, imports_celery, is_own_root, load_modules, machine,
+                     projects, python_files, table)
 
 import celery_lint
 from celery_lint.model import build
+from celery_lint.project.cache import CACHE_DIR_NAME, Cache
+from celery_lint.project.index import build_index
 
-PARTS = ("flake8", "pylint", "core", "selection", "import", "memory", "growth", "scaling", "instructions")
+PARTS = ("flake8", "project", "pylint", "core", "selection", "import", "memory", "growth", "scaling", "instructions")
 
 TARGETS = {
     "flake8": 0.02,  # flake8 --select=E,F,W: extra CPU time with celery-lint installed
+    "project_warm": 0.02,  # the same, each project its own root, the index's cache warm
+    "project_cold": 0.05,  # the same, the cache removed before each run (a fresh checkout, as in CI)
     "pylint": 0.03,  # pylint default messages: extra CPU time with load-plugins=pylint_celery
     "core_celery": 2.0,  # core / one bare NodeVisitor traversal, modules that import celery
     "core_plain": 0.05,  # the same for modules that do not
@@ -238,7 +242,172 @@ def bench_flake8(plain: Path, plugin: Path, roots: list[Path], repeats: int) -> 
     res = _overhead_result("flake8", "flake8 --select=E,F,W --jobs 1", runs, TARGETS["flake8"],
                            f"{', '.join(r.name for r in roots)} ({lines} lines)")
     _add_share(res, plugin, ["flake8", *cmd[2:]], neutral())
+    res.notes.append(roots_note(roots))
     return res
+
+
+def roots_note(roots: list[Path]) -> str:
+    """Whether the projects were their own roots for the project index, as users' checkouts are."""
+    blind = [r.name for r in roots if not is_own_root(r)]
+    if not blind:
+        return ("each project was its own root (a root marker in its folder, see benchmarks/README.md): the "
+                "plugin built the project index of it, its cache (`.celery_lint_cache/` in the project) warm "
+                "after the first run")
+    return (f"NOT their own roots: {', '.join(blind)} (no root marker; run benchmarks/get_corpus.py on the "
+            "corpus): their files fell under the folder flake8 ran in, so the plugin built an empty project "
+            "index and this measures less than users get")
+
+
+def remove_caches(roots: list[Path]) -> None:
+    """Remove the project index's cache of each project (outside any measured process)."""
+    for root in roots:
+        shutil.rmtree(root / CACHE_DIR_NAME, ignore_errors=True)
+
+
+def disk_usage(folder: Path) -> tuple[int, int, int]:
+    """(files, bytes of their content, bytes allocated on disk) under a folder."""
+    files = size = allocated = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            files += 1
+            size += st.st_size
+            allocated += getattr(st, "st_blocks", 0) * 512
+    return files, size, allocated
+
+
+def _kb(n: int) -> str:
+    return f"{n / 1024:,.0f} KB" if n < 10 * 2 ** 20 else f"{n / 2 ** 20:,.1f} MB"
+
+
+def bench_project(plain: Path, plugin: Path, roots: list[Path], repeats: int, build_roots: list[Path],
+                  build_repeats: int = 3) -> Result:
+    """flake8 without celery-lint, with it and a warm index cache, with it and a cold one
+    (alternating); the index build in process per project; the cache's size on disk."""
+    blind = [r.name for r in roots + build_roots if not is_own_root(r)]
+    if blind:
+        raise SystemExit(f"project: {', '.join(sorted(set(blind)))} not their own roots: run "
+                         "benchmarks/get_corpus.py on the corpus (it adds the root markers)")
+    res = Result("project", header=["variant", "CPU s (median)", "noise", "wall s (median)", "peak RSS MB",
+                                    "overhead (CPU)"])
+    if plain is not None:
+        _project_flake8(res, plain, plugin, roots, repeats)
+    _project_build(res, build_roots, build_repeats)
+    return res
+
+
+def _project_flake8(res: Result, plain: Path, plugin: Path, roots: list[Path], repeats: int) -> None:
+    paths = [str(r) for r in roots]
+    lines = sum(m.read_bytes().count(b"\n") for r in roots for m in r.rglob("*.py"))
+    cmd = ["-m", "flake8", "--isolated", "--select=E,F,W", "--jobs=1", *paths]
+    remove_caches(roots)
+    for python in (plain, plugin):  # a run each to check them (and to fill the cache)
+        r = run_measured([str(python), *cmd])
+        if r.returncode not in (0, 1) or "Traceback" in r.stderr:
+            raise SystemExit(f"flake8 failed in {python}: {r.stderr[-2000:]}")
+    if not all((r / CACHE_DIR_NAME).is_dir() for r in roots):
+        raise SystemExit(f"project: flake8 with celery-lint left no {CACHE_DIR_NAME}/ in every project")
+
+    def cold() -> Run:
+        remove_caches(roots)
+        return run_measured([str(plugin), *cmd])
+
+    log(f"project: flake8 on {len(roots)} projects, {lines} lines, without / warm cache / cold cache, "
+        f"{repeats} repeats each ...")
+    runs = alternate({"without": lambda: run_measured([str(plain), *cmd]),
+                      "warm": lambda: run_measured([str(plugin), *cmd]), "cold": cold}, repeats)
+    cpu = {k: [r.cpu for r in v] for k, v in runs.items()}
+    wall = {k: [r.wall for r in v] for k, v in runs.items()}
+    rss = {k: max(r.maxrss_mb for r in v) for k, v in runs.items()}
+    base = median(cpu["without"])
+    overhead = {k: median(cpu[k]) / base - 1 for k in ("warm", "cold")}
+    labels = {"without": "without celery-lint", "warm": "with celery-lint, index cache warm",
+              "cold": "with celery-lint, index cache removed before each run"}
+    for k, label in labels.items():
+        res.rows.append([f"flake8 --select=E,F,W --jobs 1, {label}", f"{median(cpu[k]):.2f}", spread(cpu[k]),
+                         f"{median(wall[k]):.2f}", f"{rss[k]:.0f}",
+                         f"{overhead[k] * 100:+.2f}%" if k in overhead else ""])
+    shares = {}
+    for k, before in (("warm", None), ("cold", lambda: remove_caches(roots))):
+        shares[k] = _shares(plugin, ["flake8", *cmd[2:]], neutral(), before)
+    res.data.update(subset=f"{', '.join(r.name for r in roots)} ({lines} lines)", cpu=cpu, wall=wall, rss=rss,
+                    overhead=overhead, shares={k: [d["share"] for d in v] for k, v in shares.items()},
+                    share={k: _middle(v)["share"] for k, v in shares.items()})
+    res.notes.append(f"subset: {res.data['subset']}; overhead against flake8 without celery-lint: warm cache "
+                     f"{overhead['warm'] * 100:+.2f}% (target {TARGETS['project_warm'] * 100:.0f}%), cold cache "
+                     f"{overhead['cold'] * 100:+.2f}% (target {TARGETS['project_cold'] * 100:.0f}%) of CPU time; "
+                     f"the repeats of one command differ by up to "
+                     f"±{max(_half_range(v) for v in cpu.values()) * 100:.1f}% (half their range)")
+    for k in ("warm", "cold"):
+        mid = _middle(shares[k])
+        res.notes.append(
+            f"inside the tool, cache {k} (benchmarks/plugin_share.py, median of {len(shares[k])} runs): celery-lint "
+            f"took {mid['plugin']:.2f} s of the run's {mid['total']:.2f} s CPU = {mid['share'] * 100:.2f}% (its "
+            "checks, the index build included, "
+            f"{mid['calls']:.2f} s); the runs gave " + ", ".join(f"{d['share'] * 100:.2f}%" for d in shares[k]))
+    res.notes.append(roots_note(roots))
+
+
+def _project_build(res: Result, roots: list[Path], repeats: int) -> None:
+    """``build_index`` in this process, per project: no cache (every Celery module read and
+    summarised), and from a warm cache; then the cache's size on disk."""
+    settings = celery_lint.Settings(no_cache=True)
+    rows = []
+    totals = {"files": 0, "summarised": 0, "cold": 0.0, "warm": 0.0, "entries": 0, "bytes": 0, "allocated": 0}
+    per_project = {}
+    build_index(str(roots[0]), settings)  # imports and the engine, once
+    with tempfile.TemporaryDirectory(prefix="celery-lint-cache-") as tmp:
+        for root in roots:
+            cache_dir = Path(tmp) / root.name
+
+            def cold(root=root):
+                return _timed_build(root, settings, None)
+
+            def warm(root=root, cache_dir=cache_dir):
+                return _timed_build(root, settings, Cache(str(cache_dir), celery_lint.__version__))
+
+            warm()  # fills the cache
+            log(f"project: index of {root.name}, {repeats} repeats ...")
+            runs = alternate({"cold": cold, "warm": warm}, repeats)
+            index = runs["cold"][0][1]
+            cpu = {k: median([c for c, _ in v]) for k, v in runs.items()}
+            files, size, allocated = disk_usage(cache_dir)
+            n = len(index.summaries)
+            per_project[root.name] = {"files": len(index.files), "summarised": n, "cold_s": cpu["cold"],
+                                      "warm_s": cpu["warm"], "cache_files": files, "cache_bytes": size,
+                                      "cache_allocated": allocated,
+                                      "noise": {k: _half_range([c for c, _ in v]) for k, v in runs.items()}}
+            rows.append([root.name, f"{len(index.files):,}", f"{n:,}", f"{cpu['cold']:.2f}",
+                         f"{cpu['cold'] / n * 1000:.2f}" if n else "-", f"{cpu['warm']:.2f}", f"{files:,}",
+                         _kb(size), _kb(allocated)])
+            for key, value in (("files", len(index.files)), ("summarised", n), ("cold", cpu["cold"]),
+                               ("warm", cpu["warm"]), ("entries", files), ("bytes", size),
+                               ("allocated", allocated)):
+                totals[key] += value
+    per_1000 = totals["cold"] / totals["summarised"] * 1000 if totals["summarised"] else float("nan")
+    per_1000_warm = totals["warm"] / totals["summarised"] * 1000 if totals["summarised"] else float("nan")
+    rows.append(["TOTAL", f"{totals['files']:,}", f"{totals['summarised']:,}", f"{totals['cold']:.2f}",
+                 f"{per_1000:.2f}", f"{totals['warm']:.2f}", f"{totals['entries']:,}", _kb(totals["bytes"]),
+                 _kb(totals["allocated"])])
+    res.data.update(build=per_project, build_totals=totals, per_1000=per_1000, per_1000_warm=per_1000_warm)
+    res.notes.append("")
+    res.notes.append(table(rows, ["project", ".py files", "summarised", "build s, no cache", "s per 1,000 summarised",
+                                  "build s, warm cache", "cache files", "cache size", "on disk"]))
+    res.notes.append("")
+    res.notes.append(
+        f"index build in process (`build_index(root, Settings(no_cache=True))`, CPU time, median of {repeats}, "
+        f"alternating with a build from a warm cache): {per_1000:.2f} s per 1,000 summarised (Celery) modules "
+        f"without a cache, {per_1000_warm:.2f} s with a warm one; every .py file of the root is read and "
+        "prefiltered, only those that pass are parsed and summarised. The cache holds one entry per "
+        "summary (a module summarised again with the project's own task decorators and Task bases has two) plus "
+        "its `.gitignore` and `CACHEDIR.TAG`; `on disk` counts allocated blocks.")
+
+
+def _timed_build(root: Path, settings, cache) -> tuple[float, object]:
+    gc.collect()
+    c0 = time.process_time()
+    index = build_index(str(root), settings, cache)
+    return time.process_time() - c0, index
 
 
 def pylint_subset(root: Path, n_celery: int) -> list[Path]:
@@ -277,16 +446,28 @@ def bench_pylint(plugin: Path, root: Path, files: list[Path], repeats: int) -> R
 SHARE_RUNS = 3  # runs of plugin_share.py per tool: its ratio is steady, a few runs suffice
 
 
-def _add_share(res: Result, plugin: Path, args: list[str], cwd: Path) -> None:
-    """The plugin's own share of the tool's CPU time, timed inside one process (plugin_share.py)."""
+def _shares(plugin: Path, args: list[str], cwd: Path, before=None) -> list[dict]:
+    """SHARE_RUNS runs of plugin_share.py (``before`` is called ahead of each, unmeasured)."""
     shares = []
     for _ in range(SHARE_RUNS):
+        if before is not None:
+            before()
         r = run_measured([str(plugin), str(HERE / "plugin_share.py"), *args], cwd=cwd)
         line = next((ln for ln in r.stderr.splitlines() if ln.startswith("plugin-share ")), None)
         if line is None:
             raise SystemExit(f"plugin_share.py {args[0]} failed: {r.stderr[-2000:]}")
         shares.append(json.loads(line.split(" ", 1)[1]))
-    mid = sorted(shares, key=lambda d: d["share"])[len(shares) // 2]
+    return shares
+
+
+def _middle(shares: list[dict]) -> dict:
+    return sorted(shares, key=lambda d: d["share"])[len(shares) // 2]
+
+
+def _add_share(res: Result, plugin: Path, args: list[str], cwd: Path) -> None:
+    """The plugin's own share of the tool's CPU time, timed inside one process (plugin_share.py)."""
+    shares = _shares(plugin, args, cwd)
+    mid = _middle(shares)
     res.data["share"] = mid["share"]
     res.data["shares"] = [d["share"] for d in shares]
     res.notes.append(
@@ -750,6 +931,22 @@ def verdicts(results: dict[str, Result]) -> list[list[str]]:
         if tool == "flake8" and instr:
             o = instr["flake8_overhead"]
             add("flake8 overhead in instructions (valgrind)", f"{o * 100:+.2f}%", goal, o <= TARGETS["flake8"])
+    if "project" in results:
+        d = results["project"].data
+        for k, goal in (("warm", "project_warm"), ("cold", "project_cold")):
+            if k in d.get("overhead", {}):
+                o = d["overhead"][k]
+                add(f"project index, cache {k}: flake8 overhead, end to end (CPU, ratio of medians)",
+                    f"{o * 100:+.2f}%", f"<= {TARGETS[goal] * 100:.0f}%", o <= TARGETS[goal])
+                sh = d["share"][k]
+                add(f"project index, cache {k}: celery-lint's share of flake8's CPU, timed inside the run",
+                    f"{sh * 100:.2f}%", f"<= {TARGETS[goal] * 100:.0f}%", sh <= TARGETS[goal])
+        if "per_1000" in d:
+            t = d["build_totals"]
+            rows.append(["(info) project index build without a cache, per 1,000 summarised modules",
+                         f"{d['per_1000']:.2f} s CPU ({d['per_1000_warm']:.2f} s from a warm cache)", "-", "-"])
+            rows.append([f"(info) project index cache on disk ({t['summarised']:,} summarised modules)",
+                         f"{_kb(t['bytes'])} in {t['entries']:,} files ({_kb(t['allocated'])} allocated)", "-", "-"])
     if "core" in results:
         d = results["core"].data
         if CELERY in d:
@@ -803,6 +1000,17 @@ def explanations(results: dict[str, Result]) -> list[str]:
             text += (" Counted in instructions, which no load on the machine changes: "
                      f"{instr['flake8_overhead'] * 100:+.2f}%.")
         out.append(text)
+    if "project" in results and "overhead" in results["project"].data:
+        d = results["project"].data
+        noise = max(_half_range(v) for v in d["cpu"].values())
+        for k, goal in (("warm", "project_warm"), ("cold", "project_cold")):
+            if d["overhead"][k] <= TARGETS[goal]:
+                continue
+            out.append(f"- flake8 with the project index, cache {k}: missed by "
+                       f"{(d['overhead'][k] - TARGETS[goal]) * 100:.2f} points. The repeats of one command differ "
+                       f"by up to ±{noise * 100:.1f}% here (half their range). Timed inside the run, celery-lint "
+                       f"(the index build included) took {d['share'][k] * 100:.2f}% of flake8's CPU time"
+                       + (" (within the target)." if d["share"][k] <= TARGETS[goal] else " (also over the target)."))
     if "growth" in results and results["growth"].data["ratio"] > TARGETS["growth"]:
         g = results["growth"].data
         text = (f"- growth in CPU time: {g['ratio']:.2f}x, while the bare traversal of the same two trees grows "
@@ -843,6 +1051,7 @@ def git_commit() -> str:
 
 SECTIONS = {
     "flake8": "flake8 with and without celery-lint installed",
+    "project": "The project index: flake8 with a warm and a cold cache, build time, cache size",
     "pylint": "pylint with and without `load-plugins=pylint_celery`",
     "core": "The core against one bare `ast.NodeVisitor` traversal (pre-parsed trees, CPU time)",
     "selection": "Checks skipped when their codes are off",
@@ -854,8 +1063,103 @@ SECTIONS = {
 }
 
 
-def render(results: dict[str, Result], meta: dict, argv: list[str]) -> str:
+ORDER = ("flake8", "project", "pylint", "core", "selection", "growth", "scaling", "import", "memory", "instructions")
+_WHY_HEADING = "### Why a target is missed"
+
+
+def _row_part(label: str) -> str:
+    """The part a row of the Targets table comes from (for keeping the rows of an earlier run)."""
+    if "instructions (valgrind)" in label and not label.startswith("scaling"):
+        return "instructions"
+    for prefix, part in (("project index", "project"), ("(info) project index", "project"), ("flake8", "flake8"),
+                         ("pylint", "pylint"), ("core", "core"), ("(info) the same over all modules", "core"),
+                         ("import", "import"), ("growth", "growth"), ("scaling", "scaling"),
+                         ("(info) the same in CPU time", "scaling")):
+        if label.startswith(prefix):
+            return part
+    return "?"
+
+
+def _why_part(line: str) -> str:
+    for prefix, part in (("- flake8 with the project index", "project"), ("- flake8", "flake8"),
+                         ("- pylint", "pylint"), ("- growth", "growth"), ("- import", "import"), ("- core", "core")):
+        if line.startswith(prefix):
+            return part
+    return "?"
+
+
+def _run_text(meta: dict, argv: list[str]) -> str:
+    return (f"`{' '.join(['python', 'benchmarks/bench.py', *argv])}` ({meta['repeats']} repeats), "
+            f"{meta['machine']['date']}, celery-lint {celery_lint.__version__} at {meta['commit']}, "
+            f"{len(celery_lint.RULES)} rules, load average at start {meta['load']}")
+
+
+_RUN_LINE = re.compile(r"^- Run ([A-Z])(?: \(sections: [^)]*\))?: (.*)$")
+_RUN_MARK = re.compile(r"^_Run ([A-Z])\._$")
+_WHY_MARK = re.compile(r" _\(run ([A-Z])\)_$")
+
+
+def parse_page(text: str) -> dict:
+    """What an earlier page of this script holds, per part: its section, its Targets rows, its
+    explanations, and the run (command, date, commit) that measured it."""
+    by_title = {title: key for key, title in SECTIONS.items()}
+    runs: dict[str, str] = {}
+    old = {}
+    for line in text.splitlines():
+        m = _RUN_LINE.match(line)
+        if m:
+            runs[m.group(1)] = m.group(2)
+        for key in ("Command", "Date", "Load average at start"):
+            if line.startswith(f"- {key}: "):
+                old[key] = line.split(": ", 1)[1]
+    if not runs and "Command" in old:  # a page of one run
+        command, date = old["Command"], old.get("Date", "").replace("; ", ", ")
+        load = old.get("Load average at start", "").split(" (", 1)[0]
+        runs["A"] = f"{command}, {date}, load average at start {load}"
+    page = {"runs": runs, "sections": {}, "targets": [], "why": []}
+    current, body, where = None, [], None
+    for line in [*text.splitlines(), "## (end)"]:
+        if line.startswith("## ") or line == _WHY_HEADING:
+            if current in SECTIONS:
+                run = "A"
+                while body and not body[0].strip():
+                    body = body[1:]
+                if body and _RUN_MARK.match(body[0]):
+                    run = _RUN_MARK.match(body[0]).group(1)
+                    body = body[1:]
+                while body and not body[0].strip():
+                    body = body[1:]
+                page["sections"][current] = (run, "\n".join(body).strip("\n"))
+            current = by_title.get(line[3:].strip()) if line.startswith("## ") else None
+            where = "targets" if line == "## Targets" else "why" if line == _WHY_HEADING else None
+            body = []
+            continue
+        if current is not None:
+            body.append(line)
+        elif where == "targets" and line.startswith("| ") and not line.startswith("| target ") \
+                and not set(line) <= set("|- "):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            run = cells[4] if len(cells) > 4 else "A"
+            page["targets"].append((_row_part(cells[0]), cells[:4], run))
+        elif where == "why" and line.startswith("- "):
+            m = _WHY_MARK.search(line)
+            page["why"].append((_why_part(line), line[:m.start()] if m else line, m.group(1) if m else "A"))
+    return page
+
+
+def render(results: dict[str, Result], meta: dict, argv: list[str], previous: dict | None = None) -> str:
+    """The page.  With ``previous`` (an earlier page, parsed), the parts this run did not measure
+    keep their sections, rows and explanations from it, and the page says which run measured what."""
     m = meta["machine"]
+    kept = {k: v for k, v in (previous or {}).get("sections", {}).items() if k not in results}
+    run_of: dict[str, str] = {k: "now" for k in results}  # part -> run text
+    old_runs = (previous or {}).get("runs", {})
+    for k, (run, _) in kept.items():
+        run_of[k] = old_runs.get(run, "an earlier run")
+    texts = list(dict.fromkeys([*(["now"] if results else []), *(run_of[k] for k in ORDER if k in run_of)]))
+    letter = {t: chr(ord("A") + i) for i, t in enumerate(texts)}
+    several = len(texts) > 1
+    parts = [k for k in ORDER if k in run_of]
     out = [
         "# Performance",
         "",
@@ -867,26 +1171,48 @@ def render(results: dict[str, Result], meta: dict, argv: list[str]) -> str:
         "python benchmarks/bench.py            # --quick for a short run, --repeats N, --only PARTS",
         "```",
         "",
-        f"- Command: `{' '.join(['python', 'benchmarks/bench.py', *argv])}` ({meta['repeats']} repeats)",
-        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['python']}, {m['os']}",
-        f"- Date: {m['date']}; celery-lint {celery_lint.__version__} at {meta['commit']}, "
-        f"{len(celery_lint.RULES)} rules",
-        f"- Load average at start: {meta['load']} (other work on the machine adds noise; CPU time is used "
-        "for every ratio, wall time is shown alongside)",
-        "",
-        "## Targets",
-        "",
-        table(verdicts(results), ["target", "measured", "goal", "verdict"]),
-        "",
     ]
-    why = explanations(results)
+    if several:
+        out += [f"- Machine: {m['cpu']}, {m['cores']} cores, {m['python']}, {m['os']}",
+                "- The sections come from more than one run (`--only` measured some parts again):"]
+        for t in texts:
+            secs = ", ".join(k for k in parts if run_of[k] == t)
+            out.append(f"- Run {letter[t]} (sections: {secs}): {_run_text(meta, argv) if t == 'now' else t}")
+        out += ["- Other work on the machine adds noise; CPU time is used for every ratio, wall time is shown "
+                "alongside", ""]
+    else:
+        out += [
+            f"- Command: `{' '.join(['python', 'benchmarks/bench.py', *argv])}` ({meta['repeats']} repeats)",
+            f"- Machine: {m['cpu']}, {m['cores']} cores, {m['python']}, {m['os']}",
+            f"- Date: {m['date']}; celery-lint {celery_lint.__version__} at {meta['commit']}, "
+            f"{len(celery_lint.RULES)} rules",
+            f"- Load average at start: {meta['load']} (other work on the machine adds noise; CPU time is used "
+            "for every ratio, wall time is shown alongside)",
+            "",
+        ]
+    rows = [(_row_part(r[0]), r, "now") for r in verdicts(results)]
+    rows += [(part, r, old_runs.get(run, "an earlier run")) for part, r, run in (previous or {}).get("targets", [])
+             if part in kept]
+    rows.sort(key=lambda x: ORDER.index(x[0]) if x[0] in ORDER else len(ORDER))
+    header = ["target", "measured", "goal", "verdict"] + (["run"] if several else [])
+    out += ["## Targets", "", table([r + ([letter[t]] if several else []) for _, r, t in rows], header), ""]
+    why = [(_why_part(w), w, "now") for w in explanations(results)]
+    why += [(part, w, old_runs.get(run, "an earlier run")) for part, w, run in (previous or {}).get("why", [])
+            if part in kept]
     if why:
-        out += ["### Why a target is missed", "", *why, ""]
-    for key, res in results.items():
-        out += [f"## {SECTIONS[key]}", "", table(res.rows, res.header), ""]
-        out += [f"{n}" for n in res.notes]
-        if res.notes:
-            out.append("")
+        out += [_WHY_HEADING, "", *[w + (f" _(run {letter[t]})_" if several else "") for _, w, t in why], ""]
+    for key in parts:
+        out += [f"## {SECTIONS[key]}", ""]
+        if several:
+            out += [f"_Run {letter[run_of[key]]}._", ""]
+        if key in results:
+            res = results[key]
+            out += [table(res.rows, res.header), ""]
+            out += [f"{n}" for n in res.notes]
+            if res.notes:
+                out.append("")
+        else:
+            out += [kept[key][1], ""]
     out += [
         "## Method",
         "",
@@ -896,6 +1222,13 @@ def render(results: dict[str, Result], meta: dict, argv: list[str]) -> str:
         "celery-lint installed (not editable) from the checkout. flake8 runs every installed plugin whatever "
         "`--select` says, so `--select=E,F,W` measures what installing celery-lint costs a user who runs "
         "flake8 without looking at CEL codes.",
+        "- project index: the corpus projects are their own roots (a root marker in each project folder, see "
+        "benchmarks/README.md), so the plugin builds each project's index as in a user's checkout. flake8 as "
+        "above, three variants alternating: without celery-lint; with it, the index cache "
+        "(`.celery_lint_cache/` in the project) warm from the runs before; with it, the cache removed before "
+        "each run (outside the measured process), as in a fresh CI checkout. The index build is timed in this "
+        "process: `build_index(root, Settings(no_cache=True))` per corpus project, alternating with a build "
+        "from a warm cache in a temporary folder, whose size is then counted.",
         "- pylint: default messages, `-j 1`, `--rcfile=/dev/null`, the same fixed subset with and without "
         f"`--load-plugins=pylint_celery`: the first {PYLINT_CELERY_MODULES} modules (by path) of "
         f"{PYLINT_PROJECT} that import celery plus as many others spread evenly over the project.",
@@ -947,13 +1280,17 @@ def main(argv: list[str] | None = None) -> int:
     if "instructions" in args.only and not shutil.which("valgrind"):
         log("instructions: valgrind is not installed; skipped (Debian: apt-get install valgrind)")
         args.only.remove("instructions")
-    if {"flake8", "pylint", "import", "instructions"} & set(args.only):
+    if {"flake8", "project", "pylint", "import", "instructions"} & set(args.only):
         plugin = ensure_venv(args.plugin_venv, with_plugin=True)
-    if {"flake8", "instructions"} & set(args.only):
+    if {"flake8", "project", "instructions"} & set(args.only):
         plain = ensure_venv(args.plain_venv, with_plugin=False)
     if "flake8" in args.only:
         names = FLAKE8_PROJECTS_QUICK if args.quick else FLAKE8_PROJECTS
         results["flake8"] = bench_flake8(plain, plugin, projects(args.corpus, list(names)), repeats)
+    if "project" in args.only:
+        names = FLAKE8_PROJECTS_QUICK if args.quick else FLAKE8_PROJECTS
+        results["project"] = bench_project(plain, plugin, projects(args.corpus, list(names)), repeats,
+                                           projects(args.corpus, list(names) if args.quick else None))
     if "pylint" in args.only:
         root = projects(args.corpus, [PYLINT_PROJECT])[0]
         n = PYLINT_CELERY_MODULES_QUICK if args.quick else PYLINT_CELERY_MODULES
@@ -988,10 +1325,12 @@ def main(argv: list[str] | None = None) -> int:
                 results["memory"].rows.append([f"{key} peak RSS without / with celery-lint",
                                                f"{rss['without']:.0f} / {rss['with']:.0f} MB"])
 
-    order = [k for k in ("flake8", "pylint", "core", "selection", "growth", "scaling", "import", "memory",
-                         "instructions") if k in results]
-    results = {k: results[k] for k in order}
-    text = render(results, meta, argv)
+    results = {k: results[k] for k in ORDER if k in results}
+    # A run of some parts keeps the other sections of the page (and says which run made which).
+    previous = None
+    if set(args.only) != set(PARTS) and not args.no_doc and args.doc.exists():
+        previous = parse_page(args.doc.read_text(encoding="utf-8"))
+    text = render(results, meta, argv, previous)
     print(text)
     if not args.no_doc:
         args.doc.parent.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,13 @@ Passes:
 
 * core: every module of every project through ``celery_lint.check(..., strict=True)`` with
   every rule (opt-in ones too), WITHOUT the source prefilter, so that every module reaches
-  the engine and internal errors surface.  A finding in a module the prefilter would have
-  skipped is listed as a prefilter miss (the prefilter must let every such module through).
+  the engine and internal errors surface.  Each project is its own root: the module is checked
+  with its project's index, as the front-ends do (``index_for(path, settings)`` with
+  ``project-root`` set to the project's folder, then ``check(..., project=index)``), so the
+  project rules (CEL9xx) report and the project's own task decorators and Task bases are
+  known; ``--no-index`` checks each module on its own (the core alone, no CEL9xx).  A finding in
+  a module the prefilter would have skipped is listed as a prefilter miss (the prefilter must let
+  every such module through).
 * ``--tools``: real ``flake8 --select=CEL --disable-noqa --jobs 2`` and real ``pylint -j 2
   --disable=all --enable=<all our symbols> --load-plugins=pylint_celery`` over each project;
   no traceback, no plugin failure, no fatal/astroid-error message is allowed, and their
@@ -92,15 +97,44 @@ def setting_args(project: str) -> list[str]:
             for key, value in project_settings().get(project, {}).items()]
 
 
-def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = "core") -> dict:
-    """Every module through the core; counts per project and rule, findings, crashes, timings."""
+def project_indexes(corpus: Path, names: set[str], report: Report) -> dict[str, tuple]:
+    """Per project, (settings, index) as the front-ends get them with the project's folder as its
+    root (no cache: nothing is written into the corpus); the index is None if it failed."""
+    from celery_lint.project import index_for  # noqa: PLC0415
+
+    out = {}
+    for name in sorted(names):
+        root = corpus / name
+        settings = celery_lint.Settings.from_mapping(
+            {**project_settings().get(name, {}), "project_root": str(root), "no_cache": True})
+        t0 = time.process_time()
+        index = index_for(str(root / "__probe__.py"), settings)
+        seconds = time.process_time() - t0
+        if index is None:
+            report.crash("index", name, RuntimeError("the project index could not be built"))
+        out[name] = (settings, index, round(seconds, 2))
+    return out
+
+
+def _unnamed_tasks(index) -> list[str]:
+    """Where the index cannot tell a (non-test) task's registered name: CEL901 stays silent then."""
+    return [f"{index.paths[m]}:{t['line']} {t['label']}" for m, s in sorted(index.summaries.items())
+            if not s["test"] for t in s["tasks"] if t["name"] is None]
+
+
+def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = "core",
+              with_index: bool = False) -> dict:
+    """Every module through the core (with its project's index when ``with_index``); counts per
+    project and rule, findings, crashes, timings."""
     by_project = {m.project for m in modules}
     settings = {p: settings_for(p) for p in by_project}
+    indexes = project_indexes(corpus, by_project, report) if with_index else {}
     prefilters = {p: celery_lint.prefilter(s) for p, s in settings.items()}
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     stats: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     slowest: list[tuple[float, str, int]] = []
     prefilter_misses = []
+    index_changes: list[dict] = []  # per-module findings the project index adds or removes
     started = time.perf_counter()
     for module in modules:
         rel = _relative(module.path, corpus)
@@ -110,15 +144,26 @@ def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = 
         passes = bool(prefilters[module.project].search(module.source, str(module.path)))
         st["prefilter_hits"] += passes
         st["imports_celery"] += imports_celery(module.tree)
+        checked_with, index, _ = indexes.get(module.project, (settings[module.project], None, 0))
         t0 = time.perf_counter()
         try:
-            found = celery_lint.check(module.tree, str(module.path), settings[module.project], strict=True)
+            found = celery_lint.check(module.tree, str(module.path), checked_with, strict=True, project=index)
         except Exception as exc:  # noqa: BLE001 -- collecting crashes is the point
             report.crash(where, rel, exc)
             st["crashes"] += 1
             continue
         elapsed = time.perf_counter() - t0
         slowest.append((elapsed, rel, module.lines))
+        if index is not None and index.settings != checked_with:
+            # the index taught the project's own task decorators / Task bases: what it changed
+            alone = celery_lint.check(module.tree, str(module.path), settings[module.project], strict=True)
+            with_ix = {(v.line, v.code, v.message) for v in found if not v.code.startswith("CEL9")}
+            without = {(v.line, v.code, v.message) for v in alone}
+            for change, items in (("appears", with_ix - without), ("disappears", without - with_ix)):
+                for line, code, message in sorted(items):
+                    index_changes.append({"project": module.project, "path": rel, "line": line, "code": code,
+                                          "change": change, "message": message,
+                                          "source": _source_line(module, line)})
         for v in found:
             counts[module.project][v.code] += 1
             report.findings.append({
@@ -137,6 +182,14 @@ def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = 
     slowest.sort(reverse=True)
     return {
         "seconds": round(time.perf_counter() - started, 2),
+        "index": with_index,
+        "index_changes": index_changes,
+        "indexes": {p: {"summarised": len(ix.summaries) if ix else None, "complete": ix.complete if ix else None,
+                        "names_known": ix.names_known if ix else None, "build_cpu_s": secs,
+                        "unnamed_tasks": _unnamed_tasks(ix) if ix else None,
+                        "task_decorators": list(ix.settings.task_decorators) if ix else None,
+                        "task_base_classes": list(ix.settings.task_base_classes) if ix else None}
+                    for p, (_, ix, secs) in indexes.items()},
         "stats": {p: dict(c) for p, c in sorted(stats.items())},
         "counts": {p: dict(sorted(c.items())) for p, c in sorted(counts.items())},
         "prefilter_misses": prefilter_misses,
@@ -382,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only these projects of the corpus")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder (default: %(default)s)")
     parser.add_argument("--no-core", action="store_true", help="skip the core pass over the corpus")
+    parser.add_argument("--no-index", action="store_true",
+                        help="check each module on its own, without its project's index (no CEL9xx)")
     parser.add_argument("--tools", action="store_true", help="also run real flake8 and pylint per project")
     parser.add_argument("--stdlib", action="store_true", help="also the running Python's standard library")
     parser.add_argument("--fuzz", type=int, default=0, metavar="N", help="N generated programs of each kind")
@@ -398,9 +453,11 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr, flush=True)
         report.summary["corpus"] = {"path": str(args.corpus), "projects": [r.name for r in roots],
                                     "unparsable": [_relative(p, args.corpus) for p in bad]}
-        report.summary["core"] = core_pass(modules, args.corpus, report)
+        report.summary["core"] = core_pass(modules, args.corpus, report, with_index=not args.no_index)
         del modules
-        printed.append("## Core over the corpus (every rule, strict, no prefilter)\n\n"
+        printed.append("## Core over the corpus (every rule, strict, no prefilter, "
+                       + ("each module on its own" if args.no_index else "each project its own root, with its index")
+                       + ")\n\n"
                        + core_table(report.summary["core"])
                        + f"\n\n{report.summary['core']['seconds']} s; prefilter misses: "
                        + str(len(report.summary["core"]["prefilter_misses"])))

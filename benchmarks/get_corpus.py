@@ -6,8 +6,11 @@
 Downloads each release listed in ``benchmarks/corpus_pins.txt`` with ``pip download``
 (no dependencies), checks the archive against its pinned sha256 (released files never
 change, so the check is exact) and unpacks only its ``*.py`` members into
-``TARGET/<name>/``.  Idempotent: a project whose ``TARGET/<name>/.complete`` exists is
-skipped.  The corpus is never committed; keep TARGET outside the repository.
+``TARGET/<name>/``.  A project without a root marker of its own (``setup.py``, ...) gets an
+empty ``pyproject.toml`` in ``TARGET/<name>/``: each project is then its own root for
+celery-lint's project index, as its checkout is for its users.  Idempotent: a project whose
+``TARGET/<name>/.complete`` exists is skipped (only its marker is added when missing).  The
+corpus is never committed; keep TARGET outside the repository.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from _common import REPO, Pin, read_pins
+from _common import REPO, Pin, mark_root, read_pins
 
 
 def sha256(path: Path) -> str:
@@ -70,7 +73,7 @@ def extract_py(archive: Path, dest: Path) -> int:
 def fetch(pin: Pin, target: Path, python: str) -> str:
     dest = target / pin.name
     if (dest / ".complete").is_file():
-        return f"skip  {pin.name} (present)"
+        return f"skip  {pin.name} (present{'; root marker added' if mark_root(dest) else ''})"
     shutil.rmtree(dest, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         archive = download(pin, Path(tmp), python)
@@ -78,6 +81,7 @@ def fetch(pin: Pin, target: Path, python: str) -> str:
         if got != pin.sha256:
             raise SystemExit(f"ERROR: {pin.spec}: sha256 {got} != pinned {pin.sha256}")
         count = extract_py(archive, dest)
+        mark_root(dest)
         (dest / ".complete").write_text(f"{pin.spec}\t{archive.name}\t{pin.sha256}\n", encoding="utf-8")
     return f"got   {pin.name}: {pin.spec} -> {count} .py files"
 

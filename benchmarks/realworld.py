@@ -183,6 +183,8 @@ def render(findings: list[dict], judged: dict[tuple, dict], summary: dict | None
         lines.append(f"| {code} | `{rules[code].symbol}` | {c['found']} | {judged_n} | {c['true']} | {c['false']} "
                      f"| {_pct(c['true'], judged_n)} |")
 
+    lines += project_rules_section(findings, judged, summary)
+
     # -- the findings a maintainer would thank us for ----------------------------------------
     lines += ["", "## Findings worth fixing, per project", ""]
     stars = collections.defaultdict(list)
@@ -203,6 +205,75 @@ def render(findings: list[dict], judged: dict[tuple, dict], summary: dict | None
     return "\n".join(lines).rstrip() + "\n", problems
 
 
+def project_rules_section(findings: list[dict], judged: dict[tuple, dict], summary: dict | None) -> list[str]:
+    """The project rules (CEL9xx): each project's index, their findings and judgements, and the
+    per-module findings the index changed (it teaches a project's own task decorators and bases)."""
+    rules = celery_lint.RULES
+    codes = sorted(c for c in rules if c.startswith("CEL9"))
+    summary = summary or {}
+    lines = ["", "## Project rules (CEL9xx)", ""]
+    if not summary.get("index"):
+        return lines + ["This run checked each module on its own (`corpus.py --no-index`): the project rules "
+                        "could not report.", ""]
+    lines += [
+        "Each project is its own root: `corpus.py` checks every module with its project's index, as the",
+        "front-ends do (`index_for(path, settings)` with `project-root` set to the project's folder). The",
+        "index of each project:",
+        "",
+        "| project | summarised modules | every module read | every task name known | "
+        "task decorators / Task bases in its settings |",
+        "|---|---:|---|---|---|",
+    ]
+    for project, ix in sorted(summary.get("indexes", {}).items()):
+        if ix.get("summarised") is None:
+            lines.append(f"| {project} | index not built | | | |")
+            continue
+        found = [*(ix.get("task_decorators") or ()), *(ix.get("task_base_classes") or ())]
+        lines.append(f"| {project} | {ix['summarised']} | {'yes' if ix['complete'] else 'no'} | "
+                     f"{'yes' if ix['names_known'] else 'no'} | {len(found)} |")
+    blind = [(p, ix) for p, ix in sorted(summary.get("indexes", {}).items())
+             if ix.get("summarised") is not None and not ix["names_known"]]
+    if blind:
+        lines += ["", "Where a task name is not known (or a module was not read: two files give one module "
+                  "name, a module failed to parse), CEL901 stays silent for the whole project:"]
+        for project, ix in blind:
+            why = []
+            if not ix["complete"]:
+                why.append("not every module read (two files give one module name, or one did not parse)")
+            if ix.get("unnamed_tasks"):
+                why.append("tasks whose registered name the index cannot tell: "
+                           + ", ".join(f"`{t}`" for t in ix["unnamed_tasks"][:5]))
+            lines.append(f"- {project}: " + "; ".join(why))
+    per_rule = collections.defaultdict(collections.Counter)
+    for f in findings:
+        if f["code"] in codes:
+            j = judged.get((f["project"], f["path"], f["line"], f["code"]))
+            per_rule[f["code"]][j["verdict"] if j else "unjudged"] += 1
+    total = sum(sum(c.values()) for c in per_rule.values())
+    lines += ["", f"**{total} findings of the project rules.**", "",
+              "| rule | symbol | default | findings | true | false |", "|---|---|---|---:|---:|---:|"]
+    for code in codes:
+        c = per_rule.get(code, collections.Counter())
+        lines.append(f"| {code} | `{rules[code].symbol}` | {'on' if rules[code].default else 'opt-in'} | "
+                     f"{sum(c.values())} | {c['true']} | {c['false']} |")
+    stars = [(key, j["note"][len("STAR:"):].strip()) for key, j in judged.items()
+             if key[3] in codes and j["verdict"] == "true" and j["note"].startswith("STAR:")]
+    lines += ["", "True cross-module bugs found: " + (str(len(stars)) if stars else "none in this corpus.")]
+    for (project, path, line, code), note in sorted(stars):
+        lines.append(f"- {project} `{path}:{line}` **{code}**: {note}")
+    changes = summary.get("index_changes", [])
+    lines += ["", "Per-module findings that the index changes (with the project's own task decorators and Task "
+              "bases as settings) against each module checked on its own: "
+              + (f"{len(changes)}." if changes else "none.")]
+    if changes:
+        lines.append("")
+    for ch in changes:
+        j = judged.get((ch["project"], ch["path"], ch["line"], ch["code"]))
+        verdict = f" -- {j['verdict']}: {j['note']}" if j else ""
+        lines.append(f"- {ch['change']}: `{ch['path']}:{ch['line']}` {ch['code']}{verdict}")
+    return lines
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, required=True, help="the --out folder of corpus.py")
@@ -217,6 +288,9 @@ def main(argv=None) -> int:
         summary = {
             "modules": sum(s.get("modules", 0) for s in stats.values()),
             "crashes": len(raw.get("crashes", [])),
+            "index": raw.get("core", {}).get("index", False),
+            "indexes": raw.get("core", {}).get("indexes", {}),
+            "index_changes": raw.get("core", {}).get("index_changes", []),
         }
     text, problems = render(findings, read_judgements(), summary)
     for problem in problems:

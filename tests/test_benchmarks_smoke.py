@@ -137,3 +137,68 @@ def test_project_mutations_inject_bugs_the_project_rules_find(tmp_path):
     shutil.copytree(Path(__file__).parent / "projects" / "cel901_silent_django_generated", root2)
     named = project_mutations.mutate_project(root2)
     assert named["names"] > 0 and named["names_found"] == named["names"], named["missed"]
+
+
+def test_mark_root_makes_each_project_its_own_root(tiny_corpus):
+    project = tiny_corpus / "proj"
+    assert not _common.is_own_root(project)
+    assert _common.mark_root(project) is True
+    assert (project / "pyproject.toml").read_text() == "" and _common.is_own_root(project)
+    assert _common.mark_root(project) is False  # idempotent
+
+
+def test_bench_project_builds_the_index_and_measures_its_cache(tiny_corpus):
+    project = tiny_corpus / "proj"
+    with pytest.raises(SystemExit, match="not their own roots"):
+        bench.bench_project(None, None, [], 1, [project], build_repeats=1)
+    _common.mark_root(project)
+    res = bench.bench_project(None, None, [], 1, [project], build_repeats=1)
+    build = res.data["build"]["proj"]
+    assert build["summarised"] == 1 and build["files"] == 3
+    assert build["cache_files"] == 3 and build["cache_bytes"] > 0  # one entry, .gitignore, CACHEDIR.TAG
+    assert res.data["per_1000"] > 0
+    assert not (project / ".celery_lint_cache").exists()  # the in-process builds cache elsewhere
+    rows = {r[0]: r for r in bench.verdicts({"project": res})}
+    assert any(label.startswith("(info) project index build") for label in rows)
+
+
+def test_corpus_reports_project_rules_with_each_project_as_its_root(tmp_path_factory):
+    import shutil
+
+    # not under tmp_path: its name holds the test's, and project rules are silent in test code
+    tmp_path = tmp_path_factory.mktemp("bench")
+    corpus_dir = tmp_path / "corpus"
+    src = Path(__file__).resolve().parent / "projects" / "cel901_send_task_unknown"
+    shutil.copytree(src, corpus_dir / "p901")
+    (corpus_dir / "p901" / ".complete").write_text("p901\n")
+    out = tmp_path / "out"
+    import json
+
+    def codes():
+        return {f["code"] for f in json.loads((out / "findings.json").read_text())}
+
+    assert corpus.main(["--corpus", str(corpus_dir), "--out", str(out)]) == 0
+    assert "CEL901" in codes()
+    assert corpus.main(["--corpus", str(corpus_dir), "--out", str(out), "--no-index"]) == 0
+    assert "CEL901" not in codes()
+
+
+def test_a_run_of_some_parts_keeps_the_other_sections_of_the_page():
+    meta = {"machine": {"cpu": "cpu", "cores": "2", "python": "py", "os": "os", "date": "D1"}, "commit": "c1",
+            "repeats": 7, "load": "0.1"}
+    growth = bench.Result("growth", rows=[["core", "1", "10", "10x"]], header=["what", "1x", "10x", "ratio"],
+                          notes=["growth note"], data={"ratio": 12.0, "floor_ratio": 11.0})
+    first = bench.render({"growth": growth}, meta, [])
+    scaling = bench.Result("scaling", rows=[["1,000", "1"]], header=["lines", "ms"], notes=["scaling note"],
+                           data={"cpu": 1.0, "floor": 1.0})
+    second = bench.render({"scaling": scaling}, dict(meta, commit="c2"), ["--only", "scaling"],
+                          bench.parse_page(first))
+    assert "growth note" in second and "scaling note" in second
+    assert "- Run A (sections: scaling): `python benchmarks/bench.py --only scaling`" in second
+    assert "- Run B (sections: growth): `python benchmarks/bench.py` (7 repeats), D1, celery-lint" in second
+    assert "| growth 1x -> 10x module (CPU time) | 12.00x" in second.replace("  ", " ").replace("  ", " ")
+    assert "_(run B)_" in second  # the growth explanation keeps its run
+    third = bench.render({"growth": growth}, meta, ["--only", "growth"], bench.parse_page(second))
+    assert "scaling note" in third and "Run A (sections: growth)" in third and "Run B (sections: scaling)" in third
+    assert "--only scaling" in third.split("Run B (sections: scaling)")[1].splitlines()[0]
+    assert bench.render({}, meta, [], bench.parse_page(second)).count("- Run ") == 2  # a re-render keeps both runs
