@@ -58,7 +58,8 @@ def _root_of(folder: str, cwd: str) -> str:
     seen = []
     while True:
         seen.append(folder)
-        if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+        if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS) \
+                and not _package_setup_module(folder):
             found = folder
             break
         parent = os.path.dirname(folder)
@@ -69,6 +70,13 @@ def _root_of(folder: str, cwd: str) -> str:
     if len(_ROOTS) < 4096:
         _ROOTS.update(((f, cwd), found) for f in seen)
     return found
+
+
+def _package_setup_module(folder: str) -> bool:
+    """Is the only marker of a folder a ``setup.py`` that is a module of a package (``indico/cli/
+    setup.py``: a command, not a project's setup script)?"""
+    return os.path.exists(os.path.join(folder, "__init__.py")) and not any(
+        os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS if marker != "setup.py")
 
 
 def walk(root: str) -> Iterator[tuple[str, list[str]]]:

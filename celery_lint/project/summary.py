@@ -45,7 +45,7 @@ from ..config import ConfigItem
 from ..model import TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 6
+FORMAT = 7
 #: Longest attribute value or method body (as source text) a summary keeps for other modules.
 MAX_TEXT = 300
 
@@ -107,8 +107,10 @@ def _task_name(model: ModuleModel, module: str, task: TaskInfo) -> str | None:
     if kw is not None:
         value = _string(model, kw.value)
         return value
-    if task.has_star_kwargs or task.by_project_decorator or not task.module_level:
+    if task.has_star_kwargs or task.by_project_decorator:
         return None  # the options (or the factory) may name it
+    # Celery names a function task after its module and the function's __name__ (not its
+    # __qualname__): a task made in a class body or a function is named so too.
     return f"{module}.{task.node.name}"
 
 
