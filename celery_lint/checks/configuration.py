@@ -185,12 +185,13 @@ def _reads_only(model: ModuleModel, expr: ast.AST) -> bool:
         return _reads_only(model, expr.value)
     if isinstance(expr, ast.Subscript):
         return model.resolve(expr.value) == "os.environ" and _reads_only(model, expr.slice)
-    if isinstance(expr, (ast.BoolOp, ast.Compare, ast.BinOp, ast.UnaryOp, ast.IfExp, ast.JoinedStr, ast.FormattedValue)):
+    if isinstance(expr, _COMBINERS):
         return all(_reads_only(model, child) for child in ast.iter_child_nodes(expr)
                    if not isinstance(child, (ast.boolop, ast.cmpop, ast.operator, ast.unaryop)))
     return False
 
 
+_COMBINERS = (ast.BoolOp, ast.Compare, ast.BinOp, ast.UnaryOp, ast.IfExp, ast.JoinedStr, ast.FormattedValue)
 _READERS = frozenset({"os.environ.get", "os.getenv", "ast.literal_eval", "int", "float", "str", "bool"})
 
 
