@@ -18,6 +18,7 @@ import time
 from collections import Counter
 
 import celery_lint
+from celery_lint.docs import fix_kind
 
 SELECT = ",".join(("CEL", *celery_lint.OPT_IN))
 
@@ -64,7 +65,7 @@ def main(root: str) -> int:
     print(f"{'code':7} {'before':>7} {'after':>7} {'fixed':>7}  fix")
     for code in sorted(set(b) | set(a)):
         rule = celery_lint.RULES.get(code)
-        kind = "" if rule is None or rule.fix is None else ("safe" if rule.fix.safe else "unsafe")
+        kind = "" if rule is None else fix_kind(rule)
         print(f"{code:7} {b[code]:>7} {a[code]:>7} {b[code] - a[code]:>7}  {kind}")
     grown = {key: after[key] - before[key] for key in after if after[key] > before[key]}
     print("grown (path, code):", json.dumps({f"{p} {c}": n for (p, c), n in sorted(grown.items())}, indent=1))

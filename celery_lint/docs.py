@@ -180,16 +180,18 @@ def fix_kind(rule: Rule) -> str:
     """``safe``, ``unsafe``, or empty when the rule has no fix."""
     if rule.fix is None:
         return ""
-    return "safe" if rule.fix.safe else "unsafe"
+    kinds = {part.safe for part in getattr(rule.fix, "parts", (rule.fix,))}
+    return "mixed" if len(kinds) > 1 else "safe" if rule.fix.safe else "unsafe"
 
 
 def fix_section(rule: Rule) -> str:
-    """What the rule's fix does, and when ``celery-lint fix`` applies it."""
-    fix = rule.fix
-    when = ("It is safe: `celery-lint fix` (or `check --fix`) applies it." if fix.safe else
-            "It is unsafe (it changes what runs): `celery-lint fix` applies it only with `--unsafe-fixes`.")
-    return f"{_sentence(fix.description[:1].upper() + fix.description[1:])} {when} " \
-           "`celery-lint check --diff` shows it first."
+    """What the rule's fix (or each of its fixes) does, and when ``celery-lint fix`` applies it."""
+    parts = []
+    for fix in getattr(rule.fix, "parts", (rule.fix,)):
+        when = ("It is safe: `celery-lint fix` (or `check --fix`) applies it." if fix.safe else
+                "It is unsafe (it changes what runs): `celery-lint fix` applies it only with `--unsafe-fixes`.")
+        parts.append(f"{_sentence(fix.description[:1].upper() + fix.description[1:])} {when}")
+    return " ".join(parts) + " `celery-lint check --diff` shows it first."
 
 
 def _option_line(name: str) -> str:

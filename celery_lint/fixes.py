@@ -2,7 +2,8 @@
 
 A rule that can repair its finding carries ``fix=`` a :class:`Fixer` (made with :func:`fixer`
 from a function ``(node, model) -> edits | None`` written in the check module just above the
-rule).  ``celery_lint.check(..., source=text, fixes=True)`` attaches the :class:`Fix` to each
+rule; :class:`Fixers` when a rule repairs findings of different kinds, each fix with its own
+safety).  ``celery_lint.check(..., source=text, fixes=True)`` attaches the :class:`Fix` to each
 finding that has one; :func:`fix_text` applies them:
 
 * the edits of one pass are applied from the end of the text; a fix whose edits touch those of
@@ -162,6 +163,29 @@ class Fixer:
         if not edits:
             return None
         return Fix(tuple(edits), self.safe, self.description)
+
+
+@dataclass(frozen=True)
+class Fixers:
+    """A rule's fixes for findings of different kinds (an import, a setting), tried in order:
+    the first that has edits for the finding gives its fix, with its own safety."""
+
+    parts: tuple[Fixer, ...]
+
+    @property
+    def safe(self) -> bool:
+        return all(part.safe for part in self.parts)
+
+    @property
+    def description(self) -> str:
+        return "; ".join(part.description for part in self.parts)
+
+    def __call__(self, node: ast.AST, model) -> Fix | None:
+        for part in self.parts:
+            found = part(node, model)
+            if found is not None:
+                return found
+        return None
 
 
 def fixer(*, safe: bool, description: str) -> Callable[[Callable], Fixer]:

@@ -10,7 +10,7 @@ from ..celery_data import OLD_TO_NEW, SETTINGS
 from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, app_config, groups, is_partial,
                       last, may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
-from ..fixes import Source, edit, fixer, replace
+from ..fixes import Fixers, Source, argument_spans, edit, fixer, inert, remove_item, replace
 from ..model import ModuleModel, TaskKind
 from ..rule import Rule
 from ..settings import is_celeryconfig_module, is_settings_module
@@ -113,6 +113,96 @@ app.conf.update(task_serializer="json", accept_content=["json"])
     options=("app_names", "test_paths"),
     references=(_REF_SECURITY, f"{_CONF_DOCS}: accept_content, task_serializer"),
 )
+
+
+# Celery 5.7 when a config sets both names of a setting (celery/app/utils.py, utils/collections.py):
+# detect_settings() raises ImproperlyConfigured for a mix of old and new names, but leaves out of the
+# error "keys that the user didn't provide two keys for" -- both names set is no error. Reading a
+# setting, ConfigurationView.__getitem__ tries in each mapping (changes, then the config object, then
+# the defaults) the keys of _to_keys(new): the CELERY_-prefixed new name (with a namespace), the new
+# name, then the old name (_new_key_to_old). So within one mapping the new name always wins and the
+# old one is never read: removing it keeps behaviour. Options passed before the config is read
+# (Celery(...) keywords, app.conf.X = / conf.update() of a pending config) are first copied with
+# {convert.get(k, k): v}, where a later key overwrites an earlier one: there the old name may be
+# removed only when it comes first. Removed too is the evaluation of its value: only where that
+# reads nothing but constants and the environment (os.environ, int(), ast.literal_eval(), ...).
+@fixer(safe=True, description=(
+    "removes an old setting name whose config also sets the new one, where Celery reads only the new "
+    "one (Celery 5's ConfigurationView tries the new name first; both set is no error): a module-level "
+    "assignment with its own lines (and their comments), a keyword or a dict entry before the new name's; "
+    "not where the module reads the old name or its value does more than read constants and the environment"))
+def _fix_removed_name(node: ast.AST, model: ModuleModel):
+    item = next((i for i in model.config if i.node is node and i.old and i.key is not None), None)
+    kept = _kept_new(model, item) if item is not None else None
+    if kept is None or not _reads_only(model, item.value):
+        return None
+    source: Source = model.source
+    names = _Names(model)
+    first = (node.lineno, node.col_offset) < (kept.node.lineno, kept.node.col_offset)
+    parent = model.parent(node)
+    if isinstance(node, ast.keyword) and isinstance(parent, ast.Call):
+        if not first:
+            return None
+        spans = argument_spans(source, parent)
+        index = next(i for i, (_, _, n) in enumerate(spans) if n is node)
+        removed = remove_item(source, [s[:2] for s in spans], index)
+        return [removed] if removed is not None else None
+    if isinstance(parent, ast.Dict) and isinstance(node, ast.Constant):
+        if not first or names.strings.get(item.raw, 0) != 1 or None in parent.keys:
+            return None
+        spans = [(source.start(k), source.end(v)) for k, v in zip(parent.keys, parent.values)]
+        removed = remove_item(source, spans, next(i for i, k in enumerate(parent.keys) if k is node))
+        return [removed] if removed is not None else None
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        if names.strings.get(item.raw, 0) != 1:
+            return None
+    elif names.names.get(item.raw, 0) != 1:
+        return None  # read elsewhere in the module: a helper, or read back through app.conf
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 or isinstance(parent, ast.AnnAssign)):
+        return None
+    if item.source is not ConfigSource.MODULE and not first:
+        return None
+    return _whole_lines(source, parent)
+
+
+def _kept_new(model: ModuleModel, item: ConfigItem) -> ConfigItem | None:
+    """The item of the same config and block that sets the old name's setting with its new name."""
+    for other in current_names(model).get((id(item.group), item.key), ()):
+        if _block(model, other.node) == _block(model, item.node):
+            return other
+    return None
+
+
+def _reads_only(model: ModuleModel, expr: ast.AST) -> bool:
+    """An expression that reads constants, names and the environment and does nothing else (its
+    only possible effect an exception): removing its evaluation keeps behaviour."""
+    if inert(expr):
+        return True
+    if isinstance(expr, ast.Call):
+        called = model.resolve(expr.func) or (expr.func.id if model.is_builtin(expr.func) else None)
+        return called in _READERS and all(_reads_only(model, a) for a in (*expr.args, *expr.keywords))
+    if isinstance(expr, ast.keyword):
+        return _reads_only(model, expr.value)
+    if isinstance(expr, ast.Subscript):
+        return model.resolve(expr.value) == "os.environ" and _reads_only(model, expr.slice)
+    if isinstance(expr, _COMBINERS):
+        return all(_reads_only(model, child) for child in ast.iter_child_nodes(expr)
+                   if not isinstance(child, (ast.boolop, ast.cmpop, ast.operator, ast.unaryop)))
+    return False
+
+
+_COMBINERS = (ast.BoolOp, ast.Compare, ast.BinOp, ast.UnaryOp, ast.IfExp, ast.JoinedStr, ast.FormattedValue)
+_READERS = frozenset({"os.environ.get", "os.getenv", "ast.literal_eval", "int", "float", "str", "bool"})
+
+
+def _whole_lines(source: Source, stmt: ast.stmt):
+    """Remove a statement that has its lines to itself (a comment after it goes with it)."""
+    (line, col), (end_line, end_col) = source.start(stmt), source.end(stmt)
+    after = source.lines[end_line - 1][end_col:].strip()
+    if source.lines[line - 1][:col].strip() or (after and not after.startswith("#")):
+        return None
+    end = (end_line + 1, 0) if end_line < len(source.lines) else (end_line, len(source.lines[end_line - 1]))
+    return [edit((line, 0), end, "")]
 
 
 @fixer(safe=True, description=(
@@ -219,7 +309,7 @@ app.conf.update(worker_concurrency=8)
 """,
     references=(_REF_NEW_NAMES, _REF_DJANGO),
     options=("app_names",),
-    fix=_fix_old_name,
+    fix=Fixers((_fix_removed_name, _fix_old_name)),
 )
 
 
@@ -533,9 +623,7 @@ def check_config(ctx: Context) -> None:
             if is_helper(item, reads):
                 continue
             if key is not None:
-                if current is None:
-                    current = current_names(model)
-                ctx.report(item.node, CEL004, old=item.raw, fix=_rename(ctx, item, current))
+                ctx.report(item.node, CEL004, old=item.raw, fix=_rename(ctx, item))
             else:
                 if current is None:
                     current = current_names(model)
@@ -546,13 +634,11 @@ def check_config(ctx: Context) -> None:
         _acks_late_prefetch(ctx, items)
 
 
-def _rename(ctx: Context, item: ConfigItem, current: dict) -> str:
-    """How to replace an old setting name: rename it, or drop it when its config sets the new name
-    (``current``: :func:`current_names`)."""
-    model = ctx.model
-    for other in current.get((id(item.group), item.key), ()):
-        if _block(model, other.node) == _block(model, item.node):
-            return f"remove it and keep {other.raw}, which this config also sets (Celery reads only one of them)"
+def _rename(ctx: Context, item: ConfigItem) -> str:
+    """How to replace an old setting name: rename it, or drop it when its config sets the new name."""
+    other = _kept_new(ctx.model, item)
+    if other is not None:
+        return f"remove it and keep {other.raw}, which this config also sets (Celery reads only one of them)"
     new = spelled(ctx, item, item.key)
     if new == item.key:
         return f"rename it to {new}"

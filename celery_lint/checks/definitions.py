@@ -307,8 +307,9 @@ CEL515 = Rule(
             "or renaming the module orphans queued messages; {fix}",
     summary="Give tasks an explicit, stable name",
     default=False,
-    what="Finds function tasks whose decorator has no `name=`, and Task subclasses (with a `run` "
-         "method) without a `name` class attribute. Decorators of the `task-decorators` setting "
+    what="Finds function tasks whose decorator has no `name=` (the decorators removed in Celery 5, "
+         "`celery.task.task` and the like, too: they name tasks the same way), and Task subclasses (with a "
+         "`run` method) without a `name` class attribute. Decorators of the `task-decorators` setting "
          "may name tasks themselves and are not checked, nor are test modules. This is a naming "
          "policy, not a Celery requirement: Celery's automatic names serve most projects, so the "
          "rule is for teams that want task names independent of the code layout.",
@@ -888,7 +889,10 @@ def implicit_task_name(ctx: Context) -> None:
         return  # tasks of a test run no messages that a later rename could orphan
     for task in model.tasks:
         if task.kind is TaskKind.FUNCTION:
-            if not _is_celery_decorator(task) or task.has_star_kwargs or "name" in task.options:
+            # The decorators removed in Celery 5 name tasks as the current ones do: Celery 4's
+            # celery.task.task is current_app.task(base=<compat Task>, ...), and app.task names a
+            # function task gen_task_name(fun.__name__, fun.__module__) unless name= is given.
+            if task.by_project_decorator or task.has_star_kwargs or "name" in task.options:
                 continue
             ctx.report(task.node, CEL515, task=task.name,
                        fix="pass name='...' to the task decorator")

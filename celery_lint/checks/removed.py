@@ -8,7 +8,7 @@ import re
 from collections import namedtuple
 
 from ..engine import Context, on, on_module
-from ..fixes import Source, fixer, replace
+from ..fixes import Fixers, Source, fixer, replace
 from ..model import MAX_DEPTH, TRY_TYPES, BindingKind, ModuleModel
 from ..rule import Rule
 
@@ -23,6 +23,10 @@ _EQUIVALENTS = {
     "celery.task.schedules.crontab": ("celery.schedules", "crontab"),
     "celery.task.schedules.schedule": ("celery.schedules", "schedule"),
     "celery.task.subtask": ("celery", "signature"),
+    # Celery 4's celery.task re-exported these: celery._state.current_task, celery.canvas.group/chord.
+    "celery.task.current": ("celery", "current_task"),
+    "celery.task.group": ("celery", "group"),
+    "celery.task.chord": ("celery", "chord"),
     "celery.task.sets.subtask": ("celery", "signature"),
     "celery.utils.encoding.safe_str": ("kombu.utils.encoding", "safe_str"),
     "celery.utils.encoding.safe_repr": ("kombu.utils.encoding", "safe_repr"),
@@ -64,6 +68,28 @@ def _fix_removed_import(node: ast.AST, model: ModuleModel):
         return None
     names = [_alias(name, alias) for (_, name), alias in zip(targets, node.names)]
     return [replace(source, node, f"from {targets[0][0]} import {', '.join(names)}")]
+
+
+# Celery 4.0 deprecated the amqp result backend for "the RPC backend or a persistent backend"
+# (whatsnew-4.0, and AMQPBackend's own deprecation warning); 5.0 removed it. Neither backend reads
+# its URL: both send results over the app's broker connection, so 'amqp://host//' and 'rpc://'
+# reach the same broker. Unsafe: rpc sends a result to the reply queue of the client that sent the
+# task (only it can read the result, once), where amqp kept a queue per task any client could read.
+@fixer(safe=False, description=(
+    "replaces the removed `amqp` result backend by `rpc`, which Celery 4.0 named as its replacement "
+    "(`'amqp'` becomes `'rpc'`, `'amqp://...'` becomes `'rpc://'`: neither reads the rest of the URL, both "
+    "use the broker connection); only the client that sent a task can then read its result"))
+def _fix_amqp_backend(node: ast.AST, model: ModuleModel):
+    item = next((i for i in model.config if i.node is node and i.key == "result_backend"), None)
+    value = item.value if item is not None else None
+    if not isinstance(value, ast.Constant) or not isinstance(value.value, str):
+        return None
+    text = model.source.segment(value)
+    quote = text[:1]
+    if quote not in ("'", '"') or text != f"{quote}{value.value}{quote}":
+        return None  # a prefixed, escaped or implicitly joined string
+    new = "rpc" if value.value == "amqp" else "rpc://" if value.value.startswith("amqp://") else None
+    return [replace(model.source, value, f"{quote}{new}{quote}")] if new is not None else None
 
 
 def _alias(name: str, alias: ast.alias) -> str:
@@ -147,7 +173,7 @@ def cleanup():
         "(docs/history/whatsnew-5.0.rst)",
         "Celery user guide, Periodic Tasks: Entries (docs/userguide/periodic-tasks.rst#entries)",
     ),
-    fix=_fix_removed_import,
+    fix=Fixers((_fix_removed_import, _fix_amqp_backend)),
 )
 
 #: Removed modules (and everything under them), with what replaces them in general.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import enum
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Union
@@ -242,7 +243,8 @@ def sync_inventory(store_id):
 
 
 @fixer(safe=False, description=(
-    "removes `retry_jitter=False` (the keyword, or the class attribute's line); retries then wait random "
+    "removes `retry_jitter=False` (the keyword, or the class attribute's line; with a comment, the lines "
+    "the keyword has to itself); retries then wait random "
     "times up to the backed-off delay"))
 def _fix_jitter(node: ast.AST, model: ModuleModel):
     source: Source = model.source
@@ -252,7 +254,11 @@ def _fix_jitter(node: ast.AST, model: ModuleModel):
             return None
         spans = argument_spans(source, call)
         index = next(i for i, (_, _, n) in enumerate(spans) if n is node)
-        removed = remove_item(source, [s[:2] for s in spans], index)
+        end_line, end_col = source.end(node)
+        if "#" in source.lines[end_line - 1][end_col:]:  # a comment after it: its lines, comment and all
+            removed = _own_lines(source, node, last=index == len(spans) - 1)
+        else:
+            removed = remove_item(source, [s[:2] for s in spans], index)
         return [removed] if removed is not None else None
     cls = model.parent(node)
     if not isinstance(node, ast.Assign) or not isinstance(cls, ast.ClassDef) or len(cls.body) < 2:
@@ -263,6 +269,19 @@ def _fix_jitter(node: ast.AST, model: ModuleModel):
     if before.strip() or after.strip() or end_line >= len(source.lines):
         return None  # not alone on its lines
     return [edit((line, 0), (end_line + 1, 0), "")]
+
+
+def _own_lines(source: Source, node: ast.keyword, *, last: bool):
+    """Remove the lines of a keyword that has them to itself: nothing before it on its first line,
+    nothing after it on its last but its comma and a comment (which documents it, and goes with
+    it); without a comma only the last argument (the one before it then ends with a comma)."""
+    (line, col), (end_line, end_col) = source.start(node), source.end(node)
+    after = re.fullmatch(r"[ \t]*(,)?[ \t]*(#.*)?", source.lines[end_line - 1][end_col:])
+    if source.lines[line - 1][:col].strip() or after is None or end_line >= len(source.lines):
+        return None
+    if after.group(1) is None and not last:
+        return None
+    return edit((line, 0), (end_line + 1, 0), "")
 
 
 CEL406 = Rule(

@@ -7,4 +7,4 @@ app.conf["task_time_limit"] = 60
 app.config_from_object({'worker_disable_rate_limits': True})
 
 other = Celery("other")
-other.conf.update(CELERYD_CONCURRENCY=2, worker_concurrency=2)  # both names: no fix
+other.conf.update(worker_concurrency=2)  # both names: the old one removed

@@ -7,4 +7,4 @@ app.conf["CELERYD_TASK_TIME_LIMIT"] = 60
 app.config_from_object({'CELERY_DISABLE_RATE_LIMITS': True})
 
 other = Celery("other")
-other.conf.update(CELERYD_CONCURRENCY=2, worker_concurrency=2)  # both names: no fix
+other.conf.update(CELERYD_CONCURRENCY=2, worker_concurrency=2)  # both names: the old one removed

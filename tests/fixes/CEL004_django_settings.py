@@ -6,5 +6,5 @@ CELERY_ALWAYS_EAGER = False  # keep this comment
 CELERYD_CONCURRENCY = 4
 CELERYD_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
-CELERY_IGNORE_RESULT = True  # the new name is set too: no fix
+CELERY_IGNORE_RESULT = True  # the new name is set too: removed
 CELERY_TASK_IGNORE_RESULT = True

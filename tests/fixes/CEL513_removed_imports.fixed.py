@@ -7,3 +7,4 @@ from celery.task import periodic_task  # no exact equivalent: no fix
 
 class Base(celery.Task):
     pass
+from celery import current_task as current, group as task_group

@@ -7,3 +7,4 @@ from celery.task import periodic_task  # no exact equivalent: no fix
 
 class Base(celery.task.Task):
     pass
+from celery.task import current, group as task_group

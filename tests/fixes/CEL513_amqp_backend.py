@@ -1,0 +1,3 @@
+# filename: celeryconfig.py
+broker_url = "amqp://guest@localhost//"
+result_backend = 'amqp'
