@@ -336,18 +336,31 @@ def encode_module(module: Module, text: str) -> bytes:
 
 
 def write_module(path: str, data: bytes) -> None:
-    """Replace the file's content atomically (a temporary file in the same folder, renamed over
-    it), keeping its permission bits.  A symbolic link keeps pointing at the file it names."""
+    """Replace a checked file's content (``fix``, ``--add-noqa``): atomically, durably, keeping its
+    permission bits; a symbolic link keeps pointing at the file it names."""
+    write_atomically(path, data, durable=True)
+
+
+def write_atomically(path: str, data: bytes, *, durable: bool = False) -> None:
+    """Write ``data`` to a temporary file in the same folder and rename it over ``path``: a reader
+    sees the old content or the new, never half (also with several writers at once).  An existing
+    file keeps its permission bits (a new one is private to its owner); ``durable`` syncs the data
+    to disk before the rename.  Raises OSError; the temporary file never stays behind."""
     target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
     folder, name = os.path.split(target)
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".celery-lint", dir=folder)
     try:
         with open(fd, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         try:
@@ -355,3 +368,18 @@ def write_module(path: str, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def own_lines(source: "Source", node: ast.AST, *, comma: str = "none") -> Edit | None:
+    """The edit that removes the whole lines of a node that has them to itself: nothing before it
+    on its first line, nothing after it on its last but a comment (which documents it and goes with
+    it) and, as ``comma`` says, its comma (``"none"``: no comma there, a statement; ``"optional"``;
+    ``"required"``: an argument that is not the last).  None when other code shares the lines."""
+    (line, col), (end_line, end_col) = source.start(node), source.end(node)
+    after = re.fullmatch(r"[ \t]*(,)?[ \t]*(#.*)?", source.lines[end_line - 1][end_col:].rstrip("\r\n"))
+    if source.lines[line - 1][:col].strip() or after is None:
+        return None
+    if (comma == "none" and after.group(1)) or (comma == "required" and not after.group(1)):
+        return None
+    end = (end_line + 1, 0) if end_line < len(source.lines) else (end_line, len(source.lines[end_line - 1]))
+    return edit((line, 0), end, "")

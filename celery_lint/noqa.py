@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import ast
 import io
-import os
 import re
-import stat
-import tempfile
 import tokenize
 from typing import Callable, Iterable, NamedTuple
 
+from .fixes import write_module
 from .frontend import NotChecked, decode, read_bytes
 from .rule import Violation
 from .rules import RULES
@@ -165,20 +163,5 @@ def add_noqa_to_file(path: str, found: list[Violation]) -> Added:
         raise NotChecked(f"cannot add comments: the file does not encode back to the same {encoding} bytes")
     added = add_noqa(text, found)
     if added.comments:
-        write_atomically(path, added.text.encode(encoding))
+        write_module(path, added.text.encode(encoding))
     return added
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace the file's content at once: a reader never sees half of it (a link is followed)."""
-    target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".celery-lint-", suffix=".tmp")
-    try:
-        with open(fd, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise

@@ -10,7 +10,7 @@ from ..celery_data import OLD_TO_NEW, SETTINGS
 from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, app_config, groups, is_partial,
                       last, may_be_set_elsewhere, name_value, spell)
 from ..engine import Context, on, on_module
-from ..fixes import Fixers, Source, argument_spans, edit, fixer, inert, remove_item, replace
+from ..fixes import Fixers, Source, argument_spans, edit, fixer, inert, own_lines, remove_item, replace
 from ..model import ModuleModel, TaskKind
 from ..rule import Rule
 from ..settings import is_celeryconfig_module, is_settings_module
@@ -162,7 +162,8 @@ def _fix_removed_name(node: ast.AST, model: ModuleModel):
         return None
     if item.source is not ConfigSource.MODULE and not first:
         return None
-    return _whole_lines(source, parent)
+    found = own_lines(source, parent)
+    return None if found is None else [found]
 
 
 def _kept_new(model: ModuleModel, item: ConfigItem) -> ConfigItem | None:
@@ -193,16 +194,6 @@ def _reads_only(model: ModuleModel, expr: ast.AST) -> bool:
 
 _COMBINERS = (ast.BoolOp, ast.Compare, ast.BinOp, ast.UnaryOp, ast.IfExp, ast.JoinedStr, ast.FormattedValue)
 _READERS = frozenset({"os.environ.get", "os.getenv", "ast.literal_eval", "int", "float", "str", "bool"})
-
-
-def _whole_lines(source: Source, stmt: ast.stmt):
-    """Remove a statement that has its lines to itself (a comment after it goes with it)."""
-    (line, col), (end_line, end_col) = source.start(stmt), source.end(stmt)
-    after = source.lines[end_line - 1][end_col:].strip()
-    if source.lines[line - 1][:col].strip() or (after and not after.startswith("#")):
-        return None
-    end = (end_line + 1, 0) if end_line < len(source.lines) else (end_line, len(source.lines[end_line - 1]))
-    return [edit((line, 0), end, "")]
 
 
 @fixer(safe=True, description=(

@@ -11,14 +11,13 @@ from __future__ import annotations
 import ast
 import builtins
 import enum
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Union
 
 from ..dataflow import raises_or_retries
 from ..engine import Context, on, on_module
-from ..fixes import Source, argument_spans, edit, fixer, insert, remove_item
+from ..fixes import Source, argument_spans, edit, fixer, insert, own_lines, remove_item
 from ..model import MAX_DEPTH, TASK_BASES, TRY_TYPES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
 from ..rule import Rule
 from ..text import snippet
@@ -256,7 +255,7 @@ def _fix_jitter(node: ast.AST, model: ModuleModel):
         index = next(i for i, (_, _, n) in enumerate(spans) if n is node)
         end_line, end_col = source.end(node)
         if "#" in source.lines[end_line - 1][end_col:]:  # a comment after it: its lines, comment and all
-            removed = _own_lines(source, node, last=index == len(spans) - 1)
+            removed = own_lines(source, node, comma="optional" if index == len(spans) - 1 else "required")
         else:
             removed = remove_item(source, [s[:2] for s in spans], index)
         return [removed] if removed is not None else None
@@ -269,19 +268,6 @@ def _fix_jitter(node: ast.AST, model: ModuleModel):
     if before.strip() or after.strip() or end_line >= len(source.lines):
         return None  # not alone on its lines
     return [edit((line, 0), (end_line + 1, 0), "")]
-
-
-def _own_lines(source: Source, node: ast.keyword, *, last: bool):
-    """Remove the lines of a keyword that has them to itself: nothing before it on its first line,
-    nothing after it on its last but its comma and a comment (which documents it, and goes with
-    it); without a comma only the last argument (the one before it then ends with a comma)."""
-    (line, col), (end_line, end_col) = source.start(node), source.end(node)
-    after = re.fullmatch(r"[ \t]*(,)?[ \t]*(#.*)?", source.lines[end_line - 1][end_col:])
-    if source.lines[line - 1][:col].strip() or after is None or end_line >= len(source.lines):
-        return None
-    if after.group(1) is None and not last:
-        return None
-    return edit((line, 0), (end_line + 1, 0), "")
 
 
 CEL406 = Rule(

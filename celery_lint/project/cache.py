@@ -21,7 +21,8 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+
+from ..fixes import write_atomically
 
 CACHE_DIR_NAME = ".celery_lint_cache"
 
@@ -98,7 +99,7 @@ class Cache:
             self._prepare()
             folder = os.path.dirname(path)
             os.makedirs(folder, exist_ok=True)
-            _write_atomically(path, data)
+            write_atomically(path, data)
         except _FAILURES:
             return
 
@@ -119,20 +120,5 @@ class Cache:
             for name, text in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
                 marker = os.path.join(self.directory, name)
                 if not os.path.exists(marker):
-                    _write_atomically(marker, text.encode("ascii"))
+                    write_atomically(marker, text.encode("ascii"))
         self._ready = True
-
-
-def _write_atomically(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
-    fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
