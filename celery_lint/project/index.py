@@ -33,6 +33,12 @@ ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8",
 EXCLUDED_DIRS = frozenset({
     "node_modules", "__pycache__", "site-packages", "build", "dist", "venv", "env", "__pypackages__",
 })
+#: At most this many modules are read for one root: a folder holding more is no project (a home
+#: folder, a folder of checkouts) -- the index stops there and the project rules stay silent.
+MAX_FILES = 25_000
+#: The same for a root that no marker shows (the current folder, for want of one): a project
+#: without pyproject.toml, setup.cfg, setup.py, tox.ini, .flake8 or .git is a small one.
+MAX_FILES_UNMARKED = 2_000
 #: At most this many bytes of a module are read: a bigger file is generated data, not a task module.
 MAX_BYTES = 4_000_000
 #: Rounds of reading modules again with the project's task decorators and bases found so far.
@@ -40,10 +46,19 @@ MAX_ROUNDS = 4
 
 
 def find_root(path: str, settings: Settings) -> str:
-    """The project root of a checked file (absolute)."""
+    """The project root of a checked file (absolute): the ``project-root`` setting, else the nearest
+    folder above the file with a marker, else the current folder -- when the file is in it; a file
+    outside it without a marker above is a project of its own folder (a script in /tmp is no
+    reason to read the whole current folder)."""
     if settings.project_root:
         return os.path.abspath(settings.project_root)
-    return _root_of(os.path.dirname(os.path.abspath(path)), os.getcwd())
+    folder = os.path.dirname(os.path.abspath(path))
+    root = _root_of(folder, "")
+    if root:
+        return root
+    cwd = os.getcwd()
+    inside = folder == cwd or folder.startswith(cwd.rstrip(os.sep) + os.sep)
+    return cwd if inside else folder
 
 
 _ROOTS: dict[tuple[str, str], str] = {}  # (folder, current folder) -> root, asked once per folder
@@ -59,12 +74,12 @@ def _root_of(folder: str, cwd: str) -> str:
     while True:
         seen.append(folder)
         if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS) \
-                and not _package_setup_module(folder):
+                and not _package_setup_module(folder):  # (as _marks_root, from the folder's names)
             found = folder
             break
         parent = os.path.dirname(folder)
         if parent == folder:
-            found = cwd
+            found = cwd  # no marker above: the caller decides
             break
         folder = parent
     if len(_ROOTS) < 4096:
@@ -79,9 +94,30 @@ def _package_setup_module(folder: str) -> bool:
         os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS if marker != "setup.py")
 
 
+def _marks_root(folder: str, dirs: list[str], files: list[str]) -> bool:
+    """Does a folder hold a root marker (its own project, as :func:`find_root` sees it)?"""
+    names = set(files) | {d for d in dirs if d == ".git"}
+    found = [m for m in ROOT_MARKERS if m in names]
+    return bool(found) and not (found == ["setup.py"] and "__init__.py" in names)
+
+
+def is_marked(folder: str) -> bool:
+    """Does a root marker show the folder as a project root?"""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return _marks_root(folder, names, names)
+
+
 def walk(root: str) -> Iterator[tuple[str, list[str]]]:
-    """(folder, its file names) of every folder under the root worth reading."""
+    """(folder, its file names) of every folder under the root worth reading.  A folder below the
+    root with a marker of its own is another project (its files have that folder as their root):
+    it is not walked."""
     for folder, dirs, files in os.walk(root, followlinks=False):
+        if folder != root and _marks_root(folder, dirs, files):
+            dirs[:] = []
+            continue
         dirs[:] = sorted(
             d for d in dirs
             if not d.startswith(".") and d not in EXCLUDED_DIRS and not d.endswith(".egg-info")
@@ -283,6 +319,7 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
     from .. import prefilter  # noqa: PLC0415 -- the package imports this module
 
     index = ProjectIndex(root, settings)
+    limit = MAX_FILES if settings.project_root or is_marked(root) else MAX_FILES_UNMARKED
     files: list[tuple[str, str]] = []  # (absolute path, relative path)
     packages: set[str] = set()
     for folder, names in walk(root):
@@ -292,6 +329,12 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
             if name.endswith(".py"):
                 path = os.path.join(folder, name)
                 files.append((path, os.path.relpath(path, root).replace(os.sep, "/")))
+        if len(files) > limit:
+            # Not a project but a folder of many (a home folder, /tmp): the project rules stay
+            # silent rather than read it all.
+            log.debug("celery-lint: more than %d modules under %s: no project index", limit, root)
+            index.complete = False
+            return index  # empty: every module is checked on its own
     texts: dict[str, bytes] = {}
     passed: list[tuple[str, str, str, bool]] = []  # (path, relpath, module, package)
     rejected: list[tuple[str, str, str, bool]] = []
