@@ -101,10 +101,10 @@ def _no_breakage(found, output: str, what: str) -> None:
 # --------------------------------------------------------------------------- the three runs
 
 
-def standalone(root: pathlib.Path):
+def standalone(root: pathlib.Path, paths=(".",)):
     """``python -m celery_lint check --select CEL .`` (and any opt-in CEL9xx); [(path, line, col, code, msg)]."""
     select = ",".join(("CEL", *sorted(c for c in celery_lint.OPT_IN if c.startswith("CEL9"))))
-    proc = tools.run(["celery_lint", "check", f"--select={select}", "."], root)
+    proc = tools.run(["celery_lint", "check", f"--select={select}", *paths], root)
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     found = []
@@ -123,23 +123,29 @@ def flake8(root: pathlib.Path, paths=(".",)):
     return found
 
 
-def pylint(root: pathlib.Path, files=None):
-    """pylint on every ``.py`` file of the root (or on ``files``, relative to ``root``);
-    columns made 1-based, as flake8's."""
-    proc, found = tools.pylint(files if files is not None else python_files(root), root)
+def pylint(root: pathlib.Path, paths=None):
+    """pylint on every ``.py`` file of the root (or on ``paths``: files relative to ``root``, or
+    folders, whose ``.py`` files are taken); columns made 1-based, as flake8's."""
+    if paths is None:
+        files = python_files(root)
+    elif all((root / p).is_dir() for p in paths):
+        files = [f"{p}/{rel}" for p in paths for rel in python_files(root / p)]
+    else:
+        files = list(paths)
+    proc, found = tools.pylint(files, root)
     found = [(_relative(p), line, col + 1, code, msg) for p, line, col, code, msg in found]
     _no_breakage(found, proc.stdout + proc.stderr, "pylint")
     return found
 
 
 class Runs:
-    """Each tool runs once per project on a fresh copy of its own (each front-end builds the
-    index from a cold cache); the findings are kept for the comparison tests.
+    """Each tool runs on fresh copies of the projects (each front-end builds the indexes from a
+    cold cache); the findings are kept for the comparison tests.
 
-    pylint costs seconds a process, so it runs once for all the projects under test: one
-    process over every ``.py`` file of every project copy, each copy a root of its own (as in
-    a repository holding several services).  ``test_pylint_from_a_project_root`` runs it the
-    plain way too, from one project's root."""
+    A process costs a few hundred milliseconds (pylint seconds), so each tool runs once for all
+    the projects under test: one process over every project copy, from the folder holding them,
+    each copy a root of its own (as in a repository holding several services).
+    ``test_from_a_project_root`` runs each tool the plain way too, from one project's root."""
 
     def __init__(self, factory: pytest.TempPathFactory):
         self.factory = factory
@@ -157,23 +163,24 @@ class Runs:
         key = (name, tool)
         if key not in self.found:
             had_cache = (PROJECTS / name / CACHE_DIR).exists()
-            if tool == "pylint" and not PYLINT_EACH:
-                self._pylint_batch(name)
+            if not (tool == "pylint" and PYLINT_EACH):
+                self._batch(name, tool)
             else:
                 self.found[key] = RUNNERS[tool](self.copy(name, tool))
             assert had_cache or not (PROJECTS / name / CACHE_DIR).exists(), \
                 f"{tool} wrote {CACHE_DIR}/ into the repository's tests/projects/{name}"
         return self.found[key]
 
-    def _pylint_batch(self, name: str) -> None:
-        """pylint once over ``name`` and every project whose rule is built."""
+    def _batch(self, name: str, tool: str) -> None:
+        """``tool`` once over ``name`` and every project whose rule is built."""
         names = [n for n in NAMES if n == name or RUN_ALL or rule_code(n) in celery_lint.RULES]
-        parent = self.factory.mktemp("pylint-batch", numbered=True)
-        files = [f"{name}/{rel}" for name in names for rel in python_files(self.copy(name, "pylint", parent))]
-        found = pylint(parent, files)
-        for name in names:
-            self.found[(name, "pylint")] = [
-                (path.split("/", 1)[1], *rest) for path, *rest in found if path.split("/", 1)[0] == name]
+        parent = self.factory.mktemp(f"{tool}-batch", numbered=True)
+        for each in names:
+            self.copy(each, tool, parent)
+        found = RUNNERS[tool](parent, names)
+        for each in names:
+            self.found[(each, tool)] = [
+                (path.split("/", 1)[1], *rest) for path, *rest in found if path.split("/", 1)[0] == each]
 
 
 RUNNERS = {"standalone": standalone, "flake8": flake8, "pylint": pylint}
@@ -265,6 +272,17 @@ def test_pylint_from_a_project_root(runs, name):
     assert project_findings(found) == expected(name), describe(expected(name), project_findings(found))
     alone = {f[:4] for f in found if is_project_code(f[3])}
     assert alone == {f[:4] for f in runs(name, "pylint") if is_project_code(f[3])}, "alone and in the batch differ"
+
+
+@pytest.mark.parametrize("tool", ("standalone", "flake8"))
+@pytest.mark.parametrize("name", PYLINT_ALONE)
+def test_from_a_project_root(runs, name, tool):
+    """The plain way: the tool run in the project's root on ``.`` gives what the batch gave."""
+    require_rule(name)
+    found = RUNNERS[tool](runs.copy(name, f"{tool}-alone"))
+    assert project_findings(found) == expected(name), describe(expected(name), project_findings(found))
+    alone = {f[:4] for f in found if is_project_code(f[3])}
+    assert alone == {f[:4] for f in runs(name, tool) if is_project_code(f[3])}, "alone and in the batch differ"
 
 
 def test_the_harness_reads_every_front_end(runs):
