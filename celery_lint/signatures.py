@@ -37,7 +37,7 @@ class Sig:
     target: ast.expr | None = None  # the expression naming the task (``add`` in ``add.s(1)``)
 
 
-def _literal_args(expr: ast.expr | None) -> list[ast.expr] | None:
+def literal_args(expr: ast.expr | None) -> list[ast.expr] | None:
     """The items of a literal args tuple/list (``None`` is no args), else None."""
     if expr is None or is_const(expr, None):
         return []
@@ -46,7 +46,7 @@ def _literal_args(expr: ast.expr | None) -> list[ast.expr] | None:
     return None
 
 
-def _literal_kwargs(expr: ast.expr | None) -> list[str] | None:
+def literal_kwargs(expr: ast.expr | None) -> list[str] | None:
     """The keys of a literal kwargs dict (``None`` is no kwargs), else None."""
     if expr is None or is_const(expr, None):
         return []
@@ -73,14 +73,14 @@ def _signature_call(call: ast.Call, task: TaskInfo | None, params: list[ast.expr
             given[kw.arg] = kw.value
         else:
             sig.options[kw.arg] = kw.value
-    sig.args = _literal_args(given.get("args"))
-    sig.kwargs = _literal_kwargs(given.get("kwargs"))
+    sig.args = literal_args(given.get("args"))
+    sig.kwargs = literal_kwargs(given.get("kwargs"))
     immutable = const(given["immutable"], None) if "immutable" in given else False
     sig.immutable = immutable if isinstance(immutable, bool) else None
     options = given.get("options")
     if options is None or is_const(options, None):
         sig.options_known = True
-    elif isinstance(options, ast.Dict) and _literal_kwargs(options) is not None:
+    elif isinstance(options, ast.Dict) and literal_kwargs(options) is not None:
         sig.options.update({k.value: v for k, v in zip(options.keys, options.values)})
         sig.options_known = True
     return sig

@@ -389,7 +389,7 @@ def _django_source(model: ModuleModel, call: ast.Call, here: tuple[str, bool]) -
         return False
     target = const(given)
     if not isinstance(target, str):
-        target = absolute(model, here[0], here[1], model.resolve(given))
+        target = absolute(here[0], here[1], model.resolve(given))
     return target in DJANGO_SETTINGS_OBJECTS
 
 

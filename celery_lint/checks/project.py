@@ -15,6 +15,7 @@ from ..engine import Context, on, on_module
 from ..model import ModuleModel, const
 from ..rule import Rule
 from ..schedules import schedule_entries
+from ..signatures import literal_args, literal_kwargs
 from ..config import dict_items
 
 _REF_NAMES = "Celery user guide, Tasks: Names (docs/userguide/tasks.rst#names)"
@@ -231,14 +232,20 @@ def _named_tasks(model: ModuleModel) -> Iterator[tuple[ast.AST, str, bool]]:
         for key, _, value in entry.fields:
             if key == "task" and _string(value) is not None:
                 yield value, value.value, True
+    for routes in _route_maps(model):
+        for key in routes.keys:
+            name = _string(key)
+            if name is not None and not _WILDCARDS & set(name) and "." in name:
+                yield key, name, False
+
+
+def _route_maps(model: ModuleModel) -> Iterator[ast.Dict]:
+    """The dict literals of the module's ``task_routes`` (one, or each of a list of them)."""
     for item in model.config:
         if item.key == "task_routes" and not item.unseen:
             for routes in (item.value.elts if isinstance(item.value, (ast.List, ast.Tuple)) else (item.value,)):
                 if isinstance(routes, ast.Dict):
-                    for key in routes.keys:
-                        name = _string(key)
-                        if name is not None and not _WILDCARDS & set(name) and "." in name:
-                            yield key, name, False
+                    yield routes
 
 
 def _defined_elsewhere(project, name: str) -> bool:
@@ -289,22 +296,18 @@ class _Args:
 
 
 def _literal_args(expr: ast.AST | None) -> int | None:
-    if expr is None or (isinstance(expr, ast.Constant) and expr.value is None):
-        return 0
-    if isinstance(expr, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in expr.elts):
-        return len(expr.elts)
-    return None
+    """How many positional arguments a literal ``args`` holds (None: not known)."""
+    found = literal_args(expr)
+    return None if found is None else len(found)
 
 
 def _literal_kwargs(expr: ast.AST | None) -> list[str] | None:
-    if expr is None or (isinstance(expr, ast.Constant) and expr.value is None):
-        return []
-    if isinstance(expr, ast.Dict) and all(_string(k) is not None for k in expr.keys):
-        return [k.value for k in expr.keys]
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict" \
-            and not expr.args and all(k.arg is not None for k in expr.keywords):
+    """The keyword names of a literal ``kwargs``: a dict literal, or ``dict(a=...)`` (None: not known)."""
+    found = literal_kwargs(expr)
+    if found is None and isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) \
+            and expr.func.id == "dict" and not expr.args and all(k.arg is not None for k in expr.keywords):
         return [k.arg for k in expr.keywords]
-    return None
+    return found
 
 
 def _given(call: ast.Call, method: str) -> _Args | None:
@@ -538,15 +541,12 @@ def _queue_strings(model: ModuleModel) -> Iterator[ast.AST]:
             for kw in call.keywords:
                 if kw.arg == "queue" and _string(kw.value) is not None:
                     yield kw.value
-    for item in model.config:
-        if item.key == "task_routes" and not item.unseen:
-            for routes in (item.value.elts if isinstance(item.value, (ast.List, ast.Tuple)) else (item.value,)):
-                if isinstance(routes, ast.Dict):
-                    for value in routes.values:
-                        if _string(value) is not None:
-                            yield value
-                        else:
-                            yield from _queue_fields(model, value)
+    for routes in _route_maps(model):
+        for value in routes.values:
+            if _string(value) is not None:
+                yield value
+            else:
+                yield from _queue_fields(model, value)
     for entry in schedule_entries(model):
         for key, _, value in entry.fields:
             if key == "options" and value is not None:

@@ -23,7 +23,7 @@ from typing import Iterator, NamedTuple
 from ..frontend import NotChecked, read_bytes
 from ..settings import Settings
 from ..spelling import close_matches
-from .summary import FORMAT, relative_module
+from .summary import FORMAT, absolute, relative_module
 
 log = logging.getLogger("celery_lint")
 
@@ -226,10 +226,7 @@ class ProjectIndex:
     def _absolute(self, filename: str, qualname: str) -> tuple[str, str]:
         """(the module of ``filename``, ``qualname`` written there made absolute)."""
         module, package = self.module_of(filename)
-        if qualname.startswith("."):
-            stripped = qualname.lstrip(".")
-            qualname = relative_module(module, package, stripped, len(qualname) - len(stripped)) or ""
-        return module, qualname
+        return module, absolute(module, package, qualname) or ""
 
     def _base_known(self, qualname: str, seen: frozenset = frozenset()) -> bool:
         """Is every class from ``qualname`` up to ``celery.Task`` a Task class of the project?"""
@@ -441,8 +438,6 @@ def plain_imports(text: str, module: str, package: bool) -> list[str]:
     """What a module's text imports (``import x``, ``from .y import z``, at any indentation), each
     imported name also as a possible submodule: read without parsing, for modules the index does
     not summarise."""
-    from .summary import relative_module  # noqa: PLC0415
-
     out: set[str] = set()
     for match in _IMPORT.finditer(text):
         source, names, plain = match.groups()

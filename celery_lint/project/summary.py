@@ -65,8 +65,8 @@ def relative_module(module: str, package: bool, name: str, level: int) -> str | 
     return ".".join(parts) or None
 
 
-def absolute(model: ModuleModel, module: str, package: bool, qualname: str | None) -> str | None:
-    """A qualified name from the model (``.tasks.add`` for a relative import) made absolute."""
+def absolute(module: str, package: bool, qualname: str | None) -> str | None:
+    """A qualified name written in ``module`` (``.tasks.add`` for a relative import) made absolute."""
     if not qualname:
         return None
     if not qualname.startswith("."):
@@ -203,7 +203,7 @@ def _base_name(model: ModuleModel, module: str, package: bool, base: ast.expr) -
             return "builtins.object"
         if model.local_class(base) is not None:
             return f"{module}.{base.id}"
-    return absolute(model, module, package, qualname)
+    return absolute(module, package, qualname)
 
 
 def _aliases(model: ModuleModel) -> dict[str, str]:
@@ -245,20 +245,25 @@ def _class_facts(model: ModuleModel, module: str, package: bool, info: ClassInfo
 
 def _imports(model: ModuleModel, module: str, package: bool) -> list[str]:
     """The modules the module imports when it is imported (statements outside functions)."""
-    out: list[str] = []
+    return sorted(_imported(model, module, package, at_import=True))
+
+
+def _imported(model: ModuleModel, module: str, package: bool, *, at_import: bool) -> set[str]:
+    """The modules the import statements that run at import (or, ``at_import=False``, only inside
+    functions) name: each module, and each name imported from one as a possible submodule."""
+    out: set[str] = set()
     for node in (*model.nodes.get(ast.Import, ()), *model.nodes.get(ast.ImportFrom, ())):
-        if not _runs_at_import(model, node):
+        if _runs_at_import(model, node) is not at_import:
             continue
         if isinstance(node, ast.Import):
-            out.extend(alias.name for alias in node.names)
+            out.update(alias.name for alias in node.names)
             continue
         base = (relative_module(module, package, node.module or "", node.level) if node.level
                 else node.module)
-        if not base:
-            continue
-        out.append(base)
-        out.extend(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-    return sorted(set(out))
+        if base:
+            out.add(base)
+            out.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    return out
 
 
 def _runs_at_import(model: ModuleModel, node: ast.AST) -> bool:
@@ -510,7 +515,7 @@ def _config_sources(model: ModuleModel, module: str, package: bool) -> list[dict
         given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "obj"), None)
         target = const(given)
         if not isinstance(target, str) and given is not None:
-            target = absolute(model, module, package, model.resolve(given))
+            target = absolute(module, package, model.resolve(given))
         namespace: str | None = None
         spread = any(k.arg is None for k in call.keywords) or len(call.args) > 3
         kw = next((k for k in call.keywords if k.arg == "namespace"), None)
@@ -616,17 +621,7 @@ def _settings_read(model: ModuleModel) -> list[str]:
 
 def _lazy_imports(model: ModuleModel, module: str, package: bool) -> list[str]:
     """The modules imported inside functions (when they run, not when the module is imported)."""
-    out: set[str] = set()
-    for node in (*model.nodes.get(ast.Import, ()), *model.nodes.get(ast.ImportFrom, ())):
-        if _runs_at_import(model, node):
-            continue
-        if isinstance(node, ast.Import):
-            out.update(alias.name for alias in node.names)
-            continue
-        base = relative_module(module, package, node.module or "", node.level) if node.level else node.module
-        if base:
-            out.add(base)
-            out.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    out = _imported(model, module, package, at_import=False)
     for call in model.nodes.get(ast.Call, ()):  # importlib.import_module("x") / __import__("x")
         if model.resolve(call.func) in ("importlib.import_module", "__import__") or (
                 isinstance(call.func, ast.Name) and call.func.id == "__import__"):
@@ -669,7 +664,7 @@ def _class_qualname(model: ModuleModel, module: str, package: bool, expr: ast.AS
         for b in model.lookup(expr.id, expr):
             if b.kind is BindingKind.CLASS:
                 return f"{module}.{expr.id}" if model.scope(b.node) is model.tree else None
-    return absolute(model, module, package, model.resolve(expr))
+    return absolute(module, package, model.resolve(expr))
 
 
 def _class_tasks(model: ModuleModel, module: str, package: bool) -> dict:
