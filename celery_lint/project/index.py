@@ -181,9 +181,10 @@ class ProjectIndex:
             self._tasks_by_name = found
         return self._tasks_by_name
 
-    @property
+    @cached_property
     def names_known(self) -> bool:
-        """Is the name of every task of the project known (and every module read)?"""
+        """Is the name of every task of the project known (and every module read)?  Asked by every
+        checked module: worked out once (the index does not change once built)."""
         return self.complete and all(
             task["name"] is not None
             for summary in self.summaries.values() if not summary["test"]
