@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Iterator
 
 from .celery_data import OLD_TO_NEW, SETTINGS
@@ -90,13 +91,21 @@ class ConfigItem:
         return self.raw == UNSEEN
 
 
-def setting_key(raw: str, style: ConfigStyle) -> tuple[str | None, bool]:
+def setting_key(raw: str, style: ConfigStyle, namespaced: bool = True) -> tuple[str | None, bool]:
     """(current setting name or None, written with an old name?).
 
     A ``CELERY_``-prefixed upper-case name that is valid under Django's ``CELERY_``
     namespace counts as that setting (in any style: an app configured with
-    ``namespace='CELERY'`` reads it from ``app.conf`` too).
+    ``namespace='CELERY'`` reads it from ``app.conf`` too) -- unless the config is known to be
+    read without a namespace (``namespaced=False``: a celeryconfig module, a class or dict given
+    to ``config_from_object`` without ``namespace=``), where Celery's ``detect_settings`` takes
+    ``CELERY_RESULT_BACKEND`` for the old name of ``result_backend`` and ignores
+    ``CELERY_TASK_ALWAYS_EAGER``.
     """
+    if not namespaced:
+        if raw in SETTINGS:
+            return raw, False
+        return (OLD_TO_NEW[raw], True) if raw in OLD_TO_NEW else (None, False)
     if raw.startswith("CELERY_") and (style is ConfigStyle.DJANGO or raw.isupper()):
         new = raw[len("CELERY_"):].lower()
         if new in SETTINGS:
@@ -108,11 +117,87 @@ def setting_key(raw: str, style: ConfigStyle) -> tuple[str | None, bool]:
     return None, False
 
 
-def spell(key: str, style: ConfigStyle, filename: str) -> str:
-    """A setting name as a config of that style writes it: Django settings use CELERY_<KEY>."""
+#: How an app is given Django's settings object.
+DJANGO_SETTINGS_OBJECTS = frozenset({"django.conf:settings", "django.conf.settings"})
+#: The pre-4.0 name of each setting that had one (the first of Celery's table, when several).
+NEW_TO_OLD: dict[str, str] = {}
+for _old, _new in OLD_TO_NEW.items():
+    NEW_TO_OLD.setdefault(_new, _old)
+
+
+def spell(key: str, style: ConfigStyle, filename: str, plain: bool = False) -> str:
+    """A setting name as a config of that style writes it: Django settings use CELERY_<KEY>; with
+    ``plain`` (Django settings the app reads without a namespace, see
+    :func:`django_settings_read_plain`) only the old names work, so the old name."""
     if style is ConfigStyle.DJANGO and not is_celeryconfig_module(filename):
+        if plain and key in NEW_TO_OLD:
+            return NEW_TO_OLD[key]
         return "CELERY_" + key.upper()
     return key
+
+
+def is_django_settings_item(item: ConfigItem, filename: str) -> bool:
+    """A setting of Django's settings (a settings module, ``override_settings``, a ``settings``
+    fixture): the app reads it with whatever namespace it loads the settings with."""
+    return item.style is ConfigStyle.DJANGO and item.source in (
+        ConfigSource.MODULE, ConfigSource.OVERRIDE, ConfigSource.FIXTURE) and not is_celeryconfig_module(filename)
+
+
+class DjangoNamespace:
+    """``ctx.facts(DjangoNamespace).plain``: :func:`django_settings_read_plain`, worked out once
+    per module."""
+
+    def __init__(self, model: ModuleModel):
+        self.model = model
+
+    @cached_property
+    def plain(self) -> str | None:
+        return django_settings_read_plain(self.model)
+
+
+def spelled(ctx, item: ConfigItem, key: str) -> str:
+    """A setting name as the item's config would write it (Django: CELERY_<KEY>, or the old name
+    where the app reads the settings without a namespace).  ``ctx``: the check's Context."""
+    plain = is_django_settings_item(item, ctx.filename) and ctx.facts(DjangoNamespace).plain is not None
+    return spell(key, item.style, ctx.filename, plain)
+
+
+def django_settings_read_plain(model: ModuleModel) -> str | None:
+    """Where the project's app is known to load Django's settings without a namespace
+    (``config_from_object("django.conf:settings")``, no ``namespace=`` there nor on the app),
+    as "path:line"; None when it loads them with one, or it is not known.
+
+    Celery's ``detect_settings`` then sees upper-case names only, none of them new: it reads the
+    old names (``CELERY_ALWAYS_EAGER``) and ignores the namespaced new ones
+    (``CELERY_TASK_ALWAYS_EAGER``), so renaming one setting turns it off.
+    """
+    found = None
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if model.is_app_class(func):
+            if any(k.arg in ("namespace", None) for k in call.keywords):
+                return None
+        elif isinstance(func, ast.Attribute) and func.attr == "config_from_object" and call.args \
+                and model.is_app(func.value):
+            given = call.args[0]
+            target = given.value if isinstance(given, ast.Constant) else model.resolve(given)
+            if target in DJANGO_SETTINGS_OBJECTS:
+                if call.keywords or len(call.args) > 3:
+                    return None
+                found = found or f"{model.filename}:{call.lineno}"
+    project = model.project
+    if project is not None:
+        for module, summary in sorted(project.summaries.items()):
+            if summary["test"]:
+                continue
+            if any(app["namespace"] for app in summary.get("apps", ())):
+                return None
+            for source in summary.get("config_sources", ()):
+                if source["target"] in DJANGO_SETTINGS_OBJECTS:
+                    if source["namespace"] is not None:
+                        return None
+                    found = found or f"{project.path_of(module)}:{source['line']}"
+    return found
 
 
 def groups(items: list[ConfigItem]) -> list[list[ConfigItem]]:
@@ -226,19 +311,19 @@ class _Collector:
         self.classes: set[int] = set()  # config classes already collected
 
     def add(self, raw: str, value, node, group, style: ConfigStyle, source: ConfigSource,
-            name: str | None = None) -> None:
-        key, old = setting_key(name or raw, style)
+            name: str | None = None, namespaced: bool = True) -> None:
+        key, old = setting_key(name or raw, style, namespaced)
         self.out.append(ConfigItem(raw, key, value, node, group, style, source, old))
 
     def unseen(self, node, group, style: ConfigStyle, source: ConfigSource) -> None:
         self.out.append(ConfigItem(UNSEEN, None, node, node, group, style, source, False))
 
-    def mapping(self, expr, group, style: ConfigStyle, source: ConfigSource) -> None:
+    def mapping(self, expr, group, style: ConfigStyle, source: ConfigSource, namespaced: bool = True) -> None:
         for raw, node, value in dict_items(self.model, expr):
             if raw is None:
                 self.unseen(node, group, style, source)
             else:
-                self.add(raw, value, node, group, style, source)
+                self.add(raw, value, node, group, style, source, namespaced=namespaced)
 
     def keywords(self, call: ast.Call, group, style: ConfigStyle, source: ConfigSource, accept=None) -> None:
         for kw in call.keywords:
@@ -277,19 +362,21 @@ class _Collector:
         self.config_object(call.args[0], style, call)
 
     def config_object(self, obj: ast.AST, style: ConfigStyle, call: ast.Call) -> None:
-        """A dict or a class of this module given as configuration."""
+        """A dict or a class of this module given as configuration (read without a namespace
+        unless ``style`` is DJANGO: ``namespace=`` given)."""
+        namespaced = style is ConfigStyle.DJANGO
         if isinstance(obj, ast.Name):
             info = self.model.local_class(obj)
             if info is not None:
-                self.config_class(info, style)
+                self.config_class(info, style, namespaced)
                 return
             value = name_value(self.model, obj)
             if value is not None and not isinstance(value, ast.Constant):
-                self.mapping(value, value, style, ConfigSource.OBJECT)
+                self.mapping(value, value, style, ConfigSource.OBJECT, namespaced)
         elif isinstance(obj, ast.Dict) or _is_dict_call(self.model, obj):
-            self.mapping(obj, call, style, ConfigSource.OBJECT)
+            self.mapping(obj, call, style, ConfigSource.OBJECT, namespaced)
 
-    def config_class(self, info, style: ConfigStyle) -> None:
+    def config_class(self, info, style: ConfigStyle, namespaced: bool = True) -> None:
         if id(info.node) in self.classes:
             return
         self.classes.add(id(info.node))
@@ -302,7 +389,7 @@ class _Collector:
                     continue
                 stmt = info.attr_nodes[name]
                 target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
-                self.add(name, value, target, group, style, ConfigSource.OBJECT)
+                self.add(name, value, target, group, style, ConfigSource.OBJECT, namespaced=namespaced)
             base = self.model.local_base(info)
             others = [b for b in info.node.bases if not (isinstance(b, ast.Name) and b.id == "object")]
             if base is None and others:
@@ -356,7 +443,9 @@ class _Collector:
                     continue
                 raw = target.id
                 if raw.startswith(CONFIG_PREFIXES) or (celeryconfig and raw.isupper() and raw in OLD_TO_NEW):
-                    self.add(raw, value, target, tree, ConfigStyle.DJANGO, ConfigSource.MODULE)
+                    # a celeryconfig module is read without a namespace: CELERY_RESULT_BACKEND is old there
+                    self.add(raw, value, target, tree, ConfigStyle.DJANGO, ConfigSource.MODULE,
+                             namespaced=not celeryconfig)
                     found = True
                 elif celeryconfig and raw.islower() and not raw.startswith("_"):
                     self.add(raw, value, target, tree, ConfigStyle.CELERY, ConfigSource.MODULE)

@@ -7,8 +7,9 @@ from typing import Iterator
 from urllib.parse import SplitResult, urlsplit
 
 from ..celery_data import OLD_TO_NEW, SETTINGS
-from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, app_config, groups, is_partial,
-                      last, may_be_set_elsewhere, name_value, spell)
+from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, DjangoNamespace, app_config,
+                      django_settings_read_plain, groups, is_django_settings_item, is_partial, last,
+                      may_be_set_elsewhere, name_value, spell, spelled)
 from ..engine import Context, on, on_module
 from ..fixes import Fixers, Source, argument_spans, edit, fixer, inert, own_lines, remove_item, replace
 from ..model import ModuleModel, TaskKind
@@ -198,12 +199,15 @@ _READERS = frozenset({"os.environ.get", "os.getenv", "ast.literal_eval", "int", 
 
 @fixer(safe=True, description=(
     "renames the setting as `celery upgrade settings --django` does (in Django settings to its CELERY_ "
-    "name); not where the config also sets the new name or the module reads the old one, and in a config "
+    "name); not where the config also sets the new name or the module reads the old one, not in Django "
+    "settings the app is known to load without namespace= (only old names work there), and in a config "
     "read without namespace only when all its old names can be renamed (Celery refuses a mix)"))
 def _fix_old_name(node: ast.AST, model: ModuleModel):
     item = next((i for i in model.config if i.node is node and i.old and i.key is not None), None)
     if item is None:
         return None
+    if is_django_settings_item(item, model.filename) and django_settings_read_plain(model) is not None:
+        return None  # only the old names work there: the namespace must come with the renames
     # All or nothing: Celery refuses a config (read without namespace) that mixes old and new names.
     reads = Reads(model)
     names = _Names(model)
@@ -277,10 +281,14 @@ CEL004 = Rule(
     what="Finds settings written with a name from Celery's old-to-new table (`celery/app/defaults.py`): "
          "`CELERY_ALWAYS_EAGER`, `CELERYD_CONCURRENCY`, `CELERY_DEFAULT_QUEUE`, `BROKER_URL`, ... Names "
          "that are also valid under Django's `CELERY_` namespace (`CELERY_RESULT_BACKEND`, "
-         "`CELERY_TIMEZONE`) are not reported. The message names the new name: namespaced in Django "
+         "`CELERY_TIMEZONE`) are reported only in configs read without a namespace (a celeryconfig "
+         "module, a class or dict given to `config_from_object` without `namespace=`), where Celery "
+         "takes them for old names. The message names the new name: namespaced in Django "
          "settings (`CELERY_WORKER_CONCURRENCY`, which Celery reads when the app loads the settings with "
          "`namespace='CELERY'`), and says to remove the old name when the same config also sets the new "
-         "one.",
+         "one. Where the project's app is known to load the Django settings without `namespace=`, "
+         "only the old names work: the message says to add the namespace and rename all the settings "
+         "together, and there is no fix.",
     why="Celery 5 still reads the old names (also under Django's `CELERY_` namespace), with a "
         "deprecation warning, and Celery announces their removal for Celery 6. Mixing old and new "
         "names in a config without "
@@ -521,11 +529,6 @@ def broker_urls(model: ModuleModel, item: ConfigItem) -> Iterator[tuple[SplitRes
                 yield parts, node
 
 
-def spelled(ctx: Context, item: ConfigItem, key: str) -> str:
-    """A setting name as the item's config would write it (Django: CELERY_<KEY>)."""
-    return spell(key, item.style, ctx.filename)
-
-
 def _setting_label(item: ConfigItem) -> str:
     if item.source is ConfigSource.CELERY and item.raw != item.key and isinstance(item.node, ast.keyword):
         return f"Celery({item.raw}=...)"
@@ -577,6 +580,7 @@ class _Once:
         self.filename = ctx.filename
         self._ctx = ctx
         self._seen: set[tuple[int, str]] = set()
+        self.facts = ctx.facts
 
     def report(self, node: ast.AST, rule: Rule, **fmt) -> None:
         if (id(node), rule.code) not in self._seen:
@@ -630,6 +634,11 @@ def _rename(ctx: Context, item: ConfigItem) -> str:
     other = _kept_new(ctx.model, item)
     if other is not None:
         return f"remove it and keep {other.raw}, which this config also sets (Celery reads only one of them)"
+    plain = ctx.facts(DjangoNamespace).plain if is_django_settings_item(item, ctx.filename) else None
+    if plain is not None:
+        return f"but the app loads the Django settings without namespace= ({plain}), where only the old " \
+               f"names work: add namespace='CELERY' there and rename all the Celery settings together " \
+               f"(this one to {spell(item.key, item.style, ctx.filename)})"
     new = spelled(ctx, item, item.key)
     if new == item.key:
         return f"rename it to {new}"

@@ -11,7 +11,8 @@ import ast
 
 from ..engine import Context, on_module
 from ..project.discovery import discovery, is_side_module
-from ..project.summary import DJANGO_SETTINGS_OBJECTS, absolute
+from ..config import DJANGO_SETTINGS_OBJECTS
+from ..project.summary import absolute
 from ..model import ModuleModel, const
 from ..rule import Rule
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from ..config import ConfigItem, ConfigSource, groups, last, may_be_set_elsewhere, spell
+from ..config import ConfigItem, ConfigSource, groups, last, may_be_set_elsewhere, spelled
 from ..engine import Context, on_module
 from ..model import ModuleModel
 from ..rule import Rule
@@ -137,7 +137,7 @@ def eager_mode(ctx: Context) -> None:
                 continue
         elif _propagating(propagates.value):
             continue
-        name = propagates.raw if propagates is not None else spell("task_eager_propagates", item.style, ctx.filename)
+        name = propagates.raw if propagates is not None else spelled(ctx, item, "task_eager_propagates")
         ctx.report(item.node, CEL802, setting=item.raw, propagates=name)
 
 

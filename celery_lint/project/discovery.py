@@ -23,7 +23,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 
-from .summary import DJANGO_SETTINGS_OBJECTS
+from ..config import DJANGO_SETTINGS_OBJECTS
 
 #: Modules Django imports of every installed app in a worker (``django.setup()``, the admin's
 #: autodiscovery, the URL checks).

@@ -407,7 +407,6 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
 # -- apps, discovery and Django settings (CEL904, CEL906-CEL909) ----------------------------------
 
 #: Where ``config_from_object`` reads Django's settings.
-DJANGO_SETTINGS_OBJECTS = frozenset({"django.conf:settings", "django.conf.settings"})
 #: Task methods that send a message (``X().delay(...)``).
 _SEND_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature", "delay_on_commit"})
 

@@ -1,4 +1,4 @@
 # filename: celeryconfig.py
 broker_url = "redis://"
-CELERY_RESULT_BACKEND = "redis://"
+result_backend = "redis://"
 worker_concurrency = 2

@@ -1,0 +1,114 @@
+"""Settings read with or without a namespace: what CEL004/CEL802 advise and what the CEL004 fix
+renames must be what Celery reads (``celery.app.utils.detect_settings``).
+
+* A class, dict or celeryconfig module read without ``namespace=``: ``CELERY_RESULT_BACKEND`` is
+  the old name of ``result_backend`` there, so renaming only ``BROKER_URL`` would leave a mix of
+  old and new names, which Celery refuses to load.
+* Django settings that the app loads without ``namespace=``: Celery reads only the old names
+  there, so renaming one (``CELERY_ALWAYS_EAGER`` -> ``CELERY_TASK_ALWAYS_EAGER``) silently turns
+  it off: no fix, and the message says to add the namespace and rename together.
+"""
+from __future__ import annotations
+
+import pathlib
+import shutil
+
+import pytest
+
+from celery_lint import cli
+
+PROJECT = pathlib.Path(__file__).parent / "projects" / "cel907_silent_old_names"
+
+
+def _run(args, capsys) -> tuple[int, str, str]:
+    code = cli.main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    root = tmp_path / "shop"
+    shutil.copytree(PROJECT, root)
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_django_settings_read_without_namespace_are_not_renamed(project, capsys):
+    settings = project / "proj" / "settings.py"
+    before = settings.read_text(encoding="utf-8")
+    code, out, err = _run(["check", "--no-cache", "--select", "CEL004", "proj/settings.py"], capsys)
+    lines = [line for line in out.splitlines() if " CEL004 " in line]
+    assert code == 1 and err == "" and len(lines) == 2, out
+    for line in lines:
+        assert "without namespace= (proj/celery.py:8)" in line, line
+        assert "add namespace='CELERY' there and rename all the Celery settings together" in line, line
+    assert "this one to CELERY_BROKER_URL" in lines[0] and "this one to CELERY_WORKER_PREFETCH_MULTIPLIER" in lines[1]
+
+    code, out, _ = _run(["fix", "--no-cache", "--unsafe-fixes", "proj/settings.py"], capsys)
+    assert out.startswith("fixed 0 findings"), out
+    assert settings.read_text(encoding="utf-8") == before
+
+
+def test_django_settings_read_with_namespace_are_renamed(project, capsys):
+    app = project / "proj" / "celery.py"
+    app.write_text(app.read_text(encoding="utf-8").replace(
+        'config_from_object("django.conf:settings")', 'config_from_object("django.conf:settings", namespace="CELERY")'),
+        encoding="utf-8")
+    code, out, _ = _run(["check", "--no-cache", "--select", "CEL004", "proj/settings.py"], capsys)
+    assert code == 1 and "without namespace=" not in out and "rename it to CELERY_BROKER_URL" in out, out
+
+    _run(["fix", "--no-cache", "proj/settings.py"], capsys)
+    text = (project / "proj" / "settings.py").read_text(encoding="utf-8")
+    assert "CELERY_BROKER_URL = " in text and "CELERY_WORKER_PREFETCH_MULTIPLIER = 1" in text
+    assert "\nBROKER_URL" not in text and "CELERYD_" not in text
+
+
+def test_an_app_made_with_a_namespace_reads_the_new_names(project, capsys):
+    app = project / "proj" / "celery.py"
+    app.write_text(app.read_text(encoding="utf-8").replace('Celery("proj")', 'Celery("proj", namespace="CELERY")'),
+                   encoding="utf-8")
+    _, out, _ = _run(["check", "--no-cache", "--select", "CEL004", "proj/settings.py"], capsys)
+    assert "rename it to CELERY_BROKER_URL" in out and "without namespace=" not in out, out
+
+
+def test_settings_module_that_loads_itself_without_namespace(tmp_path, monkeypatch, capsys):
+    """edx-enterprise's test settings: the module makes the app and sets the old eager names."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    path = tmp_path / "settings" / "test.py"
+    path.parent.mkdir()
+    text = ('from celery import Celery\n\napp = Celery("proj")\n'
+            'app.config_from_object("django.conf:settings")\nCELERY_ALWAYS_EAGER = True\n')
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = _run(["check", "--no-cache", "--select", "CEL004,CEL802", "settings/test.py"], capsys)
+    assert "CEL802" in out and "set CELERY_EAGER_PROPAGATES_EXCEPTIONS = True" in out, out
+    assert "CELERY_TASK_EAGER_PROPAGATES" not in out
+    assert "without namespace= (settings/test.py:4)" in out
+    _run(["fix", "--no-cache", "settings/test.py"], capsys)
+    assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("loader", ["app.config_from_object(Config)", "app.config_from_object(Config, silent=True)"])
+def test_class_read_without_namespace_is_renamed_whole(loader, tmp_path, monkeypatch, capsys):
+    """tenant-schemas-celery's test app: BROKER_URL beside CELERY_RESULT_BACKEND in a class."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "app.py"
+    path.write_text('from celery import Celery\n\napp = Celery("proj")\n\n\nclass Config:\n'
+                    '    BROKER_URL = "amqp://"\n    CELERY_RESULT_BACKEND = "rpc://"\n'
+                    '    CELERY_RESULT_PERSISTENT = True\n'
+                    f'\n\n{loader}\n', encoding="utf-8")
+    code, out, _ = _run(["check", "--isolated", "--no-cache", "--select", "CEL004", "app.py"], capsys)
+    assert out.count(" CEL004 ") == 3, out
+    _run(["fix", "--isolated", "--no-cache", "app.py"], capsys)
+    text = path.read_text(encoding="utf-8")
+    assert "broker_url = " in text and "result_backend = " in text and "result_persistent = True" in text, text
+    assert "CELERY_" not in text and "BROKER_URL" not in text
+
+    # What Celery itself reads from the fixed class (it refused the half-renamed mix before).
+    celery = pytest.importorskip("celery")
+    namespace: dict = {}
+    code_object = compile(text.replace("app = Celery", "app = celery.Celery"), "app.py", "exec")
+    exec(code_object, {"celery": celery}, namespace)
+    conf = namespace["app"].conf
+    assert (conf.broker_url, conf.result_backend, conf.result_persistent) == ("amqp://", "rpc://", True)
