@@ -184,7 +184,7 @@ def django_settings_read_plain(model: ModuleModel) -> str | None:
             if target in DJANGO_SETTINGS_OBJECTS:
                 if call.keywords or len(call.args) > 3:
                     return None
-                found = found or f"{model.filename}:{call.lineno}"
+                found = found or f"line {call.lineno}"
     project = model.project
     if project is not None:
         for module, summary in sorted(project.summaries.items()):

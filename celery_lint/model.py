@@ -1080,12 +1080,22 @@ def _factory_returns(model: ModuleModel, func: ast.AST, depth: int) -> str | Non
     if depth > 2:
         return None
     for value in _own_returns(func):
+        if isinstance(value, ast.Name):  # task = app.task(**opts)(wrapper); ...; return task
+            bindings = model.lookup(value.id, value)
+            if len(bindings) == 1 and bindings[0].kind is BindingKind.ASSIGN and bindings[0].index is None \
+                    and model.scope(bindings[0].node) is func and bindings[0].value is not None \
+                    and _made_by_celery(model, bindings[0].value) == "task":
+                value = bindings[0].value
         made = _made_by_celery(model, value)
         if made == "task":
             inner = value.args[0] if value.args else None
             if isinstance(inner, ast.Name) and any(
                     b.kind is BindingKind.PARAM for b in model.lookup(inner.id, inner)):
                 return made  # app.task(**opts)(func) of a function handed in
+            if isinstance(inner, ast.Name) and any(
+                    b.kind is BindingKind.DEF and model.scope(b.node) is func and _wraps_parameter(model, b.node)
+                    for b in model.lookup(inner.id, inner)):
+                return made  # @wraps(func) def wrapper(...): ...; app.task(**opts)(wrapper)
             continue
         if made is not None:
             return made
