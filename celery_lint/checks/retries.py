@@ -40,7 +40,10 @@ CEL401 = Rule(
     what="Finds `max_retries=None` in a task decorator and `max_retries = None` as an attribute of a "
          "Task class (a `celery.Task` subclass, or a class used as a task's `base=`). A function task "
          "whose every `self.retry()` passes a limit of its own (`max_retries=5`), with no automatic "
-         "retries or a limit in `retry_kwargs`, is left alone: the task's `None` never applies.",
+         "retries or a limit in `retry_kwargs`, is left alone: the task's `None` never applies. So is a "
+         "function task seen never to retry (no `autoretry_for`, no `.retry` in its body, no other "
+         "decorator, a bound `self` handed to no helper): Celery reads `max_retries` only in "
+         "`Task.retry`, so there the option is inert.",
     why="With `max_retries=None` Celery never gives up: a task that fails for good (a deleted row, a "
         "revoked token, a bug) is retried for ever, fills the queue and hides the error, which never "
         "reaches the result backend or the error tracker. `self.retry(max_retries=None)` is not "
@@ -683,8 +686,33 @@ def retry_options(ctx: Context) -> None:
 def _check_max_retries(ctx: Context, options: _TaskOptions, owner: Owner, target: str) -> None:
     node = _set_here(owner, "max_retries")
     value = _value_here(owner, "max_retries")
-    if node is not None and is_const(value, None) and not _every_retry_bounded(options, owner):
+    if node is not None and is_const(value, None) and not _every_retry_bounded(options, owner) \
+            and not _never_retries(ctx.model, options, owner):
         ctx.report(node, CEL401, target=target)
+
+
+def _never_retries(model: ModuleModel, options: _TaskOptions, owner: Owner) -> bool:
+    """Is a function task seen never to retry, so that its ``max_retries=None`` is inert?  Celery
+    reads ``max_retries`` only in ``Task.retry``: here no ``autoretry_for`` (on the decorator or a
+    base class the module shows; a project's own task decorator is taken at its word), no ``.retry``
+    anywhere in the function, no other decorator that could retry for it, and a bound task's
+    ``self`` handed to no other function."""
+    if isinstance(owner, ClassInfo) or len(owner.node.decorator_list) > 1 or owner.has_star_kwargs:
+        return False
+    autoretry = options.option(owner, "autoretry_for")
+    taken_at_its_word = owner.by_project_decorator and "base" not in owner.options
+    if autoretry.value is not None or not (autoretry.known or taken_at_its_word):
+        return False
+    params = owner.node.args.posonlyargs + owner.node.args.args
+    bound_self = params[0].arg if owner.bound and params else None
+    for node in ast.walk(owner.node):
+        if isinstance(node, ast.Attribute) and node.attr == "retry":
+            return False
+        if bound_self is not None and isinstance(node, ast.Call) and any(
+                isinstance(arg, ast.Name) and arg.id == bound_self
+                for arg in (*node.args, *(kw.value for kw in node.keywords))):
+            return False
+    return True
 
 
 def _every_retry_bounded(options: _TaskOptions, owner: Owner) -> bool:
