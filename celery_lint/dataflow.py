@@ -248,6 +248,7 @@ def _from_models_module(model: ModuleModel, qualname: str | None) -> bool:
         and name[:1].isupper()
         and not name.endswith("Choices")
         and model.uses_django
+        and not (model.project is not None and model.project.plain_class(model.filename, qualname))
     )
 
 

@@ -452,3 +452,82 @@ def test_an_alias_in_its_own_module_is_celerys_decorator(tmp_path):
             return fetch.delay(url).get()
     """)), "tasks.py")
     assert [(v.line, v.code) for v in found if v.code == "CEL201"] == [(13, "CEL201")]  # waits inside a task
+
+
+# -- Classes of project modules named ``models`` that are no Django models (CEL101) ---------
+
+PLAIN_MODELS = {
+    "proj/eventstore/__init__.py": "",
+    "proj/eventstore/models.py": """\
+        import abc
+
+        from django.conf import settings
+
+
+        class BaseEvent(metaclass=abc.ABCMeta):
+            def __init__(self, event_id):
+                self.event_id = event_id
+
+
+        class Event(BaseEvent):
+            pass
+
+
+        class Snapshot(abc.ABC):
+            pass
+        """,
+    "proj/orders/__init__.py": "",
+    "proj/orders/models.py": """\
+        from django.db import models
+
+        from proj.db import BaseModel
+
+
+        class Order(models.Model):
+            pass
+
+
+        class Refund(BaseModel):
+            pass
+        """,
+    "proj/db.py": "from django.db import models\n\n\nclass BaseModel(models.Model):\n    pass\n",
+    "proj/tasks.py": """\
+        from celery import shared_task
+        from django.urls import reverse
+
+        from proj.eventstore.models import Event, Snapshot
+        from proj.orders.models import Order, Refund
+
+
+        @shared_task
+        def send_event(event: Event):
+            return event
+
+
+        @shared_task
+        def send_snapshot(snapshot: Snapshot):
+            return snapshot
+
+
+        @shared_task
+        def send_order(order: Order):
+            return order
+
+
+        @shared_task
+        def send_refund(refund: Refund):
+            return refund
+        """,
+}
+
+
+def test_classes_of_a_models_module_that_derive_from_no_model_are_plain_data(tmp_path):
+    """Sentry's ``eventstore.models.Event``: the module is called ``models`` but its class chain
+    ends in ``abc``; a Django model (directly, or through a base of another module) still counts."""
+    root = project(tmp_path, PLAIN_MODELS)
+    found = standalone(root, select="CEL101")
+    assert lines(found, "proj/tasks.py", "CEL101") == [19, 24], found
+    # Alone, the core cannot read the other module: it goes by the module's name, as before.
+    assert {line for line, _ in alone(root, "proj/tasks.py", {"CEL101"})} == {9, 14, 19, 24}
+    _, via_flake8 = flake8(["proj/tasks.py"], root)
+    assert sorted(line for _, line, _, code, _ in via_flake8 if code == "CEL101") == [19, 24], via_flake8

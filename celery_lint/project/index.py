@@ -165,6 +165,7 @@ class ProjectIndex:
         # modules that are not Celery modules -> what they import, read from their text (any
         # scope; more than they import, never less) when a rule first asks: how task modules are reached
         self.plain_imports = PlainImports()
+        self._plain_classes: dict[tuple[str, str], bool] = {}
         self._tasks_by_name: dict[str, list[tuple[str, dict]]] | None = None
         self._bases_known: dict[str, bool] = {}
 
@@ -250,6 +251,34 @@ class ProjectIndex:
         ``task_soft_time_limit``) or task annotations that may give tasks one (test code aside)?"""
         return any(key in summary["settings"] for summary in self.summaries.values() if not summary["test"]
                    for key in ("task_time_limit", "task_soft_time_limit", "task_annotations"))
+
+    def plain_class(self, filename: str, qualname: str | None) -> bool:
+        """Is ``qualname`` (as written in ``filename``) a class of a module of the project whose
+        bases, followed through that module, end in no class but ``object`` or one of the standard
+        library's abstract/typing helpers -- so no Django model, whatever its module is called
+        (Sentry's ``eventstore.models.Event``)?  False when it cannot tell."""
+        if not qualname or "." not in qualname:
+            return False
+        _, dotted = self._absolute(filename, qualname)
+        module, _, name = dotted.rpartition(".")
+        key = (module, name)
+        found = self._plain_classes.get(key)
+        if found is None:
+            found = self._plain_classes[key] = _plain_class(self._source_of(module), name)
+        return found
+
+    def _source_of(self, module: str) -> str | None:
+        """The text of a module of the project, or None (not the project's, unreadable, too big)."""
+        rel = self.paths.get(module)
+        path = os.path.join(self.root, rel) if rel is not None else (self.plain_imports.paths.get(module) or (None,))[0]
+        if path is None:
+            return None
+        try:
+            if os.path.getsize(path) > MAX_BYTES:
+                return None
+            return read_bytes(path).decode("utf-8")
+        except (OSError, NotChecked, UnicodeDecodeError):
+            return None
 
     def module_of(self, path: str) -> tuple[str, bool]:
         """(module name, is a package) of a file, as the index named it (or from its folders)."""
@@ -406,6 +435,49 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         index.paths[module] = rel
         index.plain_imports.paths.pop(module, None)
     return index
+
+
+#: Bases of the standard library that make no Django model (``abc.ABC``, ``typing.NamedTuple``...).
+_PLAIN_BASES = frozenset({"object", "abc.ABC", "typing.NamedTuple", "typing.Generic", "typing.Protocol",
+                          "typing.TypedDict", "enum.Enum", "enum.IntEnum", "Exception", "dict", "list"})
+
+
+def _plain_class(text: str | None, name: str) -> bool:
+    """:meth:`ProjectIndex.plain_class` on a module's text."""
+    if text is None:
+        return False
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    imported = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            imported.update((a.asname or a.name, f"{node.module}.{a.name}") for a in node.names)
+        elif isinstance(node, ast.Import):
+            imported.update((a.asname or a.name, a.name) for a in node.names if "." not in a.name or a.asname)
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop()
+        node = classes.get(current)
+        if node is None or current in seen or len(seen) > 20:
+            return False
+        seen.add(current)
+        for base in node.bases:
+            if isinstance(base, ast.Subscript):  # Generic[T]
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in classes:
+                todo.append(base.id)
+                continue
+            dotted = ast.unparse(base) if isinstance(base, (ast.Name, ast.Attribute)) else None
+            if dotted is None:
+                return False
+            head, _, rest = dotted.partition(".")
+            dotted = (imported.get(head, head) + ("." + rest if rest else "")) if head in imported else dotted
+            if dotted not in _PLAIN_BASES:
+                return False
+    return True
 
 
 class PlainImports:
