@@ -125,7 +125,8 @@ CEL608 = Rule(
     summary="Let periodic tasks expire before their next run",
     default=False,
     what="Finds `beat_schedule` entries without `options={\"expires\": ...}` and `add_periodic_task(...)` "
-         "calls without `expires=`.",
+         "calls without `expires=`. Test code is left alone: its schedules never run in a beat that "
+         "outlives an outage.",
     why="Beat keeps sending while workers are down or busy. When they come back, the queue holds every "
         "missed run and they all execute in a burst, long after they mattered. An `expires` shorter "
         "than the interval drops the stale ones.",
@@ -223,7 +224,7 @@ def beat_entries(ctx: Context) -> None:
                            fix="pass a dict of keyword arguments")
             elif key == "options" and has_expires is False:
                 has_expires = _sets_expires(model, value)
-        if has_expires is False and complete:
+        if has_expires is False and complete and not model.is_test_code():  # test schedules never run in beat
             ctx.report(entry.node, CEL608, entry=entry.name,
                        fix="add options={'expires': <seconds>} to the entry, shorter than its interval")
 
@@ -255,7 +256,7 @@ def periodic_task_call(node: ast.Call, ctx: Context) -> None:
     if not (isinstance(func, ast.Attribute) and func.attr == "add_periodic_task"):
         return
     model = ctx.model
-    if not (model.mentions_celery or model.is_app(func.value)):
+    if not (model.mentions_celery or model.is_app(func.value)) or model.is_test_code():
         return
     if any(kw.arg is None or kw.arg == "expires" for kw in node.keywords):
         return
