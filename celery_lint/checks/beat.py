@@ -79,8 +79,10 @@ CEL606 = Rule(
          "a `celeryconfig` module): keys beat does not know (valid: `task`, `schedule`, `args`, `kwargs`, "
          "`options`, `relative`; `expires` and `queue` belong under `options`), `args` that is not a list "
          "or tuple (`(\"x\")` is a string), `kwargs` that is not a dict. Unknown keys are not reported "
-         "when the module sets `beat_scheduler` to another scheduler (django-celery-beat stores extra "
-         "fields).",
+         "when beat may run another scheduler, which takes fields of its own (django-celery-beat's "
+         "DatabaseScheduler stores them as PeriodicTask fields): when the module sets `beat_scheduler` "
+         "to one, or when the module derives a class from Celery's `Scheduler`, `PersistentScheduler` or "
+         "`ScheduleEntry` or another module of the project imports them.",
     why="Beat builds a `ScheduleEntry(**entry)` from each entry: an unknown key is a `TypeError` at "
         "start-up. A string as `args` is split into characters or rejected when the task is sent, on "
         "every tick.",
@@ -181,17 +183,47 @@ def _bad_value(model: ModuleModel, value: ast.AST, bad: tuple) -> ast.AST | None
     return resolved
 
 
-def custom_scheduler(model: ModuleModel) -> bool:
-    """Does the module's config name a scheduler other than Celery's own?
+#: Celery's scheduler and entry classes: a project that derives its own may give beat entries
+#: fields of its own (tenant-schemas-celery's ``tenant_schemas``).
+_SCHEDULER_CLASSES = frozenset({"celery.beat.Scheduler", "celery.beat.PersistentScheduler",
+                                "celery.beat.ScheduleEntry"})
 
-    Database schedulers (django-celery-beat) store extra entry fields as model fields.
+
+def custom_scheduler(model: ModuleModel, project=None) -> bool:
+    """May beat run the module's schedule with a scheduler other than Celery's own?
+
+    Other schedulers take entry fields Celery's does not know: django-celery-beat's
+    DatabaseScheduler stores extra keys as fields of its PeriodicTask model, a project's own
+    scheduler may consume keys of its own.  Yes when the module's config names another
+    scheduler, when the module derives a scheduler or entry class from Celery's or another
+    module of the project imports those (the index knows a module's imports, not its classes).
     """
-    for item in model.config:
-        if item.key == "beat_scheduler":
-            value = item.value
-            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)
-                    and value.value.startswith("celery.beat")):
-                return True
+    schedulers = [item.value for item in model.config if item.key == "beat_scheduler"]
+    if any(not _celery_scheduler(value) for value in schedulers):
+        return True
+    return _defines_scheduler(model) or (project is not None and _project_scheduler(project))
+
+
+def _celery_scheduler(value: ast.AST) -> bool:
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.startswith("celery.beat")
+
+
+def _defines_scheduler(model: ModuleModel) -> bool:
+    """Does a class of the module derive from Celery's Scheduler, PersistentScheduler or
+    ScheduleEntry (``class S(beat.Scheduler)`` after ``from celery import beat``)?"""
+    return any(model.resolve(base) in _SCHEDULER_CLASSES for node in model.classes for base in node.bases)
+
+
+def _project_scheduler(project) -> bool:
+    """Does another module of the project (test code aside) import Celery's scheduler classes
+    (or ``celery.beat`` as a whole)?"""
+    for summary in project.summaries.values():
+        if summary.get("test"):
+            continue
+        imports = summary.get("imports", ())
+        if any(name in _SCHEDULER_CLASSES for name in imports) or (
+                "celery.beat" in imports and not any(name.startswith("celery.beat.") for name in imports)):
+            return True
     return False
 
 
@@ -201,7 +233,7 @@ def beat_entries(ctx: Context) -> None:
     custom = None
     for entry in schedule_entries(model):
         if custom is None:
-            custom = custom_scheduler(model)
+            custom = custom_scheduler(model, ctx.project)
         has_expires: bool | None = False  # None: the module does not show it
         complete = True
         for key, node, value in entry.fields:
