@@ -81,8 +81,12 @@ CEL606 = Rule(
          "or tuple (`(\"x\")` is a string), `kwargs` that is not a dict. Unknown keys are not reported "
          "when beat may run another scheduler, which takes fields of its own (django-celery-beat's "
          "DatabaseScheduler stores them as PeriodicTask fields): when the module sets `beat_scheduler` "
-         "to one, or when the module derives a class from Celery's `Scheduler`, `PersistentScheduler` or "
-         "`ScheduleEntry` or another module of the project imports them.",
+         "to one, when the module derives a class from Celery's `Scheduler`, `PersistentScheduler` or "
+         "`ScheduleEntry` or another module of the project imports them, when the project's Django "
+         "settings set `CELERY_BEAT_SCHEDULER` or install `django_celery_beat`, and when the app loads "
+         "its config from an object the module does not show (`config_from_object(\"django.conf:settings\", "
+         "namespace=\"CELERY\")`, a module's name, `config_from_envvar`, `Celery(config_source=...)`) "
+         "and the module does not set `beat_scheduler` itself.",
     why="Beat builds a `ScheduleEntry(**entry)` from each entry: an unknown key is a `TypeError` at "
         "start-up. A string as `args` is split into characters or rejected when the task is sent, on "
         "every tick.",
@@ -187,6 +191,8 @@ def _bad_value(model: ModuleModel, value: ast.AST, bad: tuple) -> ast.AST | None
 #: fields of its own (tenant-schemas-celery's ``tenant_schemas``).
 _SCHEDULER_CLASSES = frozenset({"celery.beat.Scheduler", "celery.beat.PersistentScheduler",
                                 "celery.beat.ScheduleEntry"})
+#: Calls on an app that load its config from an object (``config_source=`` of ``Celery()`` too).
+_CONFIG_LOADERS = frozenset({"config_from_object", "config_from_envvar"})
 
 
 def custom_scheduler(model: ModuleModel, project=None) -> bool:
@@ -196,12 +202,17 @@ def custom_scheduler(model: ModuleModel, project=None) -> bool:
     DatabaseScheduler stores extra keys as fields of its PeriodicTask model, a project's own
     scheduler may consume keys of its own.  Yes when the module's config names another
     scheduler, when the module derives a scheduler or entry class from Celery's or another
-    module of the project imports those (the index knows a module's imports, not its classes).
+    module of the project imports those (the index knows a module's imports, not its classes),
+    when the project's Django settings choose a scheduler or install django-celery-beat, and
+    when the module's app loads its config from an object the module does not show (which may
+    name one), unless the module sets ``beat_scheduler`` itself.
     """
     schedulers = [item.value for item in model.config if item.key == "beat_scheduler"]
     if any(not _celery_scheduler(value) for value in schedulers):
         return True
-    return _defines_scheduler(model) or (project is not None and _project_scheduler(project))
+    if _defines_scheduler(model) or (project is not None and _project_scheduler(project)):
+        return True
+    return not schedulers and _config_from_elsewhere(model)
 
 
 def _celery_scheduler(value: ast.AST) -> bool:
@@ -216,7 +227,8 @@ def _defines_scheduler(model: ModuleModel) -> bool:
 
 def _project_scheduler(project) -> bool:
     """Does another module of the project (test code aside) import Celery's scheduler classes
-    (or ``celery.beat`` as a whole)?"""
+    (or ``celery.beat`` as a whole), or do its Django settings set ``CELERY_BEAT_SCHEDULER`` or
+    install django-celery-beat (whose scheduler is often chosen on beat's command line)?"""
     for summary in project.summaries.values():
         if summary.get("test"):
             continue
@@ -224,7 +236,41 @@ def _project_scheduler(project) -> bool:
         if any(name in _SCHEDULER_CLASSES for name in imports) or (
                 "celery.beat" in imports and not any(name.startswith("celery.beat.") for name in imports)):
             return True
+        django = summary.get("django") or {}
+        if "CELERY_BEAT_SCHEDULER" in django.get("celery_names", ()) or any(
+                app == "django_celery_beat" or app.startswith("django_celery_beat.")
+                for app in django.get("installed_apps") or ()):
+            return True
     return False
+
+
+def _config_from_elsewhere(model: ModuleModel) -> bool:
+    """Does an app of the module load config from an object the module does not show
+    (``config_from_object("django.conf:settings", namespace="CELERY")``, a module's name,
+    ``config_from_envvar``, ``Celery(config_source=...)``)?"""
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _CONFIG_LOADERS and model.is_app(func.value):
+            if func.attr == "config_from_envvar":
+                return True
+            given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "obj"), None)
+            if given is not None and not _shown(model, given):
+                return True
+        elif any(k.arg == "config_source" for k in call.keywords) and model.is_app_class(func):
+            given = next(k.value for k in call.keywords if k.arg == "config_source")
+            if not _shown(model, given):
+                return True
+    return False
+
+
+def _shown(model: ModuleModel, obj: ast.AST) -> bool:
+    """Is a config object one the module shows: a dict, or a class or dict of the module?"""
+    if isinstance(obj, ast.Name):
+        if model.local_class(obj) is not None:
+            return True
+        obj = name_value(model, obj)
+    return isinstance(obj, ast.Dict) or (
+        isinstance(obj, ast.Call) and isinstance(obj.func, ast.Name) and model.is_builtin(obj.func, "dict"))
 
 
 @on_module(reports=(CEL606, CEL608))
