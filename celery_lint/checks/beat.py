@@ -79,8 +79,14 @@ CEL606 = Rule(
          "a `celeryconfig` module): keys beat does not know (valid: `task`, `schedule`, `args`, `kwargs`, "
          "`options`, `relative`; `expires` and `queue` belong under `options`), `args` that is not a list "
          "or tuple (`(\"x\")` is a string), `kwargs` that is not a dict. Unknown keys are not reported "
-         "when the module sets `beat_scheduler` to another scheduler (django-celery-beat stores extra "
-         "fields).",
+         "when beat may run another scheduler, which takes fields of its own (django-celery-beat's "
+         "DatabaseScheduler stores them as PeriodicTask fields): when the module sets `beat_scheduler` "
+         "to one, when the module derives a class from Celery's `Scheduler`, `PersistentScheduler` or "
+         "`ScheduleEntry` or another module of the project imports them, when the project's Django "
+         "settings set `CELERY_BEAT_SCHEDULER` or install `django_celery_beat`, and when the app loads "
+         "its config from an object the module does not show (`config_from_object(\"django.conf:settings\", "
+         "namespace=\"CELERY\")`, a module's name, `config_from_envvar`, `Celery(config_source=...)`) "
+         "and the module does not set `beat_scheduler` itself.",
     why="Beat builds a `ScheduleEntry(**entry)` from each entry: an unknown key is a `TypeError` at "
         "start-up. A string as `args` is split into characters or rejected when the task is sent, on "
         "every tick.",
@@ -125,7 +131,8 @@ CEL608 = Rule(
     summary="Let periodic tasks expire before their next run",
     default=False,
     what="Finds `beat_schedule` entries without `options={\"expires\": ...}` and `add_periodic_task(...)` "
-         "calls without `expires=`.",
+         "calls without `expires=`. Test code is left alone: its schedules never run in a beat that "
+         "outlives an outage.",
     why="Beat keeps sending while workers are down or busy. When they come back, the queue holds every "
         "missed run and they all execute in a burst, long after they mattered. An `expires` shorter "
         "than the interval drops the stale ones.",
@@ -180,18 +187,90 @@ def _bad_value(model: ModuleModel, value: ast.AST, bad: tuple) -> ast.AST | None
     return resolved
 
 
-def custom_scheduler(model: ModuleModel) -> bool:
-    """Does the module's config name a scheduler other than Celery's own?
+#: Celery's scheduler and entry classes: a project that derives its own may give beat entries
+#: fields of its own (tenant-schemas-celery's ``tenant_schemas``).
+_SCHEDULER_CLASSES = frozenset({"celery.beat.Scheduler", "celery.beat.PersistentScheduler",
+                                "celery.beat.ScheduleEntry"})
+#: Calls on an app that load its config from an object (``config_source=`` of ``Celery()`` too).
+_CONFIG_LOADERS = frozenset({"config_from_object", "config_from_envvar"})
 
-    Database schedulers (django-celery-beat) store extra entry fields as model fields.
+
+def custom_scheduler(model: ModuleModel, project=None) -> bool:
+    """May beat run the module's schedule with a scheduler other than Celery's own?
+
+    Other schedulers take entry fields Celery's does not know: django-celery-beat's
+    DatabaseScheduler stores extra keys as fields of its PeriodicTask model, a project's own
+    scheduler may consume keys of its own.  Yes when the module's config names another
+    scheduler, when the module derives a scheduler or entry class from Celery's or another
+    module of the project imports those (the index knows a module's imports, not its classes),
+    when the project's Django settings choose a scheduler or install django-celery-beat, and
+    when the module's app loads its config from an object the module does not show (which may
+    name one), unless the module sets ``beat_scheduler`` itself.
     """
-    for item in model.config:
-        if item.key == "beat_scheduler":
-            value = item.value
-            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)
-                    and value.value.startswith("celery.beat")):
+    schedulers = [item.value for item in model.config if item.key == "beat_scheduler"]
+    if any(not _celery_scheduler(value) for value in schedulers):
+        return True
+    if _defines_scheduler(model) or (project is not None and _project_scheduler(project)):
+        return True
+    return not schedulers and _config_from_elsewhere(model)
+
+
+def _celery_scheduler(value: ast.AST) -> bool:
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.startswith("celery.beat")
+
+
+def _defines_scheduler(model: ModuleModel) -> bool:
+    """Does a class of the module derive from Celery's Scheduler, PersistentScheduler or
+    ScheduleEntry (``class S(beat.Scheduler)`` after ``from celery import beat``)?"""
+    return any(model.resolve(base) in _SCHEDULER_CLASSES for node in model.classes for base in node.bases)
+
+
+def _project_scheduler(project) -> bool:
+    """Does another module of the project (test code aside) import Celery's scheduler classes
+    (or ``celery.beat`` as a whole), or do its Django settings set ``CELERY_BEAT_SCHEDULER`` or
+    install django-celery-beat (whose scheduler is often chosen on beat's command line)?"""
+    for summary in project.summaries.values():
+        if summary.get("test"):
+            continue
+        imports = summary.get("imports", ())
+        if any(name in _SCHEDULER_CLASSES for name in imports) or (
+                "celery.beat" in imports and not any(name.startswith("celery.beat.") for name in imports)):
+            return True
+        django = summary.get("django") or {}
+        if "CELERY_BEAT_SCHEDULER" in django.get("celery_names", ()) or any(
+                app == "django_celery_beat" or app.startswith("django_celery_beat.")
+                for app in django.get("installed_apps") or ()):
+            return True
+    return False
+
+
+def _config_from_elsewhere(model: ModuleModel) -> bool:
+    """Does an app of the module load config from an object the module does not show
+    (``config_from_object("django.conf:settings", namespace="CELERY")``, a module's name,
+    ``config_from_envvar``, ``Celery(config_source=...)``)?"""
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _CONFIG_LOADERS and model.is_app(func.value):
+            if func.attr == "config_from_envvar":
+                return True
+            given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "obj"), None)
+            if given is not None and not _shown(model, given):
+                return True
+        elif any(k.arg == "config_source" for k in call.keywords) and model.is_app_class(func):
+            given = next(k.value for k in call.keywords if k.arg == "config_source")
+            if not _shown(model, given):
                 return True
     return False
+
+
+def _shown(model: ModuleModel, obj: ast.AST) -> bool:
+    """Is a config object one the module shows: a dict, or a class or dict of the module?"""
+    if isinstance(obj, ast.Name):
+        if model.local_class(obj) is not None:
+            return True
+        obj = name_value(model, obj)
+    return isinstance(obj, ast.Dict) or (
+        isinstance(obj, ast.Call) and isinstance(obj.func, ast.Name) and model.is_builtin(obj.func, "dict"))
 
 
 @on_module(reports=(CEL606, CEL608))
@@ -200,7 +279,7 @@ def beat_entries(ctx: Context) -> None:
     custom = None
     for entry in schedule_entries(model):
         if custom is None:
-            custom = custom_scheduler(model)
+            custom = custom_scheduler(model, ctx.project)
         has_expires: bool | None = False  # None: the module does not show it
         complete = True
         for key, node, value in entry.fields:
@@ -223,7 +302,7 @@ def beat_entries(ctx: Context) -> None:
                            fix="pass a dict of keyword arguments")
             elif key == "options" and has_expires is False:
                 has_expires = _sets_expires(model, value)
-        if has_expires is False and complete:
+        if has_expires is False and complete and not model.is_test_code():  # test schedules never run in beat
             ctx.report(entry.node, CEL608, entry=entry.name,
                        fix="add options={'expires': <seconds>} to the entry, shorter than its interval")
 
@@ -255,7 +334,7 @@ def periodic_task_call(node: ast.Call, ctx: Context) -> None:
     if not (isinstance(func, ast.Attribute) and func.attr == "add_periodic_task"):
         return
     model = ctx.model
-    if not (model.mentions_celery or model.is_app(func.value)):
+    if not (model.mentions_celery or model.is_app(func.value)) or model.is_test_code():
         return
     if any(kw.arg is None or kw.arg == "expires" for kw in node.keywords):
         return
