@@ -531,3 +531,44 @@ def test_classes_of_a_models_module_that_derive_from_no_model_are_plain_data(tmp
     assert {line for line, _ in alone(root, "proj/tasks.py", {"CEL101"})} == {9, 14, 19, 24}
     _, via_flake8 = flake8(["proj/tasks.py"], root)
     assert sorted(line for _, line, _, code, _ in via_flake8 if code == "CEL101") == [19, 24], via_flake8
+
+
+# -- Beat entries read by the project's own or a configured scheduler (CEL606) --------------
+
+_BEAT_APP = """\
+    from celery import Celery
+
+    app = Celery("proj")
+    app.conf.beat_schedule = {
+        "per-tenant": {"task": "proj.tasks.report", "schedule": 60.0, "tenant_schemas": ["t1"]},
+    }
+    """
+
+
+def test_extra_entry_fields_of_a_scheduler_of_another_module(tmp_path):
+    """tenant-schemas-celery: the project's scheduler (another module) reads the extra field."""
+    root = project(tmp_path, {
+        "proj/celery.py": _BEAT_APP,
+        "proj/scheduler.py": """\
+            from celery import beat
+
+
+            class TenantAwareScheduler(beat.PersistentScheduler):
+                pass
+            """,
+    })
+    assert lines(standalone(root, select="CEL606"), "proj/celery.py", "CEL606") == []
+    assert alone(root, "proj/celery.py", {"CEL606"}) == {(5, "CEL606")}
+
+
+def test_extra_entry_fields_with_django_celery_beat_installed(tmp_path):
+    """A Django project whose settings install django_celery_beat: its DatabaseScheduler takes
+    extra entry fields as PeriodicTask fields."""
+    root = project(tmp_path, {
+        "proj/celery.py": _BEAT_APP,
+        "proj/settings.py": ('INSTALLED_APPS = ["django_celery_beat"]\n'
+                             'CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"\n'),
+    })
+    assert lines(standalone(root, select="CEL606"), "proj/celery.py", "CEL606") == []
+    (root / "proj" / "settings.py").write_text('INSTALLED_APPS = ["orders"]\n')
+    assert lines(standalone(root, select="CEL606"), "proj/celery.py", "CEL606") == [5]
