@@ -129,7 +129,7 @@ def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = 
     by_project = {m.project for m in modules}
     settings = {p: settings_for(p) for p in by_project}
     indexes = project_indexes(corpus, by_project, report) if with_index else {}
-    prefilters = {p: celery_lint.prefilter(s) for p, s in settings.items()}
+    prefilters: dict[int, object] = {}  # by id of the settings a module is checked with, as the front-ends do
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     stats: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     slowest: list[tuple[float, str, int]] = []
@@ -141,10 +141,15 @@ def core_pass(modules: list[Module], corpus: Path, report: Report, where: str = 
         st = stats[module.project]
         st["modules"] += 1
         st["lines"] += module.lines
-        passes = bool(prefilters[module.project].search(module.source, str(module.path)))
+        checked_with, index, _ = indexes.get(module.project, (settings[module.project], None, 0))
+        # As the front-ends do: the index's settings, with the project's own task decorators learnt.
+        filtered_with = index.settings if index is not None else checked_with
+        prefilter = prefilters.get(id(filtered_with))
+        if prefilter is None:
+            prefilter = prefilters[id(filtered_with)] = celery_lint.prefilter(filtered_with)
+        passes = bool(prefilter.search(module.source, str(module.path)))
         st["prefilter_hits"] += passes
         st["imports_celery"] += imports_celery(module.tree)
-        checked_with, index, _ = indexes.get(module.project, (settings[module.project], None, 0))
         t0 = time.perf_counter()
         try:
             found = celery_lint.check(module.tree, str(module.path), checked_with, strict=True, project=index)
