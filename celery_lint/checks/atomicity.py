@@ -7,10 +7,11 @@ is not safe to repeat; and a task's own writes belong in one transaction.
 from __future__ import annotations
 
 import ast
+import builtins
 
 from .. import dataflow as df
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, TRY_TYPES, ModuleModel, TaskInfo, const
+from ..model import FUNCTION_TYPES, MAX_DEPTH, TRY_TYPES, BindingKind, ModuleModel, TaskInfo, const
 from ..results import task_call
 from ..rule import Rule
 from ..text import snippet
@@ -82,7 +83,12 @@ CEL302 = Rule(
          "`Model.objects.create(...)`, saving a new `Model(...)`, `F('n') + 1` updates, "
          "`obj.field += ...` followed by `obj.save()`, and `send_mail(...)`. A retry repeats an action "
          "only when the task can still fail after it: the last thing a task does (or a write whose "
-         "`transaction.atomic()` block the failure rolls back) is not reported for retries.",
+         "`transaction.atomic()` block the failure rolls back) is not reported for retries. With "
+         "`autoretry_for`, only a later call that may raise an exception it lists counts: logging calls "
+         "(loggers from `logging.getLogger`, `get_task_logger`, `structlog.get_logger`, and the `logging` "
+         "module's functions) and `print` never do, and builtins without input or output (`len`, `int`, "
+         "`str`, ...) only when the list holds one of Python's own exceptions (`ValueError`, `Exception`, "
+         "...) or they read a queryset or a model instance.",
     why="A retried task runs again from the start, and a late-acknowledged task runs again when its "
         "worker dies: every row created, counter incremented and mail sent before the failure is "
         "created, incremented or sent a second time. `get_or_create()` / `update_or_create()`, setting "
@@ -438,6 +444,107 @@ def _last_in_try(model: ModuleModel, retry: ast.Call, unit: ast.AST) -> bool:
     return False
 
 
+# What a call after the action can raise (CEL302 with autoretry_for): only a call that may raise
+# an exception autoretry_for lists makes the task retry, and so repeat the action.
+
+#: The ``logging`` module's functions that log on the root logger, and the methods of loggers
+#: (structlog's loggers also have ``msg``).
+_LOGGING_FUNCTIONS = frozenset(f"logging.{name}" for name in (
+    "debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"))
+_LOG_METHODS = frozenset({name.rpartition(".")[2] for name in _LOGGING_FUNCTIONS} | {"msg"})
+#: Calls that make a logger, and methods of a logger that make another.
+_LOGGER_FACTORIES = frozenset({
+    "logging.getLogger", "logging.LoggerAdapter", "celery.utils.log.get_task_logger",
+    "celery.utils.log.get_logger", "structlog.get_logger", "structlog.getLogger", "structlog.stdlib.get_logger",
+})
+_LOGGER_METHODS = frozenset({"getChild", "bind", "new"})
+#: Builtins that do no input or output: they raise Python's own exceptions on bad values
+#: (``int("x")``: ValueError) and, through the objects they read (``len(queryset)`` runs a query),
+#: what those raise.
+_VALUE_BUILTINS = frozenset({
+    "abs", "all", "any", "ascii", "bin", "bool", "bytearray", "bytes", "callable", "chr", "complex", "dict",
+    "divmod", "enumerate", "filter", "float", "format", "frozenset", "getattr", "hasattr", "hash", "hex", "id",
+    "int", "isinstance", "issubclass", "iter", "len", "list", "map", "max", "min", "next", "oct", "ord", "pow",
+    "range", "repr", "reversed", "round", "set", "setattr", "slice", "sorted", "str", "sum", "tuple", "type",
+    "vars", "zip",
+})
+#: What an argument may be that runs database queries when a builtin reads it.
+_LAZY_DATABASE = (df.QUERYSET, df.VALUES, df.INSTANCE, df.INSTANCES)
+
+
+def _is_logger(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
+    """Does the expression hold a logger: what a logger factory returns (``logging.getLogger(...)``,
+    ``get_task_logger(...)``, ``structlog.get_logger()``), a child or bound copy of a logger
+    (``log.getChild(...)``, ``log.bind(...)``), or a name each binding of which that may reach
+    it is one of those?"""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if model.resolve(func) in _LOGGER_FACTORIES:
+            return True
+        return isinstance(func, ast.Attribute) and func.attr in _LOGGER_METHODS \
+            and _is_logger(model, func.value, depth + 1)
+    if not isinstance(expr, ast.Name):
+        return False
+    bindings = df.reaching(model, expr)
+    return bool(bindings) and all(
+        b.kind is BindingKind.ASSIGN and b.index is None and b.value is not None
+        and _is_logger(model, b.value, depth + 1) for b in bindings)
+
+
+def _logs(model: ModuleModel, call: ast.Call) -> bool:
+    """A logging call (``log.info(...)``, ``logging.warning(...)``), ``print(...)`` to standard
+    output, or a call that makes a logger (``logging.getLogger(...).info(...)``,
+    ``log.bind(user=...)``).  None of them raises: a handler that fails reports through
+    ``Handler.handleError`` (Lib/logging), and the worker sends a task's standard output to its
+    logger (``worker_redirect_stdouts``).  The calls in their arguments run before them and are
+    judged on their own."""
+    if _is_logger(model, call):
+        return True
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS and _is_logger(model, func.value):
+        return True
+    if model.is_builtin(func, "print"):
+        return not any(kw.arg in ("file", None) for kw in call.keywords)  # print(..., file=report) writes a file
+    return model.resolve(func) in _LOGGING_FUNCTIONS
+
+
+def _retries_python_errors(model: ModuleModel, autoretry: ast.expr) -> bool:
+    """Does autoretry_for list an exception class of Python's own that is no ``OSError`` (so
+    one that builtins raise on bad values: ValueError, KeyError, or a base such as Exception),
+    or something the module cannot tell?  A class of a library or of the project is raised
+    by code of theirs, never by a builtin itself."""
+    value = df.value_of(model, autoretry)
+    for item in value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]:
+        item = df.value_of(model, item)
+        name = item.id if isinstance(item, ast.Name) and model.is_builtin(item) else None
+        qualname = model.resolve(item)
+        if qualname is not None and qualname.startswith("builtins."):
+            name = qualname[len("builtins."):]
+        if name is not None:
+            cls = getattr(builtins, name, None)
+            if not (isinstance(cls, type) and issubclass(cls, OSError)):
+                return True
+        elif not isinstance(item, (ast.Name, ast.Attribute)):
+            return True  # a call, a starred list, ...: the module cannot tell
+    return False
+
+
+def _may_raise(model: ModuleModel, call: ast.Call, python_errors: bool) -> bool:
+    """May the call raise an exception autoretry_for lists?  Logging and ``print`` never raise;
+    a builtin that does no input or output raises only Python's own exceptions
+    (``python_errors``: autoretry_for lists one) or, reading a queryset or a model instance, what
+    the database raises; any other call may raise anything."""
+    if _logs(model, call):
+        return False
+    if not model.is_builtin(call.func) or call.func.id not in _VALUE_BUILTINS:
+        return True
+    return python_errors or any(
+        df.kind_of(model, arg) in _LAZY_DATABASE
+        for arg in (*call.args, *(kw.value for kw in call.keywords)))
+
+
 def _retry_may_follow(model: ModuleModel, task: TaskInfo, unit: ast.AST, retries: list[ast.Call] | None) -> bool:
     """Can the task still retry once the action is done?  Only then does a retry repeat it:
     an action that is the last thing that can fail is repeated only when it failed."""
@@ -445,8 +552,10 @@ def _retry_may_follow(model: ModuleModel, task: TaskInfo, unit: ast.AST, retries
         return False
     if model.in_loop(unit) is not None:
         return True  # the next round may fail after this one's action
-    if retries is None:  # autoretry_for: any later call may raise
-        return any(isinstance(node, ast.Call) and _after(node, unit) for node in df.body_nodes(model, task.node))
+    if retries is None:  # autoretry_for: a later call that may raise what it lists
+        python_errors = _retries_python_errors(model, task.option("autoretry_for", model))
+        return any(isinstance(node, ast.Call) and _after(node, unit) and _may_raise(model, node, python_errors)
+                   for node in df.body_nodes(model, task.node))
     return any(_after(call, unit) and not _last_in_try(model, call, unit) for call in retries)
 
 
