@@ -133,7 +133,11 @@ CEL303 = Rule(
          "`with transaction.atomic():` or a function decorated with `@transaction.atomic`, when one of "
          "them is a write that running the task again does not simply redo: a `create()`, saving a new "
          "`Model(...)`, an `F()` or `+=` update. Tasks whose writes are all idempotent (deletes, updates "
-         "to absolute values) are left alone: running them again completes the work.",
+         "to absolute values) are left alone: running them again completes the work. Only writes that one "
+         "execution path does together count: the branches of one `if`/`elif`/`else`, the cases of a "
+         "`match`, the `else` and the `except` clauses of a `try` (which follow a failure, so not the "
+         "write that failed) and a branch that returns or leaves the loop before the next write are "
+         "alternatives.",
     why="A task can fail half way: a worker is killed, a time limit fires, the database drops the "
         "connection. Without a transaction the writes before the failure stay, the later ones never "
         "happen, and a retry starts from data no run would have produced.",
@@ -590,15 +594,139 @@ def _check_repeats(ctx: Context) -> None:
 # --------------------------------------------------------------------------------------
 # CEL303: several writes without a transaction
 # --------------------------------------------------------------------------------------
+# Writes in exclusive branches (if/elif/else, the cases of a match, the else and the except
+# clauses of a try) never run together: what counts is the writes one execution path does.
+# A path is summed up as (a lasting write on it, how it ended) -> the most writes such a path
+# makes (their names); so a body of any size has at most a handful of paths to follow.
+_GOES_ON, _BROKE, _CONTINUED = "goes on", "broke out of the loop", "went on to the next round"
+_ENDS = {ast.Break: _BROKE, ast.Continue: _CONTINUED, ast.Return: "returned", ast.Raise: "raised"}
+
+_Paths = dict[tuple[bool, str], tuple[str, ...]]  # (lasting, end) -> the write names
+
+
+def _collect(pairs) -> _Paths:
+    """Paths from (key, writes) pairs: of paths with the same key, the one with the most writes
+    (of as many, the one with the most kinds of write: the message names them)."""
+    out: _Paths = {}
+    for key, writes in pairs:
+        if key not in out or _weight(writes) > _weight(out[key]):
+            out[key] = writes
+    return out
+
+
+def _weight(writes: tuple[str, ...]) -> tuple[int, int]:
+    return len(writes), len(set(writes))
+
+
+def _merge(*alternatives: _Paths) -> _Paths:
+    return _collect(pair for paths in alternatives for pair in paths.items())
+
+
+def _ended(paths: _Paths, end: str) -> _Paths:
+    return _collect(((lasting, end), writes) for (lasting, _), writes in paths.items())
+
+
+def _resumed(paths: _Paths, end: str) -> _Paths:
+    """The paths, those that ended so going on (after the loop they broke out of, ...)."""
+    return _collect(((lasting, _GOES_ON if was == end else was), writes) for (lasting, was), writes in paths.items())
+
+
+class _WritePaths:
+    """The writes each execution path through a task's body does outside a transaction.
+
+    ``events`` maps each statement to what it runs itself, not through statements nested in it
+    (for ``if``, ``for``, ``with``: in its test, iterable, context): (the write's name or None,
+    whether a second run cannot simply redo it) pairs."""
+
+    def __init__(self, events: dict[ast.AST, list[tuple[str | None, bool]]]):
+        self.events = events
+        self.trail: list[_Paths] | None = None  # the paths before each statement of a try's body
+
+    def block(self, stmts: list[ast.stmt], paths: _Paths) -> _Paths:
+        for stmt in stmts:
+            going = {key: writes for key, writes in paths.items() if key[1] == _GOES_ON}
+            if going:
+                if self.trail is not None:
+                    self.trail.append(going)
+                done = {key: writes for key, writes in paths.items() if key[1] != _GOES_ON}
+                paths = _merge(done, self.statement(stmt, going))
+        return paths
+
+    def _own(self, stmt: ast.AST, paths: _Paths) -> _Paths:
+        """The paths once the statement's own writes are done."""
+        events = self.events.get(stmt)
+        if not events:
+            return paths
+        names = tuple(name for name, _ in events if name is not None)
+        lasting = any(last for _, last in events)
+        return _collect(((was or lasting, end), writes + names) for (was, end), writes in paths.items())
+
+    def statement(self, stmt: ast.stmt, paths: _Paths) -> _Paths:
+        paths = self._own(stmt, paths)
+        if isinstance(stmt, ast.If):
+            return _merge(self.block(stmt.body, paths), self.block(stmt.orelse, paths))
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):  # the body once, as often as not
+            once = self.block(stmt.body, paths)
+            done = _merge(paths, _resumed(once, _CONTINUED))  # else runs when the loop ends without a break
+            return _resumed(self.block(stmt.orelse, done), _BROKE)
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            return self.block(stmt.body, paths)
+        if isinstance(stmt, ast.Match):
+            return _merge(paths, *(self.block(case.body, paths) for case in stmt.cases))
+        if isinstance(stmt, TRY_TYPES):
+            return self._try(stmt, paths)
+        end = _ENDS.get(type(stmt))
+        return paths if end is None else _ended(paths, end)
+
+    def _try(self, stmt: ast.AST, paths: _Paths) -> _Paths:
+        """The else clause after the whole body; an except clause after a failure in any statement
+        of the body (the writes before it done, the failed statement's own not: a write that
+        raises has not written); finally after all of them."""
+        outer, self.trail = self.trail, []
+        body = self.block(stmt.body, paths)
+        trail, self.trail = self.trail, outer
+        if outer is not None:
+            outer.extend(trail)  # what the handlers let through fails in the enclosing try
+        failed = _merge(*trail)
+        out = _merge(self.block(stmt.orelse, body), *(self.block(h.body, failed) for h in stmt.handlers))
+        if not stmt.finalbody:
+            return out
+        final: _Paths = {}
+        for (lasting, end), writes in out.items():
+            after = self.block(stmt.finalbody, {(lasting, _GOES_ON): writes})
+            final = _merge(final, _collect(((last, end if then == _GOES_ON else then), w)
+                                           for (last, then), w in after.items()))
+        return final
+
+
+def _write_events(model: ModuleModel, task: TaskInfo) -> dict[ast.AST, list[tuple[str | None, bool]]]:
+    """The writes and lasting changes outside a transaction of a task's body, by statement."""
+    events: dict[ast.AST, list[tuple[str | None, bool]]] = {}
+    for node in df.body_nodes(model, task.node):
+        repeat = _orm_repeat(model, task, node)
+        write = df.orm_write(model, node) if isinstance(node, ast.Call) else None
+        if (repeat is None and write is None) or df.atomic_context(model, node) is not None:
+            continue
+        events.setdefault(_statement(model, node), []).append((write, repeat is not None))
+    return events
+
+
+def _worst_path(model: ModuleModel, task: TaskInfo) -> tuple[str, ...]:
+    """The writes of the execution path with the most writes, one of them lasting."""
+    paths = _WritePaths(_write_events(model, task)).block(task.node.body, {(False, _GOES_ON): ()})
+    return max((writes for (lasting, _), writes in paths.items() if lasting), key=_weight, default=())
+
+
 def _check_writes(ctx: Context) -> None:
-    """Two or more writes outside a transaction, one of which a second run cannot simply redo
-    (a create, a relative update): after a failure between them, re-running the task does not
-    repair the data.  Writes that are all idempotent (deletes, absolute updates) converge."""
+    """Two or more writes outside a transaction on one execution path, one of which a second
+    run cannot simply redo (a create, a relative update): after a failure between them,
+    re-running the task does not repair the data.  Writes that are all idempotent (deletes,
+    absolute updates) converge."""
     model = ctx.model
     for task in model.tasks:
         if df.atomic_decorated(model, task.node):
             continue
-        writes = []
+        writes = 0
         lasting = False
         for node in df.body_nodes(model, task.node):
             repeat = None if lasting else _orm_repeat(model, task, node)
@@ -606,11 +734,13 @@ def _check_writes(ctx: Context) -> None:
             if (repeat is None and write is None) or df.atomic_context(model, node) is not None:
                 continue  # the atomic test last: it walks up the tree
             lasting = lasting or repeat is not None
-            if write is not None:
-                writes.append(write)
-        if len(writes) >= 2 and lasting:
-            shown = ", ".join(dict.fromkeys(writes))
-            ctx.report(task.definition, CEL303, task=task.label, count=len(writes), writes=shown)
+            writes += write is not None
+        if writes < 2 or not lasting:
+            continue  # the quick count over the whole body: no path can do more
+        path = _worst_path(model, task)
+        if len(path) >= 2:
+            ctx.report(task.definition, CEL303, task=task.label, count=len(path),
+                       writes=", ".join(dict.fromkeys(path)))
 
 
 @on_module(reports=(CEL302, CEL303))
