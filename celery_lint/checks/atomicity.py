@@ -7,10 +7,11 @@ is not safe to repeat; and a task's own writes belong in one transaction.
 from __future__ import annotations
 
 import ast
+import builtins
 
 from .. import dataflow as df
 from ..engine import Context, on, on_module
-from ..model import FUNCTION_TYPES, TRY_TYPES, ModuleModel, TaskInfo, const
+from ..model import FUNCTION_TYPES, MAX_DEPTH, TRY_TYPES, BindingKind, ModuleModel, TaskInfo, const
 from ..results import task_call
 from ..rule import Rule
 from ..text import snippet
@@ -82,7 +83,12 @@ CEL302 = Rule(
          "`Model.objects.create(...)`, saving a new `Model(...)`, `F('n') + 1` updates, "
          "`obj.field += ...` followed by `obj.save()`, and `send_mail(...)`. A retry repeats an action "
          "only when the task can still fail after it: the last thing a task does (or a write whose "
-         "`transaction.atomic()` block the failure rolls back) is not reported for retries.",
+         "`transaction.atomic()` block the failure rolls back) is not reported for retries. With "
+         "`autoretry_for`, only a later call that may raise an exception it lists counts: logging calls "
+         "(loggers from `logging.getLogger`, `get_task_logger`, `structlog.get_logger`, and the `logging` "
+         "module's functions) and `print` never do, and builtins without input or output (`len`, `int`, "
+         "`str`, ...) only when the list holds one of Python's own exceptions (`ValueError`, `Exception`, "
+         "...) or they read a queryset or a model instance.",
     why="A retried task runs again from the start, and a late-acknowledged task runs again when its "
         "worker dies: every row created, counter incremented and mail sent before the failure is "
         "created, incremented or sent a second time. `get_or_create()` / `update_or_create()`, setting "
@@ -127,7 +133,11 @@ CEL303 = Rule(
          "`with transaction.atomic():` or a function decorated with `@transaction.atomic`, when one of "
          "them is a write that running the task again does not simply redo: a `create()`, saving a new "
          "`Model(...)`, an `F()` or `+=` update. Tasks whose writes are all idempotent (deletes, updates "
-         "to absolute values) are left alone: running them again completes the work.",
+         "to absolute values) are left alone: running them again completes the work. Only writes that one "
+         "execution path does together count: the branches of one `if`/`elif`/`else`, the cases of a "
+         "`match`, the `else` and the `except` clauses of a `try` (which follow a failure, so not the "
+         "write that failed) and a branch that returns or leaves the loop before the next write are "
+         "alternatives.",
     why="A task can fail half way: a worker is killed, a time limit fires, the database drops the "
         "connection. Without a transaction the writes before the failure stay, the later ones never "
         "happen, and a retry starts from data no run would have produced.",
@@ -438,6 +448,107 @@ def _last_in_try(model: ModuleModel, retry: ast.Call, unit: ast.AST) -> bool:
     return False
 
 
+# What a call after the action can raise (CEL302 with autoretry_for): only a call that may raise
+# an exception autoretry_for lists makes the task retry, and so repeat the action.
+
+#: The ``logging`` module's functions that log on the root logger, and the methods of loggers
+#: (structlog's loggers also have ``msg``).
+_LOGGING_FUNCTIONS = frozenset(f"logging.{name}" for name in (
+    "debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"))
+_LOG_METHODS = frozenset({name.rpartition(".")[2] for name in _LOGGING_FUNCTIONS} | {"msg"})
+#: Calls that make a logger, and methods of a logger that make another.
+_LOGGER_FACTORIES = frozenset({
+    "logging.getLogger", "logging.LoggerAdapter", "celery.utils.log.get_task_logger",
+    "celery.utils.log.get_logger", "structlog.get_logger", "structlog.getLogger", "structlog.stdlib.get_logger",
+})
+_LOGGER_METHODS = frozenset({"getChild", "bind", "new"})
+#: Builtins that do no input or output: they raise Python's own exceptions on bad values
+#: (``int("x")``: ValueError) and, through the objects they read (``len(queryset)`` runs a query),
+#: what those raise.
+_VALUE_BUILTINS = frozenset({
+    "abs", "all", "any", "ascii", "bin", "bool", "bytearray", "bytes", "callable", "chr", "complex", "dict",
+    "divmod", "enumerate", "filter", "float", "format", "frozenset", "getattr", "hasattr", "hash", "hex", "id",
+    "int", "isinstance", "issubclass", "iter", "len", "list", "map", "max", "min", "next", "oct", "ord", "pow",
+    "range", "repr", "reversed", "round", "set", "setattr", "slice", "sorted", "str", "sum", "tuple", "type",
+    "vars", "zip",
+})
+#: What an argument may be that runs database queries when a builtin reads it.
+_LAZY_DATABASE = (df.QUERYSET, df.VALUES, df.INSTANCE, df.INSTANCES)
+
+
+def _is_logger(model: ModuleModel, expr: ast.AST, depth: int = 0) -> bool:
+    """Does the expression hold a logger: what a logger factory returns (``logging.getLogger(...)``,
+    ``get_task_logger(...)``, ``structlog.get_logger()``), a child or bound copy of a logger
+    (``log.getChild(...)``, ``log.bind(...)``), or a name each binding of which that may reach
+    it is one of those?"""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if model.resolve(func) in _LOGGER_FACTORIES:
+            return True
+        return isinstance(func, ast.Attribute) and func.attr in _LOGGER_METHODS \
+            and _is_logger(model, func.value, depth + 1)
+    if not isinstance(expr, ast.Name):
+        return False
+    bindings = df.reaching(model, expr)
+    return bool(bindings) and all(
+        b.kind is BindingKind.ASSIGN and b.index is None and b.value is not None
+        and _is_logger(model, b.value, depth + 1) for b in bindings)
+
+
+def _logs(model: ModuleModel, call: ast.Call) -> bool:
+    """A logging call (``log.info(...)``, ``logging.warning(...)``), ``print(...)`` to standard
+    output, or a call that makes a logger (``logging.getLogger(...).info(...)``,
+    ``log.bind(user=...)``).  None of them raises: a handler that fails reports through
+    ``Handler.handleError`` (Lib/logging), and the worker sends a task's standard output to its
+    logger (``worker_redirect_stdouts``).  The calls in their arguments run before them and are
+    judged on their own."""
+    if _is_logger(model, call):
+        return True
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS and _is_logger(model, func.value):
+        return True
+    if model.is_builtin(func, "print"):
+        return not any(kw.arg in ("file", None) for kw in call.keywords)  # print(..., file=report) writes a file
+    return model.resolve(func) in _LOGGING_FUNCTIONS
+
+
+def _retries_python_errors(model: ModuleModel, autoretry: ast.expr) -> bool:
+    """Does autoretry_for list an exception class of Python's own that is no ``OSError`` (so
+    one that builtins raise on bad values: ValueError, KeyError, or a base such as Exception),
+    or something the module cannot tell?  A class of a library or of the project is raised
+    by code of theirs, never by a builtin itself."""
+    value = df.value_of(model, autoretry)
+    for item in value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]:
+        item = df.value_of(model, item)
+        name = item.id if isinstance(item, ast.Name) and model.is_builtin(item) else None
+        qualname = model.resolve(item)
+        if qualname is not None and qualname.startswith("builtins."):
+            name = qualname[len("builtins."):]
+        if name is not None:
+            cls = getattr(builtins, name, None)
+            if not (isinstance(cls, type) and issubclass(cls, OSError)):
+                return True
+        elif not isinstance(item, (ast.Name, ast.Attribute)):
+            return True  # a call, a starred list, ...: the module cannot tell
+    return False
+
+
+def _may_raise(model: ModuleModel, call: ast.Call, python_errors: bool) -> bool:
+    """May the call raise an exception autoretry_for lists?  Logging and ``print`` never raise;
+    a builtin that does no input or output raises only Python's own exceptions
+    (``python_errors``: autoretry_for lists one) or, reading a queryset or a model instance, what
+    the database raises; any other call may raise anything."""
+    if _logs(model, call):
+        return False
+    if not model.is_builtin(call.func) or call.func.id not in _VALUE_BUILTINS:
+        return True
+    return python_errors or any(
+        df.kind_of(model, arg) in _LAZY_DATABASE
+        for arg in (*call.args, *(kw.value for kw in call.keywords)))
+
+
 def _retry_may_follow(model: ModuleModel, task: TaskInfo, unit: ast.AST, retries: list[ast.Call] | None) -> bool:
     """Can the task still retry once the action is done?  Only then does a retry repeat it:
     an action that is the last thing that can fail is repeated only when it failed."""
@@ -445,8 +556,10 @@ def _retry_may_follow(model: ModuleModel, task: TaskInfo, unit: ast.AST, retries
         return False
     if model.in_loop(unit) is not None:
         return True  # the next round may fail after this one's action
-    if retries is None:  # autoretry_for: any later call may raise
-        return any(isinstance(node, ast.Call) and _after(node, unit) for node in df.body_nodes(model, task.node))
+    if retries is None:  # autoretry_for: a later call that may raise what it lists
+        python_errors = _retries_python_errors(model, task.option("autoretry_for", model))
+        return any(isinstance(node, ast.Call) and _after(node, unit) and _may_raise(model, node, python_errors)
+                   for node in df.body_nodes(model, task.node))
     return any(_after(call, unit) and not _last_in_try(model, call, unit) for call in retries)
 
 
@@ -481,15 +594,139 @@ def _check_repeats(ctx: Context) -> None:
 # --------------------------------------------------------------------------------------
 # CEL303: several writes without a transaction
 # --------------------------------------------------------------------------------------
+# Writes in exclusive branches (if/elif/else, the cases of a match, the else and the except
+# clauses of a try) never run together: what counts is the writes one execution path does.
+# A path is summed up as (a lasting write on it, how it ended) -> the most writes such a path
+# makes (their names); so a body of any size has at most a handful of paths to follow.
+_GOES_ON, _BROKE, _CONTINUED = "goes on", "broke out of the loop", "went on to the next round"
+_ENDS = {ast.Break: _BROKE, ast.Continue: _CONTINUED, ast.Return: "returned", ast.Raise: "raised"}
+
+_Paths = dict[tuple[bool, str], tuple[str, ...]]  # (lasting, end) -> the write names
+
+
+def _collect(pairs) -> _Paths:
+    """Paths from (key, writes) pairs: of paths with the same key, the one with the most writes
+    (of as many, the one with the most kinds of write: the message names them)."""
+    out: _Paths = {}
+    for key, writes in pairs:
+        if key not in out or _weight(writes) > _weight(out[key]):
+            out[key] = writes
+    return out
+
+
+def _weight(writes: tuple[str, ...]) -> tuple[int, int]:
+    return len(writes), len(set(writes))
+
+
+def _merge(*alternatives: _Paths) -> _Paths:
+    return _collect(pair for paths in alternatives for pair in paths.items())
+
+
+def _ended(paths: _Paths, end: str) -> _Paths:
+    return _collect(((lasting, end), writes) for (lasting, _), writes in paths.items())
+
+
+def _resumed(paths: _Paths, end: str) -> _Paths:
+    """The paths, those that ended so going on (after the loop they broke out of, ...)."""
+    return _collect(((lasting, _GOES_ON if was == end else was), writes) for (lasting, was), writes in paths.items())
+
+
+class _WritePaths:
+    """The writes each execution path through a task's body does outside a transaction.
+
+    ``events`` maps each statement to what it runs itself, not through statements nested in it
+    (for ``if``, ``for``, ``with``: in its test, iterable, context): (the write's name or None,
+    whether a second run cannot simply redo it) pairs."""
+
+    def __init__(self, events: dict[ast.AST, list[tuple[str | None, bool]]]):
+        self.events = events
+        self.trail: list[_Paths] | None = None  # the paths before each statement of a try's body
+
+    def block(self, stmts: list[ast.stmt], paths: _Paths) -> _Paths:
+        for stmt in stmts:
+            going = {key: writes for key, writes in paths.items() if key[1] == _GOES_ON}
+            if going:
+                if self.trail is not None:
+                    self.trail.append(going)
+                done = {key: writes for key, writes in paths.items() if key[1] != _GOES_ON}
+                paths = _merge(done, self.statement(stmt, going))
+        return paths
+
+    def _own(self, stmt: ast.AST, paths: _Paths) -> _Paths:
+        """The paths once the statement's own writes are done."""
+        events = self.events.get(stmt)
+        if not events:
+            return paths
+        names = tuple(name for name, _ in events if name is not None)
+        lasting = any(last for _, last in events)
+        return _collect(((was or lasting, end), writes + names) for (was, end), writes in paths.items())
+
+    def statement(self, stmt: ast.stmt, paths: _Paths) -> _Paths:
+        paths = self._own(stmt, paths)
+        if isinstance(stmt, ast.If):
+            return _merge(self.block(stmt.body, paths), self.block(stmt.orelse, paths))
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):  # the body once, as often as not
+            once = self.block(stmt.body, paths)
+            done = _merge(paths, _resumed(once, _CONTINUED))  # else runs when the loop ends without a break
+            return _resumed(self.block(stmt.orelse, done), _BROKE)
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            return self.block(stmt.body, paths)
+        if isinstance(stmt, ast.Match):
+            return _merge(paths, *(self.block(case.body, paths) for case in stmt.cases))
+        if isinstance(stmt, TRY_TYPES):
+            return self._try(stmt, paths)
+        end = _ENDS.get(type(stmt))
+        return paths if end is None else _ended(paths, end)
+
+    def _try(self, stmt: ast.AST, paths: _Paths) -> _Paths:
+        """The else clause after the whole body; an except clause after a failure in any statement
+        of the body (the writes before it done, the failed statement's own not: a write that
+        raises has not written); finally after all of them."""
+        outer, self.trail = self.trail, []
+        body = self.block(stmt.body, paths)
+        trail, self.trail = self.trail, outer
+        if outer is not None:
+            outer.extend(trail)  # what the handlers let through fails in the enclosing try
+        failed = _merge(*trail)
+        out = _merge(self.block(stmt.orelse, body), *(self.block(h.body, failed) for h in stmt.handlers))
+        if not stmt.finalbody:
+            return out
+        final: _Paths = {}
+        for (lasting, end), writes in out.items():
+            after = self.block(stmt.finalbody, {(lasting, _GOES_ON): writes})
+            final = _merge(final, _collect(((last, end if then == _GOES_ON else then), w)
+                                           for (last, then), w in after.items()))
+        return final
+
+
+def _write_events(model: ModuleModel, task: TaskInfo) -> dict[ast.AST, list[tuple[str | None, bool]]]:
+    """The writes and lasting changes outside a transaction of a task's body, by statement."""
+    events: dict[ast.AST, list[tuple[str | None, bool]]] = {}
+    for node in df.body_nodes(model, task.node):
+        repeat = _orm_repeat(model, task, node)
+        write = df.orm_write(model, node) if isinstance(node, ast.Call) else None
+        if (repeat is None and write is None) or df.atomic_context(model, node) is not None:
+            continue
+        events.setdefault(_statement(model, node), []).append((write, repeat is not None))
+    return events
+
+
+def _worst_path(model: ModuleModel, task: TaskInfo) -> tuple[str, ...]:
+    """The writes of the execution path with the most writes, one of them lasting."""
+    paths = _WritePaths(_write_events(model, task)).block(task.node.body, {(False, _GOES_ON): ()})
+    return max((writes for (lasting, _), writes in paths.items() if lasting), key=_weight, default=())
+
+
 def _check_writes(ctx: Context) -> None:
-    """Two or more writes outside a transaction, one of which a second run cannot simply redo
-    (a create, a relative update): after a failure between them, re-running the task does not
-    repair the data.  Writes that are all idempotent (deletes, absolute updates) converge."""
+    """Two or more writes outside a transaction on one execution path, one of which a second
+    run cannot simply redo (a create, a relative update): after a failure between them,
+    re-running the task does not repair the data.  Writes that are all idempotent (deletes,
+    absolute updates) converge."""
     model = ctx.model
     for task in model.tasks:
         if df.atomic_decorated(model, task.node):
             continue
-        writes = []
+        writes = 0
         lasting = False
         for node in df.body_nodes(model, task.node):
             repeat = None if lasting else _orm_repeat(model, task, node)
@@ -497,11 +734,13 @@ def _check_writes(ctx: Context) -> None:
             if (repeat is None and write is None) or df.atomic_context(model, node) is not None:
                 continue  # the atomic test last: it walks up the tree
             lasting = lasting or repeat is not None
-            if write is not None:
-                writes.append(write)
-        if len(writes) >= 2 and lasting:
-            shown = ", ".join(dict.fromkeys(writes))
-            ctx.report(task.definition, CEL303, task=task.label, count=len(writes), writes=shown)
+            writes += write is not None
+        if writes < 2 or not lasting:
+            continue  # the quick count over the whole body: no path can do more
+        path = _worst_path(model, task)
+        if len(path) >= 2:
+            ctx.report(task.definition, CEL303, task=task.label, count=len(path),
+                       writes=", ".join(dict.fromkeys(path)))
 
 
 @on_module(reports=(CEL302, CEL303))

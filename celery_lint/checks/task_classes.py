@@ -8,7 +8,7 @@ from typing import Iterator
 from ..celery_data import HANDLER_SIGNATURES, SETTINGS, TASK_OPTIONS
 from ..config import is_partial
 from ..engine import Context, on_module
-from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo
+from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const
 from ..rule import Rule
 from ..text import node_key, snippet
 
@@ -220,7 +220,12 @@ CEL510 = Rule(
          "`config_from_object` from outside the project) are not reported, nor are tasks of test "
          "modules, nor any task when a module of the project sets `task_time_limit`, "
          "`task_soft_time_limit` or `task_annotations` that may set a limit (app config, a "
-         "celeryconfig module, Django settings with the `CELERY_` namespace).",
+         "celeryconfig module, Django settings with the `CELERY_` namespace). A Task subclass "
+         "meant as a base class is no task of its own and is not reported either: one that "
+         "declares `abstract = True`, whose `run` only raises `NotImplementedError`, or that is "
+         "only used as a base (`base=` of a task, or a base of other classes) and never "
+         "instantiated, sent or registered; a class given to `app.register_task(...)` is a task "
+         "whatever it declares.",
     why="Without a limit, a task stuck on a network call that never answers holds its worker slot "
         "forever; when all slots hang, the queue stops. A hard limit lets the worker kill and "
         "replace the child process; a soft limit lets the task clean up first.",
@@ -481,6 +486,105 @@ def _config_partly_unseen(model: ModuleModel) -> bool:
     return False
 
 
+# Methods of a task class that send or sign a message with the class itself (``Cls.delay(...)``).
+_SEND_METHODS = frozenset({"delay", "apply_async", "s", "si", "signature", "delay_on_commit", "apply"})
+
+
+class _ClassUses:
+    """How the module uses its classes, worked out once per module (CEL510 asks per class task):
+    those registered (``app.register_task(Cls())``, ``app.tasks.register(Cls)``,
+    ``@app.register_task``), those used as a base (a base of another class, ``base=Cls`` in any
+    call) and those used as tasks themselves (instantiated: ``Cls()``; sent: ``Cls.delay(...)``)."""
+
+    def __init__(self, model: ModuleModel):
+        self.registered: set[ast.ClassDef] = set()
+        self.bases: set[ast.ClassDef] = set()
+        self.used: set[ast.ClassDef] = set()
+        for info in model.classes.values():
+            for base in info.node.bases:
+                _add(self.bases, model.local_class(base))
+            for dec in info.node.decorator_list:
+                core = dec.func if isinstance(dec, ast.Call) else dec
+                if isinstance(core, ast.Attribute) and _registers(core, decorator=True):
+                    self.registered.add(info.node)
+        for call in model.nodes.get(ast.Call, ()):
+            func = call.func
+            _add(self.used, model.local_class(func))
+            if isinstance(func, ast.Attribute):
+                if func.attr in _SEND_METHODS:
+                    _add(self.used, model.local_class(func.value))
+                elif call.args and _registers(func):
+                    given = call.args[0]
+                    _add(self.registered, model.local_class(given.func if isinstance(given, ast.Call) else given))
+            for kw in call.keywords:
+                if kw.arg == "base":
+                    _add(self.bases, model.local_class(kw.value))
+
+
+def _add(found: set[ast.ClassDef], info: ClassInfo | None) -> None:
+    if info is not None:
+        found.add(info.node)
+
+
+def _registers(func: ast.Attribute, decorator: bool = False) -> bool:
+    """``app.register_task`` or ``app.tasks.register`` (celery/app/base.py, celery/app/registry.py);
+    as a class decorator, ``@app.register_task`` or ``@app.tasks.register``."""
+    if func.attr == "register_task":
+        return True
+    return func.attr == "register" and (decorator or (
+        isinstance(func.value, ast.Attribute) and func.value.attr == "tasks"))
+
+
+def _project_uses(ctx: Context, info: ClassInfo) -> tuple[bool, bool, bool]:
+    """(registered, used as a base, used as a task) by the modules of the project, for a
+    module-level class, as the project index sees them; all False without an index."""
+    project = ctx.project
+    model = ctx.model
+    if project is None or model.scope(info.node) is not model.tree:
+        return False, False, False
+    qualname = f"{project.module_of(ctx.filename)[0]}.{info.name}"
+    registered = based = used = False
+    for summary in project.summaries.values():
+        registered = registered or qualname in summary.get("registers", ())
+        based = based or any(qualname in (entry.get("bases") or ()) for entry in summary.get("bases", {}).values())
+        used = used or any(call["target"] == qualname for call in summary.get("class_calls", ()))
+    return registered, based, used
+
+
+def _raises_not_implemented(model: ModuleModel, func: ast.AST) -> bool:
+    """Does the method only raise ``NotImplementedError`` (after its docstring), left to subclasses?"""
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(const(body[0].value), str):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return model.is_builtin(exc, "NotImplementedError")
+
+
+def _base_class(ctx: Context, task: TaskInfo) -> bool:
+    """Is a class task a base class for other tasks rather than a task of its own?
+
+    Celery 5 registers a Task subclass only through ``app.register_task`` (the metaclass that
+    registered every subclass is gone, and ``Task.abstract`` is a leftover that nothing reads:
+    celery/app/task.py), so a registered class is a task whatever it declares.  Otherwise a class
+    is a base when it says so, with ``abstract = True`` written on the class itself (the attribute
+    was never inherited: Celery 3's metaclass read it from the class's own namespace) or a
+    ``run`` that only raises ``NotImplementedError``, or when it is used as a base and never as
+    a task (instantiated, sent or registered).
+    """
+    info = task.cls
+    if task.kind is not TaskKind.CLASS or info is None:
+        return False
+    uses = ctx.facts(_ClassUses)
+    registered, based, used = _project_uses(ctx, info)
+    if registered or info.node in uses.registered:
+        return False
+    if is_const(info.attrs.get("abstract"), True) or _raises_not_implemented(ctx.model, task.node):
+        return True
+    return (based or info.node in uses.bases) and not (used or info.node in uses.used)
+
+
 def _limits_unknowable(model: ModuleModel, task: TaskInfo) -> bool:
     """Could the task get a limit from a class or decorator we cannot see?"""
     if task.has_star_kwargs or task.base_unresolved or task.by_project_decorator:
@@ -502,5 +606,5 @@ def missing_time_limit(ctx: Context) -> None:
     for task in model.tasks:
         if any(task.option(name, model) is not None for name in _LIMIT_OPTIONS):
             continue
-        if not _limits_unknowable(model, task):
+        if not _limits_unknowable(model, task) and not _base_class(ctx, task):
             ctx.report(task.definition, CEL510, task=task.label)
