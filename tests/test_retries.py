@@ -79,6 +79,10 @@ def test_project_task_decorator_may_set_any_option():
     @instrumented_task(retry_backoff=True, max_retries=None)
     def b(x):
         return x
+
+    @instrumented_task(queue="email", default_retry_delay=300, max_retries=None)
+    def never_retries(x):  # Sentry's send_email: the decorator is taken at its word
+        return x
     """
     settings = Settings(task_decorators=("proj.tasks.instrumented_task",))
     assert found(source, settings=settings) == [(4, "CEL406"), (8, "CEL401")]

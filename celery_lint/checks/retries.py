@@ -700,7 +700,10 @@ def _never_retries(model: ModuleModel, options: _TaskOptions, owner: Owner) -> b
     if isinstance(owner, ClassInfo) or len(owner.node.decorator_list) > 1 or owner.has_star_kwargs:
         return False
     autoretry = options.option(owner, "autoretry_for")
-    taken_at_its_word = owner.by_project_decorator and "base" not in owner.options
+    # A project's own decorator may add autoretry_for: trust it not to unless the task's own
+    # options are those of automatic retries (retry_backoff, retry_jitter, retry_kwargs...).
+    taken_at_its_word = owner.by_project_decorator and "base" not in owner.options and not any(
+        name.startswith("retry_") for name in owner.options)
     if autoretry.value is not None or not (autoretry.known or taken_at_its_word):
         return False
     params = owner.node.args.posonlyargs + owner.node.args.args
