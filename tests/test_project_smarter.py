@@ -572,3 +572,29 @@ def test_extra_entry_fields_with_django_celery_beat_installed(tmp_path):
     assert lines(standalone(root, select="CEL606"), "proj/celery.py", "CEL606") == []
     (root / "proj" / "settings.py").write_text('INSTALLED_APPS = ["orders"]\n')
     assert lines(standalone(root, select="CEL606"), "proj/celery.py", "CEL606") == [5]
+
+
+def test_a_misspelt_task_routes_key_is_a_dead_route_not_a_dropped_message(tmp_path):
+    """superdesk's task_routes key naming no task: the task meant runs on the default queue."""
+    root = project(tmp_path, {
+        "proj/celery_app.py": """\
+            from celery import Celery
+
+            app = Celery("proj", include=["proj.tasks"])
+            app.conf.task_routes = {"proj.tasks.sned_mail": {"queue": "mail"}}
+            app.conf.beat_schedule = {"mail": {"task": "proj.tasks.sned_mail", "schedule": 60.0}}
+            """,
+        "proj/tasks.py": """\
+            from proj.celery_app import app
+
+
+            @app.task
+            def send_mail(to):
+                return to
+            """,
+    })
+    found = standalone(root, select="CEL901")
+    route, beat = found[("proj/celery_app.py", 4, "CEL901")], found[("proj/celery_app.py", 5, "CEL901")]
+    assert "the route matches no task, so the task meant runs on the default queue" in route, route
+    assert "drop the message" not in route and "proj.tasks.send_mail" in route
+    assert "workers drop the message" in beat and "beat sends it again on every tick" in beat, beat

@@ -28,9 +28,8 @@ CEL901 = Rule(
     code="CEL901",
     symbol="celery-unknown-task-name",
     msgid="E7891",
-    message="no task of the project is registered as '{name}'{hint}; workers drop the message "
-            "(\"Received unregistered task\"){beat}: use the name the task is registered under "
-            "(its name=, else module.function)",
+    message="no task of the project is registered as '{name}'{hint}; {effect}: use the name the task is "
+            "registered under (its name=, else module.function)",
     summary="Name tasks in beat entries, send_task, signature and task_routes as the project registers them",
     what="Reads every task name written as a string -- a beat entry's `\"task\"` (`beat_schedule`, "
          "`CELERY_BEAT_SCHEDULE`), `app.send_task(\"x\")`, `signature(\"x\")` / `app.signature(\"x\")`, "
@@ -207,8 +206,15 @@ def _string(expr: ast.AST | None) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _named_tasks(model: ModuleModel) -> Iterator[tuple[ast.AST, str, bool]]:
-    """(string node, task name, is a beat entry) of every task name the module writes as a string."""
+_SENT = "workers drop the message (\"Received unregistered task\")"
+#: What a wrong name does, by where it is written.
+_EFFECTS = {"send": _SENT, "beat": _SENT + "; beat sends it again on every tick",
+            "route": "the route matches no task, so the task meant runs on the default queue"}
+
+
+def _named_tasks(model: ModuleModel) -> Iterator[tuple[ast.AST, str, str]]:
+    """(string node, task name, where: "send", "beat" or "route") of every task name the module
+    writes as a string."""
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
         first = call.args[0] if call.args else None
@@ -222,21 +228,21 @@ def _named_tasks(model: ModuleModel) -> Iterator[tuple[ast.AST, str, bool]]:
             kw = next((k for k in call.keywords if k.arg in ("name", "varies")), None)
             first = kw.value if kw is not None else None
         if _string(first) is not None:
-            yield first, first.value, False
+            yield first, first.value, "send"
     for sub in model.nodes.get(ast.Subscript, ()):
         value = sub.value
         if isinstance(value, ast.Attribute) and value.attr == "tasks" and model.is_app(value.value) \
                 and _string(sub.slice) is not None:
-            yield sub.slice, sub.slice.value, False
+            yield sub.slice, sub.slice.value, "send"
     for entry in schedule_entries(model):
         for key, _, value in entry.fields:
             if key == "task" and _string(value) is not None:
-                yield value, value.value, True
+                yield value, value.value, "beat"
     for routes in _route_maps(model):
         for key in routes.keys:
             name = _string(key)
             if name is not None and not _WILDCARDS & set(name) and "." in name:
-                yield key, name, False
+                yield key, name, "route"
 
 
 def _route_maps(model: ModuleModel) -> Iterator[ast.Dict]:
@@ -263,7 +269,7 @@ def unknown_task_names(ctx: Context) -> None:
     model = ctx.model
     if project is None or model.is_test_code() or not project.names_known:
         return
-    for node, name, beat in _named_tasks(model):
+    for node, name, where in _named_tasks(model):
         if name.startswith("celery.") or _defined_elsewhere(project, name):
             continue
         module = name.rsplit(".", 1)[0] if "." in name else ""
@@ -274,8 +280,7 @@ def unknown_task_names(ctx: Context) -> None:
         if closest:
             other_module, task = project.tasks_by_name[closest[0]][0]
             hint = f" (did you mean '{closest[0]}', {project.path_of(other_module)}:{task['line']}?)"
-        ctx.report(node, CEL901, name=name, hint=hint,
-                   beat="; beat sends it again on every tick" if beat else "")
+        ctx.report(node, CEL901, name=name, hint=hint, effect=_EFFECTS[where])
 
 
 # -- CEL902 -----------------------------------------------------------------------------
