@@ -1121,6 +1121,15 @@ def _add_function_task(model: ModuleModel, task: TaskInfo) -> None:
     model.task_by_node[task.node] = task
 
 
+def registers_task(func: ast.Attribute, decorator: bool = False) -> bool:
+    """``app.register_task`` or ``app.tasks.register`` (celery/app/base.py, celery/app/registry.py);
+    as a class decorator, ``@app.register_task`` or ``@app.tasks.register``."""
+    if func.attr == "register_task":
+        return True
+    return func.attr == "register" and (decorator or (
+        isinstance(func.value, ast.Attribute) and func.value.attr == "tasks"))
+
+
 #: Celery's own task decorators (what a project's alias or factory wraps).
 CELERY_DECORATORS = TASK_DECORATORS | REMOVED_TASK_DECORATORS | {"<app>.task"}
 

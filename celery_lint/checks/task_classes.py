@@ -8,7 +8,7 @@ from typing import Iterator
 from ..celery_data import HANDLER_SIGNATURES, SETTINGS, TASK_OPTIONS
 from ..config import is_partial
 from ..engine import Context, on_module
-from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const
+from ..model import FUNCTION_TYPES, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const, registers_task
 from ..rule import Rule
 from ..text import node_key, snippet
 
@@ -505,7 +505,7 @@ class _ClassUses:
                 _add(self.bases, model.local_class(base))
             for dec in info.node.decorator_list:
                 core = dec.func if isinstance(dec, ast.Call) else dec
-                if isinstance(core, ast.Attribute) and _registers(core, decorator=True):
+                if isinstance(core, ast.Attribute) and registers_task(core, decorator=True):
                     self.registered.add(info.node)
         for call in model.nodes.get(ast.Call, ()):
             func = call.func
@@ -513,7 +513,7 @@ class _ClassUses:
             if isinstance(func, ast.Attribute):
                 if func.attr in _SEND_METHODS:
                     _add(self.used, model.local_class(func.value))
-                elif call.args and _registers(func):
+                elif call.args and registers_task(func):
                     given = call.args[0]
                     _add(self.registered, model.local_class(given.func if isinstance(given, ast.Call) else given))
             for kw in call.keywords:
@@ -524,15 +524,6 @@ class _ClassUses:
 def _add(found: set[ast.ClassDef], info: ClassInfo | None) -> None:
     if info is not None:
         found.add(info.node)
-
-
-def _registers(func: ast.Attribute, decorator: bool = False) -> bool:
-    """``app.register_task`` or ``app.tasks.register`` (celery/app/base.py, celery/app/registry.py);
-    as a class decorator, ``@app.register_task`` or ``@app.tasks.register``."""
-    if func.attr == "register_task":
-        return True
-    return func.attr == "register" and (decorator or (
-        isinstance(func.value, ast.Attribute) and func.value.attr == "tasks"))
 
 
 def _project_uses(ctx: Context, info: ClassInfo) -> tuple[bool, bool, bool]:

@@ -42,7 +42,8 @@ import ast
 
 from ..celery_data import OLD_TO_NEW
 from ..config import ConfigItem
-from ..model import TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const
+from ..model import (TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const,
+                     registers_task)
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
 FORMAT = 7
@@ -683,8 +684,7 @@ def _class_tasks(model: ModuleModel, module: str, package: bool) -> dict:
                 name = _class_qualname(model, module, package, target)
                 if name is not None:
                     calls.append({"target": name, "line": call.lineno})
-        elif func.attr == "register_task" or (
-                func.attr == "register" and isinstance(func.value, ast.Attribute) and func.value.attr == "tasks"):
+        elif registers_task(func):
             given = call.args[0] if call.args else None
             if isinstance(given, ast.Call):
                 given = given.func
@@ -696,6 +696,6 @@ def _class_tasks(model: ModuleModel, module: str, package: bool) -> dict:
                 registers.add(name)
     for node in model.nodes.get(ast.ClassDef, ()):  # @app.register_task class X(Task)
         for dec in node.decorator_list:
-            if isinstance(dec, ast.Attribute) and dec.attr in ("register_task", "register"):
+            if isinstance(dec, ast.Attribute) and registers_task(dec, decorator=True):
                 registers.add(f"{module}.{node.name}")
     return {"class_calls": calls, "registers": sorted(registers), "registers_unknown": unknown}
