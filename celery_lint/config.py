@@ -187,16 +187,10 @@ def django_settings_read_plain(model: ModuleModel) -> str | None:
                 found = found or f"line {call.lineno}"
     project = model.project
     if project is not None:
-        for module, summary in sorted(project.summaries.items()):
-            if summary["test"]:
-                continue
-            if any(app["namespace"] for app in summary.get("apps", ())):
-                return None
-            for source in summary.get("config_sources", ()):
-                if source["target"] in DJANGO_SETTINGS_OBJECTS:
-                    if source["namespace"] is not None:
-                        return None
-                    found = found or f"{project.path_of(module)}:{source['line']}"
+        elsewhere = project.django_settings_read_plain
+        if elsewhere is False:
+            return None
+        found = found or elsewhere
     return found
 
 

@@ -20,6 +20,7 @@ from dataclasses import replace
 from functools import cached_property
 from typing import Iterator, NamedTuple
 
+from ..config import DJANGO_SETTINGS_OBJECTS
 from ..frontend import NotChecked, read_bytes
 from ..settings import Settings
 from ..spelling import close_matches
@@ -251,6 +252,25 @@ class ProjectIndex:
         ``task_soft_time_limit``) or task annotations that may give tasks one (test code aside)?"""
         return any(key in summary["settings"] for summary in self.summaries.values() if not summary["test"]
                    for key in ("task_time_limit", "task_soft_time_limit", "task_annotations"))
+
+    @cached_property
+    def django_settings_read_plain(self) -> str | bool | None:
+        """Where an app of the project (test code aside) loads Django's settings without a namespace,
+        as "path:line"; False when some app gives one (``Celery(namespace=)``, or
+        ``config_from_object`` of the settings with ``namespace=``); None when no app loads them.
+        The same for every module: worked out once (see config.django_settings_read_plain)."""
+        found = None
+        for module, summary in sorted(self.summaries.items()):
+            if summary["test"]:
+                continue
+            if any(app["namespace"] for app in summary.get("apps", ())):
+                return False
+            for source in summary.get("config_sources", ()):
+                if source["target"] in DJANGO_SETTINGS_OBJECTS:
+                    if source["namespace"] is not None:
+                        return False
+                    found = found or f"{self.path_of(module)}:{source['line']}"
+        return found
 
     def plain_class(self, filename: str, qualname: str | None) -> bool:
         """Is ``qualname`` (as written in ``filename``) a class of a module of the project whose
