@@ -186,10 +186,13 @@ CEL304 = Rule(
     msgid="W7829",
     message="{method}() in {where} runs before the caller's transaction commits, so the worker may not "
             "see the saved row; {fix}",
-    summary="Send tasks from model signals and save() only after the commit",
+    summary="Send tasks from model signals, save() and the admin's save_model() only after the commit",
     what="Finds `.delay()` and `.apply_async()` called directly in a receiver of Django's `post_save`, "
-         "`post_delete` or `m2m_changed` signal (`@receiver(...)` or `signal.connect(...)`), or in the "
-         "`save()` / `delete()` method of a model class. Sends held back by `eta=` or a `countdown=` "
+         "`post_delete` or `m2m_changed` signal (`@receiver(...)` or `signal.connect(...)`), in the "
+         "`save()` / `delete()` method of a model class, or in the `save_model()`, `save_related()`, "
+         "`save_formset()` or `delete_model()` method of a `ModelAdmin` (Django's admin runs them inside "
+         "`transaction.atomic()`: `changeform_view`, `changelist_view` and `delete_view` in "
+         "`django/contrib/admin/options.py`). Sends held back by `eta=` or a `countdown=` "
          "that is not a literal under a minute are left alone: the worker keeps them until long after "
          "the commit.",
     why="Model signals and `save()` run inside the caller's transaction (the admin, "
@@ -234,6 +237,13 @@ _SIGNAL_RECEIVERS = frozenset(df.INSTANCE_SIGNALS - {
     "django.db.models.signals.pre_save", "django.db.models.signals.pre_delete",
 })
 _MODEL_METHODS = ("save", "delete")
+#: ModelAdmin methods Django's admin calls inside ``transaction.atomic()`` (django/contrib/admin/
+#: options.py: changeform_view, changelist_view's list_editable save, delete_view); not
+#: delete_queryset, which the delete_selected action calls outside one.
+_ADMIN_METHODS = ("save_model", "save_related", "save_formset", "delete_model")
+_ADMIN_BASES = frozenset({"django.contrib.admin.ModelAdmin", "django.contrib.admin.options.ModelAdmin",
+                          "django.contrib.gis.admin.GISModelAdmin", "django.contrib.gis.admin.OSMGeoAdmin",
+                          "django.contrib.gis.admin.options.GISModelAdmin"})
 _MAIL_FUNCTIONS = frozenset({
     "django.core.mail.send_mail", "django.core.mail.send_mass_mail",
     "django.core.mail.mail_admins", "django.core.mail.mail_managers",
@@ -285,7 +295,22 @@ def _commit_sensitive_place(model: ModuleModel, func: ast.AST) -> str | None:
     cls = model.parent(func)
     if func.name in _MODEL_METHODS and isinstance(cls, ast.ClassDef) and df.is_model_class_def(model, cls):
         return f"{cls.name}.{func.name}()"
+    if func.name in _ADMIN_METHODS and isinstance(cls, ast.ClassDef) and _is_model_admin(model, cls):
+        return f"{cls.name}.{func.name}() (inside the admin's transaction.atomic())"
     return None
+
+
+def _is_model_admin(model: ModuleModel, cls: ast.ClassDef, seen: frozenset = frozenset()) -> bool:
+    """Does a class derive from Django's ``ModelAdmin`` (directly or through classes of this module)?
+    A base of another package stays unknown: no."""
+    for base in cls.bases:
+        if model.resolve(base) in _ADMIN_BASES:
+            return True
+        if isinstance(base, ast.Name) and base.id not in seen:
+            for b in model.lookup(base.id, base):
+                if b.kind is BindingKind.CLASS and _is_model_admin(model, b.node, seen | {base.id}):
+                    return True
+    return False
 
 
 #: A literal countdown shorter than this is the "wait a moment for the commit" guess, still a race.
