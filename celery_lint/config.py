@@ -516,6 +516,9 @@ def collect_config(model: ModuleModel) -> None:
                 collector.override(call)
         elif func.attr == "update" and is_conf(model, func.value):
             collector.conf_update(call)
+        elif func.attr == "add_defaults" and model.is_app(func.value) and len(call.args) == 1:
+            # app.add_defaults(d): the lowest layer of the app's config, in effect unless overridden
+            collector.mapping(call.args[0], call, ConfigStyle.CELERY, ConfigSource.UPDATE)
         elif func.attr == "config_from_object" and model.is_app(func.value):
             collector.config_from_object(call)
         elif model.resolve(func) == "django.test.override_settings":
@@ -622,9 +625,16 @@ def _app_creation(model: ModuleModel, item: ConfigItem) -> ast.stmt | None:
     """The ``app = Celery(...)`` statement of the app an item configures, if in this module."""
     if item.source is ConfigSource.CELERY:
         return _assigned_app(model, item.group)
-    if item.source is ConfigSource.CONF:  # the target: app.conf.x or app.conf["x"]
-        return _created_app(model, item.node.value.value)
-    return _created_app(model, item.group.func.value.value)  # app.conf.update(...)
+    return _created_app(model, conf_app(item))
+
+
+def conf_app(item: ConfigItem) -> ast.AST:
+    """The app expression of an item written on an app (source CONF or UPDATE): ``app`` of
+    ``app.conf.x = ...`` / ``app.conf["x"] = ...``, ``app.conf.update(...)``, ``app.add_defaults(...)``."""
+    if item.source is ConfigSource.CONF:
+        return item.node.value.value
+    func = item.group.func
+    return func.value if func.attr == "add_defaults" else func.value.value
 
 
 def _assigned_app(model: ModuleModel, call: ast.AST) -> ast.stmt | None:

@@ -48,9 +48,14 @@ def _is_schedule(model: ModuleModel, expr: ast.AST) -> bool:
 
 
 def _entry_name(key: ast.AST) -> str:
+    """The entry's name as messages quote it: a computed one as written, an f-string without its
+    quotes (``periodic-{workflow}``, not ``f'periodic-{workflow}'`` inside quotes)."""
     if isinstance(key, ast.Constant) and isinstance(key.value, str):
         return key.value
-    return snippet(key)
+    text = snippet(key)
+    if isinstance(key, ast.JoinedStr) and text[:2] in ("f'", 'f"') and text[-1:] == text[1]:
+        return text[2:-1]
+    return text
 
 
 def _entries(model: ModuleModel, schedule: ast.AST, seen: set[int]) -> Iterator[Entry]:

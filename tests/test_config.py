@@ -470,3 +470,42 @@ def test_cel004_says_celery_6_is_announced():
     source = "from celery import Celery\napp = Celery('p')\napp.conf.CELERY_ALWAYS_EAGER = True\n"
     (message,) = [v.message for v in violations(source) if v.code == "CEL004"]
     assert "Celery 6 is announced to stop reading" in message and "no longer reads" not in message
+
+
+def test_a_computed_entry_name_is_quoted_as_written():
+    """A beat entry named by an f-string is quoted without its own quotes (``'periodic-{name}'``,
+    not ``'f'periodic-{name}''``); another computed name as written."""
+    from checking import messages  # noqa: PLC0415
+
+    found = messages("""\
+        from celery import Celery
+
+        app = Celery("proj")
+
+
+        def register(name, schedule):
+            app.conf.beat_schedule.update({f"periodic-{name}": {"task": "proj.run", "schedule": schedule}})
+            app.conf.beat_schedule[name.upper()] = {"task": "proj.run", "schedule": schedule}
+    """, select="CEL608", filename="proj/celery.py")
+    assert [m.split(" has no expires")[0] for m in found] == [
+        "periodic task 'periodic-{name}'", "periodic task 'name.upper()'"]
+
+
+def test_add_defaults_is_config():
+    """``app.add_defaults(d)``: the lowest layer of the app's config, in effect unless something
+    overrides it -- its values are checked as ``conf.update``'s are (CEL009); a callable (a
+    promise Celery evaluates later) or another object's ``add_defaults`` is nothing to check."""
+    source = """\
+        from celery import Celery
+
+        DEFAULTS = dict(result_expires=None)
+
+        app = Celery("proj")
+        app.add_defaults(DEFAULTS)
+        app.add_defaults({"result_expires": None})
+        app.add_defaults(lambda: {"result_expires": None})
+        app.add_defaults(load_defaults)
+        app.add_defaults()
+        registry.add_defaults({"result_expires": None})
+    """
+    assert found(source, select="CEL009") == [(3, "CEL009"), (7, "CEL009")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from ..config import ConfigItem, ConfigSource, groups, last, may_be_set_elsewhere, spelled
+from ..config import ConfigItem, ConfigSource, conf_app, groups, last, may_be_set_elsewhere, spelled
 from ..engine import Context, on_module
 from ..model import ModuleModel
 from ..rule import Rule
@@ -175,19 +175,12 @@ def _eager_in_test(ctx: Context, items: list[ConfigItem], item: ConfigItem) -> b
     func = _test_function(model, item.node)
     if func is None or _celery_marked(model, func) or _tests_eager_mode(func):
         return False
-    app = ast.dump(_app_of(item))
+    app = ast.dump(conf_app(item))
     for other in model.config:
         if other.key == "task_eager_propagates" and other.source in _CONF_SOURCES \
-                and ast.dump(_app_of(other)) == app and _test_function(model, other.node) is func:
+                and ast.dump(conf_app(other)) == app and _test_function(model, other.node) is func:
             return False
     return True
-
-
-def _app_of(item: ConfigItem) -> ast.AST:
-    """The app expression of a conf item: ``app`` of ``app.conf.x = ...`` / ``app.conf.update(...)``."""
-    if item.source is ConfigSource.CONF:
-        return item.node.value.value
-    return item.group.func.value.value
 
 
 def _test_function(model: ModuleModel, node: ast.AST) -> ast.AST | None:
