@@ -648,6 +648,23 @@ def signal_receivers(model: ModuleModel) -> dict[ast.AST, frozenset[str]]:
     return found
 
 
+SETUP_LOGGING = "celery.signals.setup_logging"
+
+
+def connects_setup_logging(model: ModuleModel) -> bool:
+    """Does the module connect a receiver to ``celery.signals.setup_logging``
+    (``@setup_logging.connect``, ``setup_logging.connect(handler)``)?  Then the worker leaves
+    logging to the project and sets up no task logger (celery/app/log.py)."""
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "connect" and model.resolve(func.value) == SETUP_LOGGING:
+            return True
+    return any(
+        isinstance(dec, ast.Attribute) and dec.attr == "connect" and model.resolve(dec.value) == SETUP_LOGGING
+        for t in FUNCTION_TYPES for func in model.nodes.get(t, ()) for dec in func.decorator_list
+    )
+
+
 ATOMIC = "django.db.transaction.atomic"
 
 

@@ -502,6 +502,8 @@ class ModuleModel:
                 return True
             if q is not None and q.split(".")[0] == "celery":
                 return False
+            if q is not None and self.project is not None and self.project.is_app_object(self.filename, q):
+                return True  # ``ext.cel`` where another module of the project makes the app ``cel``
             return expr.attr in self.settings.app_names and q is not None
         if not isinstance(expr, ast.Name):
             return False
@@ -516,6 +518,8 @@ class ModuleModel:
                     return True
                 if q.split(".")[0] == "celery" or q.lstrip(".") == "":
                     return False
+                if self.project is not None and self.project.is_app_object(self.filename, q):
+                    return True  # ``from proj.ext import cel``: another module of the project makes it
                 return in_names or q.rsplit(".", 1)[-1] in self.settings.app_names
             if b.kind is BindingKind.ASSIGN and b.index is None:
                 value = b.value

@@ -454,6 +454,127 @@ def test_an_alias_in_its_own_module_is_celerys_decorator(tmp_path):
     assert [(v.line, v.code) for v in found if v.code == "CEL201"] == [(13, "CEL201")]  # waits inside a task
 
 
+# -- 6. An app of another module, whatever its name ----------------------------------------------
+
+APP_OBJECTS = {
+    "proj/ext.py": """\
+        from celery import Celery
+
+
+        class FlaskCelery(Celery):
+            pass
+
+
+        cel = FlaskCelery("proj", include=["proj.jobs", "proj.more"])
+        not_an_app = dict(name="proj")
+    """,
+    "proj/jobs.py": """\
+        from celery import chain
+
+        from proj.ext import cel
+
+
+        @cel.task()
+        def step():
+            return 1
+
+
+        @cel.task()
+        def launcher():
+            result = chain(step.si(), step.si()).apply_async()
+            result.get()
+    """,
+    "proj/more.py": """\
+        from proj import ext
+        from proj.ext import not_an_app
+        from proj.jobs import step
+
+
+        @ext.cel.task
+        def waits():
+            return step.delay().get()
+
+
+        @not_an_app.task
+        def plain():
+            return step.delay().get()
+
+
+        ext.cel.send_task("proj.jobs.stpe")
+    """,
+}
+
+
+def test_an_app_of_another_module_whatever_its_name(tmp_path):
+    """``cel = FlaskCelery(...)`` in one module, ``from proj.ext import cel`` in another: ``@cel.task``
+    makes tasks there (CEL201 inside them, not CEL203), and the index knows their names (CEL901),
+    in every front-end; a name that is no app (``not_an_app``) stays no app."""
+    root = project(tmp_path, APP_OBJECTS)
+    expected = [("proj/jobs.py", 14, "CEL201"), ("proj/more.py", 8, "CEL201"), ("proj/more.py", 13, "CEL203"),
+                ("proj/more.py", 16, "CEL901")]
+    codes = {"CEL201", "CEL203", "CEL901"}
+    found = standalone(root, select="CEL2,CEL901")
+    assert sorted(k for k in found if k[2] in codes) == expected
+    assert "did you mean 'proj.jobs.step'" in found[("proj/more.py", 16, "CEL901")]
+    _, by_flake8 = flake8(["proj/jobs.py", "proj/more.py"], root)
+    assert sorted((path, line, code) for path, line, _, code, _ in by_flake8 if code in codes) == expected
+    _, by_pylint = pylint(["proj/jobs.py", "proj/more.py"], root)
+    assert sorted((path, line, code) for path, line, _, code, _ in by_pylint if code in codes) == expected
+    # On its own (no index), a module cannot know that ``cel`` is an app: the wait looks like a script's.
+    assert alone(root, "proj/jobs.py", codes) == {(14, "CEL203")}
+    from celery_lint.project.index import build_index  # noqa: PLC0415
+
+    index = build_index(str(root), celery_lint.Settings(no_cache=True))
+    assert index.app_objects == {"proj.ext.cel"}
+    assert sorted(t["name"] for t in index.summaries["proj.jobs"]["tasks"]) == ["proj.jobs.launcher", "proj.jobs.step"]
+
+
+# -- 7. Logging set up by the project (CEL701) ---------------------------------------------------
+
+LOGGING = {
+    "proj/celery.py": """\
+        import logging.config
+
+        from celery import Celery
+        from celery.signals import setup_logging
+
+        app = Celery("proj", include=["proj.jobs"])
+
+
+        @setup_logging.connect
+        def configure_logging(**kwargs):
+            logging.config.dictConfig({"version": 1})
+    """,
+    "proj/jobs.py": """\
+        import logging
+
+        from proj.celery import app
+
+        logger = logging.getLogger(__name__)
+
+
+        @app.task
+        def work():
+            logger.info("working")
+    """,
+}
+
+
+def test_logging_set_up_by_another_module_silences_cel701(tmp_path):
+    """A receiver of celery.signals.setup_logging anywhere in the project: the worker sets up no
+    task logger, so CEL701's advice (get_task_logger) would add no task id; silent in every
+    front-end, while the module alone (no index) still reports."""
+    root = project(tmp_path, LOGGING)
+    assert alone(root, "proj/jobs.py", {"CEL701"}) == {(10, "CEL701")}
+    assert lines(standalone(root), "proj/jobs.py", "CEL701") == []
+    _, by_flake8 = flake8(["proj/jobs.py"], root)
+    assert [f for f in by_flake8 if f[3] == "CEL701"] == []
+    _, by_pylint = pylint(["proj/jobs.py"], root)
+    assert [f for f in by_pylint if f[3] == "CEL701"] == []
+    (root / "proj/celery.py").write_text('from celery import Celery\n\napp = Celery("proj", include=["proj.jobs"])\n')
+    assert lines(standalone(root), "proj/jobs.py", "CEL701") == [10]
+
+
 # -- Classes of project modules named ``models`` that are no Django models (CEL101) ---------
 
 PLAIN_MODELS = {

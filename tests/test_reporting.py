@@ -1,6 +1,7 @@
 """CEL701-CEL703: cases a fixture cannot show (passed-down loggers, helpers, odd input)."""
 from __future__ import annotations
 
+import textwrap
 from functools import partial
 
 import pytest
@@ -360,3 +361,32 @@ def test_a_return_in_finally_drops_the_re_raise():
             raise
     """
     assert found(source) == [(10, "CEL703")]
+
+
+@pytest.mark.parametrize("connect", [
+    "@setup_logging.connect\ndef configure(**kwargs):\n    logging.config.dictConfig({})\n",
+    "@signals.setup_logging.connect(weak=False)\ndef configure(**kwargs):\n    pass\n",
+    "def configure(**kwargs):\n    pass\n\n\nsetup_logging.connect(configure)\n",
+])
+def test_a_module_that_sets_up_logging_itself_is_silent(connect):
+    """With a receiver of celery.signals.setup_logging the worker sets up no task logger
+    (celery/app/log.py), so get_task_logger would add no task id: CEL701 has no advice to give."""
+    task = """\
+        import logging
+        import logging.config
+
+        from celery import shared_task, signals
+        from celery.signals import setup_logging
+
+        logger = logging.getLogger(__name__)
+
+
+        @shared_task
+        def work():
+            logger.info("working")
+    """
+    assert found(task, select="CEL701") == [(12, "CEL701")]
+    assert found(task + textwrap.indent("\n\n" + connect, " " * 8), select="CEL701") == []
+    # another signal's receiver is no logging setup
+    other = task + textwrap.indent("\n\n@signals.after_setup_logger.connect\ndef more(**kwargs):\n    pass\n", " " * 8)
+    assert found(other, select="CEL701") == [(12, "CEL701")]

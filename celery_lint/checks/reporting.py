@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from ..dataflow import falls_into_raise
+from ..dataflow import connects_setup_logging, falls_into_raise
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, MAX_DEPTH, BindingKind, ModuleModel, TaskInfo
 from ..rule import Rule
@@ -25,7 +25,10 @@ CEL701 = Rule(
          "functions (`logging.info(...)`, the root logger). Not reported: log calls that pass the "
          "task's id themselves (`self.request.id`, or a name assigned from it), and loggers that are "
          "task loggers after all: named under `celery.task`, or given the same name as a `get_task_logger(...)` "
-         "call of the module (both calls return the same logger object).",
+         "call of the module (both calls return the same logger object). Nor is anything reported where "
+         "the module or its project connects a receiver to `celery.signals.setup_logging`: the worker "
+         "then leaves logging to the project and sets up no task logger (`celery/app/log.py`), so "
+         "`get_task_logger` would add no task name or id either.",
     why="The worker formats records of task loggers (`celery.utils.log.get_task_logger`) with the "
         "task's name and id, so the lines of one run can be found among thousands. Records of "
         "other loggers carry neither.",
@@ -336,7 +339,8 @@ def _describe(expr: ast.AST) -> str:
 @on_module(reports=(CEL701,))
 def stdlib_logger_in_task(ctx: Context) -> None:
     model = ctx.model
-    if not model.tasks:
+    if not model.tasks or connects_setup_logging(model) or (
+            ctx.project is not None and ctx.project.logging_set_up_by_project):
         return
     loggers = _LoggerUse(model)
     for call in model.nodes.get(ast.Call, ()):

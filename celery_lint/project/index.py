@@ -163,6 +163,8 @@ class ProjectIndex:
         self.complete = True  # every Celery module was read and summarised
         # dotted names assigned Celery's task decorator (``proj.celery.nautobot_task``) -> it
         self.decorator_aliases: dict[str, str] = {}
+        # dotted names bound to a Celery app at module level (``proj.ext.cel``): imported, an app
+        self.app_objects: set[str] = set()
         # modules that are not Celery modules -> what they import, read from their text (any
         # scope; more than they import, never less) when a rule first asks: how task modules are reached
         self.plain_imports = PlainImports()
@@ -226,6 +228,11 @@ class ProjectIndex:
         found = self.task(qualname)
         return None if found is None or found[0] == module else found
 
+    def is_app_object(self, filename: str, qualname: str) -> bool:
+        """Does ``qualname``, as written in ``filename``, name an app another module of the project
+        makes (``from proj.ext import cel``, whatever the name)?"""
+        return self._absolute(filename, qualname)[1] in self.app_objects
+
     def _absolute(self, filename: str, qualname: str) -> tuple[str, str]:
         """(the module of ``filename``, ``qualname`` written there made absolute)."""
         module, package = self.module_of(filename)
@@ -252,6 +259,12 @@ class ProjectIndex:
         ``task_soft_time_limit``) or task annotations that may give tasks one (test code aside)?"""
         return any(key in summary["settings"] for summary in self.summaries.values() if not summary["test"]
                    for key in ("task_time_limit", "task_soft_time_limit", "task_annotations"))
+
+    @cached_property
+    def logging_set_up_by_project(self) -> bool:
+        """Does a module of the project (test code aside) connect ``celery.signals.setup_logging``?
+        Then the worker sets up no task logger: get_task_logger's lines carry no task name or id."""
+        return any(summary.get("setup_logging") for summary in self.summaries.values() if not summary["test"])
 
     @cached_property
     def django_settings_read_plain(self) -> str | bool | None:
@@ -425,22 +438,25 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         new_aliases = {k: v for k, v in aliases.items() if k not in index.decorator_aliases}
         index.decorator_aliases.update(new_aliases)
         decorators.extend(new_aliases)  # for the prefilter: a module using only the alias is a Celery module
+        apps = {f"{module}.{name}" for module, _, summary in summaries.values()
+                for name in summary.get("app_names", ())} - index.app_objects
+        index.app_objects.update(apps)
         for module, rel, summary in summaries.values():
             decorators.extend(f"{module}.{name}" for name in summary["factories"])
             bases.extend(f"{module}.{name}" for name in summary.get("bases", ()))
         extra_dec = tuple(dict.fromkeys(d for d in decorators if d not in settings.task_decorators))
         extra_base = tuple(dict.fromkeys(b for b in bases if b not in settings.task_base_classes))
-        if not extra_dec and not extra_base:
+        if not extra_dec and not extra_base and not apps:
             break
         settings = index.settings = replace(
             settings, task_decorators=(*settings.task_decorators, *extra_dec),
             task_base_classes=(*settings.task_base_classes, *extra_base))
-        short = {n.rsplit(".", 1)[-1] for n in (*extra_dec, *extra_base)}
+        short = {n.rsplit(".", 1)[-1] for n in (*extra_dec, *extra_base, *apps)}
         for path, rel, module, package in (*passed, *rejected):
             text = texts[path].decode("latin-1")
             if any(name in text for name in short):
                 summary = _summary(texts[path], path, rel, module, package, settings, cache,
-                                   index.decorator_aliases)
+                                   index.decorator_aliases, index.app_objects)
                 if summary is None:
                     index.complete = False
                 else:
@@ -553,21 +569,28 @@ def plain_imports(text: str, module: str, package: bool) -> list[str]:
 
 class _Aliases:
     """What a module's model may ask of the project while the index is being built: the decorator
-    aliases found so far (and no Task base of other modules: the summary stays the module's own)."""
+    aliases and app objects found so far (and no Task base of other modules: the summary stays the
+    module's own)."""
 
-    def __init__(self, aliases: dict[str, str]):
+    def __init__(self, aliases: dict[str, str], apps: set[str], module: str, package: bool):
         self.decorator_aliases = aliases
+        self.app_objects = apps
+        self.module = module
+        self.package = package
 
     def task_base(self, filename: str, qualname: str):
         return None
 
+    def is_app_object(self, filename: str, qualname: str) -> bool:
+        return absolute(self.module, self.package, qualname) in self.app_objects
+
 
 def _summary(data: bytes, path: str, rel: str, module: str, package: bool, settings: Settings, cache,
-             aliases: dict[str, str] | None = None):
+             aliases: dict[str, str] | None = None, apps: set[str] | None = None):
     """The summary of one file, from the cache or worked out; None when it cannot be read."""
     key = None
     if cache is not None:
-        seen = repr(sorted(aliases.items())) if aliases else ""
+        seen = repr((sorted(aliases.items()), sorted(apps))) if aliases or apps else ""
         key = cache.key(data, "\0".join((rel, module, _fingerprint(settings), seen)))
         found = cache.get(key)
         if isinstance(found, dict) and found.get("format") == FORMAT:
@@ -582,7 +605,8 @@ def _summary(data: bytes, path: str, rel: str, module: str, package: bool, setti
         with paused_gc():
             tree = ast.parse(data, path)
             # test folders: below the root only
-            model = build(tree, rel, settings, default_engine().wanted, _Aliases(aliases) if aliases else None)
+            project = _Aliases(aliases or {}, apps or set(), module, package) if aliases or apps else None
+            model = build(tree, rel, settings, default_engine().wanted, project)
             collect_config(model)
             summary = summarize(model, module, package)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -17,6 +17,7 @@ What the index needs to know how workers find the tasks (CEL904, CEL906-CEL909):
 - ``imports``: modules imported when the module is imported; ``lazy_imports``: those imported
   inside functions (``"*"`` for ``import_module`` of a name computed at run time);
 - ``apps``: ``Celery(...)`` calls, ``{"line", "col", "namespace"}`` (``namespace=`` given);
+  ``app_names``: the module-level names bound to one (``cel = Celery(...)``);
 - ``discovery``: ``autodiscover_tasks`` calls, ``{"line", "packages", "related", "force",
   "module_level"}``: ``packages`` a list, ``"django"`` (Django's installed apps) or None;
   ``related`` the module name looked for (None: the package itself; ``"?"`` unknown);
@@ -26,6 +27,7 @@ What the index needs to know how workers find the tasks (CEL904, CEL906-CEL909):
   (list or None), "celery_names", "new_names" (CELERY_* names only ``namespace="CELERY"`` reads),
   "root_urlconf", "star"}``, else None; ``settings_read``: ``CELERY_*`` names the module reads;
   ``django_setup``: the module calls ``django.setup()`` when imported;
+- ``setup_logging``: the module connects a receiver to ``celery.signals.setup_logging``;
 - ``shared_tasks``: how many tasks ``@shared_task`` makes;
 - ``periodic_handlers``: ``@app.on_after_configure.connect`` handlers calling
   ``add_periodic_task``, ``{"line", "col", "name"}`` (the decorator's position);
@@ -42,11 +44,12 @@ import ast
 
 from ..celery_data import OLD_TO_NEW
 from ..config import ConfigItem
+from ..dataflow import connects_setup_logging
 from ..model import (TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const,
                      registers_task)
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 7
+FORMAT = 8
 #: Longest attribute value or method body (as source text) a summary keeps for other modules.
 MAX_TEXT = 300
 
@@ -394,11 +397,13 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "unseen_config": any(item.unseen and item.source.value != "module" for item in model.config),
         "lazy_imports": _lazy_imports(model, module, package),
         "apps": _apps(model),
+        "app_names": _app_names(model),
         "discovery": _discovery(model),
         "config_sources": _config_sources(model, module, package),
         "django": _django_settings(model) if _sets_installed_apps(model) else None,
         "settings_read": _settings_read(model),
         "django_setup": _django_setup(model),
+        "setup_logging": connects_setup_logging(model),
         "shared_tasks": sum(1 for task in model.tasks if task.via == "celery.shared_task"),
         "periodic_handlers": _periodic_handlers(model),
         **_class_tasks(model, module, package),
@@ -455,6 +460,17 @@ def _strings(model: ModuleModel, expr: ast.AST | None, depth: int = 0) -> list[s
                 out.extend(found)
             return out
     return None
+
+
+def _app_names(model: ModuleModel) -> list[str]:
+    """Module-level names bound to a Celery app the module makes (``cel = FlaskCelery("proj")``,
+    ``app = Celery(...)``): other modules that import one use it as an app."""
+    out = []
+    for stmt in model.tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
+                and model.is_app_class(stmt.value.func):
+            out.extend(t.id for t in stmt.targets if isinstance(t, ast.Name))
+    return out
 
 
 def _apps(model: ModuleModel) -> list[dict]:
