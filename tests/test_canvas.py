@@ -331,10 +331,10 @@ from celery.schedules import crontab
 def fetch(url):
     return url
 
-def check_fetch():
+def check_fetch(urls):
     with allow_join_result():
         fetch.apply_async(("u",), queue="test").get(timeout=5, disable_sync_subtasks=False)
-    for url in ("a", "b"):
+    for url in urls:
         fetch.delay(url)
     return crontab(hour=7)
 """

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 
+from ..config import is_conf
 from ..engine import Context, on, on_module
 from ..fixes import fixer, insert
 from ..model import ModuleModel, TaskInfo, TaskKind, is_const
@@ -244,7 +245,9 @@ CEL605 = Rule(
     what="Finds `.delay(...)` and `.apply_async(...)` inside a `for` / `while` loop or a "
          "comprehension, called on a task of the module, a task imported from a `tasks` module, or "
          "a signature (`task.s(...).delay()`). Test modules (the `test-paths` setting) are left "
-         "alone: tests send tasks one by one on purpose.",
+         "alone: tests send tasks one by one on purpose. So are loops over a fixed few: a setting "
+         "(`for index in settings.SEARCH_INDEXES:`, `app.conf.x`) or a literal of at most ten "
+         "constants, one message per configured target.",
     why="A loop of `.delay()` calls publishes the messages one at a time, gives no handle on the "
         "whole fan-out, and cannot be followed by a callback. `group(...)` sends them as one "
         "canvas with one GroupResult (and a chord callback if needed); `Task.chunks` splits a "
@@ -495,11 +498,46 @@ def _delay_in_loop(ctx: Context, call: ast.Call) -> None:
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in _SENDING_METHODS:
         return
-    if not sent_repeatedly(ctx.model, call) or ctx.model.is_test_module():
+    if not sent_repeatedly(ctx.model, call) or ctx.model.is_test_module() or _over_a_fixed_few(ctx.model, call):
         return
     name = _sent_task_name(ctx, func.value)
     if name is not None:
         ctx.report(call, CEL605, method=func.attr, task=name)
+
+
+#: A literal collection of at most this many constants is a fixed few, not a fan-out.
+_FEW = 10
+
+
+def _over_a_fixed_few(model: ModuleModel, call: ast.AST) -> bool:
+    """Does the innermost loop around the send iterate over a fixed few: a setting
+    (``settings.SEARCH_INDEXES``, ``app.conf.x``: what the deployment configures, not the data), or a
+    literal of at most ``_FEW`` constants?  One message per configured target is no fan-out to group."""
+    loop = model.in_loop(call)
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        iterable = loop.iter
+    elif isinstance(loop, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        iterable = loop.generators[-1].iter
+    else:
+        return False
+    if isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
+        return len(iterable.elts) <= _FEW and all(isinstance(e, ast.Constant) for e in iterable.elts)
+    while isinstance(iterable, (ast.Attribute, ast.Subscript)):
+        if isinstance(iterable, ast.Attribute) and _is_settings(model, iterable):
+            return True
+        iterable = iterable.value
+    return False
+
+
+def _is_settings(model: ModuleModel, attr: ast.Attribute) -> bool:
+    """``settings.X`` (Django's, or a project's own settings object: an upper-case name on
+    something called ``settings``) or ``app.conf.x``."""
+    owner = attr.value
+    if model.resolve(owner) == "django.conf.settings" or is_conf(model, owner):
+        return True
+    q = model.resolve(owner)  # ``from proj.system import settings as system_settings`` is a settings object
+    name = q.rsplit(".", 1)[-1] if q else owner.attr if isinstance(owner, ast.Attribute) else None
+    return name == "settings" and attr.attr.isupper()
 
 
 def sent_repeatedly(model: ModuleModel, call: ast.AST) -> bool:
