@@ -665,6 +665,28 @@ def connects_setup_logging(model: ModuleModel) -> bool:
     )
 
 
+def receivers_elsewhere(model: ModuleModel) -> dict[str, set[str]]:
+    """Functions of other modules this module connects to Django model signals
+    (``post_save.connect(receivers.reindex, sender=Order)`` in an ``AppConfig.ready()``): the
+    function's dotted name as imported (relative names as written) -> canonical signal names."""
+    out: dict[str, set[str]] = {}
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "connect" and call.args):
+            continue
+        handler = call.args[0]
+        if not isinstance(handler, (ast.Name, ast.Attribute)):
+            continue
+        if isinstance(handler, ast.Name) and any(
+                b.kind is not BindingKind.IMPORT for b in model.lookup(handler.id, handler)):
+            continue  # a function of this module (signal_receivers) or a variable
+        signals = set(_signals_in(model, func.value))
+        q = model.resolve(handler)
+        if signals and q:
+            out.setdefault(q, set()).update(signals)
+    return out
+
+
 ATOMIC = "django.db.transaction.atomic"
 
 

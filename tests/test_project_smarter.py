@@ -575,6 +575,74 @@ def test_logging_set_up_by_another_module_silences_cel701(tmp_path):
     assert lines(standalone(root), "proj/jobs.py", "CEL701") == [10]
 
 
+# -- 8. Receivers connected by another module (CEL304) -------------------------------------------
+
+RECEIVERS = {
+    "proj/apps.py": """\
+        from django.apps import AppConfig
+        from django.db.models.signals import post_save, pre_save
+
+
+        class ShopConfig(AppConfig):
+            name = "proj"
+
+            def ready(self):
+                from . import receivers
+                from .receivers import audit, before
+
+                post_save.connect(receivers.reindex, sender="proj.Order")
+                post_save.connect(audit)
+                pre_save.connect(before)
+                user_registered.connect(receivers.welcome)
+    """,
+    "proj/receivers.py": """\
+        from proj.tasks import index_order
+
+
+        def reindex(sender, instance, **kwargs):
+            index_order.delay(instance.pk)
+
+
+        def audit(sender, instance, **kwargs):
+            index_order.apply_async((instance.pk,))
+
+
+        def before(sender, instance, **kwargs):
+            index_order.delay(instance.pk)
+
+
+        def welcome(sender, user, **kwargs):
+            index_order.delay(user.pk)
+
+
+        def unconnected(sender, instance, **kwargs):
+            index_order.delay(instance.pk)
+    """,
+    "proj/tasks.py": """\
+        from celery import shared_task
+
+
+        @shared_task
+        def index_order(pk):
+            return pk
+    """,
+}
+
+
+def test_receivers_connected_by_another_module(tmp_path):
+    """``post_save.connect(receivers.reindex)`` in an ``AppConfig.ready()`` (a module that never
+    mentions Celery): the receiver's send is CEL304 in every front-end; a pre_save receiver, a
+    receiver of another signal and an unconnected function stay silent, as does the module alone."""
+    root = project(tmp_path, RECEIVERS)
+    expected = [5, 9]
+    assert lines(standalone(root, select="CEL304"), "proj/receivers.py", "CEL304") == expected
+    _, by_flake8 = flake8(["proj/receivers.py"], root)
+    assert sorted(line for _, line, _, code, _ in by_flake8 if code == "CEL304") == expected
+    _, by_pylint = pylint(["proj/receivers.py"], root)
+    assert sorted(line for _, line, _, code, _ in by_pylint if code == "CEL304") == expected
+    assert alone(root, "proj/receivers.py", {"CEL304"}) == set()
+
+
 # -- Classes of project modules named ``models`` that are no Django models (CEL101) ---------
 
 PLAIN_MODELS = {

@@ -188,7 +188,8 @@ CEL304 = Rule(
             "see the saved row; {fix}",
     summary="Send tasks from model signals, save() and the admin's save_model() only after the commit",
     what="Finds `.delay()` and `.apply_async()` called directly in a receiver of Django's `post_save`, "
-         "`post_delete` or `m2m_changed` signal (`@receiver(...)` or `signal.connect(...)`), in the "
+         "`post_delete` or `m2m_changed` signal (`@receiver(...)` or `signal.connect(...)`, also from "
+         "another module of the project, such as an `AppConfig.ready()`), in the "
          "`save()` / `delete()` method of a model class, or in the `save_model()`, `save_related()`, "
          "`save_formset()` or `delete_model()` method of a `ModelAdmin` (Django's admin runs them inside "
          "`transaction.atomic()`: `changeform_view`, `changelist_view` and `delete_view` in "
@@ -288,7 +289,10 @@ def _atomic_block(model: ModuleModel, node: ast.AST) -> str | None:
 
 def _commit_sensitive_place(model: ModuleModel, func: ast.AST) -> str | None:
     """A model-signal receiver or a model's save()/delete(): how to name it, else None."""
-    signals = df.signal_receivers(model).get(func, frozenset()) & _SIGNAL_RECEIVERS
+    signals = df.signal_receivers(model).get(func, frozenset())
+    if model.project is not None and model.parent(func) is model.tree:
+        signals = signals | model.project.receiver_signals(model.filename, func.name)
+    signals = signals & _SIGNAL_RECEIVERS
     if signals:
         signal = sorted(signals)[0].rsplit(".", 1)[-1]
         return f"the {signal} receiver '{func.name}'"

@@ -261,6 +261,20 @@ class ProjectIndex:
                    for key in ("task_time_limit", "task_soft_time_limit", "task_annotations"))
 
     @cached_property
+    def _receivers(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for summary in self.summaries.values():
+            for name, signals in summary.get("receivers", {}).items():
+                found.setdefault(name, set()).update(signals)
+        return {name: frozenset(signals) for name, signals in found.items()}
+
+    def receiver_signals(self, filename: str, name: str) -> frozenset[str]:
+        """The Django model signals other modules connect the module-level function ``name`` of
+        ``filename`` to (``post_save.connect(receivers.reindex)`` in an ``AppConfig.ready()``)."""
+        module, _ = self.module_of(filename)
+        return self._receivers.get(f"{module}.{name}", frozenset()) if module else frozenset()
+
+    @cached_property
     def logging_set_up_by_project(self) -> bool:
         """Does a module of the project (test code aside) connect ``celery.signals.setup_logging``?
         Then the worker sets up no task logger: get_task_logger's lines carry no task name or id."""
@@ -413,8 +427,9 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         except (OSError, NotChecked):
             continue
         text = data.decode("latin-1")
-        # Django settings modules join the Celery modules: the apps Django loads are in them.
-        if check.search(text, rel) or "INSTALLED_APPS" in text:
+        # Django settings modules join the Celery modules: the apps Django loads are in them; so do
+        # modules connecting model signals (an AppConfig.ready() connects receivers that send tasks).
+        if check.search(text, rel) or "INSTALLED_APPS" in text or _connects_model_signals(text):
             passed.append((path, rel, module, package))
         else:
             rejected.append((path, rel, module, package))
@@ -471,6 +486,10 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         index.paths[module] = rel
         index.plain_imports.paths.pop(module, None)
     return index
+
+
+def _connects_model_signals(text: str) -> bool:
+    return ".connect(" in text and any(name in text for name in ("post_save", "post_delete", "m2m_changed"))
 
 
 #: Bases of the standard library that make no Django model (``abc.ABC``, ``typing.NamedTuple``...).

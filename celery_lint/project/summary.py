@@ -28,6 +28,8 @@ What the index needs to know how workers find the tasks (CEL904, CEL906-CEL909):
   "root_urlconf", "star"}``, else None; ``settings_read``: ``CELERY_*`` names the module reads;
   ``django_setup``: the module calls ``django.setup()`` when imported;
 - ``setup_logging``: the module connects a receiver to ``celery.signals.setup_logging``;
+- ``receivers``: functions of other modules it connects to Django model signals, ``{dotted name:
+  [signal, ...]}`` (``post_save.connect(receivers.reindex)`` in an ``AppConfig.ready()``);
 - ``shared_tasks``: how many tasks ``@shared_task`` makes;
 - ``periodic_handlers``: ``@app.on_after_configure.connect`` handlers calling
   ``add_periodic_task``, ``{"line", "col", "name"}`` (the decorator's position);
@@ -44,7 +46,7 @@ import ast
 
 from ..celery_data import OLD_TO_NEW
 from ..config import ConfigItem
-from ..dataflow import connects_setup_logging
+from ..dataflow import connects_setup_logging, receivers_elsewhere
 from ..model import (TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const,
                      registers_task)
 
@@ -404,6 +406,7 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "settings_read": _settings_read(model),
         "django_setup": _django_setup(model),
         "setup_logging": connects_setup_logging(model),
+        "receivers": _receivers(model, module, package),
         "shared_tasks": sum(1 for task in model.tasks if task.via == "celery.shared_task"),
         "periodic_handlers": _periodic_handlers(model),
         **_class_tasks(model, module, package),
@@ -460,6 +463,15 @@ def _strings(model: ModuleModel, expr: ast.AST | None, depth: int = 0) -> list[s
                 out.extend(found)
             return out
     return None
+
+
+def _receivers(model: ModuleModel, module: str, package: bool) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, signals in receivers_elsewhere(model).items():
+        dotted = absolute(module, package, name)
+        if dotted:
+            out[dotted] = sorted(set(out.get(dotted, ())) | signals)
+    return out
 
 
 def _app_names(model: ModuleModel) -> list[str]:
