@@ -30,7 +30,10 @@ JUDGEMENTS = HERE / "judgements"
 SETTINGS_FILE = HERE / "project_settings.json"
 PAGE = REPO / "docs" / "real-world.md"
 MAIN_PROJECTS = ("celery", "apache-superset", "pretix", "weblate", "mayan-edms", "geonode", "indico",
-                 "nautobot", "lemur", "pretalx", "misago", "openwisp-controller", "openwisp-monitoring")
+                 "nautobot", "lemur", "pretalx", "misago", "openwisp-controller", "openwisp-monitoring",
+                 "sentry", "superdesk-core", "allianceauth", "edx-enterprise", "arches", "bamboo-pipeline",
+                 "openwisp-radius", "ora2", "openwisp-firmware-upgrader", "invenio-communities",
+                 "invenio-rdm-records")
 
 
 def read_judgements() -> dict[tuple, dict]:
