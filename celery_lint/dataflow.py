@@ -665,6 +665,27 @@ def connects_setup_logging(model: ModuleModel) -> bool:
     )
 
 
+def plain_wrapper(func: ast.AST) -> bool:
+    """Is ``func`` a decorator that wraps a function and cannot retry a task for it
+    (``def track(function): def wrapper(*args, **kwargs): ... return wrapper``)?  One positional
+    parameter, a nested function, and nowhere a ``.retry`` or ``current_task`` (the only ways it
+    could reach ``Task.retry``, where Celery reads ``max_retries``)."""
+    if not isinstance(func, FUNCTION_TYPES):
+        return False
+    args = func.args
+    if len(args.posonlyargs) + len(args.args) != 1 or args.vararg or args.kwarg or args.kwonlyargs:
+        return False
+    nested = False
+    for node in ast.walk(func):
+        if isinstance(node, ast.Attribute) and node.attr in ("retry", "current_task"):
+            return False
+        if isinstance(node, ast.Name) and node.id == "current_task":
+            return False
+        if node is not func and isinstance(node, FUNCTION_TYPES):
+            nested = True
+    return nested
+
+
 def receivers_elsewhere(model: ModuleModel) -> dict[str, set[str]]:
     """Functions of other modules this module connects to Django model signals
     (``post_save.connect(receivers.reindex, sender=Order)`` in an ``AppConfig.ready()``): the

@@ -1,12 +1,14 @@
 """CEL401-CEL410: cases a fixture cannot show (settings, app options, messages, odd input)."""
 from __future__ import annotations
 
+import ast
 from functools import partial
 
 import pytest
 
 import checking
 from celery_lint.rules import rules_of
+import celery_lint
 from celery_lint import Settings
 from celery_lint.checks import retries
 
@@ -377,3 +379,81 @@ class PartnerSync(SyncTask):
 def test_template_bases_and_the_tasks_that_fill_them_in(base_options, child_options, expected):
     source = _TEMPLATE.format(base_options=base_options, child_options=child_options)
     assert found(source) == expected
+
+
+def test_max_retries_none_under_a_plain_wrapper_is_inert():
+    """A second decorator that only wraps the function (no .retry, no current_task) cannot retry
+    the task for it: max_retries=None stays inert (sentry's track_group_async_operation); a wrapper
+    that reaches the task (current_task.retry, args[0].retry) or one the module cannot see may."""
+    source = """
+    from celery import current_task, shared_task
+    from vendor import unknown_wrapper
+
+    def track(function):
+        def wrapper(*args, **kwargs):
+            return function(*args, **kwargs)
+        return wrapper
+
+    def retrying(function):
+        def wrapper(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except OSError as exc:
+                raise current_task.retry(exc=exc)
+        return wrapper
+
+    def bound_retrying(function):
+        def wrapper(task, *args):
+            try:
+                return function(task, *args)
+            except OSError as exc:
+                raise task.retry(exc=exc)
+        return wrapper
+
+    @shared_task(max_retries=None)
+    @track
+    def merge(x):
+        return x
+
+    @shared_task(max_retries=None)
+    @retrying
+    def fetch(x):
+        return x
+
+    @shared_task(bind=True, max_retries=None)
+    @bound_retrying
+    def push(self, x):
+        return x
+
+    @shared_task(max_retries=None)
+    @unknown_wrapper
+    def pull(x):
+        return x
+    """
+    assert [line for line, code in found(source) if code == "CEL401"] == [31, 36, 41]  # not merge (26)
+
+
+def test_plain_wrapper_of_another_module_of_the_project(tmp_path):
+    from celery_lint.project.index import build_index  # noqa: PLC0415
+
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = proj\n")
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj/__init__.py").write_text("")
+    (tmp_path / "proj/base.py").write_text(
+        "import functools\n\nimport celery\n\n\n"
+        "def track(function):\n    @functools.wraps(function)\n    def wrapper(*args, **kwargs):\n"
+        "        return function(*args, **kwargs)\n    return wrapper\n\n\n"
+        "def retrying(function):\n    def wrapper(*args, **kwargs):\n"
+        "        return celery.current_task.retry()\n    return wrapper\n")
+    tasks = (
+        "from celery import shared_task\n\nfrom proj.base import retrying, track\n\n\n"
+        "@shared_task(max_retries=None)\n@track\ndef merge(x):\n    return x\n\n\n"
+        "@shared_task(max_retries=None)\n@retrying\ndef fetch(x):\n    return x\n")
+    (tmp_path / "proj/tasks.py").write_text(tasks)
+    index = build_index(str(tmp_path), Settings(no_cache=True))
+    assert index.summaries["proj.base"]["plain_wrappers"] == ["track"]
+    path = str(tmp_path / "proj/tasks.py")
+    with_index = celery_lint.check(ast.parse(tasks), path, project=index)
+    assert [(v.line, v.code) for v in with_index if v.code == "CEL401"] == [(12, "CEL401")]
+    alone = celery_lint.check(ast.parse(tasks), path)
+    assert [(v.line, v.code) for v in alone if v.code == "CEL401"] == [(6, "CEL401"), (12, "CEL401")]

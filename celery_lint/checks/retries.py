@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Union
 
-from ..dataflow import raises_or_retries
+from ..dataflow import plain_wrapper, raises_or_retries
 from ..engine import Context, on, on_module
 from ..fixes import Source, argument_spans, edit, fixer, insert, own_lines, remove_item
 from ..model import MAX_DEPTH, TASK_BASES, TRY_TYPES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
@@ -42,7 +42,8 @@ CEL401 = Rule(
          "whose every `self.retry()` passes a limit of its own (`max_retries=5`), with no automatic "
          "retries or a limit in `retry_kwargs`, is left alone: the task's `None` never applies. So is a "
          "function task seen never to retry (no `autoretry_for`, no `.retry` in its body, no other "
-         "decorator, a bound `self` handed to no helper): Celery reads `max_retries` only in "
+         "decorator but plain wrappers of the module or the project -- no `.retry` or `current_task` "
+         "in them --, a bound `self` handed to no helper): Celery reads `max_retries` only in "
          "`Task.retry`, so there the option is inert.",
     why="With `max_retries=None` Celery never gives up: a task that fails for good (a deleted row, a "
         "revoked token, a bug) is retried for ever, fills the queue and hides the error, which never "
@@ -695,9 +696,12 @@ def _never_retries(model: ModuleModel, options: _TaskOptions, owner: Owner) -> b
     """Is a function task seen never to retry, so that its ``max_retries=None`` is inert?  Celery
     reads ``max_retries`` only in ``Task.retry``: here no ``autoretry_for`` (on the decorator or a
     base class the module shows; a project's own task decorator is taken at its word), no ``.retry``
-    anywhere in the function, no other decorator that could retry for it, and a bound task's
-    ``self`` handed to no other function."""
-    if isinstance(owner, ClassInfo) or len(owner.node.decorator_list) > 1 or owner.has_star_kwargs:
+    anywhere in the function, no other decorator that could retry for it (only plain wrappers of
+    the module or the project, :func:`dataflow.plain_wrapper`), and a bound task's ``self``
+    handed to no other function."""
+    if isinstance(owner, ClassInfo) or owner.has_star_kwargs:
+        return False
+    if not all(_plain_wrapper(model, dec) for dec in owner.node.decorator_list if dec is not owner.decorator):
         return False
     autoretry = options.option(owner, "autoretry_for")
     # A project's own decorator may add autoretry_for: trust it not to unless the task's own
@@ -716,6 +720,16 @@ def _never_retries(model: ModuleModel, options: _TaskOptions, owner: Owner) -> b
                 for arg in (*node.args, *(kw.value for kw in node.keywords))):
             return False
     return True
+
+
+def _plain_wrapper(model: ModuleModel, dec: ast.AST) -> bool:
+    """Is a decorator a wrapper of this module or of the project that cannot retry the task?"""
+    if isinstance(dec, ast.Name):
+        bindings = model.lookup(dec.id, dec)
+        if len(bindings) == 1 and bindings[0].kind is BindingKind.DEF:
+            return plain_wrapper(bindings[0].node)
+    q = model.resolve(dec) if isinstance(dec, (ast.Name, ast.Attribute)) else None
+    return q is not None and model.project is not None and model.project.is_plain_wrapper(model.filename, q)
 
 
 def _every_retry_bounded(options: _TaskOptions, owner: Owner) -> bool:

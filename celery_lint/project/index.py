@@ -268,6 +268,16 @@ class ProjectIndex:
                 found.setdefault(name, set()).update(signals)
         return {name: frozenset(signals) for name, signals in found.items()}
 
+    @cached_property
+    def _plain_wrappers(self) -> frozenset[str]:
+        return frozenset(f"{module}.{name}" for module, summary in self.summaries.items()
+                         for name in summary.get("plain_wrappers", ()))
+
+    def is_plain_wrapper(self, filename: str, qualname: str) -> bool:
+        """Does ``qualname``, as written in ``filename``, name a decorator of another module of the
+        project that wraps a function and cannot retry a task (:func:`dataflow.plain_wrapper`)?"""
+        return self._absolute(filename, qualname)[1] in self._plain_wrappers
+
     def receiver_signals(self, filename: str, name: str) -> frozenset[str]:
         """The Django model signals other modules connect the module-level function ``name`` of
         ``filename`` to (``post_save.connect(receivers.reindex)`` in an ``AppConfig.ready()``)."""

@@ -28,6 +28,8 @@ What the index needs to know how workers find the tasks (CEL904, CEL906-CEL909):
   "root_urlconf", "star"}``, else None; ``settings_read``: ``CELERY_*`` names the module reads;
   ``django_setup``: the module calls ``django.setup()`` when imported;
 - ``setup_logging``: the module connects a receiver to ``celery.signals.setup_logging``;
+- ``plain_wrappers``: module-level decorators that wrap a function and cannot retry a task
+  (:func:`~celery_lint.dataflow.plain_wrapper`);
 - ``receivers``: functions of other modules it connects to Django model signals, ``{dotted name:
   [signal, ...]}`` (``post_save.connect(receivers.reindex)`` in an ``AppConfig.ready()``);
 - ``shared_tasks``: how many tasks ``@shared_task`` makes;
@@ -46,12 +48,12 @@ import ast
 
 from ..celery_data import OLD_TO_NEW
 from ..config import ConfigItem
-from ..dataflow import connects_setup_logging, receivers_elsewhere
+from ..dataflow import connects_setup_logging, plain_wrapper, receivers_elsewhere
 from ..model import (TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const,
                      registers_task)
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 8
+FORMAT = 9
 #: Longest attribute value or method body (as source text) a summary keeps for other modules.
 MAX_TEXT = 300
 
@@ -407,6 +409,7 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "django_setup": _django_setup(model),
         "setup_logging": connects_setup_logging(model),
         "receivers": _receivers(model, module, package),
+        "plain_wrappers": [f.name for f in model.tree.body if plain_wrapper(f)],
         "shared_tasks": sum(1 for task in model.tasks if task.via == "celery.shared_task"),
         "periodic_handlers": _periodic_handlers(model),
         **_class_tasks(model, module, package),
