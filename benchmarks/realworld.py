@@ -1,6 +1,6 @@
 """Write docs/real-world.md from a corpus run and the recorded judgements.
 
-    python benchmarks/get_corpus.py /tmp/corpus
+    python benchmarks/get_corpus.py --extras /tmp/corpus
     python benchmarks/corpus.py --out /tmp/cl-results
     python benchmarks/realworld.py --results /tmp/cl-results [--check]
 
@@ -93,7 +93,7 @@ def render(findings: list[dict], judged: dict[tuple, dict], summary: dict | None
         "",
         "```sh",
         "python -m pip install -e '.[test]'",
-        "python benchmarks/get_corpus.py /tmp/corpus",
+        "python benchmarks/get_corpus.py --extras /tmp/corpus",
         "python benchmarks/corpus.py --corpus /tmp/corpus --out /tmp/cl-results --tools",
         "python benchmarks/realworld.py --results /tmp/cl-results",
         "```",
