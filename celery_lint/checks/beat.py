@@ -210,7 +210,7 @@ def custom_scheduler(model: ModuleModel, project=None) -> bool:
     schedulers = [item.value for item in model.config if item.key == "beat_scheduler"]
     if any(not _celery_scheduler(value) for value in schedulers):
         return True
-    if _defines_scheduler(model) or (project is not None and _project_scheduler(project)):
+    if _defines_scheduler(model) or (project is not None and project.memo("beat.scheduler", _project_scheduler)):
         return True
     return not schedulers and _config_from_elsewhere(model)
 

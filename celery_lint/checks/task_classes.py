@@ -534,12 +534,19 @@ def _project_uses(ctx: Context, info: ClassInfo) -> tuple[bool, bool, bool]:
     if project is None or model.scope(info.node) is not model.tree:
         return False, False, False
     qualname = f"{project.module_of(ctx.filename)[0]}.{info.name}"
-    registered = based = used = False
+    registered, based, used = project.memo("task_classes.uses", _class_uses)
+    return qualname in registered, qualname in based, qualname in used
+
+
+def _class_uses(project) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The dotted names of classes the project's modules register, use as a base, send as tasks."""
+    registered, based, used = set(), set(), set()
     for summary in project.summaries.values():
-        registered = registered or qualname in summary.get("registers", ())
-        based = based or any(qualname in (entry.get("bases") or ()) for entry in summary.get("bases", {}).values())
-        used = used or any(call["target"] == qualname for call in summary.get("class_calls", ()))
-    return registered, based, used
+        registered.update(summary.get("registers", ()))
+        for entry in summary.get("bases", {}).values():
+            based.update(base for base in entry.get("bases") or () if base)
+        used.update(call["target"] for call in summary.get("class_calls", ()))
+    return frozenset(registered), frozenset(based), frozenset(used)
 
 
 def _raises_not_implemented(model: ModuleModel, func: ast.AST) -> bool:

@@ -170,9 +170,17 @@ class ProjectIndex:
         self.plain_imports = PlainImports()
         self._plain_classes: dict[tuple[str, str], bool] = {}
         self._tasks_by_name: dict[str, list[tuple[str, dict]]] | None = None
+        self._memo: dict[str, object] = {}
         self._bases_known: dict[str, bool] = {}
 
     # -- lookups ---------------------------------------------------------------------------
+    def memo(self, key: str, compute):
+        """``compute(self)``, worked out once per index: what a rule gathers from every summary
+        (the index does not change once built), instead of once per checked module."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return self._memo[key]
+
     @property
     def tasks_by_name(self) -> dict[str, list[tuple[str, dict]]]:
         """Registered name -> [(module, task)] of every task whose name is known."""
