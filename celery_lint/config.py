@@ -154,6 +154,10 @@ class DjangoNamespace:
     def plain(self) -> str | None:
         return django_settings_read_plain(self.model)
 
+    @cached_property
+    def unknown(self) -> bool:
+        return django_namespace_unknown(self.model)
+
 
 def spelled(ctx, item: ConfigItem, key: str) -> str:
     """A setting name as the item's config would write it (Django: CELERY_<KEY>, or the old name
@@ -171,26 +175,44 @@ def django_settings_read_plain(model: ModuleModel) -> str | None:
     old names (``CELERY_ALWAYS_EAGER``) and ignores the namespaced new ones
     (``CELERY_TASK_ALWAYS_EAGER``), so renaming one setting turns it off.
     """
-    found = None
-    for call in model.nodes.get(ast.Call, ()):
-        func = call.func
-        if model.is_app_class(func):
-            if any(k.arg in ("namespace", None) for k in call.keywords):
-                return None
-        elif isinstance(func, ast.Attribute) and func.attr == "config_from_object" and call.args \
-                and model.is_app(func.value):
-            given = call.args[0]
-            target = given.value if isinstance(given, ast.Constant) else model.resolve(given)
-            if target in DJANGO_SETTINGS_OBJECTS:
-                if call.keywords or len(call.args) > 3:
-                    return None
-                found = found or f"line {call.lineno}"
+    found = _django_loading(model)
+    if found is False:
+        return None
     project = model.project
     if project is not None:
         elsewhere = project.django_settings_read_plain
         if elsewhere is False:
             return None
         found = found or elsewhere
+    return found
+
+
+def django_namespace_unknown(model: ModuleModel) -> bool:
+    """Does no app of the module nor of its project show how it loads Django's settings (a
+    reusable Django app whose host project makes the app, an app made where the index cannot
+    see)?  Then whether they are read with ``namespace='CELERY'`` is not known.  Only with a
+    project index: a module on its own is checked against Celery's documented setup."""
+    project = model.project
+    return project is not None and _django_loading(model) is None and project.django_settings_read_plain is None
+
+
+def _django_loading(model: ModuleModel) -> str | bool | None:
+    """How an app of the module loads Django's settings: "line N" without a namespace, False with
+    one (or ``Celery(namespace=...)``), None when the module shows no app loading them."""
+    found = None
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if model.is_app_class(func):
+            if any(k.arg in ("namespace", None) for k in call.keywords):
+                return False
+        elif isinstance(func, ast.Attribute) and func.attr == "config_from_object" and call.args \
+                and model.is_app(func.value):
+            given = call.args[0]
+            target = given.value if isinstance(given, ast.Constant) else model.resolve(given)
+            if target in DJANGO_SETTINGS_OBJECTS:
+                if call.keywords or len(call.args) > 3:
+                    return False
+                found = found or f"line {call.lineno}"
     return found
 
 
@@ -418,6 +440,15 @@ class _Collector:
         if not (celeryconfig or is_settings_module(model.filename)):
             if model.is_test_module() or model.tasks or creates_app:
                 return
+        # In a project without Django whose apps load their config from a module without a
+        # namespace (``config_from_envvar`` takes none; ``config_from_object("proj.config")``), a
+        # config module not named like Django settings is read as a celeryconfig is: BROKER_URL's
+        # new name is broker_url, not CELERY_BROKER_URL.  (A Flask app may load its config with
+        # namespace="CELERY": not plain.)
+        project = model.project
+        plain = celeryconfig or (
+            not is_settings_module(model.filename) and not model.uses_django and _django_loading(model) is None
+            and project is not None and project.uses_django is False and project.config_read_plain)
         tree = model.tree
         found = False
         star_imports = []
@@ -436,10 +467,10 @@ class _Collector:
                 if not isinstance(target, ast.Name):
                     continue
                 raw = target.id
-                if raw.startswith(CONFIG_PREFIXES) or (celeryconfig and raw.isupper() and raw in OLD_TO_NEW):
+                if raw.startswith(CONFIG_PREFIXES) or (plain and raw.isupper() and raw in OLD_TO_NEW):
                     # a celeryconfig module is read without a namespace: CELERY_RESULT_BACKEND is old there
-                    self.add(raw, value, target, tree, ConfigStyle.DJANGO, ConfigSource.MODULE,
-                             namespaced=not celeryconfig)
+                    self.add(raw, value, target, tree, ConfigStyle.CELERY if plain and not celeryconfig
+                             else ConfigStyle.DJANGO, ConfigSource.MODULE, namespaced=not plain)
                     found = True
                 elif celeryconfig and raw.islower() and not raw.startswith("_"):
                     self.add(raw, value, target, tree, ConfigStyle.CELERY, ConfigSource.MODULE)

@@ -22,6 +22,7 @@ from .model import (
     FUNCTION_TYPES,
     LOOP_TYPES,
     MAX_DEPTH,
+    TRY_TYPES,
     Binding,
     BindingKind,
     ModuleModel,
@@ -654,7 +655,10 @@ SETUP_LOGGING = "celery.signals.setup_logging"
 def connects_setup_logging(model: ModuleModel) -> bool:
     """Does the module connect a receiver to ``celery.signals.setup_logging``
     (``@setup_logging.connect``, ``setup_logging.connect(handler)``)?  Then the worker leaves
-    logging to the project and sets up no task logger (celery/app/log.py)."""
+    logging to the project and sets up no task logger (celery/app/log.py).  Importing
+    pyramid_celery does the same: it connects its own receiver when imported."""
+    if "pyramid_celery" in model.imported_packages:
+        return True
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "connect" and model.resolve(func.value) == SETUP_LOGGING:
@@ -804,6 +808,23 @@ def falls_into_raise(model: ModuleModel, handler: ast.ExceptHandler) -> bool:
         if isinstance(anc, (*LOOP_TYPES, *_NOT_ENTERED)) or any(
                 isinstance(node, _LEAVING) for node in own_nodes(getattr(anc, "finalbody", []))):
             return False
+        child = anc
+    return False
+
+
+def cleanup_in_finally(model: ModuleModel, handler: ast.ExceptHandler) -> bool:
+    """Is the handler's ``try`` best-effort cleanup inside a ``finally:`` block (removing a temp
+    file after the work)?  The outcome is decided by the ``try`` it cleans up after, whose
+    exception goes on -- unless the handler leaves (``return``, ``break``, ``continue``), which
+    drops that exception too."""
+    if any(isinstance(node, _LEAVING) for node in own_nodes(handler.body)):
+        return False
+    child = model.parent(handler)
+    for anc in model.ancestors(child):
+        if isinstance(anc, _NOT_ENTERED):
+            return False
+        if isinstance(anc, TRY_TYPES) and child in anc.finalbody:
+            return True
         child = anc
     return False
 

@@ -93,6 +93,15 @@ def test_module_names():
     assert is_dev_settings("proj/settings/staging_dev.py")
     assert not is_dev_settings("proj/settings/production.py")
     assert not is_dev_settings("proj/devices.py")
+    assert is_dev_settings("worker/configuration/test.py")  # edx-ecommerce-worker's test config
+    assert is_dev_settings("proj/config/testing.py")
+    assert not is_dev_settings("proj/testdata.py")
+
+
+def test_eager_mode_in_a_test_config_module_is_deliberate():
+    source = "CELERY_ALWAYS_EAGER = True\nCELERY_EAGER_PROPAGATES_EXCEPTIONS = True\n"
+    assert found(source, select="CEL801", filename="worker/configuration/test.py") == []
+    assert found(source, select="CEL801", filename="worker/configuration/production.py") == [(1, "CEL801")]
 
 
 def test_typos():

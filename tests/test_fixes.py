@@ -22,12 +22,22 @@ CASES = sorted(p for p in FIXES.glob("CEL*.py") if not p.name.endswith(".fixed.p
 FIXABLE = sorted(code for code, rule in celery_lint.RULES.items() if rule.fix is not None)
 
 
+#: The app of Celery's documented Django layout, written beside a Django settings fixture: the
+#: project shows that it loads the settings with namespace='CELERY' (without an app that shows
+#: it, CEL004 cannot know which names the host reads, and gives no fix).
+DJANGO_APP = ('from celery import Celery\n\napp = Celery("proj")\n'
+              'app.config_from_object("django.conf:settings", namespace="CELERY")\n')
+
+
 def _target(case: pathlib.Path, root: pathlib.Path) -> pathlib.Path:
-    """Where a fixture is written: the name of its ``# filename:`` header, else its own."""
+    """Where a fixture is written: the name of its ``# filename:`` header, else its own; a Django
+    settings fixture gets the documented app beside it (``proj/celery.py``)."""
     first = case.read_text(encoding="utf-8").splitlines()[0]
     name = first.split(":", 1)[1].strip() if first.startswith("# filename:") else case.name
     path = root / name
     path.parent.mkdir(parents=True, exist_ok=True)
+    if name == "proj/settings.py":
+        (root / "proj" / "celery.py").write_text(DJANGO_APP, encoding="utf-8")
     return path
 
 
@@ -84,6 +94,7 @@ def test_fixes_agree_with_celery_upgrade_settings(tmp_path, monkeypatch, capsys)
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "proj" / "settings.py"
     path.parent.mkdir()
+    (tmp_path / "proj" / "celery.py").write_text(DJANGO_APP, encoding="utf-8")
     names = ["BROKER_URL", "CELERY_ALWAYS_EAGER", "CELERYD_CONCURRENCY", "CELERY_DEFAULT_QUEUE",
              "CELERYBEAT_SCHEDULE", "CELERY_TASK_RESULT_EXPIRES", "CELERYD_TASK_SOFT_TIME_LIMIT",
              "CELERY_ACKS_LATE", "CELERY_IGNORE_RESULT", "BROKER_TRANSPORT_OPTIONS", "CELERY_ROUTES"]

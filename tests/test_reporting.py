@@ -390,3 +390,48 @@ def test_a_module_that_sets_up_logging_itself_is_silent(connect):
     # another signal's receiver is no logging setup
     other = task + textwrap.indent("\n\n@signals.after_setup_logger.connect\ndef more(**kwargs):\n    pass\n", " " * 8)
     assert found(other, select="CEL701") == [(12, "CEL701")]
+
+
+def test_pyramid_celery_sets_up_logging_itself():
+    """pyramid_celery connects its own setup_logging receiver when imported: CEL701 is silent."""
+    task = """\
+        import logging
+
+        from celery import shared_task
+
+        logger = logging.getLogger(__name__)
+
+
+        @shared_task
+        def work():
+            logger.info("working")
+    """
+    assert found(task, select="CEL701") == [(10, "CEL701")]
+    assert found("from pyramid_celery import celery_app\n" + textwrap.dedent(task), select="CEL701") == []
+
+
+@pytest.mark.parametrize("handler, reported", [
+    ("logger.error('could not delete %s', path)", False),  # best-effort cleanup: the work's outcome stands
+    ("return None", True),  # leaves the finally: the work's exception is dropped too
+])
+def test_cleanup_inside_finally(handler, reported):
+    source = f"""\
+        import os
+        import tempfile
+
+        logger = get_task_logger(__name__)
+
+
+        @shared_task
+        def import_upload(data):
+            path = None
+            try:
+                fd, path = tempfile.mkstemp()
+                return path
+            finally:
+                try:
+                    os.remove(path)
+                except Exception:
+                    {handler}
+    """
+    assert found(source, select="CEL703") == ([(16, "CEL703")] if reported else [])

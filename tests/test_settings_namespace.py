@@ -112,3 +112,83 @@ def test_class_read_without_namespace_is_renamed_whole(loader, tmp_path, monkeyp
     exec(code_object, {"celery": celery}, namespace)
     conf = namespace["app"].conf
     assert (conf.broker_url, conf.result_backend, conf.result_persistent) == ("amqp://", "rpc://", True)
+
+
+def _tree(root: pathlib.Path, files: dict[str, str]) -> pathlib.Path:
+    """A project of its own at ``root`` (each variant its own root: a process keeps its index)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "setup.cfg").write_text("[metadata]\nname = x\n", encoding="utf-8")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+_WORKER = {
+    "worker/__init__.py": "",
+    "worker/celery_app.py": 'from celery import Celery\n\napp = Celery("worker")\n'
+                            'app.config_from_envvar("WORKER_CONFIGURATION_MODULE")\n',
+    "worker/configuration/__init__.py": "",
+    "worker/configuration/base.py": 'BROKER_URL = "redis://broker:6379/0"\nCELERY_DEFAULT_QUEUE = "worker"\n',
+}
+
+
+def test_config_module_of_a_project_without_django_is_read_without_namespace(tmp_path, monkeypatch, capsys):
+    """edx-ecommerce-worker: a config module with Celery 3 names, loaded by config_from_envvar (which
+    takes no namespace), in a project without Django. The new names are the lower-case ones, all
+    renamed together; CELERY_BROKER_URL would be ignored (broker_url None, the default queue back)."""
+    root = _tree(tmp_path / "plain", _WORKER)
+    monkeypatch.chdir(root)
+    code, out, _ = _run(["check", "--no-cache", "--select", "CEL004", "worker"], capsys)
+    assert "rename it to broker_url" in out and "rename it to task_default_queue" in out, out
+    assert "CELERY_BROKER_URL" not in out and "namespace=" not in out, out
+    _run(["fix", "--no-cache", "worker"], capsys)
+    assert (root / "worker/configuration/base.py").read_text(encoding="utf-8") == \
+        'broker_url = "redis://broker:6379/0"\ntask_default_queue = "worker"\n'
+
+
+def test_config_module_of_a_django_project_keeps_the_namespaced_names(tmp_path, monkeypatch, capsys):
+    root = _tree(tmp_path / "django", {
+        **_WORKER,
+        "worker/settings.py": 'INSTALLED_APPS = ["django.contrib.auth"]\n',
+        "worker/celery_app.py": 'from celery import Celery\n\napp = Celery("worker")\n'
+                                'app.config_from_object("django.conf:settings", namespace="CELERY")\n',
+    })
+    monkeypatch.chdir(root)
+    code, out, _ = _run(["check", "--no-cache", "--select", "CEL004", "worker"], capsys)
+    assert "rename it to CELERY_BROKER_URL" in out, out
+
+
+_PLUGIN_TEST = ("from django.test import TestCase, override_settings\n\n\n"
+                "@override_settings(CELERY_ALWAYS_EAGER=True)\nclass Tests(TestCase):\n    pass\n")
+_PLUGIN = {
+    "plugin/__init__.py": "",
+    "plugin/tasks.py": "from celery import shared_task\n\n\n@shared_task\ndef work():\n    return 1\n",
+    "plugin/tests/__init__.py": "",
+    "plugin/tests/test_tasks.py": _PLUGIN_TEST,
+}
+
+
+def test_a_reusable_app_cannot_know_its_hosts_namespace(tmp_path, monkeypatch, capsys):
+    """A reusable Django app (no Celery app of its own; Alliance Auth's plugins): its tests'
+    override_settings(CELERY_ALWAYS_EAGER=True) is read by a host that may load the settings
+    without a namespace, where only the old names work: the advice says both, and no fix renames it."""
+    root = _tree(tmp_path / "reusable", _PLUGIN)
+    monkeypatch.chdir(root)
+    code, out, _ = _run(["check", "--no-cache", "--select", "CEL004", "plugin"], capsys)
+    assert "where the app loads the Django settings with namespace='CELERY', rename it to " \
+           "CELERY_TASK_ALWAYS_EAGER; an app that loads them without one reads only the old names" in out, out
+    _run(["fix", "--no-cache", "--unsafe-fixes", "plugin"], capsys)
+    assert (root / "plugin/tests/test_tasks.py").read_text(encoding="utf-8") == _PLUGIN_TEST
+
+
+def test_an_app_that_shows_its_namespace_gets_the_plain_advice(tmp_path, monkeypatch, capsys):
+    root = _tree(tmp_path / "with-app", {
+        **_PLUGIN,
+        "plugin/celery.py": 'from celery import Celery\n\napp = Celery("plugin")\n'
+                            'app.config_from_object("django.conf:settings", namespace="CELERY")\n',
+    })
+    monkeypatch.chdir(root)
+    code, out, _ = _run(["check", "--no-cache", "--select", "CEL004", "plugin"], capsys)
+    assert "rename it to CELERY_TASK_ALWAYS_EAGER, and load the settings" in out, out

@@ -8,8 +8,8 @@ from urllib.parse import SplitResult, urlsplit
 
 from ..celery_data import OLD_TO_NEW, SETTINGS
 from ..config import (CELERY_INIT_RENAMES, ConfigItem, ConfigSource, ConfigStyle, DjangoNamespace, app_config,
-                      django_settings_read_plain, groups, is_django_settings_item, is_partial, last,
-                      may_be_set_elsewhere, name_value, spell, spelled)
+                      django_namespace_unknown, django_settings_read_plain, groups, is_django_settings_item,
+                      is_partial, last, may_be_set_elsewhere, name_value, spell, spelled)
 from ..engine import Context, on, on_module
 from ..fixes import Fixers, Source, argument_spans, edit, fixer, inert, own_lines, remove_item, replace
 from ..model import ModuleModel, TaskKind
@@ -206,8 +206,9 @@ def _fix_old_name(node: ast.AST, model: ModuleModel):
     item = next((i for i in model.config if i.node is node and i.old and i.key is not None), None)
     if item is None:
         return None
-    if is_django_settings_item(item, model.filename) and django_settings_read_plain(model) is not None:
-        return None  # only the old names work there: the namespace must come with the renames
+    if is_django_settings_item(item, model.filename) and (
+            django_settings_read_plain(model) is not None or django_namespace_unknown(model)):
+        return None  # only the old names work there, or it is not known: the namespace must come with the renames
     # All or nothing: Celery refuses a config (read without namespace) that mixes old and new names.
     reads = Reads(model)
     names = _Names(model)
@@ -288,7 +289,12 @@ CEL004 = Rule(
          "`namespace='CELERY'`), and says to remove the old name when the same config also sets the new "
          "one. Where the project's app is known to load the Django settings without `namespace=`, "
          "only the old names work: the message says to add the namespace and rename all the settings "
-         "together, and there is no fix.",
+         "together, and there is no fix. Where no app of the project shows how it loads them (a "
+         "reusable Django app, whose host project makes the app), the message names both cases and "
+         "there is no fix either. In a project without Django whose apps load their config from a module "
+         "without a namespace (`config_from_envvar` takes none), a config module is read as a "
+         "celeryconfig module is: the new names are the lower-case ones (`BROKER_URL` becomes "
+         "`broker_url`), renamed all together.",
     why="Celery 5 still reads the old names (also under Django's `CELERY_` namespace), with a "
         "deprecation warning, and Celery announces their removal for Celery 6. Mixing old and new "
         "names in a config without "
@@ -634,7 +640,12 @@ def _rename(ctx: Context, item: ConfigItem) -> str:
     other = _kept_new(ctx.model, item)
     if other is not None:
         return f"remove it and keep {other.raw}, which this config also sets (Celery reads only one of them)"
-    plain = ctx.facts(DjangoNamespace).plain if is_django_settings_item(item, ctx.filename) else None
+    django = is_django_settings_item(item, ctx.filename)
+    plain = ctx.facts(DjangoNamespace).plain if django else None
+    if django and plain is None and ctx.facts(DjangoNamespace).unknown:
+        return f"where the app loads the Django settings with namespace='CELERY', rename it to " \
+               f"{spell(item.key, item.style, ctx.filename)}; an app that loads them without one reads " \
+               f"only the old names (no app of this project shows which)"
     if plain is not None:
         return f"but the app loads the Django settings without namespace= ({plain}), where only the old " \
                f"names work: add namespace='CELERY' there and rename all the Celery settings together " \

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from ..dataflow import connects_setup_logging, falls_into_raise
+from ..dataflow import cleanup_in_finally, connects_setup_logging, falls_into_raise
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, MAX_DEPTH, BindingKind, ModuleModel, TaskInfo
 from ..rule import Rule
@@ -26,7 +26,8 @@ CEL701 = Rule(
          "task's id themselves (`self.request.id`, or a name assigned from it), and loggers that are "
          "task loggers after all: named under `celery.task`, or given the same name as a `get_task_logger(...)` "
          "call of the module (both calls return the same logger object). Nor is anything reported where "
-         "the module or its project connects a receiver to `celery.signals.setup_logging`: the worker "
+         "the module or its project connects a receiver to `celery.signals.setup_logging` (or imports "
+         "`pyramid_celery`, which connects one): the worker "
          "then leaves logging to the project and sets up no task logger (`celery/app/log.py`), so "
          "`get_task_logger` would add no task name or id either.",
     why="The worker formats records of task loggers (`celery.utils.log.get_task_logger`) with the "
@@ -111,7 +112,8 @@ CEL703 = Rule(
          "`capture_message`, `traceback.print_exc()`. Handlers of narrow, expected exceptions "
          "(`except User.DoesNotExist: return`) are not reported, nor handlers that hand the "
          "exception object on to code the checker cannot see, nor a best-effort `try` inside a "
-         "handler that then re-raises. An exception that only goes into the text of a message "
+         "handler that then re-raises or inside a `finally:` block (cleanup after the work, whose "
+         "own exception goes on; unless the handler returns). An exception that only goes into the text of a message "
          "(`str(e)`, `f\"{e}\"`, `\"%s\" % e`, `\"{r}\".format(r=e)`, `\"%(e)s\" % {\"e\": e}`) is "
          "not its traceback: such a handler is reported.",
     why="Celery marks a task FAILURE, calls `on_failure`, sends the `task-failed` event and lets "
@@ -514,7 +516,7 @@ def swallowed_exception(node: ast.ExceptHandler, ctx: Context) -> None:
     task = task_around(model, node)
     if task is None:
         return
-    if falls_into_raise(model, node):
-        return  # a best-effort try inside a handler that re-raises: the task fails all the same
+    if falls_into_raise(model, node) or cleanup_in_finally(model, node):
+        return  # a best-effort try inside a handler that re-raises, or cleanup: the task fails all the same
     if not _HandlerReading(model).reports(node.body, node.name):
         ctx.report(node, CEL703, handler=handler, task=task.label)

@@ -22,8 +22,9 @@ CEL801 = Rule(
     summary="Run tasks eagerly only in tests",
     what="Finds `task_always_eager = True` (any spelling: `CELERY_TASK_ALWAYS_EAGER`, `CELERY_ALWAYS_EAGER`, "
          "`app.conf.update(...)`, `Celery(...)`) in a module that is not a test module (the `test-paths` "
-         "setting) nor a development or CI settings module (`settings/dev.py`, `local.py`, "
-         "`development.py`, `*_dev.py`, `settings/ci.py`). A value read from the environment, or set "
+         "setting) nor a development, test or CI settings module (`settings/dev.py`, `local.py`, "
+         "`development.py`, `*_dev.py`, `settings/ci.py`, `test.py`, `testing.py`). "
+         "A value read from the environment, or set "
          "under an `if`, is not reported; neither are `override_settings(...)` and test fixtures.",
     why="With eager mode every `.delay()` runs the task in the web process, synchronously, without retries, "
         "time limits or routing. Left on in production, requests get slow and the workers sit idle "
@@ -101,6 +102,8 @@ DEV_SETTINGS_PATHS = (
     "*_dev.py",
     "dev_settings.py",
     "settings/ci.py",
+    "test.py",
+    "testing.py",
 )
 # Config sources that only exist in tests (override_settings, pytest fixtures).
 _TEST_ONLY_SOURCES = (ConfigSource.OVERRIDE, ConfigSource.FIXTURE, ConfigSource.PYTEST)

@@ -293,6 +293,35 @@ class ProjectIndex:
         return self._receivers.get(f"{module}.{name}", frozenset()) if module else frozenset()
 
     @cached_property
+    def uses_django(self) -> bool | None:
+        """Does the project use Django (a settings module, a Celery module importing django, an app
+        loading Django's settings)?  None when the index is incomplete."""
+        for summary in self.summaries.values():
+            if summary.get("django") is not None or any(
+                    name == "django" or name.startswith("django.")
+                    for name in (*summary.get("imports", ()), *summary.get("lazy_imports", ()))) or any(
+                    source["target"] in DJANGO_SETTINGS_OBJECTS for source in summary.get("config_sources", ())):
+                return True
+        return False if self.complete else None
+
+    @cached_property
+    def config_read_plain(self) -> bool:
+        """Do the project's apps (test code aside) load their config only without a namespace, from
+        a module (``config_from_envvar``, which takes none; ``config_from_object("proj.config")``)?
+        Then its config modules are read as celeryconfig modules are."""
+        found = False
+        for summary in self.summaries.values():
+            if summary["test"]:
+                continue
+            if any(app["namespace"] for app in summary.get("apps", ())):
+                return False
+            for source in summary.get("config_sources", ()):
+                if not (source.get("envvar") or source["target"] is not None and source["namespace"] is None):
+                    return False
+                found = True
+        return found
+
+    @cached_property
     def logging_set_up_by_project(self) -> bool:
         """Does a module of the project (test code aside) connect ``celery.signals.setup_logging``?
         Then the worker sets up no task logger: get_task_logger's lines carry no task name or id."""
@@ -608,6 +637,9 @@ class _Aliases:
     """What a module's model may ask of the project while the index is being built: the decorator
     aliases and app objects found so far (and no Task base of other modules: the summary stays the
     module's own)."""
+
+    uses_django = None  # not known while the index is being built
+    config_read_plain = False
 
     def __init__(self, aliases: dict[str, str], apps: set[str], module: str, package: bool):
         self.decorator_aliases = aliases

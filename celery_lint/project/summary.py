@@ -53,7 +53,7 @@ from ..model import (TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, 
                      registers_task)
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 9
+FORMAT = 10
 #: Longest attribute value or method body (as source text) a summary keeps for other modules.
 MAX_TEXT = 300
 
@@ -535,11 +535,11 @@ def _discovery(model: ModuleModel) -> list[dict]:
 def _config_sources(model: ModuleModel, module: str, package: bool) -> list[dict]:
     """Where the module's apps read a config from: ``config_from_object(target, namespace=)`` with
     the target as a dotted string (None when unknown) and the namespace (None: not given; ``"?"``:
-    unknown); ``config_from_envvar`` gives target None."""
+    unknown); ``config_from_envvar`` gives target None, and ``envvar`` True (it takes no namespace)."""
     out = []
     for call in model.nodes.get(ast.Call, ()):
         if _app_method(model, call, "config_from_envvar"):
-            out.append({"line": call.lineno, "target": None, "namespace": "?"})
+            out.append({"line": call.lineno, "target": None, "namespace": "?", "envvar": True})
             continue
         if not _app_method(model, call, "config_from_object"):
             continue
