@@ -33,7 +33,7 @@ MAIN_PROJECTS = ("celery", "apache-superset", "pretix", "weblate", "mayan-edms",
                  "nautobot", "lemur", "pretalx", "misago", "openwisp-controller", "openwisp-monitoring",
                  "sentry", "superdesk-core", "allianceauth", "edx-enterprise", "arches", "bamboo-pipeline",
                  "openwisp-radius", "ora2", "openwisp-firmware-upgrader", "invenio-communities",
-                 "invenio-rdm-records")
+                 "invenio-rdm-records", "aa-memberaudit", "aa-structures", "caerp-celery", "galaxy-app")
 
 
 def read_judgements() -> dict[tuple, dict]:
