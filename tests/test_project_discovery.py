@@ -239,6 +239,28 @@ def test_cel904_silent(tmp_path, extra):
     assert [f for f in findings(tmp_path, files) if f[2] == "CEL904"] == []
 
 
+TASK = "from proj.utils.celery_app import app\n\n\n@app.task\ndef {name}(url):\n    return url\n"
+
+
+def test_cel904_silent_when_the_app_finds_no_task_module_at_all(tmp_path):
+    """backflow: an app with no include/imports/autodiscover_tasks that reaches no task module
+    could never run a task, so its workers are started another way (``celery -A proj.jobs.tasks``,
+    whose import registers the tasks, or ``--include``): nothing to say about one module."""
+    files = {
+        "proj/__init__.py": "",
+        "proj/utils/__init__.py": "",
+        "proj/utils/celery_app.py": "from celery import Celery\n\napp = Celery('proj')\n",
+        "proj/jobs/__init__.py": "",
+        "proj/jobs/tasks.py": TASK.format(name="crawl"),
+    }
+    assert findings(tmp_path / "none", files) == []
+    # Once the app finds one task module, a module it misses is reported.
+    files["proj/utils/celery_app.py"] = ("from celery import Celery\n\n"
+                                         "app = Celery('proj', include=['proj.jobs.tasks'])\n")
+    files["proj/jobs/more.py"] = TASK.format(name="fetch")
+    assert findings(tmp_path / "some", files) == [("proj/jobs/more.py", 5, "CEL904")]
+
+
 def test_cel904_silent_without_an_app(tmp_path):
     assert findings(tmp_path, {"lib/__init__.py": "", "lib/jobs.py": SHARED.format(name="x")}) == []
 

@@ -457,3 +457,33 @@ def test_plain_wrapper_of_another_module_of_the_project(tmp_path):
     assert [(v.line, v.code) for v in with_index if v.code == "CEL401"] == [(12, "CEL401")]
     alone = celery_lint.check(ast.parse(tasks), path)
     assert [(v.line, v.code) for v in alone if v.code == "CEL401"] == [(6, "CEL401"), (12, "CEL401")]
+
+
+@pytest.mark.parametrize("base, imported", [
+    ("QueueOnce", "from celery_once import QueueOnce"),
+    ("Singleton", "from celery_singleton import Singleton"),
+])
+def test_a_library_base_that_sets_no_retry_option(base, imported):
+    """celery_once's QueueOnce and celery_singleton's Singleton set no retry option: a task on
+    one whose every retry passes its own limit keeps max_retries=None inert (aa-killtracker), as
+    on celery.Task; an unknown base may set autoretry_for, so there it is still reported."""
+    source = f"""
+    from celery import shared_task
+    from vendor import UnknownBase
+    {imported}
+
+    @shared_task(bind=True, base={base}, max_retries=None)
+    def generate(self, x):
+        try:
+            return x
+        except OSError as exc:
+            raise self.retry(max_retries=3, exc=exc)
+
+    @shared_task(bind=True, base=UnknownBase, max_retries=None)
+    def other(self, x):
+        try:
+            return x
+        except OSError as exc:
+            raise self.retry(max_retries=3, exc=exc)
+    """
+    assert [line for line, code in found(source) if code == "CEL401"] == [13]

@@ -63,8 +63,9 @@ CEL904 = Rule(
          "is none of them, on its first task's `def` line. Silent when the index cannot see it all: no "
          "app or more than one, `include` / `imports` / `autodiscover_tasks` arguments or a "
          "`config_from_object` source it cannot read, `INSTALLED_APPS` built at run time, a module it "
-         "could not read, `import_module` of a computed name; and on test modules and scripts, "
-         "examples and docs folders.",
+         "could not read, `import_module` of a computed name; when the app finds no task module at "
+         "all (no discovery of any kind: its workers are started on a task module, `celery -A "
+         "proj.tasks`, or with `--include`); and on test modules and scripts, examples and docs folders.",
     why="A worker registers the tasks of the modules it imports, and only those. A task module that "
         "neither `include` / `imports` names nor autodiscovery finds (a `jobs.py` beside `tasks.py`, a "
         "submodule of a `tasks/` package whose `__init__.py` does not import it, an app missing from "

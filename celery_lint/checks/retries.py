@@ -609,9 +609,11 @@ class _TaskOptions:
         return _MISSING
 
     def _plain_base(self, base: ast.expr) -> bool:
-        """A base that sets no retry option: celery.Task, ``app.Task`` of a plain app, object."""
+        """A base that sets no retry option: celery.Task, ``app.Task`` of a plain app, object, or a
+        library's base known to set none (:data:`RETRY_FREE_BASES`)."""
         model = self.model
-        if model.resolve(base) in TASK_BASES:
+        q = model.resolve(base)
+        if q in TASK_BASES or q in RETRY_FREE_BASES:
             return True
         if isinstance(base, ast.Attribute) and base.attr == "Task" and model.is_app(base.value):
             return self.default_task_known
@@ -690,6 +692,15 @@ def _check_max_retries(ctx: Context, options: _TaskOptions, owner: Owner, target
     if node is not None and is_const(value, None) and not _every_retry_bounded(options, owner) \
             and not _never_retries(ctx.model, options, owner):
         ctx.report(node, CEL401, target=target)
+
+
+#: Task bases of libraries that set no retry option (no autoretry_for, max_retries, retry_*): their
+#: source shows only their own attributes (celery_once/tasks.py: once; celery_singleton/
+#: singleton.py: lock and backend settings).  A task on one retries only as its own code says.
+RETRY_FREE_BASES = frozenset({
+    "celery_once.QueueOnce", "celery_once.tasks.QueueOnce",
+    "celery_singleton.Singleton", "celery_singleton.singleton.Singleton",
+})
 
 
 def _never_retries(model: ModuleModel, options: _TaskOptions, owner: Owner) -> bool:

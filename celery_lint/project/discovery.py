@@ -180,6 +180,10 @@ def _discover(index) -> Discovery | None:
     reached = _closure(index, roots, lazy=True)
     if reached is None:
         return None
+    if not how and not is_django and not any(index.summaries.get(m, {}).get("tasks") for m in reached):
+        # An app that finds no task module at all: its workers are started some other way (on a
+        # task module, ``celery -A proj.tasks``, whose import registers the tasks; ``--include``).
+        return None
     eager = _closure(index, eager_roots | forced, lazy=False) or set()
     if any(index.summaries.get(m, {}).get("django_setup") for m in eager):
         return None  # django.setup() with the app: Django's modules are imported before the config
