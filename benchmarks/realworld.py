@@ -33,7 +33,9 @@ MAIN_PROJECTS = ("celery", "apache-superset", "pretix", "weblate", "mayan-edms",
                  "nautobot", "lemur", "pretalx", "misago", "openwisp-controller", "openwisp-monitoring",
                  "sentry", "superdesk-core", "allianceauth", "edx-enterprise", "arches", "bamboo-pipeline",
                  "openwisp-radius", "ora2", "openwisp-firmware-upgrader", "invenio-communities",
-                 "invenio-rdm-records", "aa-memberaudit", "aa-structures", "caerp-celery", "galaxy-app")
+                 "invenio-rdm-records", "aa-memberaudit", "aa-structures", "caerp-celery", "galaxy-app",
+                 "aa-moonmining", "aa-standingsrequests", "aa-structuretimers", "aa-taskmonitor",
+                 "invenio-users-resources", "z3rno-server")
 
 
 def read_judgements() -> dict[tuple, dict]:

@@ -462,6 +462,7 @@ def test_plain_wrapper_of_another_module_of_the_project(tmp_path):
 @pytest.mark.parametrize("base, imported", [
     ("QueueOnce", "from celery_once import QueueOnce"),
     ("Singleton", "from celery_singleton import Singleton"),
+    ("QueueOnce", "from allianceauth.services.tasks import QueueOnce"),
 ])
 def test_a_library_base_that_sets_no_retry_option(base, imported):
     """celery_once's QueueOnce and celery_singleton's Singleton set no retry option: a task on

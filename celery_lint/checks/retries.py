@@ -696,10 +696,12 @@ def _check_max_retries(ctx: Context, options: _TaskOptions, owner: Owner, target
 
 #: Task bases of libraries that set no retry option (no autoretry_for, max_retries, retry_*): their
 #: source shows only their own attributes (celery_once/tasks.py: once; celery_singleton/
-#: singleton.py: lock and backend settings).  A task on one retries only as its own code says.
+#: singleton.py: lock and backend settings; Alliance Auth's QueueOnce, the base of its plugins'
+#: tasks, in allianceauth/services/tasks.py: once).  A task on one retries only as its code says.
 RETRY_FREE_BASES = frozenset({
     "celery_once.QueueOnce", "celery_once.tasks.QueueOnce",
     "celery_singleton.Singleton", "celery_singleton.singleton.Singleton",
+    "allianceauth.services.tasks.QueueOnce",
 })
 
 
