@@ -477,6 +477,39 @@ TASK_OPTIONS = frozenset({
     'typing',
 })
 
+# Methods and read-only properties of Task a decorator keyword would replace (no option, no handler).
+TASK_METHODS = frozenset({
+    'AsyncResult',
+    'add_around',
+    'add_to_chord',
+    'add_trail',
+    'annotate',
+    'apply',
+    'apply_async',
+    'chunks',
+    'delay',
+    'map',
+    'on_bound',
+    'on_replace',
+    'pop_request',
+    'push_request',
+    'replace',
+    'request',
+    'retry',
+    'run',
+    's',
+    'send_event',
+    'shadow_name',
+    'si',
+    'signature',
+    'signature_from_request',
+    'starmap',
+    'start_strategy',
+    'subtask',
+    'subtask_from_request',
+    'update_state',
+})
+
 # Execution options of Task.apply_async (beyond args and kwargs).
 EXECUTION_OPTIONS = frozenset({
     'add_to_parent',

@@ -30,7 +30,7 @@ def test_example_triggers_and_instead_does_not(rule):
 
 def test_codes_and_opt_in():
     assert sorted(CODES) == ["CEL501", "CEL502", "CEL503", "CEL504", "CEL509", "CEL511", "CEL512",
-                             "CEL513", "CEL514", "CEL515", "CEL516"]
+                             "CEL513", "CEL514", "CEL515", "CEL516", "CEL517"]
     assert sorted(r.code for r in RULES if not r.default) == ["CEL515", "CEL516"]
 
 
@@ -268,3 +268,32 @@ def test_soft_limit_message_says_the_task_carries_on():
                 pass
     """, select="CEL512")
     assert "carry on" in message and "SoftTimeLimitExceeded" in message
+
+
+def test_cel517_message_names_the_method_and_what_to_do():
+    from checking import messages  # noqa: PLC0415
+
+    found = messages("""\
+        from celery import shared_task
+
+        @shared_task(bind=True, retry=True, request=None)
+        def sync(self, account_id):
+            return account_id
+    """, select="CEL517")
+    assert found == [
+        "retry=True makes the task's retry True instead of Celery's retry method, because the task decorator "
+        "turns every keyword into a class attribute; remove it (for automatic retries, give autoretry_for=(...))",
+        "request=None makes the task's request None instead of Celery's request property, because the task "
+        "decorator turns every keyword into a class attribute; remove it",
+    ]
+
+
+def test_the_methods_cel517_knows_are_celerys():
+    """TASK_METHODS is generated from Celery's Task class: each is a method or property there."""
+    task = pytest.importorskip("celery.app.task").Task
+    from celery_lint.celery_data import HANDLER_SIGNATURES, TASK_METHODS, TASK_OPTIONS  # noqa: PLC0415
+
+    assert {"retry", "delay", "apply_async", "s", "request"} <= TASK_METHODS
+    assert all(callable(getattr(task, name, None)) or isinstance(getattr(task, name, None), property)
+               for name in TASK_METHODS)
+    assert not TASK_METHODS & (TASK_OPTIONS | set(HANDLER_SIGNATURES))

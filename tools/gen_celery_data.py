@@ -105,6 +105,25 @@ def _task_options():
     return sorted(_task_attributes() | _task_decorator_keywords() | _routing_attributes())
 
 
+def _task_methods():
+    """Public methods and read-only properties of celery.app.task.Task that are no task option
+    nor a handler (``on_failure=`` replacing the handler is what the keyword is for)."""
+    from celery.app.task import Task
+
+    handlers = set(_handler_signatures())
+    out = set()
+    for klass in Task.__mro__:
+        if klass is object:
+            continue
+        for name, value in vars(klass).items():
+            if name.startswith("_") or name in handlers:
+                continue
+            if inspect.isfunction(value) or isinstance(value, (classmethod, staticmethod)) or (
+                    isinstance(value, property) and value.fset is None):
+                out.add(name)
+    return sorted(out - set(_task_options()))
+
+
 def _execution_options():
     """Options of Task.apply_async: its named parameters and those of its docstring."""
     import re
@@ -154,6 +173,8 @@ def render() -> str:
         fmt_dict("OLD_TO_NEW", _old_to_new()),
         "\n# Keywords a task decorator accepts: Task attributes plus the decorator's own.\n",
         fmt_set("TASK_OPTIONS", _task_options()),
+        "\n# Methods and read-only properties of Task a decorator keyword would replace (no option, no handler).\n",
+        fmt_set("TASK_METHODS", _task_methods()),
         "\n# Execution options of Task.apply_async (beyond args and kwargs).\n",
         fmt_set("EXECUTION_OPTIONS", _execution_options()),
         "\n# Parameters of the Task handler methods, self first.\n",

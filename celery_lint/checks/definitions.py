@@ -6,7 +6,7 @@ import ast
 from functools import cached_property
 from typing import Iterator
 
-from ..celery_data import TASK_OPTIONS
+from ..celery_data import HANDLER_SIGNATURES, TASK_METHODS, TASK_OPTIONS
 from ..dataflow import body_nodes, own_nodes
 from ..engine import Context, on_module
 from ..model import (
@@ -25,6 +25,7 @@ from ..model import (
 )
 from ..rule import Rule
 from ..spelling import close_matches
+from ..text import snippet
 
 _REF_BASICS = "Celery user guide, Tasks: Basics (docs/userguide/tasks.rst#basics)"
 _REF_BOUND = "Celery user guide, Tasks: Bound tasks (docs/userguide/tasks.rst#bound-tasks)"
@@ -177,7 +178,9 @@ CEL504 = Rule(
          "(`retry_limit`, `max_retry`, setting names such as `task_time_limit`) and suggests the "
          "option meant. Keywords named after attributes of a `base=` class of the module, and "
          "keywords the module uses as attributes of the task (`export.calls`, or `self.calls` "
-         "in the bound task), are deliberate. When the app comes from another module (its "
+         "in the bound task), are deliberate, as are handlers (`on_failure=report`: the keyword "
+         "replaces the handler, as meant); a keyword named after another Task method is CEL517's. "
+         "When the app comes from another module (its "
          "Celery subclass may give tasks options of its own), only keywords that are evidently "
          "slips of a Celery option (a setting name, a close misspelling) are reported; nothing "
          "is reported when `base=` (or the app's `task_cls`) is a class the module cannot see, "
@@ -388,6 +391,47 @@ def upload(account, size):
     raise QuotaExceeded(account, 100)
 """,
     references=(_REF_STATES, _REF_RETRY),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
+
+CEL517 = Rule(
+    code="CEL517",
+    symbol="celery-option-replaces-task-method",
+    msgid="E7857",
+    message="{option}={value} makes the task's {option} {value} instead of Celery's {what}, because the "
+            "task decorator turns every keyword into a class attribute; {advice}",
+    summary="Do not pass a task decorator a keyword named after a Task method",
+    what="Finds keywords of Celery's task decorators (`@shared_task`, `@app.task`) named after a method "
+         "or read-only property of `celery.Task` that is no task option and no handler: `retry=True`, "
+         "`delay=...`, `request=...`, `s=...` (the list comes from Celery's Task class). Only a "
+         "literal value is reported (a number, a string, `True`, a container of them): a function "
+         "given to replace a method is left alone, and so are the handlers (`on_failure=`, "
+         "`on_retry=`...), which a keyword may replace on purpose.",
+    why="The decorator builds the task's class with its keywords as class attributes "
+        "(`celery/app/base.py`, `_task_from_fun`): `retry=True` replaces `Task.retry`, so "
+        "`self.retry(...)` raises `TypeError: 'bool' object is not callable` in the very handler meant "
+        "to retry, and no automatic retry is turned on either (invenio-users-resources' tasks).",
+    example="""\
+from celery import shared_task
+
+
+@shared_task(bind=True, retry=True, max_retries=5)
+def sync_account(self, account_id):
+    try:
+        return fetch(account_id)
+    except ConnectionError as exc:
+        raise self.retry(exc=exc)
+""",
+    instead="""\
+from celery import shared_task
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError,), max_retries=5)
+def sync_account(self, account_id):
+    return fetch(account_id)
+""",
+    references=(_REF_OPTIONS, _REF_RETRY),
     options=("task_decorators", "app_names", "task_base_classes"),
 )
 
@@ -742,7 +786,8 @@ def unknown_task_option(ctx: Context) -> None:
         valid = _valid_keywords(model, task)
         if valid is None:
             continue
-        unknown = [name for name in task.options if name not in valid]
+        # a method or handler of Task is no unused attribute: the keyword replaces it (CEL517)
+        unknown = [name for name in task.options if name not in valid and name not in _REPLACEABLE]
         if not unknown:
             continue
         seen = _task_class_seen(model, task)
@@ -755,6 +800,44 @@ def unknown_task_option(ctx: Context) -> None:
             else:
                 advice = "remove it, or make it an attribute of a Task subclass given as base="
             ctx.report(task.options[name], CEL504, option=name, advice=advice)
+
+
+# ------------------------------------------------------------------------------------
+# CEL517: a keyword that replaces a Task method
+# ------------------------------------------------------------------------------------
+
+#: Task methods, properties and handlers: a keyword of one of these names replaces it.
+_REPLACEABLE = TASK_METHODS | frozenset(HANDLER_SIGNATURES)
+
+
+def _replaces_method(task: TaskInfo, name: str) -> bool:
+    """Does the keyword replace a method of Task with a literal (CEL517's, not CEL504's)?"""
+    kw = task.options.get(name)
+    return name in TASK_METHODS and kw is not None and _literal(kw.value)
+
+
+def _literal(expr: ast.AST) -> bool:
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return all(_literal(e) for e in expr.elts)
+    if isinstance(expr, ast.Dict):
+        return all(k is not None and _literal(k) and _literal(v) for k, v in zip(expr.keys, expr.values))
+    return False
+
+
+@on_module(reports=(CEL517,))
+def option_replaces_method(ctx: Context) -> None:
+    for task in ctx.model.tasks:
+        if not _is_celery_decorator(task):
+            continue
+        for name, kw in task.options.items():
+            if _replaces_method(task, name):
+                what = "property" if name == "request" else "method"
+                advice = ("remove it (for automatic retries, give autoretry_for=(...))" if name == "retry"
+                          else "remove it")
+                ctx.report(kw, CEL517, option=name, value=snippet(kw.value), what=f"{name} {what}",
+                           advice=advice)
 
 
 # ------------------------------------------------------------------------------------
