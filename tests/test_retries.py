@@ -488,3 +488,30 @@ def test_a_library_base_that_sets_no_retry_option(base, imported):
             raise self.retry(max_retries=3, exc=exc)
     """
     assert [line for line, code in found(source) if code == "CEL401"] == [13]
+
+
+def test_cel411_messages_and_retry_parameters():
+    """The advice names the keyword meant, or says where a task option belongs; the parameters
+    the rule knows are Task.retry's own (Celery's signature)."""
+    from checking import messages  # noqa: PLC0415
+
+    found = messages("""
+    from celery import shared_task
+
+    @shared_task(bind=True)
+    def sync(self, account_id):
+        raise self.retry(ex=ValueError(), retry_backoff=60, countdwn=1)
+    """, select="CEL411")
+    assert found == [
+        "self.retry() takes no ex=: it goes on to apply_async() as a message option that Celery ignores; "
+        "did you mean exc=?",
+        "self.retry() takes no retry_backoff=: it goes on to apply_async() as a message option that Celery "
+        "ignores; retry_backoff is a task option: set it on the task, or compute countdown= here",
+        "self.retry() takes no countdwn=: it goes on to apply_async() as a message option that Celery ignores; "
+        "did you mean countdown=?",
+    ]
+    inspect = pytest.importorskip("inspect")
+    task = pytest.importorskip("celery.app.task").Task
+    params = inspect.signature(task.retry).parameters
+    assert retries.RETRY_PARAMETERS == {p for p, v in params.items()
+                                        if p != "self" and v.kind is not inspect.Parameter.VAR_KEYWORD}

@@ -20,6 +20,8 @@ from ..engine import Context, on, on_module
 from ..fixes import Source, argument_spans, edit, fixer, insert, own_lines, remove_item
 from ..model import MAX_DEPTH, TASK_BASES, TRY_TYPES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
 from ..rule import Rule
+from ..celery_data import EXECUTION_OPTIONS, TASK_OPTIONS
+from ..spelling import close_matches
 from ..text import snippet
 
 _REF_RETRYING = "Celery user guide, Tasks: Retrying (docs/userguide/tasks.rst#retrying)"
@@ -448,6 +450,48 @@ def import_feed(feed_id):
     options=("task_decorators", "app_names", "task_base_classes"),
 )
 
+CEL411 = Rule(
+    code="CEL411",
+    symbol="celery-unknown-retry-option",
+    msgid="W7840",
+    message="{call}() takes no {option}=: it goes on to apply_async() as a message option that Celery "
+            "ignores; {advice}",
+    summary="Give self.retry() only its own parameters and execution options",
+    what="Finds keywords of a task's own `self.retry(...)` (or `task.retry(...)` inside the task) that "
+         "are neither parameters of `Task.retry` (`exc`, `countdown`, `eta`, `max_retries`, `throw`, "
+         "`args`, `kwargs`) nor execution options of `apply_async` (`queue`, `priority`, `expires`...): "
+         "`ex=` for `exc=`, `retry_backoff=` (a task option). A task whose class defines its own "
+         "`retry`, or comes from a base or decorator the module cannot see, is left alone.",
+    why="`Task.retry` passes every other keyword to `apply_async` for the new message, where an unknown "
+        "one is dropped without a word: `retry(ex=exc)` retries without the exception (the failure "
+        "the task reports at the end is `MaxRetriesExceededError`, not the cause), `retry(retry_backoff=60)` "
+        "waits the fixed `default_retry_delay`.",
+    example="""\
+from celery import shared_task
+
+
+@shared_task(bind=True, max_retries=5)
+def sync_account(self, account_id):
+    try:
+        return fetch(account_id)
+    except ConnectionError as exc:
+        raise self.retry(ex=exc, retry_backoff=60)
+""",
+    instead="""\
+from celery import shared_task
+
+
+@shared_task(bind=True, max_retries=5)
+def sync_account(self, account_id):
+    try:
+        return fetch(account_id)
+    except ConnectionError as exc:
+        raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries)
+""",
+    references=(_REF_TASK_RETRY, _REF_RETRYING),
+    options=("task_decorators", "app_names", "task_base_classes"),
+)
+
 # celery.exceptions.Retry and the classes it derives from (Retry -> TaskPredicate -> CeleryError
 # -> Exception), as ``celery_lint.model.ModuleModel.resolve`` spells them.
 _RETRY_NAMES = frozenset({
@@ -466,6 +510,7 @@ _AUTORETRY_OPTIONS = ("autoretry_for", "dont_autoretry_for")
 _BACKOFF_OPTIONS = ("retry_backoff", "retry_backoff_max", "retry_jitter")
 # Task.retry(args, kwargs, exc, throw, eta, countdown, max_retries, **options): positions.
 _RETRY_POSITIONS = {"exc": 2, "throw": 3, "eta": 4, "countdown": 5, "max_retries": 6}
+RETRY_PARAMETERS = frozenset({"args", "kwargs", *_RETRY_POSITIONS})
 _BUILTIN_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items()
     if isinstance(value, type) and issubclass(value, BaseException)
@@ -1008,7 +1053,7 @@ def _throws(call: ast.Call) -> bool:
     return throw is None or (isinstance(throw, ast.Constant) and throw.value is True)
 
 
-@on(ast.Call, reports=(CEL402, CEL403, CEL404, CEL409))
+@on(ast.Call, reports=(CEL402, CEL403, CEL404, CEL409, CEL411))
 def retry_call(node: ast.Call, ctx: Context) -> None:
     model = ctx.model
     function = _own_retry(node, model)
@@ -1033,6 +1078,25 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
     delay = _fixed_delay(model, node, opaque)
     if delay is not None and not model.is_test_module():
         ctx.report(node, CEL409, call=call, delay=delay)
+    _unknown_retry_options(ctx, node, function, call)
+
+
+def _unknown_retry_options(ctx: Context, node: ast.Call, function: ast.AST, call: str) -> None:
+    """CEL411: keywords of the task's own retry() that Task.retry and apply_async do not take."""
+    task = ctx.model.task_by_node.get(function)
+    if task is None or task.base_unresolved or task.by_project_decorator or "base" in task.options \
+            or ctx.model.app_has_own_task_class:
+        return  # a Task class of the project's may define a retry() with keywords of its own
+    for kw in node.keywords:
+        name = kw.arg
+        if name is None or name in RETRY_PARAMETERS or name in EXECUTION_OPTIONS:
+            continue
+        if name in TASK_OPTIONS:
+            advice = f"{name} is a task option: set it on the task, or compute countdown= here"
+        else:
+            close = close_matches(name, sorted(RETRY_PARAMETERS | EXECUTION_OPTIONS), n=1, cutoff=0.6)
+            advice = f"did you mean {close[0]}=?" if close else "remove it"
+        ctx.report(kw, CEL411, call=call, option=name, advice=advice)
 
 
 def _raised(node: ast.Call, call: str, exc_name: str | None) -> str:
