@@ -35,7 +35,8 @@ MAIN_PROJECTS = ("celery", "apache-superset", "pretix", "weblate", "mayan-edms",
                  "openwisp-radius", "ora2", "openwisp-firmware-upgrader", "invenio-communities",
                  "invenio-rdm-records", "aa-memberaudit", "aa-structures", "caerp-celery", "galaxy-app",
                  "aa-moonmining", "aa-standingsrequests", "aa-structuretimers", "aa-taskmonitor",
-                 "invenio-users-resources", "z3rno-server")
+                 "invenio-users-resources", "z3rno-server", "askbot", "django-ca", "django-sql-explorer",
+                 "enterprise-integrated-channels", "flaskbb", "geonode-importer", "openwisp-users")
 
 
 def read_judgements() -> dict[tuple, dict]:

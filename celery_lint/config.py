@@ -452,7 +452,7 @@ class _Collector:
         tree = model.tree
         found = False
         star_imports = []
-        for stmt in _module_statements(tree.body):
+        for stmt in module_statements(tree.body):
             if isinstance(stmt, ast.ImportFrom):
                 if any(alias.name == "*" for alias in stmt.names):
                     star_imports.append(stmt)
@@ -480,19 +480,19 @@ class _Collector:
                 self.unseen(stmt, tree, ConfigStyle.DJANGO, ConfigSource.MODULE)
 
 
-def _module_statements(body: list) -> Iterator[ast.stmt]:
+def module_statements(body: list) -> Iterator[ast.stmt]:
     """Module-level statements, also inside top-level if / try / with blocks."""
     for stmt in body:
         if isinstance(stmt, ast.If):
-            yield from _module_statements(stmt.body)
-            yield from _module_statements(stmt.orelse)
+            yield from module_statements(stmt.body)
+            yield from module_statements(stmt.orelse)
         elif isinstance(stmt, TRY_TYPES):
             for block in (stmt.body, stmt.orelse, stmt.finalbody):
-                yield from _module_statements(block)
+                yield from module_statements(block)
             for handler in stmt.handlers:
-                yield from _module_statements(handler.body)
+                yield from module_statements(handler.body)
         elif isinstance(stmt, ast.With):
-            yield from _module_statements(stmt.body)
+            yield from module_statements(stmt.body)
         else:
             yield stmt
 

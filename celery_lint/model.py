@@ -560,9 +560,16 @@ class ModuleModel:
     def is_foreign_task(self, expr: ast.AST) -> bool:
         """Does the expression name a function of the module that another task queue's decorator
         (RQ, dramatiq, huey) made a job of?  Its ``.delay`` is that library's, not Celery's."""
-        if not self.foreign_tasks or not isinstance(expr, ast.Name):
+        if not isinstance(expr, ast.Name):
             return False
-        return any(b.kind is BindingKind.DEF and b.node in self.foreign_tasks for b in self.lookup(expr.id, expr))
+        for b in self.lookup(expr.id, expr):
+            if b.kind is BindingKind.DEF and b.node in self.foreign_tasks:
+                return True
+            # ``_job = job("default")(generate)``, ``actor(generate)``: the decorator called on the function
+            if b.kind is BindingKind.ASSIGN and b.index is None and isinstance(b.value, ast.Call) \
+                    and self.is_foreign_task_decorator(b.value.func):
+                return True
+        return False
 
     def is_foreign_task_decorator(self, dec: ast.AST) -> bool:
         """``@job(...)`` (rq, django_rq), ``@dramatiq.actor``, ``@huey.task()`` / ``@db_task()``:

@@ -213,3 +213,29 @@ def test_cel301_leaves_tasks_whose_class_may_defer(definition, fires):
     """
     settings = Settings(task_decorators=("proj.bases.on_commit_task",))
     assert bool(found(source, select="CEL301", settings=settings)) is fires
+
+
+def test_jobs_of_other_queues_made_by_calling_their_decorator_and_self_to_a_pickling_task():
+    """django-imagekit: ``job("default")(generate)`` is django_rq's job (its .delay is RQ's), and
+    ``self`` given to a task that pickles on purpose is no stale row (CEL003 reports the pickle)."""
+    source = """\
+        from celery import shared_task
+        from django_rq import job
+
+
+        def _generate(backend, name):
+            backend.generate(name)
+
+
+        _rq_job = job("default", result_ttl=0)(_generate)
+        _pickling = shared_task(ignore_result=True, serializer="pickle")(_generate)
+        _json = shared_task(ignore_result=True)(_generate)
+
+
+        class Backends:
+            def schedule(self, name):
+                _rq_job.delay(self, name)
+                _pickling.delay(self, name)
+                _json.delay(self, name)
+    """
+    assert [(line, code) for line, code in found(source) if code == "CEL101"] == [(18, "CEL101")]

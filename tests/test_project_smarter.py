@@ -435,6 +435,49 @@ def test_an_alias_of_celerys_decorator_makes_tasks_everywhere(tmp_path):
     assert all(t["sig"] is not None for t in index.summaries["proj.jobs"]["tasks"])
 
 
+REEXPORT = {
+    "proj/compat/__init__.py": "from proj.compat.base import shared_task\n\n__all__ = ('shared_task',)\n",
+    "proj/compat/base.py": """\
+        def dummy(*args, **kwargs):
+            return args[0] if args and callable(args[0]) else (lambda f: f)
+
+
+        try:
+            from celery import shared_task
+        except ImportError:
+            shared_task = dummy
+    """,
+    "proj/jobs.py": """\
+        from celery import shared_task as celery_shared_task
+
+        from proj.compat import shared_task
+
+
+        @shared_task(autoretry_for=Exception)
+        def fetch(url):
+            return url
+
+
+        @celery_shared_task
+        def plain(url):
+            return url
+    """,
+}
+
+
+def test_celerys_decorator_re_exported_by_a_module_of_the_project(tmp_path):
+    """django-ca: ``try: from celery import shared_task`` in one module, re-exported by its package,
+    imported from there: its functions are Celery tasks (CEL408 sees them); a module that uses the
+    decorator it imports re-exports nothing (proj.jobs.celery_shared_task is no alias)."""
+    root = project(tmp_path, REEXPORT)
+    assert lines(standalone(root), "proj/jobs.py", "CEL408") == [6]
+    from celery_lint.project.index import build_index  # noqa: PLC0415
+
+    index = build_index(str(root), celery_lint.Settings(no_cache=True))
+    assert index.decorator_aliases == {"proj.compat.base.shared_task": "celery.shared_task",
+                                       "proj.compat.shared_task": "celery.shared_task"}
+
+
 def test_an_alias_in_its_own_module_is_celerys_decorator(tmp_path):
     found = celery_lint.check(ast.parse(textwrap.dedent("""\
         from celery import shared_task

@@ -50,7 +50,8 @@ CEL101 = Rule(
          "`.delay()`, `.apply_async(args=, kwargs=)`, `.s()`, `.si()` or `signature(...)`. Also a task "
          "parameter annotated with a model class. A class imported from a `models` module counts as a "
          "Django model only in a module that imports Django, and `self` only when the module sees every "
-         "base class (one it cannot see may make the object serializable). Rows of `values()` and "
+         "base class (one it cannot see may make the object serializable) and the task does not pickle "
+         "on purpose (`serializer='pickle'`: CEL003's). Rows of `values()` and "
          "`values_list()` (ids, tuples, dicts), `count()`, `exists()` and `aggregate()` are plain data; "
          "a `request` parameter annotated with another type than an HTTP request (a pydantic model, a "
          "dataclass, a class of the project) is not the request.",
@@ -678,13 +679,15 @@ _UNSERIALIZABLE_FIX = {
 def _check_arguments(ctx: Context, call: TaskCall) -> None:
     model = ctx.model
     check_complex = _sends_arguments(ctx, call)
-    check_json = (call.known or _likely_task(ctx, call)) and not _pickled(
-        ctx, call.task, call.node, "task_serializer")
+    pickled = _pickled(ctx, call.task, call.node, "task_serializer")
+    check_json = (call.known or _likely_task(ctx, call)) and not pickled
     if not (check_complex or check_json):
         return
     for arg in call.task_arguments():
         for expr in _nested(arg):
             kind = df.kind_of(model, expr)
+            if kind == df.SELF and pickled:
+                break  # a task that pickles on purpose is given the object itself (CEL003 reports the pickle)
             if kind in df.COMPLEX and check_complex:
                 ctx.report(expr, CEL101, what=_complex_phrase(expr, kind))
                 break

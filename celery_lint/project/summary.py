@@ -47,13 +47,13 @@ from __future__ import annotations
 import ast
 
 from ..celery_data import OLD_TO_NEW
-from ..config import ConfigItem
+from ..config import ConfigItem, module_statements
 from ..dataflow import connects_setup_logging, plain_wrapper, receivers_elsewhere
-from ..model import (TASK_BASES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const, is_const,
-                     registers_task)
+from ..model import (TASK_BASES, TASK_DECORATORS, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const,
+                     is_const, registers_task)
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 10
+FORMAT = 11
 #: Longest attribute value or method body (as source text) a summary keeps for other modules.
 MAX_TEXT = 300
 
@@ -214,8 +214,12 @@ def _base_name(model: ModuleModel, module: str, package: bool, base: ast.expr) -
     return absolute(module, package, qualname)
 
 
-def _aliases(model: ModuleModel) -> dict[str, str]:
-    """Module-level names assigned Celery's task decorator straight (``nautobot_task = shared_task``):
+def _aliases(model: ModuleModel, module: str, package: bool) -> dict[str, str]:
+    """Module-level names assigned Celery's task decorator straight (``nautobot_task = shared_task``),
+    and Celery's decorators the module imports for others to import from it (django-ca's
+    ``try: from celery import shared_task`` / ``except ImportError: shared_task = dummy``, and a
+    package's ``from .base import shared_task`` of such an alias, found in the index's next round),
+    when the module does not use the name itself:
     name -> the decorator's canonical name ("celery.shared_task", "<app>.task")."""
     out = {}
     for stmt in model.tree.body:
@@ -223,6 +227,22 @@ def _aliases(model: ModuleModel) -> dict[str, str]:
             alias = model.decorator_alias(stmt.targets[0])
             if alias is not None:
                 out[stmt.targets[0].id] = alias
+    known = model.project.decorator_aliases if model.project is not None else {}
+    used: set[str] | None = None
+    for stmt in module_statements(model.tree.body):
+        if not isinstance(stmt, ast.ImportFrom):
+            continue
+        source = relative_module(module, package, stmt.module or "", stmt.level) if stmt.level else stmt.module
+        for name in stmt.names:
+            dotted_name = f"{source}.{name.name}"
+            found = dotted_name if dotted_name in TASK_DECORATORS else known.get(dotted_name)
+            if found is None:
+                continue
+            if used is None:  # a module that decorates with it is a user, not a re-export
+                used = {n.id for n in ast.walk(model.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+            bound = name.asname or name.name
+            if bound not in used:
+                out.setdefault(bound, found)
     return out
 
 
@@ -393,7 +413,7 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "test": test,
         "tasks": _tasks(model, module, test),
         "factories": {node.name: makes for node, makes in model.task_factories.items()},
-        "aliases": _aliases(model),
+        "aliases": _aliases(model, module, package),
         "bases": _bases(model, module, package),
         "imports": _imports(model, module, package),
         "settings": settings,
