@@ -545,6 +545,7 @@ APP_OBJECTS = {
 
         ext.cel.send_task("proj.jobs.stpe")
     """,
+    "proj/util.py": "def cancel(order):\n    return order.cancel()\n",
 }
 
 
@@ -569,6 +570,9 @@ def test_an_app_of_another_module_whatever_its_name(tmp_path):
 
     index = build_index(str(root), celery_lint.Settings(no_cache=True))
     assert index.app_objects == {"proj.ext.cel"}
+    # Modules that are no Celery modules are not read again for the app's name (cost: sentry's
+    # index summarised 1,560 modules instead of 216 when they were).
+    assert "proj.util" not in index.summaries
     assert sorted(t["name"] for t in index.summaries["proj.jobs"]["tasks"]) == ["proj.jobs.launcher", "proj.jobs.step"]
 
 

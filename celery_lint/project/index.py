@@ -490,6 +490,7 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
             index.complete = False
         else:
             summaries[path] = (module, rel, summary)
+    passed_set = set(passed)
     # The project's own task decorators and Task bases, as dotted names: the modules naming them
     # are read again with them as settings -- until no new one turns up (a base deriving from a
     # base of another module is a Task class only once that one is known), a few rounds at most.
@@ -500,8 +501,10 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         new_aliases = {k: v for k, v in aliases.items() if k not in index.decorator_aliases}
         index.decorator_aliases.update(new_aliases)
         decorators.extend(new_aliases)  # for the prefilter: a module using only the alias is a Celery module
+        # An app under a name of the app-names setting is an app wherever it is imported already;
+        # only the others (``cel = FlaskCelery(...)``) need their importers read again.
         apps = {f"{module}.{name}" for module, _, summary in summaries.values()
-                for name in summary.get("app_names", ())} - index.app_objects
+                for name in summary.get("app_names", ()) if name not in settings.app_names} - index.app_objects
         index.app_objects.update(apps)
         for module, rel, summary in summaries.values():
             decorators.extend(f"{module}.{name}" for name in summary["factories"])
@@ -513,10 +516,13 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         settings = index.settings = replace(
             settings, task_decorators=(*settings.task_decorators, *extra_dec),
             task_base_classes=(*settings.task_base_classes, *extra_base))
-        short = {n.rsplit(".", 1)[-1] for n in (*extra_dec, *extra_base, *apps)}
+        short = {n.rsplit(".", 1)[-1] for n in (*extra_dec, *extra_base)}
+        short_apps = {n.rsplit(".", 1)[-1] for n in apps}
         for path, rel, module, package in (*passed, *rejected):
             text = texts[path].decode("latin-1")
-            if any(name in text for name in short):
+            # a module using an app (``@cel.task``) passes the prefilter: the rejected ones need not be read
+            if any(name in text for name in short) or (
+                    short_apps and (path, rel, module, package) in passed_set and any(n in text for n in short_apps)):
                 summary = _summary(texts[path], path, rel, module, package, settings, cache,
                                    index.decorator_aliases, index.app_objects)
                 if summary is None:
