@@ -447,8 +447,8 @@ class _Collector:
         # namespace="CELERY": not plain.)
         project = model.project
         plain = celeryconfig or (
-            not is_settings_module(model.filename) and not model.uses_django and _django_loading(model) is None
-            and project is not None and project.uses_django is False and project.config_read_plain)
+            project is not None and project.uses_django is False and project.config_read_plain
+            and not is_settings_module(model.filename) and not model.uses_django and _django_loading(model) is None)
         tree = model.tree
         found = False
         star_imports = []

@@ -679,6 +679,8 @@ def plain_wrapper(func: ast.AST) -> bool:
     args = func.args
     if len(args.posonlyargs) + len(args.args) != 1 or args.vararg or args.kwarg or args.kwonlyargs:
         return False
+    if not any(isinstance(stmt, FUNCTION_TYPES) for stmt in func.body):
+        return False  # a decorator defines its wrapper in its own body: most functions stop here
     nested = False
     for node in ast.walk(func):
         if isinstance(node, ast.Attribute) and node.attr in ("retry", "current_task"):

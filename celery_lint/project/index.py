@@ -239,7 +239,7 @@ class ProjectIndex:
     def is_app_object(self, filename: str, qualname: str) -> bool:
         """Does ``qualname``, as written in ``filename``, name an app another module of the project
         makes (``from proj.ext import cel``, whatever the name)?"""
-        return self._absolute(filename, qualname)[1] in self.app_objects
+        return bool(self.app_objects) and self._absolute(filename, qualname)[1] in self.app_objects
 
     def _absolute(self, filename: str, qualname: str) -> tuple[str, str]:
         """(the module of ``filename``, ``qualname`` written there made absolute)."""
@@ -657,7 +657,7 @@ class _Aliases:
         return None
 
     def is_app_object(self, filename: str, qualname: str) -> bool:
-        return absolute(self.module, self.package, qualname) in self.app_objects
+        return bool(self.app_objects) and absolute(self.module, self.package, qualname) in self.app_objects
 
 
 def _summary(data: bytes, path: str, rel: str, module: str, package: bool, settings: Settings, cache,
