@@ -681,15 +681,11 @@ def plain_wrapper(func: ast.AST) -> bool:
         return False
     if not any(isinstance(stmt, FUNCTION_TYPES) for stmt in func.body):
         return False  # a decorator defines its wrapper in its own body: most functions stop here
-    nested = False
-    for node in ast.walk(func):
-        if isinstance(node, ast.Attribute) and node.attr in ("retry", "current_task"):
-            return False
-        if isinstance(node, ast.Name) and node.id == "current_task":
-            return False
-        if node is not func and isinstance(node, FUNCTION_TYPES):
-            nested = True
-    return nested
+    return not any(
+        (isinstance(node, ast.Attribute) and node.attr in ("retry", "current_task"))
+        or (isinstance(node, ast.Name) and node.id == "current_task")
+        for node in ast.walk(func)
+    )
 
 
 def receivers_elsewhere(model: ModuleModel) -> dict[str, set[str]]:

@@ -560,8 +560,8 @@ class ModuleModel:
     def is_foreign_task(self, expr: ast.AST) -> bool:
         """Does the expression name a function of the module that another task queue's decorator
         (RQ, dramatiq, huey) made a job of?  Its ``.delay`` is that library's, not Celery's."""
-        if not isinstance(expr, ast.Name):
-            return False
+        if not isinstance(expr, ast.Name) or not (self.foreign_tasks or _OTHER_TASK_QUEUES & self.imported_packages):
+            return False  # no other task queue imported: nothing here is another queue's job
         for b in self.lookup(expr.id, expr):
             if b.kind is BindingKind.DEF and b.node in self.foreign_tasks:
                 return True

@@ -816,14 +816,11 @@ def _replaces_method(task: TaskInfo, name: str) -> bool:
     return name in TASK_METHODS and kw is not None and _literal(kw.value)
 
 
+_NOT_LITERAL = object()
+
+
 def _literal(expr: ast.AST) -> bool:
-    if isinstance(expr, ast.Constant):
-        return True
-    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
-        return all(_literal(e) for e in expr.elts)
-    if isinstance(expr, ast.Dict):
-        return all(k is not None and _literal(k) and _literal(v) for k, v in zip(expr.keys, expr.values))
-    return False
+    return const(expr, _NOT_LITERAL) is not _NOT_LITERAL
 
 
 @on_module(reports=(CEL517,))
