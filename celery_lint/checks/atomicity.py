@@ -304,17 +304,12 @@ def _commit_sensitive_place(model: ModuleModel, func: ast.AST) -> str | None:
     return None
 
 
-def _is_model_admin(model: ModuleModel, cls: ast.ClassDef, seen: frozenset = frozenset()) -> bool:
-    """Does a class derive from Django's ``ModelAdmin`` (directly or through classes of this module)?
-    A base of another package stays unknown: no."""
-    for base in cls.bases:
-        if model.resolve(base) in _ADMIN_BASES:
-            return True
-        if isinstance(base, ast.Name) and base.id not in seen:
-            for b in model.lookup(base.id, base):
-                if b.kind is BindingKind.CLASS and _is_model_admin(model, b.node, seen | {base.id}):
-                    return True
-    return False
+def _is_model_admin(model: ModuleModel, cls: ast.ClassDef) -> bool:
+    """Does a class derive from Django's ``ModelAdmin`` (directly or through classes of this module,
+    its :meth:`~ModuleModel.lineage`)?  A base of another package stays unknown: no."""
+    info = model.classes.get(cls)
+    return info is not None and any(
+        model.resolve(base) in _ADMIN_BASES for c in model.lineage(info) for base in c.node.bases)
 
 
 #: A literal countdown shorter than this is the "wait a moment for the commit" guess, still a race.
