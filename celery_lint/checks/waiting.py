@@ -267,14 +267,16 @@ def _is_name(expr: ast.AST, name: str) -> bool:
 
 
 def _known_ready(model: ModuleModel, call: ast.Call, result: ast.AST) -> bool:
-    """Is ``result.get()`` reached only once the result is ready: inside ``if result.ready():``,
-    or after ``if result.state != 'SUCCESS': raise/return`` in the same block?"""
+    """Is ``result.get()`` reached only once the result is ready: inside ``if result.ready():``
+    (or the ``else:`` of ``if not result.ready():``), or after ``if result.state != 'SUCCESS': raise/return`` in the same block?"""
     if not isinstance(result, ast.Name):
         return False
     child: ast.AST = call
     for parent in model.ancestors(call):
-        if isinstance(parent, ast.If) and child in parent.body and _readiness_test(parent.test, result.id):
-            return True
+        if isinstance(parent, ast.If):
+            said = _readiness_test(parent.test, result.id)
+            if said is not None and child in (parent.body if said else parent.orelse):
+                return True
         for block in ("body", "orelse", "finalbody"):
             statements = getattr(parent, block, None)
             if isinstance(statements, list) and child in statements:
