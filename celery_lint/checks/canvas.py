@@ -247,7 +247,8 @@ CEL605 = Rule(
          "a signature (`task.s(...).delay()`). Test modules (the `test-paths` setting) are left "
          "alone: tests send tasks one by one on purpose. So are loops over a fixed few: a setting "
          "(`for index in settings.SEARCH_INDEXES:`, `app.conf.x`) or a literal of at most ten "
-         "constants, one message per configured target.",
+         "constants, one message per configured target, and `while True:` loops, which send one "
+         "message per event as it arrives (a consumer, a menu): there is no collection to group.",
     why="A loop of `.delay()` calls publishes the messages one at a time, gives no handle on the "
         "whole fan-out, and cannot be followed by a callback. `group(...)` sends them as one "
         "canvas with one GroupResult (and a chord callback if needed); `Task.chunks` splits a "
@@ -512,8 +513,12 @@ _FEW = 10
 def _over_a_fixed_few(model: ModuleModel, call: ast.AST) -> bool:
     """Does the innermost loop around the send iterate over a fixed few: a setting
     (``settings.SEARCH_INDEXES``, ``app.conf.x``: what the deployment configures, not the data), or a
-    literal of at most ``_FEW`` constants?  One message per configured target is no fan-out to group."""
+    literal of at most ``_FEW`` constants?  One message per configured target is no fan-out to group.
+    Nor is ``while True:``, a loop that sends one message per event as it comes."""
     loop = model.in_loop(call)
+    if isinstance(loop, ast.While):
+        # ``while True:`` sends as events arrive (a consumer, a menu): no collection to group.
+        return isinstance(loop.test, ast.Constant) and bool(loop.test.value)
     if isinstance(loop, (ast.For, ast.AsyncFor)):
         iterable = loop.iter
     elif isinstance(loop, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
