@@ -45,7 +45,8 @@ CEL401 = Rule(
          "retries or a limit in `retry_kwargs`, is left alone: the task's `None` never applies. So is a "
          "function task seen never to retry (no `autoretry_for`, no `.retry` in its body, no other "
          "decorator but plain wrappers of the module or the project -- no `.retry` or `current_task` "
-         "in them --, a bound `self` handed to no helper): Celery reads `max_retries` only in "
+         "in them -- and, on a task that is not bound, django-esi's `rate_limit_retry_task`, which "
+         "retries only a bound task; a bound `self` handed to no helper): Celery reads `max_retries` only in "
          "`Task.retry`, so there the option is inert.",
     why="With `max_retries=None` Celery never gives up: a task that fails for good (a deleted row, a "
         "revoked token, a bug) is retried for ever, fills the queue and hides the error, which never "
@@ -750,16 +751,24 @@ RETRY_FREE_BASES = frozenset({
 })
 
 
+#: Library decorators that retry a task only through its bound ``self``: django-esi's
+#: ``rate_limit_retry_task`` (esi/decorators.py) calls ``args[0].retry(...)`` only when ``args[0]``
+#: is a Task and re-raises otherwise, so on a task without ``bind=True`` it never retries.
+BOUND_ONLY_RETRY_DECORATORS = frozenset({"esi.decorators.rate_limit_retry_task"})
+
+
 def _never_retries(model: ModuleModel, options: _TaskOptions, owner: Owner) -> bool:
     """Is a function task seen never to retry, so that its ``max_retries=None`` is inert?  Celery
     reads ``max_retries`` only in ``Task.retry``: here no ``autoretry_for`` (on the decorator or a
     base class the module shows; a project's own task decorator is taken at its word), no ``.retry``
     anywhere in the function, no other decorator that could retry for it (only plain wrappers of
-    the module or the project, :func:`dataflow.plain_wrapper`), and a bound task's ``self``
+    the module or the project, :func:`dataflow.plain_wrapper`, and on a task that is not bound the
+    library decorators that retry only through ``self``), and a bound task's ``self``
     handed to no other function."""
     if isinstance(owner, ClassInfo) or owner.has_star_kwargs:
         return False
-    if not all(_plain_wrapper(model, dec) for dec in owner.node.decorator_list if dec is not owner.decorator):
+    if not all(_plain_wrapper(model, dec) or (not owner.bound and _bound_only_retry(model, dec))
+               for dec in owner.node.decorator_list if dec is not owner.decorator):
         return False
     autoretry = options.option(owner, "autoretry_for")
     # A project's own decorator may add autoretry_for: trust it not to unless the task's own
@@ -788,6 +797,10 @@ def _plain_wrapper(model: ModuleModel, dec: ast.AST) -> bool:
             return plain_wrapper(bindings[0].node)
     q = model.resolve(dec) if isinstance(dec, (ast.Name, ast.Attribute)) else None
     return q is not None and model.project is not None and model.project.is_plain_wrapper(model.filename, q)
+
+
+def _bound_only_retry(model: ModuleModel, dec: ast.AST) -> bool:
+    return isinstance(dec, (ast.Name, ast.Attribute)) and model.resolve(dec) in BOUND_ONLY_RETRY_DECORATORS
 
 
 def _every_retry_bounded(options: _TaskOptions, owner: Owner) -> bool:
