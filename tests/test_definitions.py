@@ -123,6 +123,19 @@ def test_unknown_option_message_names_the_option_and_the_fix():
     assert "'retry_limit'" in message and "'max_retries'" in message
 
 
+# -- CEL513 ---------------------------------------------------------------------------------
+
+def test_removed_control_functions_point_to_app_control_once_per_import():
+    [message] = messages("from celery.task.control import broadcast, revoke, Inspect\n", select="CEL513")
+    assert message.startswith("celery.task.control (broadcast, revoke, Inspect) no longer exists")
+    assert "app.control.broadcast; app.control.revoke; app.control for Inspect" in message
+
+
+def test_removed_names_of_one_import_each_name_their_replacement():
+    [message] = messages("from celery.task import PeriodicTask, task\n", select="CEL513")
+    assert "app.add_periodic_task() for PeriodicTask; celery.shared_task (or @app.task) for task" in message
+
+
 # -- CEL511 / CEL512 ------------------------------------------------------------------------
 
 def test_soft_limit_in_django_settings():

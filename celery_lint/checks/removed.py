@@ -200,6 +200,8 @@ _REPLACEMENTS = {
     "apply": "Task.apply()",
     "delay_task": "Task.delay() or app.send_task()",
 }
+#: celery.task.control's functions became methods of the app's Control (celery/app/control.py).
+_CONTROL = "celery.task.control"
 #: celery.execute survives as a compatibility module that keeps only send_task.
 _EXECUTE = "celery.execute"
 _EXECUTE_KEPT = frozenset({"send_task"})
@@ -207,6 +209,9 @@ _EXECUTE_KEPT = frozenset({"send_task"})
 
 def removed_api(qualname: str) -> str | None:
     """The replacement of a removed Celery API (a module or a name), or None if it exists."""
+    if qualname.startswith(_CONTROL + ".") and qualname.count(".") == _CONTROL.count(".") + 1:
+        name = qualname.rsplit(".", 1)[-1]  # broadcast, revoke, rate_limit, inspect: methods of app.control
+        return "app.control" if name[:1].isupper() else f"app.control.{name}"
     for module, general in _REMOVED_MODULES.items():
         if qualname == module or qualname.startswith(module + "."):
             last = qualname.rsplit(".", 1)[-1]
@@ -468,11 +473,20 @@ def removed_name_import(node: ast.ImportFrom, ctx: Context) -> None:
     if node.level or not node.module or node.module.split(".")[0] != "celery" \
             or _kept_for_old_versions(ctx, node):
         return
-    for alias in node.names:
-        replacement = removed_api(f"{node.module}.{alias.name}")
-        if replacement is not None:
-            replacement = _REPLACEMENTS.get(alias.name, replacement)
-            ctx.report(node, CEL513, api=f"{node.module}.{alias.name}", replacement=replacement)
+    removed = [(alias.name, removed_api(f"{node.module}.{alias.name}")) for alias in node.names]
+    removed = [(name, replacement if node.module == _CONTROL else _REPLACEMENTS.get(name, replacement))
+               for name, replacement in removed if replacement is not None]
+    if not removed:
+        return
+    # One finding for the statement (its fix rewrites the whole import), naming every removed name.
+    names = [name for name, _ in removed]
+    api = f"{node.module}.{names[0]}" if len(names) == 1 else f"{node.module} ({', '.join(names)})"
+    by_replacement: dict[str, list[str]] = {}
+    for name, replacement in removed:
+        by_replacement.setdefault(replacement, []).append(name)
+    parts = [replacement if len(names) == 1 or (len(named) == 1 and replacement.endswith("." + named[0]))
+             else f"{replacement} for {', '.join(named)}" for replacement, named in by_replacement.items()]
+    ctx.report(node, CEL513, api=api, replacement="; ".join(parts))
 
 
 _SUSPECT_ATTRS = frozenset({"task", "decorators", "encoding"})
