@@ -207,7 +207,7 @@ CEL510 = Rule(
     code="CEL510",
     symbol="celery-missing-time-limit",
     msgid="W7850",
-    message="task '{task}' sets no time_limit or soft_time_limit, nor does Celery config in this module "
+    message="task '{task}' sets no time_limit or soft_time_limit, nor does any Celery config in sight "
             "set task_time_limit; give it a limit so a hung task cannot block its worker forever",
     summary="Give every task a time limit",
     default=False,
@@ -225,7 +225,8 @@ CEL510 = Rule(
          "declares `abstract = True`, whose `run` only raises `NotImplementedError`, or that is "
          "only used as a base (`base=` of a task, or a base of other classes) and never "
          "instantiated, sent or registered; a class given to `app.register_task(...)` is a task "
-         "whatever it declares.",
+         "whatever it declares. Nor is a function task whose body only raises (a placeholder whose "
+         "messages something else consumes): it cannot hang.",
     why="Without a limit, a task stuck on a network call that never answers holds its worker slot "
         "forever; when all slots hang, the queue stops. A hard limit lets the worker kill and "
         "replace the child process; a soft limit lets the task clean up first.",
@@ -604,5 +605,22 @@ def missing_time_limit(ctx: Context) -> None:
     for task in model.tasks:
         if any(task.option(name, model) is not None for name in _LIMIT_OPTIONS):
             continue
-        if not _limits_unknowable(model, task) and not _base_class(ctx, task):
+        if not _limits_unknowable(model, task) and not _base_class(ctx, task) and not _only_raises(task):
             ctx.report(task.definition, CEL510, task=task.label)
+
+
+def _only_raises(task: TaskInfo) -> bool:
+    """Is a function task a placeholder whose body (after its docstring) only raises, with
+    constant or plain-name arguments (``raise Exception("called asynchronously only")``)?"""
+    if task.kind is not TaskKind.FUNCTION:
+        return False
+    body = task.node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(const(body[0].value), str):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise):
+        return False
+    exc = body[0].exc
+    if isinstance(exc, ast.Call):
+        return all(isinstance(arg, (ast.Constant, ast.Name, ast.JoinedStr))
+                   for arg in (*exc.args, *(kw.value for kw in exc.keywords)))
+    return isinstance(exc, (ast.Name, ast.Attribute))
