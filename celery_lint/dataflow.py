@@ -650,23 +650,98 @@ def signal_receivers(model: ModuleModel) -> dict[ast.AST, frozenset[str]]:
 
 
 SETUP_LOGGING = "celery.signals.setup_logging"
+AFTER_SETUP_LOGGER = "celery.signals.after_setup_logger"
+#: What a receiver of ``after_setup_logger`` does when it restyles or replaces the worker's handlers.
+_HANDLER_WORK = frozenset({"setFormatter", "addHandler", "removeHandler", "handlers", "dictConfig", "fileConfig"})
 
 
 def connects_setup_logging(model: ModuleModel) -> bool:
-    """Does the module connect a receiver to ``celery.signals.setup_logging``
-    (``@setup_logging.connect``, ``setup_logging.connect(handler)``)?  Then the worker leaves
-    logging to the project and sets up no task logger (celery/app/log.py).  Importing
-    pyramid_celery does the same: it connects its own receiver when imported."""
+    """Does the module take the worker's logging over?  With a receiver of
+    ``celery.signals.setup_logging`` (``@setup_logging.connect``, ``setup_logging.connect(handler)``)
+    the worker sets up no logger at all (celery/app/log.py); importing pyramid_celery connects
+    one.  A receiver of ``after_setup_logger`` that restyles, adds or replaces the root logger's
+    handlers (``setFormatter``, ``addHandler``, ``dictConfig``...) decides how worker logs look
+    and where they go, and records of task loggers never reach them (the worker's ``celery.task``
+    logger does not propagate)."""
     if "pyramid_celery" in model.imported_packages:
         return True
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == "connect" and model.resolve(func.value) == SETUP_LOGGING:
-            return True
-    return any(
-        isinstance(dec, ast.Attribute) and dec.attr == "connect" and model.resolve(dec.value) == SETUP_LOGGING
-        for t in FUNCTION_TYPES for func in model.nodes.get(t, ()) for dec in func.decorator_list
-    )
+        if isinstance(func, ast.Attribute) and func.attr == "connect":
+            signal = model.resolve(func.value)
+            if signal == SETUP_LOGGING:
+                return True
+            if signal == AFTER_SETUP_LOGGER and call.args and _works_on_handlers(model, call.args[0]):
+                return True
+    for t in FUNCTION_TYPES:
+        for func in model.nodes.get(t, ()):
+            for dec in func.decorator_list:
+                target = dec.func if isinstance(dec, ast.Call) else dec
+                if not (isinstance(target, ast.Attribute) and target.attr == "connect"):
+                    continue
+                signal = model.resolve(target.value)
+                if signal == SETUP_LOGGING or (signal == AFTER_SETUP_LOGGER and _handler_work(func)):
+                    return True
+    return False
+
+
+def _works_on_handlers(model: ModuleModel, receiver: ast.AST) -> bool:
+    """Does a receiver given to ``connect(...)`` work on handlers?  One the module does not define: maybe."""
+    if isinstance(receiver, ast.Name):
+        defs = [b.node for b in model.lookup(receiver.id, receiver) if b.kind is BindingKind.DEF]
+        if defs:
+            return any(_handler_work(d) for d in defs)
+    return True
+
+
+def _handler_work(func: ast.AST) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr in _HANDLER_WORK for n in ast.walk(func))
+
+
+def configured_loggers(model: ModuleModel) -> frozenset[str]:
+    """Names of the loggers a logging configuration of the module sets up (not the root logger):
+    the keys of ``"loggers"`` in a dict that is a ``dictConfig`` schema (it has ``"version"``:
+    Django's ``LOGGING = {...}``, ``dictConfig({...})``), and those added by item
+    (``LOGGING["loggers"]["proj"] = {...}``, ``LOGGING["loggers"].update({...})``)."""
+    found: set[str] = set()
+
+    def keys(d: ast.AST) -> None:
+        if isinstance(d, ast.Dict):
+            found.update(k.value for k in d.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
+
+    for d in model.nodes.get(ast.Dict, ()):
+        fields = {k.value: v for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant)}
+        if "version" in fields and "loggers" in fields:
+            keys(fields["loggers"])
+    for assign in model.nodes.get(ast.Assign, ()):
+        for target in assign.targets:
+            if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Subscript)
+                    and const(target.value.slice) == "loggers" and isinstance(name := const(target.slice), str)):
+                found.add(name)
+    for call in model.nodes.get(ast.Call, ()):
+        func = call.func
+        if (isinstance(func, ast.Attribute) and func.attr == "update" and isinstance(func.value, ast.Subscript)
+                and const(func.value.slice) == "loggers" and call.args):
+            keys(call.args[0])
+    found.discard("")
+    found.discard("root")
+    return frozenset(found)
+
+
+TASK_FORMATTER = "celery.app.log.TaskFormatter"
+_TASK_FIELDS = ("%(task_id)", "%(task_name)", "{task_id", "{task_name")
+
+
+def formats_task_id(model: ModuleModel) -> bool:
+    """Does a logging configuration of the module put the task's id or name into its records' format:
+    a formatter entry (``{"()": "celery.app.log.TaskFormatter"}``, ``"format": "... %(task_id)s ..."``)?
+    (A ``TaskFormatter(...)`` made in code may serve any handler: it does not count.)"""
+    for d in model.nodes.get(ast.Dict, ()):
+        for key, value in zip(d.keys, d.values):
+            text = const(value) if const(key) in ("()", "class", "format", "fmt") else None
+            if isinstance(text, str) and (text == TASK_FORMATTER or any(f in text for f in _TASK_FIELDS)):
+                return True
+    return False
 
 
 def plain_wrapper(func: ast.AST) -> bool:

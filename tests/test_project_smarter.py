@@ -622,6 +622,53 @@ def test_logging_set_up_by_another_module_silences_cel701(tmp_path):
     assert lines(standalone(root), "proj/jobs.py", "CEL701") == [10]
 
 
+ROUTED = {
+    "site/proj/settings.py": """\
+        INSTALLED_APPS = ["remapp"]
+        LOGGING = {
+            "version": 1,
+            "handlers": {"file": {"class": "logging.FileHandler", "filename": "remapp.log"}},
+            "loggers": {"remapp": {"handlers": ["file"], "level": "INFO"}},
+        }
+    """,
+    "site/remapp/__init__.py": "",
+    "site/remapp/exports.py": """\
+        import logging
+
+        from celery import shared_task
+
+        logger = logging.getLogger(__name__)
+        audit = logging.getLogger("audit")
+
+
+        @shared_task
+        def export(pk):
+            logger.info("exporting %s", pk)
+            audit.info("exported %s", pk)
+    """,
+}
+
+
+def test_a_logger_routed_by_the_project_settings_gets_the_formatter_advice(tmp_path):
+    """Django's LOGGING in the settings routes ``remapp`` to a file: get_task_logger would re-parent
+    ``remapp.exports`` under ``celery.task`` and take its records out of that file, so CEL701 advises
+    a TaskFormatter on those handlers instead, and is silent once a formatter of the settings writes
+    the task id; the unrouted ``audit`` logger keeps the get_task_logger advice."""
+    root = project(tmp_path, ROUTED)
+    assert alone(root, "site/remapp/exports.py", {"CEL701"}) == {(11, "CEL701"), (12, "CEL701")}
+    found = standalone(root)
+    assert lines(found, "site/remapp/exports.py", "CEL701") == [11, 12]
+    assert "the handlers of 'remapp': give those a celery.app.log.TaskFormatter" in \
+        found[("site/remapp/exports.py", 11, "CEL701")]
+    assert "get_task_logger(__name__) instead" in found[("site/remapp/exports.py", 12, "CEL701")]
+    settings = root / "site/proj/settings.py"
+    settings.write_text(settings.read_text().replace(
+        '"loggers":', '"formatters": {"task": {"format": "%(task_name)s[%(task_id)s] %(message)s"}},\n    "loggers":'))
+    assert lines(standalone(root), "site/remapp/exports.py", "CEL701") == [12]
+    _, by_flake8 = flake8(["site/remapp/exports.py"], root)
+    assert [f[1] for f in by_flake8 if f[3] == "CEL701"] == [12]
+
+
 # -- 8. Receivers connected by another module (CEL304) -------------------------------------------
 
 RECEIVERS = {

@@ -368,10 +368,16 @@ def test_a_return_in_finally_drops_the_re_raise():
     "@signals.setup_logging.connect(weak=False)\ndef configure(**kwargs):\n    pass\n",
     "def configure(**kwargs):\n    pass\n\n\nsetup_logging.connect(configure)\n",
     "import pyramid_celery  # it connects its own receiver when imported\n",
+    "@signals.after_setup_logger.connect\ndef restyle(logger=None, **kwargs):\n"
+    "    for handler in logger.handlers:\n        handler.setFormatter(JsonFormatter())\n",
+    "def restyle(logger=None, **kwargs):\n    logger.addHandler(JsonHandler())\n\n\n"
+    "signals.after_setup_logger.connect(restyle)\n",
 ])
 def test_a_module_that_sets_up_logging_itself_is_silent(connect):
     """With a receiver of celery.signals.setup_logging the worker sets up no task logger
-    (celery/app/log.py), so get_task_logger would add no task id: CEL701 has no advice to give."""
+    (celery/app/log.py), so get_task_logger would add no task id: CEL701 has no advice to give.
+    One of after_setup_logger styles the root logger's handlers, which the worker's task logger
+    (``celery.task``, not propagating) never reaches: the advice would undo the project's styling."""
     task = """\
         import logging
         import logging.config
@@ -389,8 +395,60 @@ def test_a_module_that_sets_up_logging_itself_is_silent(connect):
     assert found(task, select="CEL701") == [(12, "CEL701")]
     assert found(task + textwrap.indent("\n\n" + connect, " " * 8), select="CEL701") == []
     # another signal's receiver is no logging setup
-    other = task + textwrap.indent("\n\n@signals.after_setup_logger.connect\ndef more(**kwargs):\n    pass\n", " " * 8)
+    other = task + textwrap.indent("\n\n@signals.task_prerun.connect\ndef more(**kwargs):\n    pass\n", " " * 8)
     assert found(other, select="CEL701") == [(12, "CEL701")]
+    # nor is a receiver of after_setup_logger that leaves the handlers alone (it logs, adds methods)
+    checks = "\n\n@signals.after_setup_logger.connect\ndef checks(logger=None, **kwargs):\n    logger.warning('x')\n"
+    assert found(task + textwrap.indent(checks, " " * 8), select="CEL701") == [(12, "CEL701")]
+
+
+def test_a_logger_the_logging_configuration_routes_gets_the_formatter_advice():
+    """get_task_logger re-parents a logger under ``celery.task`` (celery/utils/log.py), so the
+    records of one the logging configuration sets up, or of a child of one, would leave its
+    handlers: for such loggers the advice is a TaskFormatter on those handlers; once a formatter
+    of the configuration writes the task id, they are left alone.  Other loggers keep the
+    get_task_logger advice."""
+    source = """\
+        import logging
+        import logging.config
+
+        from celery import shared_task
+
+        logger = logging.getLogger(__name__)
+        qrscu = logging.getLogger("remapp.netdicom.qrscu")
+        child = logging.getLogger("remapp").getChild("exports")
+        other = logging.getLogger("elsewhere")
+
+        LOGGING = {
+            "version": 1,
+            "formatters": {"plain": {"format": "%(asctime)s %(message)s"}},
+            "loggers": {"remapp": {"handlers": ["file"], "level": "INFO"}, "root": {"level": "INFO"}},
+        }
+        LOGGING["loggers"]["tasks"] = {"handlers": ["file"]}
+        logging.config.dictConfig(LOGGING)
+
+
+        @shared_task
+        def export(pk):
+            logger.info("exporting %s", pk)
+            qrscu.info("querying")
+            child.info("exporting")
+            other.info("elsewhere")
+            logging.info("the root logger")
+    """
+    found_ = checking.violations(source, select="CEL701", filename="tasks.py")
+    assert [v.line for v in found_] == [22, 23, 24, 25, 26]
+    advice = {v.line: v.message.split("; ", 1)[1] for v in found_}
+    assert advice[22].startswith("the logging configuration sends them to the handlers of 'tasks': give those a "
+                                 "celery.app.log.TaskFormatter")
+    assert "handlers of 'remapp'" in advice[23] and "handlers of 'remapp'" in advice[24]
+    assert advice[25].startswith("make it with celery.utils.log.get_task_logger(__name__)")
+    # a formatter that writes the task id: the routed loggers' records carry it already
+    for formatter in ('"%(asctime)s %(task_name)s[%(task_id)s] %(message)s"',):
+        formatted = source.replace('"%(asctime)s %(message)s"', formatter)
+        assert found(formatted, select="CEL701", filename="tasks.py", prefix="") == [(25, "CEL701"), (26, "CEL701")]
+    task_formatter = source.replace('{"format": "%(asctime)s %(message)s"}', '{"()": "celery.app.log.TaskFormatter"}')
+    assert found(task_formatter, select="CEL701", filename="tasks.py", prefix="") == [(25, "CEL701"), (26, "CEL701")]
 
 
 @pytest.mark.parametrize("handler, reported", [

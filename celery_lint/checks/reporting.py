@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import ast
+import re
 
-from ..dataflow import cleanup_in_finally, connects_setup_logging, falls_into_raise
+from ..dataflow import (
+    TASK_FORMATTER, cleanup_in_finally, configured_loggers, connects_setup_logging, falls_into_raise, formats_task_id,
+)
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, MAX_DEPTH, BindingKind, ModuleModel, TaskInfo
 from ..rule import Rule
@@ -25,11 +28,19 @@ CEL701 = Rule(
          "functions (`logging.info(...)`, the root logger). Not reported: log calls that pass the "
          "task's id themselves (`self.request.id`, or a name assigned from it), and loggers that are "
          "task loggers after all: named under `celery.task`, or given the same name as a `get_task_logger(...)` "
-         "call of the module (both calls return the same logger object). Nor is anything reported where "
-         "the module or its project connects a receiver to `celery.signals.setup_logging` (or imports "
-         "`pyramid_celery`, which connects one): the worker "
+         "call of the module (both calls return the same logger object). A logger the project's logging "
+         "configuration sets up, or a child of one (a `\"loggers\"` entry of Django's `LOGGING` or of a "
+         "`dictConfig` dict, for `getLogger(__name__)` or a literal name), gets other advice: "
+         "`get_task_logger` re-parents a logger under `celery.task`, so its records would leave the "
+         "handlers the project gave them; a `celery.app.log.TaskFormatter` on those handlers adds the "
+         "task's name and id instead, and once a formatter of the configuration writes `%(task_id)s` or "
+         "`%(task_name)s` (or is a TaskFormatter) such loggers are not reported. Nor is anything reported "
+         "where the module or its project connects a receiver to "
+         "`celery.signals.setup_logging` (or imports `pyramid_celery`, which connects one): the worker "
          "then leaves logging to the project and sets up no task logger (`celery/app/log.py`), so "
-         "`get_task_logger` would add no task name or id either.",
+         "`get_task_logger` would add no task name or id either; or to `after_setup_logger` with a "
+         "receiver that restyles, adds or replaces handlers (`setFormatter`, `addHandler`, "
+         "`dictConfig`): records of the (not propagating) task logger never reach those.",
     why="The worker formats records of task loggers (`celery.utils.log.get_task_logger`) with the "
         "task's name and id, so the lines of one run can be found among thousands. Records of "
         "other loggers carry neither.",
@@ -202,6 +213,32 @@ class _LoggerUse:
             )
         return node_key(name) in self._task_logger_names
 
+    def routed(self, get_logger: ast.Call, configured: frozenset[str], project=None) -> str | None:
+        """The logger the project's logging configuration sets up (one of ``configured``) that
+        ``logging.getLogger(name)`` makes, or an ancestor of it, or None.  For ``__name__`` the
+        module's dotted name depends on where ``sys.path`` starts: any run of the module name's
+        parts counts (of the name the project index gives it, else of the file's folders)."""
+        if not configured:
+            return None
+        name = get_logger.args[0] if get_logger.args else next(
+            (kw.value for kw in get_logger.keywords if kw.arg == "name"), None)
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            parts = name.value.split(".")
+            return next((n for i in range(len(parts), 0, -1) if (n := ".".join(parts[:i])) in configured), None)
+        if not (isinstance(name, ast.Name) and name.id == "__name__"):
+            return None
+        module = project.module_of(self.model.filename)[0] if project is not None else ""
+        if module:
+            path = module.split(".")
+        else:
+            path = [p for p in re.split(r"[\\/]", self.model.filename) if p]
+            if path and path[-1].endswith(".py"):
+                path[-1] = path[-1][:-3]
+                if path[-1] == "__init__":
+                    path.pop()
+        return next((n for i in range(len(path)) for j in range(len(path), i, -1)
+                     if (n := ".".join(path[i:j])) in configured), None)
+
     def calls_of(self, func: ast.AST) -> list[ast.Call]:
         """The calls in the module of a function defined in it (``helper(...)``)."""
         if self._calls_of is None:
@@ -345,6 +382,11 @@ def stdlib_logger_in_task(ctx: Context) -> None:
             ctx.project is not None and ctx.project.logging_set_up_by_project):
         return
     loggers = _LoggerUse(model)
+    configured = configured_loggers(model)
+    formatted = formats_task_id(model)
+    if ctx.project is not None:
+        configured |= ctx.project.configured_loggers
+        formatted = formatted or ctx.project.formats_task_id
     for call in model.nodes.get(ast.Call, ()):
         func = call.func
         method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
@@ -361,6 +403,13 @@ def stdlib_logger_in_task(ctx: Context) -> None:
         if made is None:
             ctx.report(call, CEL701, task=task.label, logger=f"the root logger (logging.{method})",
                        fix="log through a logger made with celery.utils.log.get_task_logger(__name__)")
+        elif (routed := loggers.routed(made, configured, ctx.project)) is not None:
+            # get_task_logger would re-parent it under celery.task, out of the project's handlers
+            if not formatted:
+                ctx.report(call, CEL701, task=task.label, logger=_describe(func.value),
+                           fix=f"the logging configuration sends them to the handlers of '{routed}': give "
+                               f"those a {TASK_FORMATTER} (it fills %(task_name)s and %(task_id)s) rather "
+                               f"than moving the logger under celery.task with get_task_logger")
         else:
             ctx.report(call, CEL701, task=task.label, logger=_describe(func.value),
                        fix=f"make it with celery.utils.log.get_task_logger(__name__) instead of "

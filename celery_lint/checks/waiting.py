@@ -268,7 +268,8 @@ def _is_name(expr: ast.AST, name: str) -> bool:
 
 def _known_ready(model: ModuleModel, call: ast.Call, result: ast.AST) -> bool:
     """Is ``result.get()`` reached only once the result is ready: inside ``if result.ready():``
-    (or the ``else:`` of ``if not result.ready():``), or after ``if result.state != 'SUCCESS': raise/return`` in the same block?"""
+    (or the ``else:`` of ``if not result.ready():``), or after
+    ``if result.state != 'SUCCESS': raise/return`` in the same block?"""
     if not isinstance(result, ast.Name):
         return False
     child: ast.AST = call

@@ -323,9 +323,23 @@ class ProjectIndex:
 
     @cached_property
     def logging_set_up_by_project(self) -> bool:
-        """Does a module of the project (test code aside) connect ``celery.signals.setup_logging``?
-        Then the worker sets up no task logger: get_task_logger's lines carry no task name or id."""
+        """Does a module of the project (test code aside) connect ``celery.signals.setup_logging``
+        or ``after_setup_logger``?  Then the project decides how worker logs look and where they go
+        (:func:`dataflow.connects_setup_logging`)."""
         return any(summary.get("setup_logging") for summary in self.summaries.values() if not summary["test"])
+
+    @cached_property
+    def configured_loggers(self) -> frozenset[str]:
+        """Names of the loggers the project's logging configuration (Django's ``LOGGING``,
+        ``dictConfig``) sets up, test code aside (:func:`dataflow.configured_loggers`)."""
+        return frozenset(name for summary in self.summaries.values() if not summary["test"]
+                         for name in summary.get("loggers", ()))
+
+    @cached_property
+    def formats_task_id(self) -> bool:
+        """Does a logging configuration of the project (test code aside) write the task's id or name
+        into its records (:func:`dataflow.formats_task_id`)?"""
+        return any(summary.get("task_id_format") for summary in self.summaries.values() if not summary["test"])
 
     @cached_property
     def django_settings_read_plain(self) -> str | bool | None:
@@ -476,7 +490,8 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         text = data.decode("latin-1")
         # Django settings modules join the Celery modules: the apps Django loads are in them; so do
         # modules connecting model signals (an AppConfig.ready() connects receivers that send tasks).
-        if check.search(text, rel) or "INSTALLED_APPS" in text or _connects_model_signals(text):
+        if check.search(text, rel) or "INSTALLED_APPS" in text or _connects_model_signals(text) \
+                or _configures_logging(text):
             passed.append((path, rel, module, package))
         else:
             rejected.append((path, rel, module, package))
@@ -543,6 +558,11 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
 
 def _connects_model_signals(text: str) -> bool:
     return ".connect(" in text and any(name in text for name in ("post_save", "post_delete", "m2m_changed"))
+
+
+def _configures_logging(text: str) -> bool:
+    """A module that may set up named loggers (Django's ``LOGGING``, ``dictConfig``): CEL701 asks."""
+    return "loggers" in text and ("LOGGING" in text or "dictConfig" in text)
 
 
 #: Bases of the standard library that make no Django model (``abc.ABC``, ``typing.NamedTuple``...).

@@ -27,7 +27,10 @@ What the index needs to know how workers find the tasks (CEL904, CEL906-CEL909):
   (list or None), "celery_names", "new_names" (CELERY_* names only ``namespace="CELERY"`` reads),
   "root_urlconf", "star"}``, else None; ``settings_read``: ``CELERY_*`` names the module reads;
   ``django_setup``: the module calls ``django.setup()`` when imported;
-- ``setup_logging``: the module connects a receiver to ``celery.signals.setup_logging``;
+- ``setup_logging``: the module connects a receiver to ``celery.signals.setup_logging`` or
+  ``after_setup_logger`` (:func:`dataflow.connects_setup_logging`);
+- ``loggers``: names of the loggers its logging configuration sets up (:func:`dataflow.configured_loggers`);
+  ``task_id_format``: a formatter of it writes the task's id or name (:func:`dataflow.formats_task_id`);
 - ``plain_wrappers``: module-level decorators that wrap a function and cannot retry a task
   (:func:`~celery_lint.dataflow.plain_wrapper`);
 - ``receivers``: functions of other modules it connects to Django model signals, ``{dotted name:
@@ -48,12 +51,12 @@ import ast
 
 from ..celery_data import OLD_TO_NEW
 from ..config import ConfigItem, module_statements
-from ..dataflow import connects_setup_logging, plain_wrapper, receivers_elsewhere
+from ..dataflow import configured_loggers, connects_setup_logging, formats_task_id, plain_wrapper, receivers_elsewhere
 from ..model import (TASK_BASES, TASK_DECORATORS, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, const,
                      is_const, registers_task)
 
 #: Bump when the shape of a summary changes: cached summaries of another shape are misses.
-FORMAT = 11
+FORMAT = 12
 #: Longest attribute value or method body (as source text) a summary keeps for other modules.
 MAX_TEXT = 300
 
@@ -428,6 +431,8 @@ def summarize(model: ModuleModel, module: str, package: bool) -> dict:
         "settings_read": _settings_read(model),
         "django_setup": _django_setup(model),
         "setup_logging": connects_setup_logging(model),
+        "loggers": sorted(configured_loggers(model)),
+        "task_id_format": formats_task_id(model),
         "receivers": _receivers(model, module, package),
         "plain_wrappers": [f.name for f in model.tree.body if plain_wrapper(f)],
         "shared_tasks": sum(1 for task in model.tasks if task.via == "celery.shared_task"),
