@@ -6,6 +6,7 @@ import re
 
 from ..dataflow import (
     TASK_FORMATTER, cleanup_in_finally, configured_loggers, connects_setup_logging, falls_into_raise, formats_task_id,
+    own_nodes,
 )
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, MAX_DEPTH, BindingKind, ModuleModel, TaskInfo
@@ -123,8 +124,10 @@ CEL703 = Rule(
          "`capture_message`, `traceback.print_exc()`. Handlers of narrow, expected exceptions "
          "(`except User.DoesNotExist: return`) are not reported, nor handlers that hand the "
          "exception object on to code the checker cannot see, nor a best-effort `try` inside a "
-         "handler that then re-raises or inside a `finally:` block (cleanup after the work, whose "
-         "own exception goes on; unless the handler returns). An exception that only goes into the text of a message "
+         "handler that then re-raises, inside a handler that reports its own error (a second, lesser "
+         "error while marking the job failed), or inside a `finally:` block (cleanup after the work, "
+         "whose own exception goes on; unless the handler returns). An exception that only goes into "
+         "the text of a message "
          "(`str(e)`, `f\"{e}\"`, `\"%s\" % e`, `\"{r}\".format(r=e)`, `\"%(e)s\" % {\"e\": e}`) is "
          "not its traceback: such a handler is reported.",
     why="Celery marks a task FAILURE, calls `on_failure`, sends the `task-failed` event and lets "
@@ -484,14 +487,14 @@ class _HandlerReading:
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Raise):
                     return True
-                if isinstance(node, ast.Call) and self._reporting_call(node, depth):
+                if isinstance(node, ast.Call) and self.reporting_call(node, depth):
                     return True
                 if (exc_name and isinstance(node, ast.Name) and node.id == exc_name
                         and isinstance(node.ctx, ast.Load) and self._escapes(node, depth)):
                     return True  # handed on to code we cannot see: it may report it
         return False
 
-    def _reporting_call(self, call: ast.Call, depth: int) -> bool:
+    def reporting_call(self, call: ast.Call, depth: int = 0) -> bool:
         func = call.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
         if name in ("retry", "update_state") and isinstance(func, ast.Attribute):
@@ -567,5 +570,21 @@ def swallowed_exception(node: ast.ExceptHandler, ctx: Context) -> None:
         return
     if falls_into_raise(model, node) or cleanup_in_finally(model, node):
         return  # a best-effort try inside a handler that re-raises, or cleanup: the task fails all the same
-    if not _HandlerReading(model).reports(node.body, node.name):
+    reading = _HandlerReading(model)
+    if not reading.reports(node.body, node.name) and not _inside_reporting_handler(model, reading, node):
         ctx.report(node, CEL703, handler=handler, task=task.label)
+
+
+def _inside_reporting_handler(model: ModuleModel, reading: _HandlerReading, node: ast.ExceptHandler) -> bool:
+    """Is the handler's ``try`` a best-effort step (marking the job failed) inside an ``except``
+    block that itself records the error it handles (logs its traceback, sends it to a tracker,
+    retries), and does the handler not leave (``return``, ``break``, ``continue``) on the way?
+    The task's failure is on record; what the inner step drops is a second, lesser error."""
+    if any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in own_nodes(node.body)):
+        return False
+    for anc in model.ancestors(model.parent(node)):
+        if isinstance(anc, FUNCTION_TYPES):
+            return False
+        if isinstance(anc, ast.ExceptHandler):
+            return any(isinstance(n, ast.Call) and reading.reporting_call(n) for n in own_nodes(anc.body))
+    return False
