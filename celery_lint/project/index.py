@@ -3,7 +3,8 @@
 The root is the nearest folder above a checked file holding one of :data:`ROOT_MARKERS` (or the
 ``project-root`` setting; without either, the current folder).  Module names are the names Python
 (and so Celery) gives the files: the folders of packages (``__init__.py``) up to the first folder
-that is none, which is on ``sys.path`` (the root, ``src/``, the folder of ``manage.py``).
+that is none, which is on ``sys.path`` (the root, ``src/``, the folder of ``manage.py``, also when
+it holds an ``__init__.py`` but the settings module manage.py names starts beside it).
 
 Building the index walks the root once, reads the ``.py`` files, keeps those that pass the
 prefilter, and summarises each (from the cache when its content was seen before).  Project task
@@ -458,7 +459,7 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
     files: list[tuple[str, str]] = []  # (absolute path, relative path)
     packages: set[str] = set()
     for folder, names in walk(root):
-        if "__init__.py" in names:
+        if "__init__.py" in names and not ("manage.py" in names and _manage_py_root(folder)):
             packages.add(folder)
         for name in names:
             if name.endswith(".py"):
@@ -554,6 +555,22 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         index.paths[module] = rel
         index.plain_imports.paths.pop(module, None)
     return index
+
+
+_SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]""")
+
+
+def _manage_py_root(folder: str) -> bool:
+    """Is a package folder holding Django's ``manage.py`` the start of ``sys.path`` (as running
+    ``manage.py`` or a worker from it makes it), rather than a package?  When the settings module
+    manage.py names (``proj.settings``) starts with a folder beside it: its modules are then
+    ``remapp.tasks``, not ``site.remapp.tasks``."""
+    try:
+        text = read_bytes(os.path.join(folder, "manage.py")).decode("utf-8", "replace")
+    except (OSError, NotChecked):
+        return False
+    found = _SETTINGS_MODULE.search(text)
+    return found is not None and os.path.isdir(os.path.join(folder, found.group(1).split(".")[0]))
 
 
 def _connects_model_signals(text: str) -> bool:
