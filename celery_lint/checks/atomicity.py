@@ -137,7 +137,9 @@ CEL303 = Rule(
          "execution path does together count: the branches of one `if`/`elif`/`else`, the cases of a "
          "`match`, the `else` and the `except` clauses of a `try` (which follow a failure, so not the "
          "write that failed) and a branch that returns or leaves the loop before the next write are "
-         "alternatives.",
+         "alternatives. Writes that all go to one row -- an instance created or fetched once and saved "
+         "again and again, a job's status or progress row -- are left alone: one transaction would hide "
+         "the progress until the end.",
     why="A task can fail half way: a worker is killed, a time limit fires, the database drops the "
         "connection. Without a transaction the writes before the failure stay, the later ones never "
         "happen, and a retry starts from data no run would have produced.",
@@ -741,6 +743,31 @@ def _worst_path(model: ModuleModel, task: TaskInfo) -> tuple[str, ...]:
     return max((writes for (lasting, _), writes in paths.items() if lasting), key=_weight, default=())
 
 
+_INSTANCE_WRITES = frozenset({"save", "delete"})
+
+
+def _one_row(model: ModuleModel, task: TaskInfo) -> bool:
+    """Do all the task's writes outside a transaction go to one row: an instance made or fetched
+    once (``job = Export.objects.create()``) and then saved again and again (a job's status or
+    progress row, which the web page polls)?  One transaction would hide the progress until the
+    end, and there is no second row to leave half-written."""
+    rows = set()
+    for node in df.body_nodes(model, task.node):
+        if not isinstance(node, ast.Call) or df.orm_write(model, node) is None \
+                or df.atomic_context(model, node) is not None:
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _INSTANCE_WRITES and isinstance(func.value, ast.Name):
+            rows.add(func.value.id)
+            continue
+        parent = model.parent(node)
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+            rows.add(parent.targets[0].id)
+            continue
+        return False  # another write (an update(), a create() not kept): a second row
+    return len(rows) == 1
+
+
 def _check_writes(ctx: Context) -> None:
     """Two or more writes outside a transaction on one execution path, one of which a second
     run cannot simply redo (a create, a relative update): after a failure between them,
@@ -761,6 +788,8 @@ def _check_writes(ctx: Context) -> None:
             writes += write is not None
         if writes < 2 or not lasting:
             continue  # the quick count over the whole body: no path can do more
+        if _one_row(model, task):
+            continue
         path = _worst_path(model, task)
         if len(path) >= 2:
             ctx.report(task.definition, CEL303, task=task.label, count=len(path),
