@@ -580,8 +580,9 @@ def _retry_may_follow(model: ModuleModel, task: TaskInfo, unit: ast.AST, retries
     an action that is the last thing that can fail is repeated only when it failed."""
     if unit is task.node:
         return False
-    if model.in_loop(unit) is not None:
-        return True  # the next round may fail after this one's action
+    loop = model.in_loop(unit)
+    if loop is not None and (retries is None or any(loop in model.ancestors(call) for call in retries)):
+        return True  # the next round may fail (or retry) after this one's action
     if retries is None:  # autoretry_for: a later call that may raise what it lists
         python_errors = _retries_python_errors(model, task.option("autoretry_for", model))
         return any(isinstance(node, ast.Call) and _after(node, unit) and _may_raise(model, node, python_errors)
