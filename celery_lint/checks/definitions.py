@@ -346,14 +346,15 @@ CEL516 = Rule(
     code="CEL516",
     symbol="celery-unpicklable-exception",
     msgid="W7856",
-    message="{exc} raised in task '{task}' takes required arguments ({params}) that its __init__ does "
-            "not pass to super().__init__(), so the result backend cannot rebuild it from exc.args; "
-            "pass every argument to super().__init__(...)",
+    message="{exc} raised in task '{task}' requires ({params}) but its __init__ passes other arguments "
+            "to super().__init__(), so the result backend's cls(*exc.args) raises TypeError; pass every "
+            "argument to super().__init__(...)",
     summary="Make task exceptions rebuildable from their args",
     default=False,
     what="Finds exceptions raised in a task (or given to `retry(exc=...)`) whose class is defined "
-         "in the module and whose `__init__` has required parameters it does not forward, in "
-         "order, to `super().__init__(...)` or `Base.__init__(self, ...)`. Classes that set "
+         "in the module and whose `__init__` passes `super().__init__(...)` or "
+         "`Base.__init__(self, ...)` fewer arguments than it requires (or more than it takes), so "
+         "that `cls(*exc.args)` raises `TypeError`. Classes that set "
          "`self.args` themselves are left alone; a `__reduce__` method does not help, because "
          "the JSON result serializer (the default) rebuilds exceptions from their args.",
     why="The result backend stores a failed task's exception as its class and `exc.args`, and "
@@ -1045,8 +1046,10 @@ def _forwards_required(init: ast.FunctionDef) -> tuple[bool, list[str]]:
     for call, passed in calls:
         if call.keywords or any(isinstance(a, ast.Starred) for a in passed):
             return True, required  # forwards *args (or fails for another reason)
-        names = [a.id if isinstance(a, ast.Name) else None for a in passed]
-        if len(names) >= len(required) and names == params[:len(names)]:
+        # cls(*exc.args) gets as many arguments as the call passed on: it raises TypeError only
+        # when they are fewer than the required parameters, or more than the parameters there are
+        # (a different message alone still rebuilds the same class)
+        if len(required) <= len(passed) and (len(passed) <= len(params) or args.vararg):
             return True, required
     return False, required
 
