@@ -180,10 +180,20 @@ def django_settings_read_plain(model: ModuleModel) -> str | None:
         return None
     project = model.project
     if project is not None:
-        elsewhere = project.django_settings_read_plain
+        elsewhere = _project_django_loading(model)
         if elsewhere is False:
             return None
         found = found or elsewhere
+    return found
+
+
+def _project_django_loading(model: ModuleModel) -> str | bool | None:
+    """How the project's apps load Django's settings (:attr:`ProjectIndex.django_settings_read_plain`);
+    for test code, when no app of the project itself does, how the apps of its tests do (a test
+    project's own celery.py reads the test settings)."""
+    found = model.project.django_settings_read_plain
+    if found is None and model.is_test_code():
+        found = model.project.django_settings_read_plain_in_tests
     return found
 
 
@@ -192,8 +202,7 @@ def django_namespace_unknown(model: ModuleModel) -> bool:
     reusable Django app whose host project makes the app, an app made where the index cannot
     see)?  Then whether they are read with ``namespace='CELERY'`` is not known.  Only with a
     project index: a module on its own is checked against Celery's documented setup."""
-    project = model.project
-    return project is not None and _django_loading(model) is None and project.django_settings_read_plain is None
+    return model.project is not None and _django_loading(model) is None and _project_django_loading(model) is None
 
 
 def _django_loading(model: ModuleModel) -> str | bool | None:

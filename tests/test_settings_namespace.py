@@ -192,3 +192,24 @@ def test_an_app_that_shows_its_namespace_gets_the_plain_advice(tmp_path, monkeyp
     monkeypatch.chdir(root)
     code, out, _ = _run(["check", "--no-cache", "--select", "CEL004", "plugin"], capsys)
     assert "rename it to CELERY_TASK_ALWAYS_EAGER, and load the settings" in out, out
+
+
+def test_the_test_projects_own_app_says_how_test_settings_are_read(tmp_path, monkeypatch, capsys):
+    """A reusable app whose test project (``testauth/``: test code) has its own Celery app loading
+    the settings without a namespace: for test code that app shows how the settings are read, so
+    the advice is the plain one, naming it, not "no app of this project shows which"; the module
+    of the app itself (not test code) keeps the conditional advice."""
+    root = _tree(tmp_path / "with-test-app", {
+        **_PLUGIN,
+        "testauth/__init__.py": "",
+        "testauth/celery.py": 'from celery import Celery\n\napp = Celery("testauth")\n'
+                              'app.config_from_object("django.conf:settings")\n',
+        "testauth/settings.py": 'INSTALLED_APPS = ["plugin"]\nCELERY_ALWAYS_EAGER = True\n',
+    })
+    monkeypatch.chdir(root)
+    _, out, _ = _run(["check", "--no-cache", "--select", "CEL004", "."], capsys)
+    findings = dict(line.split(" CEL004 ", 1) for line in out.splitlines() if " CEL004 " in line)
+    for where in ("plugin/tests/test_tasks.py:4:20:", "testauth/settings.py:2:1:"):
+        [message] = [m for k, m in findings.items() if k.endswith(where)]
+        assert "the app loads the Django settings without namespace= (testauth/celery.py:4)" in message, message
+        assert "no app of this project shows which" not in message

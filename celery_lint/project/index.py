@@ -348,9 +348,19 @@ class ProjectIndex:
         as "path:line"; False when some app gives one (``Celery(namespace=)``, or
         ``config_from_object`` of the settings with ``namespace=``); None when no app loads them.
         The same for every module: worked out once (see config.django_settings_read_plain)."""
+        return self._django_settings_read(tests=False)
+
+    @cached_property
+    def django_settings_read_plain_in_tests(self) -> str | bool | None:
+        """:attr:`django_settings_read_plain` for the apps of test code (a test project's
+        ``testauth/celery.py``): what the settings of test code are read by when no app of the
+        project itself loads Django's settings."""
+        return self._django_settings_read(tests=True)
+
+    def _django_settings_read(self, tests: bool) -> str | bool | None:
         found = None
         for module, summary in sorted(self.summaries.items()):
-            if summary["test"]:
+            if summary["test"] is not tests:
                 continue
             if any(app["namespace"] for app in summary.get("apps", ())):
                 return False
