@@ -15,6 +15,7 @@ It also recognises the Django and Celery shapes those checks share: ORM calls
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator
 
 from .model import (
@@ -694,8 +695,20 @@ def _works_on_handlers(model: ModuleModel, receiver: ast.AST) -> bool:
     return True
 
 
+#: A helper called for its effect whose name says it sets logging up (``configure_logger()``).
+_SETS_UP_LOGGING = re.compile(r"(config|setup|set_up|init)\w*log", re.IGNORECASE)
+
+
 def _handler_work(func: ast.AST) -> bool:
-    return any(isinstance(n, ast.Attribute) and n.attr in _HANDLER_WORK for n in ast.walk(func))
+    for n in ast.walk(func):
+        if isinstance(n, ast.Attribute) and n.attr in _HANDLER_WORK:
+            return True
+        if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call):
+            callee = n.value.func
+            name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
+            if isinstance(name, str) and _SETS_UP_LOGGING.search(name):
+                return True
+    return False
 
 
 def configured_loggers(model: ModuleModel) -> frozenset[str]:

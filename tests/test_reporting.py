@@ -372,6 +372,7 @@ def test_a_return_in_finally_drops_the_re_raise():
     "    for handler in logger.handlers:\n        handler.setFormatter(JsonFormatter())\n",
     "def restyle(logger=None, **kwargs):\n    logger.addHandler(JsonHandler())\n\n\n"
     "signals.after_setup_logger.connect(restyle)\n",
+    "@signals.after_setup_logger.connect\ndef restyle(*args, **kwargs):\n    configure_logger()  # imported\n",
 ])
 def test_a_module_that_sets_up_logging_itself_is_silent(connect):
     """With a receiver of celery.signals.setup_logging the worker sets up no task logger
@@ -398,7 +399,8 @@ def test_a_module_that_sets_up_logging_itself_is_silent(connect):
     other = task + textwrap.indent("\n\n@signals.task_prerun.connect\ndef more(**kwargs):\n    pass\n", " " * 8)
     assert found(other, select="CEL701") == [(12, "CEL701")]
     # nor is a receiver of after_setup_logger that leaves the handlers alone (it logs, adds methods)
-    checks = "\n\n@signals.after_setup_logger.connect\ndef checks(logger=None, **kwargs):\n    logger.warning('x')\n"
+    checks = ("\n\n@signals.after_setup_logger.connect\ndef checks(logger=None, **kwargs):\n    logger.warning('x')\n"
+              "    logger.success = add_success_logger()\n")
     assert found(task + textwrap.indent(checks, " " * 8), select="CEL701") == [(12, "CEL701")]
 
 

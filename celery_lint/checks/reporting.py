@@ -40,8 +40,8 @@ CEL701 = Rule(
          "`celery.signals.setup_logging` (or imports `pyramid_celery`, which connects one): the worker "
          "then leaves logging to the project and sets up no task logger (`celery/app/log.py`), so "
          "`get_task_logger` would add no task name or id either; or to `after_setup_logger` with a "
-         "receiver that restyles, adds or replaces handlers (`setFormatter`, `addHandler`, "
-         "`dictConfig`): records of the (not propagating) task logger never reach those.",
+         "receiver that restyles, adds or replaces handlers (`setFormatter`, `addHandler`, `dictConfig`, "
+         "a `configure_logging()` helper): records of the (not propagating) task logger never reach those.",
     why="The worker formats records of task loggers (`celery.utils.log.get_task_logger`) with the "
         "task's name and id, so the lines of one run can be found among thousands. Records of "
         "other loggers carry neither.",
