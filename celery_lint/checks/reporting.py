@@ -189,6 +189,11 @@ def task_around(model: ModuleModel, node: ast.AST) -> TaskInfo | None:
 
 # -- CEL701 ------------------------------------------------------------------------------
 
+def _configured_ancestor(parts: list[str], configured: frozenset[str]) -> str | None:
+    """The nearest of the logger ``".".join(parts)`` and its ancestors that is ``configured``."""
+    return next((n for i in range(len(parts), 0, -1) if (n := ".".join(parts[:i])) in configured), None)
+
+
 class _LoggerUse:
     """Which loggers the module's logging calls use; built once per module."""
 
@@ -218,29 +223,26 @@ class _LoggerUse:
 
     def routed(self, get_logger: ast.Call, configured: frozenset[str], project=None) -> str | None:
         """The logger the project's logging configuration sets up (one of ``configured``) that
-        ``logging.getLogger(name)`` makes, or an ancestor of it, or None.  For ``__name__`` the
-        module's dotted name depends on where ``sys.path`` starts: any run of the module name's
-        parts counts (of the name the project index gives it, else of the file's folders)."""
+        ``logging.getLogger(name)`` makes, or an ancestor of it, or None.  ``__name__`` is the name
+        the project index gives the module; without one, where ``sys.path`` starts is not known,
+        and a logger named by any run of the file's folders counts."""
         if not configured:
             return None
         name = get_logger.args[0] if get_logger.args else next(
             (kw.value for kw in get_logger.keywords if kw.arg == "name"), None)
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
-            parts = name.value.split(".")
-            return next((n for i in range(len(parts), 0, -1) if (n := ".".join(parts[:i])) in configured), None)
+            return _configured_ancestor(name.value.split("."), configured)
         if not (isinstance(name, ast.Name) and name.id == "__name__"):
             return None
         module = project.module_of(self.model.filename)[0] if project is not None else ""
         if module:
-            path = module.split(".")
-        else:
-            path = [p for p in re.split(r"[\\/]", self.model.filename) if p]
-            if path and path[-1].endswith(".py"):
-                path[-1] = path[-1][:-3]
-                if path[-1] == "__init__":
-                    path.pop()
-        return next((n for i in range(len(path)) for j in range(len(path), i, -1)
-                     if (n := ".".join(path[i:j])) in configured), None)
+            return _configured_ancestor(module.split("."), configured)
+        path = [p for p in re.split(r"[\\/]", self.model.filename) if p]
+        if path and path[-1].endswith(".py"):
+            path[-1] = path[-1][:-3]
+            if path[-1] == "__init__":
+                path.pop()
+        return next((n for i in range(len(path)) if (n := _configured_ancestor(path[i:], configured))), None)
 
     def calls_of(self, func: ast.AST) -> list[ast.Call]:
         """The calls in the module of a function defined in it (``helper(...)``)."""
