@@ -449,6 +449,10 @@ class _Collector:
         if not (celeryconfig or is_settings_module(model.filename)):
             if model.is_test_module() or model.tasks or creates_app:
                 return
+        if not celeryconfig and _imports_django_settings(model):
+            # a reusable app's own settings module (``CELERY_SOFT_TIME_LIMIT = getattr(settings,
+            # "MYAPP_...", 30)``): it reads Django's settings, so it is none itself; its names are its own
+            return
         # In a project without Django whose apps load their config from a module without a
         # namespace (``config_from_envvar`` takes none; ``config_from_object("proj.config")``), a
         # config module not named like Django settings is read as a celeryconfig is: BROKER_URL's
@@ -487,6 +491,14 @@ class _Collector:
         if found:  # settings the module imports with * are part of its config
             for stmt in star_imports:
                 self.unseen(stmt, tree, ConfigStyle.DJANGO, ConfigSource.MODULE)
+
+
+def _imports_django_settings(model: ModuleModel) -> bool:
+    """Does the module import Django's settings object at module level (``from django.conf import
+    settings``)?  A Django settings module never does: Django builds that object from it."""
+    return any(isinstance(stmt, ast.ImportFrom) and stmt.module == "django.conf" and not stmt.level
+               and any(alias.name == "settings" for alias in stmt.names)
+               for stmt in module_statements(model.tree.body))
 
 
 def module_statements(body: list) -> Iterator[ast.stmt]:

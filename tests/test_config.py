@@ -518,3 +518,21 @@ def test_add_defaults_is_config():
         registry.add_defaults({"result_expires": None})
     """
     assert found(source, select="CEL009") == [(3, "CEL009"), (7, "CEL009")]
+
+
+def test_a_reusable_apps_own_settings_module_is_no_celery_config():
+    """``myapp/settings.py`` of a reusable app reads Django's settings (``getattr(settings, ...)``):
+    Django builds that object from the real settings module, which never imports it, so the app's
+    module-level CELERY_* names are its own (openwisp-utils), not Celery settings to check."""
+    source = textwrap.dedent("""\
+        from django.conf import settings
+
+        CELERY_SOFT_TIME_LIMIT = getattr(settings, "MYAPP_CELERY_SOFT_TIME_LIMIT", 30)
+        CELERY_ALWAYS_EAGER = True
+    """)
+    found = [(v.line, v.code) for v in celery_lint.check_source(source, "myapp/settings.py")]
+    assert found == []
+    # the project's real settings module (no import of django.conf.settings) is read as config
+    real = source.replace("from django.conf import settings\n", "settings = object()\n")
+    assert {code for _, code in ((v.line, v.code) for v in celery_lint.check_source(real, "myapp/settings.py"))} \
+        >= {"CEL004", "CEL006"}
