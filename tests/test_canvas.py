@@ -354,6 +354,22 @@ def test_test_modules_follow_the_test_paths_setting(filename, settings, silent):
     assert sorted(found(TEST_CODE, settings=settings, filename=filename)) == expected
 
 
+@pytest.mark.parametrize("filename, reported", [
+    ("shop/management/commands/run_benchmark.py", False),  # a shell command waits on purpose
+    ("shop/views.py", True),
+    ("shop/management/helpers.py", True),
+])
+def test_management_commands_may_wait_for_their_tasks(filename, reported):
+    source = """\
+    from celery.result import AsyncResult
+
+
+    def summary(task_id):
+        return AsyncResult(task_id).get(timeout=600)
+    """
+    assert found(source, filename=filename) == ([(5, "CEL203")] if reported else [])
+
+
 def test_waiting_messages_name_the_task_and_the_switch():
     source = """\
     from celery import Celery, Task

@@ -166,7 +166,7 @@ def test_static_methods_and_nested_functions_are_not_the_task():
         self = x
         self.retry()
     """
-    assert found(source) == [(12, "CEL402"), (12, "CEL409")]
+    assert found(source) == [(12, "CEL402")]  # no CEL409: a retry in plain control flow is a schedule
 
 
 def test_retry_of_another_task_is_not_checked():
@@ -287,10 +287,13 @@ def test_exact_delays_are_left_to_test_modules():
 
     @shared_task(bind=True)
     def flaky(self):
-        raise self.retry(countdown=0)
+        try:
+            return 1 / 0
+        except ZeroDivisionError as exc:
+            raise self.retry(exc=exc, countdown=0)
     """
     in_tasks = [(line, code) for line, code in found(source) if code in ("CEL406", "CEL409")]
-    assert in_tasks == [(7, "CEL406"), (14, "CEL409")]
+    assert in_tasks == [(7, "CEL406"), (17, "CEL409")]
     assert checking.violations(source, filename="proj/tests/test_tasks.py", select=("CEL406", "CEL409")) == []
 
 

@@ -434,6 +434,28 @@ def _orm_repeat(model: ModuleModel, task: TaskInfo, node: ast.AST) -> tuple[str,
     return None
 
 
+_INTEGRITY_ERRORS = frozenset({"django.db.IntegrityError", "django.db.utils.IntegrityError",
+                               "django.db.DatabaseError", "django.db.utils.DatabaseError"})
+
+
+def _insert_if_absent(model: ModuleModel, node: ast.AST) -> bool:
+    """Is the write inside ``try:`` whose handler of ``IntegrityError`` goes on without raising
+    (``try: Blacklist(email=e).save() except IntegrityError: pass``)?  With a unique field, the
+    second run's insert fails and is ignored: the standard insert-if-absent."""
+    child = node
+    for anc in model.ancestors(node):
+        if isinstance(anc, FUNCTION_TYPES):
+            return False
+        if isinstance(anc, TRY_TYPES) and child in anc.body:
+            for handler in anc.handlers:
+                types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+                if any(t is not None and model.resolve(t) in _INTEGRITY_ERRORS for t in types) \
+                        and not any(isinstance(n, ast.Raise) for n in df.own_nodes(handler.body)):
+                    return True
+        child = anc
+    return False
+
+
 def _mail_repeat(model: ModuleModel, node: ast.AST) -> tuple[str, str] | None:
     """Sending a mail: (what, fix), or None."""
     if not isinstance(node, ast.Call):
@@ -602,6 +624,8 @@ def _check_repeats(ctx: Context) -> None:
         for node in df.body_nodes(model, task.node):
             found = _orm_repeat(model, task, node)
             orm = found is not None
+            if orm and _insert_if_absent(model, node):
+                continue
             found = found or _mail_repeat(model, node)
             if found is None:
                 continue

@@ -248,7 +248,9 @@ CEL605 = Rule(
          "alone: tests send tasks one by one on purpose. So are loops over a fixed few: a setting "
          "(`for index in settings.SEARCH_INDEXES:`, `app.conf.x`) or a literal of at most ten "
          "constants, one message per configured target, and `while True:` loops, which send one "
-         "message per event as it arrives (a consumer, a menu): there is no collection to group.",
+         "message per event as it arrives (a consumer, a menu): there is no collection to group. Nor "
+         "are loops over batches (`range(0, len(items), size)`, `itertools.batched(items, 50)`, a "
+         "`chunked(...)` helper), which send one message per batch: the fan-out split already.",
     why="A loop of `.delay()` calls publishes the messages one at a time, gives no handle on the "
         "whole fan-out, and cannot be followed by a callback. `group(...)` sends them as one "
         "canvas with one GroupResult (and a chord callback if needed); `Task.chunks` splits a "
@@ -527,11 +529,32 @@ def _over_a_fixed_few(model: ModuleModel, call: ast.AST) -> bool:
         return False
     if isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
         return len(iterable.elts) <= _FEW and all(isinstance(e, ast.Constant) for e in iterable.elts)
+    if _batches(model, iterable):
+        return True
     while isinstance(iterable, (ast.Attribute, ast.Subscript)):
         if isinstance(iterable, ast.Attribute) and _is_settings(model, iterable):
             return True
         iterable = iterable.value
     return False
+
+
+#: Helpers that split a sequence into batches: a loop over them sends one message per batch.
+_BATCHING = frozenset({"itertools.batched", "more_itertools.chunked", "more_itertools.batched",
+                       "more_itertools.ichunked", "more_itertools.grouper"})
+
+
+def _batches(model: ModuleModel, iterable: ast.AST) -> bool:
+    """Is the loop over batches: ``range(0, len(items), size)`` (a step: each round takes
+    ``items[i:i + size]``) or a batching helper (``itertools.batched(items, 50)``)?  One message per
+    batch is the fan-out already split, what ``Task.chunks`` would do."""
+    if not isinstance(iterable, ast.Call):
+        return False
+    func = iterable.func
+    if isinstance(func, ast.Name) and func.id == "range" and model.is_builtin(func):
+        return len(iterable.args) == 3 and not (isinstance(iterable.args[2], ast.Constant)
+                                                and iterable.args[2].value in (1, -1))
+    name = model.resolve(func) or ""
+    return name in _BATCHING or name.rsplit(".", 1)[-1] in ("chunked", "batched", "chunks", "grouper")
 
 
 def _is_settings(model: ModuleModel, attr: ast.Attribute) -> bool:

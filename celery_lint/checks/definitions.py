@@ -85,8 +85,9 @@ CEL502 = Rule(
     code="CEL502",
     symbol="celery-decorator-order",
     msgid="W7842",
-    message="the task decorator of '{task}' sits below {above}, which then wraps the task object "
-            "and hides it from Celery; list the task decorator first, above every other decorator",
+    message="the task decorator of '{task}' sits below {above}, which then wraps the task object: the "
+            "worker runs the task without it and the module-level name loses .delay(); list the task "
+            "decorator first, above every other decorator",
     summary="Put the task decorator on top of the decorator list",
     what="Finds a task decorator that is not the first (top-most) decorator of its function. "
          "Decorators that only register the task and return it unchanged are allowed above it: "

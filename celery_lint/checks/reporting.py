@@ -115,8 +115,8 @@ CEL703 = Rule(
     symbol="celery-swallowed-exception",
     msgid="W7873",
     message="{handler} in task '{task}' neither re-raises, retries nor logs the traceback, so the "
-            "failure never reaches monitoring; re-raise, raise self.retry(exc=...), or log it with "
-            "logger.exception(...)",
+            "failure never reaches monitoring; catch only the exceptions you expect, or re-raise, raise "
+            "self.retry(exc=...), or log it with logger.exception(...)",
     summary="Do not swallow broad exceptions inside tasks",
     what="Finds `except Exception`, `except BaseException` and bare `except:` handlers inside a task "
          "that do none of: `raise` (bare, a new exception, `raise ... from e`), `self.retry(...)`, "

@@ -385,7 +385,11 @@ CEL409 = Rule(
     summary="Make the countdown of self.retry() grow with self.request.retries",
     default=False,
     what="Finds `self.retry(...)` calls without `countdown=` (so the task's `default_retry_delay` "
-         "applies) or with a constant `countdown=`, outside test modules.",
+         "applies) or with a constant `countdown=` that recover from a failure (inside an `except` "
+         "handler, given the error with `exc=`, or under an `if` that tests one: `if "
+         "get_error_count_flag():`), outside test modules. A retry in plain control "
+         "flow reschedules the task on a normal state (a cache mid-cycle, more work left): its fixed "
+         "delay is the schedule, and is left alone.",
     why="A fixed delay retries a failing service at a steady rate however long it stays down, and "
         "tasks that failed together retry together. A countdown that grows with "
         "`self.request.retries`, with some randomness, spreads the load and gives the service time "
@@ -1089,7 +1093,7 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
             caught = f"except {snippet(swallowing.type)}" if swallowing.type is not None else "except:"
             ctx.report(node, CEL404, call=call, handler=caught, line=swallowing.lineno)
     delay = _fixed_delay(model, node, opaque)
-    if delay is not None and not model.is_test_module():
+    if delay is not None and not model.is_test_module() and _after_failure(model, node, function):
         ctx.report(node, CEL409, call=call, delay=delay)
     _unknown_retry_options(ctx, node, function, call)
 
@@ -1263,6 +1267,30 @@ def _fixed_delay(model: ModuleModel, call: ast.Call, opaque: bool) -> str | None
     if _constant_number(model, countdown):
         return f"a fixed countdown={snippet(countdown)}"
     return None
+
+
+#: Parts of a name that say a test is about a failure (``if get_error_count_flag():``).
+_FAILURE_WORDS = ("error", "fail", "exception", "timeout", "unavailable")
+
+
+def _after_failure(model: ModuleModel, call: ast.Call, function: ast.AST) -> bool:
+    """Does the retry recover from a failure: inside an ``except`` handler of its function, given
+    the error (``exc=``), or under an ``if`` whose test names one (``if get_error_count_flag():``,
+    ``if response.failed:``)?  A retry in plain control flow (``if cache_mid_cycle: raise
+    self.retry(countdown=1)``) reschedules on a normal state: its fixed delay is the schedule."""
+    if _argument(call, "exc") is not None:
+        return True
+    for anc in model.ancestors(call):
+        if anc is function:
+            return False
+        if isinstance(anc, ast.ExceptHandler):
+            return True
+        if isinstance(anc, (ast.If, ast.While)) and any(
+                word in name.lower() for node in ast.walk(anc.test)
+                for name in (getattr(node, "id", None), getattr(node, "attr", None)) if isinstance(name, str)
+                for word in _FAILURE_WORDS):
+            return True
+    return False
 
 
 def _constant_number(model: ModuleModel, expr: ast.expr, depth: int = 0) -> bool:

@@ -100,8 +100,9 @@ CEL203 = Rule(
     default=False,
     what="Finds the same blocking calls as CEL201 (`.get()`, `.wait()`, `.join()`, ...) on async "
          "results outside tasks, for example in a web view. Test modules (the `test-paths` "
-         "setting) are left alone: waiting for the result is how a test checks a task; so is a "
-         "result already known to be ready (`if r.ready(): r.get()`, or after "
+         "setting) are left alone: waiting for the result is how a test checks a task; so are Django "
+         "management commands (`management/commands/`), run from a shell to wait for their tasks and "
+         "report; so is a result already known to be ready (`if r.ready(): r.get()`, or after "
          "`if r.state != 'SUCCESS': raise ...`), whose `get()` returns at once.",
     why="Waiting for the worker defeats the point of a task queue: the request holds a web worker "
         "for as long as the task takes, and hangs when the workers are busy or down.",
@@ -191,8 +192,15 @@ def blocking_result(node: ast.Call, ctx: Context) -> None:
     task = ctx.enclosing_task(node)
     if task is not None:
         ctx.report(node, CEL201, method=func.attr, task=task.label)
-    elif not ctx.model.is_test_module() and not _known_ready(ctx.model, node, func.value):
+    elif not ctx.model.is_test_module() and not _management_command(ctx.filename) \
+            and not _known_ready(ctx.model, node, func.value):
         ctx.report(node, CEL203, method=func.attr)
+
+
+def _management_command(filename: str) -> bool:
+    """A Django management command (``<app>/management/commands/x.py``): a one-off run from a
+    shell that waits for its tasks on purpose, to report how they went; no web worker waits."""
+    return "/management/commands/" in "/" + filename.replace("\\", "/")
 
 
 @on(ast.Dict, reports=(CEL202,))
