@@ -5,7 +5,7 @@ import ast
 
 from ..config import ConfigItem, ConfigSource, conf_app, groups, last, may_be_set_elsewhere, spelled
 from ..engine import Context, on_module
-from ..model import ModuleModel
+from ..model import ModuleModel, is_const
 from ..rule import Rule
 from ..settings import matches_paths
 
@@ -70,7 +70,8 @@ CEL802 = Rule(
          "the same call spreads options the module cannot see (`**options`), the test sets propagation "
          "on that app in another statement, a `@pytest.mark.celery(...)` configures its app, or the test "
          "is about eager mode itself (named for it: `test_eager_chain`, or calling "
-         "`apply_async(..., throw=True)`).",
+         "`apply_async(..., throw=True)`), or reads the result with `.get()` (without "
+         "`propagate=False`), which re-raises the task's error.",
     why="An eager task that raises returns a failed `EagerResult` instead of raising: the test never "
         "sees the exception and passes. `task_eager_propagates` makes the exception surface where the "
         "task was called.",
@@ -216,13 +217,30 @@ def _tests_eager_mode(func: ast.AST) -> bool:
     """A test of eager mode itself rather than one that uses it to run tasks inline: named for it
     (``test_eager_chain_inside_task``, ``test_publish_skipped_when_always_eager``; not
     ``test_close_eagerly``), or asking for the exception per call (``apply_async(...,
-    throw=True)``, which raises in eager mode whatever the config says)."""
+    throw=True)``, which raises in eager mode whatever the config says, or ``.get()`` of the
+    result, which re-raises it)."""
     if func.name.startswith("test") and "eager" in func.name.lower().split("_"):
         return True
+    sent: set[str] = set()  # names assigned a sent task's result (``r = add.delay(1, 2)``)
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and _sends(node.value):
+            sent.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        and node.func.attr in ("apply", "apply_async")
-        and any(kw.arg == "throw" and isinstance(kw.value, ast.Constant) and kw.value.value is True
-                for kw in node.keywords)
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+            (node.func.attr in ("apply", "apply_async")
+             and any(kw.arg == "throw" and is_const(kw.value, True) for kw in node.keywords))
+            or (node.func.attr == "get" and _reads_result(node.func.value, sent)
+                and not any(kw.arg == "propagate" and is_const(kw.value, False) for kw in node.keywords)))
         for node in ast.walk(func)
     )
+
+
+def _sends(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) \
+        and expr.func.attr in ("delay", "apply_async", "apply")
+
+
+def _reads_result(expr: ast.AST, sent: set[str]) -> bool:
+    """``add.delay(1, 2)`` itself or a name assigned it: ``.get()`` on it re-raises the task's error
+    (EagerResult.get propagates by default, celery/result.py), so the test sees failures."""
+    return _sends(expr) or (isinstance(expr, ast.Name) and expr.id in sent)
