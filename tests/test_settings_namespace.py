@@ -213,3 +213,22 @@ def test_the_test_projects_own_app_says_how_test_settings_are_read(tmp_path, mon
         [message] = [m for k, m in findings.items() if k.endswith(where)]
         assert "the app loads the Django settings without namespace= (testauth/celery.py:4)" in message, message
         assert "no app of this project shows which" not in message
+
+
+@pytest.mark.parametrize("declared, reported", [
+    ("install_requires=['celery>=3.1.15,<4.0']", False),
+    ("install_requires=['celery==3.1.26']", False),
+    ("install_requires=['celery>=5.3']", True),
+    ("install_requires=['django-celery-beat<2']", True),
+])
+def test_a_project_on_celery_3_keeps_the_old_names(declared, reported, tmp_path, monkeypatch, capsys):
+    """A project that declares Celery below 4.0 (django-celery pins celery>=3.1.15,<4.0): Celery 3
+    reads only the old names, so CEL004 has no rename to advise."""
+    root = _tree(tmp_path / "legacy", {
+        "setup.py": f"from setuptools import setup\n\nsetup(name='legacy', {declared})\n",
+        "legacy/__init__.py": "",
+        "legacy/celeryconfig.py": "CELERY_ALWAYS_EAGER = True\n",
+    })
+    monkeypatch.chdir(root)
+    _, out, _ = _run(["check", "--no-cache", "--select", "CEL004", "."], capsys)
+    assert ("CEL004" in out) is reported, out

@@ -294,7 +294,9 @@ CEL004 = Rule(
          "there is no fix either. In a project without Django whose apps load their config from a module "
          "without a namespace (`config_from_envvar` takes none), a config module is read as a "
          "celeryconfig module is: the new names are the lower-case ones (`BROKER_URL` becomes "
-         "`broker_url`), renamed all together.",
+         "`broker_url`), renamed all together. A project that declares a Celery older than 4.0 "
+         "(`celery>=3.1,<4.0` in its setup.py, setup.cfg, pyproject.toml or requirements files) is left "
+         "alone: Celery 3 reads only the old names.",
     why="Celery 5 still reads the old names (also under Django's `CELERY_` namespace), with a "
         "deprecation warning, and Celery announces their removal for Celery 6. Mixing old and new "
         "names in a config without "
@@ -624,7 +626,8 @@ def check_config(ctx: Context) -> None:
             if is_helper(item, reads):
                 continue
             if key is not None:
-                ctx.report(item.node, CEL004, old=item.raw, fix=_rename(ctx, item))
+                if model.project is None or not model.project.celery_below_4:  # Celery 3 reads only old names
+                    ctx.report(item.node, CEL004, old=item.raw, fix=_rename(ctx, item))
             else:
                 if current is None:
                     current = current_names(model)

@@ -416,21 +416,23 @@ def _is_lazy_cache(model: ModuleModel, stmt: ast.AST, self_name: str, attr: str)
     return isinstance(parent, ast.If) and stmt in parent.body and _mentions_self_attr(parent.test, self_name, attr)
 
 
-#: Calls that return the same object on every request (a logger by its name).
-_SAME_EVERY_TIME = frozenset({"logging.getLogger", "celery.utils.log.get_task_logger",
-                              "celery.utils.log.get_logger"})
+#: Logger factories: they return the same logger for a name on every request (``getLogger``,
+#: ``get_task_logger``, Celery 2's ``Task.get_logger``), however the module imports them.
+_LOGGER_FACTORIES = frozenset({"getLogger", "get_task_logger", "get_logger"})
 
 
-def _same_every_request(model: ModuleModel, stmt: ast.AST) -> bool:
+def _same_every_request(stmt: ast.AST) -> bool:
     """``self.logger = get_task_logger(self.__class__.__name__)``: a value no request changes."""
     value = getattr(stmt, "value", None)
-    return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(value, ast.Call) \
-        and model.resolve(value.func) in _SAME_EVERY_TIME
+    if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(value, ast.Call)):
+        return False
+    func = value.func
+    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)) in _LOGGER_FACTORIES
 
 
 def _instance_attrs_set(model: ModuleModel, stmt: ast.AST, self_name: str) -> list[str]:
     """The ``self.<attr>`` a statement assigns, lazy caches and per-class loggers left out."""
-    if _same_every_request(model, stmt):
+    if _same_every_request(stmt):
         return []
     return [
         target.attr for target in _assigned_targets(stmt)

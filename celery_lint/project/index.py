@@ -294,6 +294,27 @@ class ProjectIndex:
         return self._receivers.get(f"{module}.{name}", frozenset()) if module else frozenset()
 
     @cached_property
+    def celery_below_4(self) -> bool:
+        """Does the project declare a Celery older than 4.0 (``celery>=3.1,<4.0`` in its setup.py,
+        setup.cfg, pyproject.toml or requirements files at the root)?  Celery 3 reads only the old
+        setting names."""
+        names = ["setup.py", "setup.cfg", "pyproject.toml"]
+        for folder in ("", "requirements"):
+            try:
+                names += [os.path.join(folder, n) for n in sorted(os.listdir(os.path.join(self.root, folder)))
+                          if n.startswith("requirements" if not folder else "") and n.endswith((".txt", ".in"))]
+            except OSError:
+                continue
+        for name in names:
+            try:
+                text = read_bytes(os.path.join(self.root, name)).decode("utf-8", "replace")
+            except (OSError, NotChecked):
+                continue
+            if any(_below_4(spec) for spec in _CELERY_REQUIREMENT.findall(text)):
+                return True
+        return False
+
+    @cached_property
     def uses_django(self) -> bool | None:
         """Does the project use Django (a settings module, a Celery module importing django, an app
         loading Django's settings)?  None when the index is incomplete."""
@@ -565,6 +586,22 @@ def build_index(root: str, settings: Settings, cache=None) -> ProjectIndex:
         index.paths[module] = rel
         index.plain_imports.paths.pop(module, None)
     return index
+
+
+#: ``celery>=3.1.15,<4.0`` in a requirement list: the version specifiers after the name.
+_CELERY_REQUIREMENT = re.compile(
+    r"""(?:^|['"\s,\[(])celery\s*(?:\[[\w,\s]*\])?\s*\(?\s*((?:[<>=!~]=?\s*[\w.*]+\s*,?\s*)+)""",
+    re.MULTILINE | re.IGNORECASE)
+_SPECIFIER = re.compile(r"([<>=!~]=?)\s*(\d+)(?:\.(\d+))?")
+
+
+def _below_4(spec: str) -> bool:
+    """Do the specifiers allow only versions below 4.0 (``<4``, ``<4.0``, ``<=3.1.25``, ``==3.1.26``)?"""
+    for op, major, minor in _SPECIFIER.findall(spec):
+        version = (int(major), int(minor or 0))
+        if (op == "<" and version <= (4, 0)) or (op in ("<=", "==", "~=") and version < (4, 0)):
+            return True
+    return False
 
 
 _SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]""")
