@@ -585,6 +585,7 @@ class _Once:
 
     def __init__(self, ctx: Context):
         self.model = ctx.model
+        self.project = ctx.project
         self.filename = ctx.filename
         self._ctx = ctx
         self._seen: set[tuple[int, str]] = set()
