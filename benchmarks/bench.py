@@ -752,7 +752,9 @@ if what == "core":
 """
 
 
-def bench_scaling(repeats: int, sizes: tuple[int, ...] = SCALING_LINES, count_instructions: bool = True) -> Result:
+def bench_scaling(repeats: int, sizes: tuple[int, ...] = SCALING_LINES, count_instructions: bool = True,
+                  budget: float = 0.5) -> Result:
+    """Cost per line of mixed Celery code at each size; ``budget``: CPU seconds spent per measurement."""
     res = Result("scaling", header=["lines", "core CPU ms", "per 1k lines", "bare traversal ms", "per 1k lines",
                                     "ast.walk per 1k lines", "ast.parse per 1k lines", "core instructions per line"])
     visitor = ast.NodeVisitor()
@@ -761,10 +763,10 @@ def bench_scaling(repeats: int, sizes: tuple[int, ...] = SCALING_LINES, count_in
         source = mixed_module(lines)
         tree = ast.parse(source)
         log(f"scaling: {lines} lines ...")
-        runs = alternate({"core": lambda: _per_call(lambda: celery_lint.check(tree, "tasks.py"), budget=0.5),
-                          "floor": lambda: _per_call(lambda: visitor.visit(tree), budget=0.5),
-                          "walk": lambda: _per_call(lambda: collections.deque(ast.walk(tree), maxlen=0), budget=0.5),
-                          "parse": lambda: _per_call(lambda: ast.parse(source), budget=0.5)},
+        runs = alternate({"core": lambda: _per_call(lambda: celery_lint.check(tree, "tasks.py"), budget=budget),
+                          "floor": lambda: _per_call(lambda: visitor.visit(tree), budget=budget),
+                          "walk": lambda: _per_call(lambda: collections.deque(ast.walk(tree), maxlen=0), budget=budget),
+                          "parse": lambda: _per_call(lambda: ast.parse(source), budget=budget)},
                          max(1, repeats // 2))
         data[lines] = {k: median(v) for k, v in runs.items()}
     if count_instructions and shutil.which("valgrind"):
