@@ -518,3 +518,24 @@ def test_cel411_messages_and_retry_parameters():
     params = inspect.signature(task.retry).parameters
     assert retries.RETRY_PARAMETERS == {p for p, v in params.items()
                                         if p != "self" and v.kind is not inspect.Parameter.VAR_KEYWORD}
+
+
+@pytest.mark.parametrize("options, delay", [
+    ("", "Celery's fixed default_retry_delay of 180 seconds"),  # Task.default_retry_delay = 3 * 60
+    ("default_retry_delay=300, ", "the task's fixed default_retry_delay=300"),
+    ("base=ProjectTask, ", "the task's fixed default_retry_delay"),  # the base may set its own
+])
+def test_a_retry_without_countdown_names_the_delay_that_applies(options, delay):
+    source = f"""
+    from celery import shared_task
+    from proj.base import ProjectTask
+
+    @shared_task({options}bind=True, max_retries=3)
+    def push(self, item_id):
+        try:
+            return send(item_id)
+        except ConnectionError as exc:
+            raise self.retry(exc=exc)
+    """
+    [message] = checking.messages(source, select="CEL409")
+    assert message.startswith(f"self.retry() retries after {delay};"), message

@@ -1092,7 +1092,7 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
         if swallowing is not None:
             caught = f"except {snippet(swallowing.type)}" if swallowing.type is not None else "except:"
             ctx.report(node, CEL404, call=call, handler=caught, line=swallowing.lineno)
-    delay = _fixed_delay(model, node, opaque)
+    delay = _fixed_delay(model, node, opaque, model.task_by_node.get(function))
     if delay is not None and not model.is_test_module() and _after_failure(model, node, function):
         ctx.report(node, CEL409, call=call, delay=delay)
     _unknown_retry_options(ctx, node, function, call)
@@ -1255,12 +1255,23 @@ def _catches_retry(model: ModuleModel, expr: ast.expr | None, depth: int = 0) ->
 
 # -- CEL409: fixed countdown ----------------------------------------------------------------
 
-def _fixed_delay(model: ModuleModel, call: ast.Call, opaque: bool) -> str | None:
+#: Task.default_retry_delay when nothing sets it (celery/app/task.py: ``3 * 60``).
+CELERY_DEFAULT_RETRY_DELAY = 180
+
+
+def _fixed_delay(model: ModuleModel, call: ast.Call, opaque: bool, task: TaskInfo | None = None) -> str | None:
     """How a retry call's delay is fixed ("default_retry_delay", "a fixed countdown=60"), or None."""
     if opaque or _argument(call, "eta") is not None:
         return None
     countdown = _argument(call, "countdown")
     if countdown is None:
+        if task is not None and task.kind is TaskKind.FUNCTION:
+            value = task.option("default_retry_delay", model)
+            if value is not None:
+                return f"the task's fixed default_retry_delay={snippet(value)}"
+            if not (task.base_unresolved or task.by_project_decorator or "base" in task.options
+                    or model.app_has_own_task_class):
+                return f"Celery's fixed default_retry_delay of {CELERY_DEFAULT_RETRY_DELAY} seconds"
         return "the task's fixed default_retry_delay"
     if _uses_retries(model, countdown):
         return None
