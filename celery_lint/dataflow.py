@@ -724,7 +724,7 @@ def configured_loggers(model: ModuleModel) -> frozenset[str]:
 
     for d in model.nodes.get(ast.Dict, ()):
         fields = {k.value: v for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant)}
-        if "version" in fields and "loggers" in fields:
+        if "loggers" in fields and "version" in fields:
             keys(fields["loggers"])
     for assign in model.nodes.get(ast.Assign, ()):
         for target in assign.targets:
@@ -743,6 +743,7 @@ def configured_loggers(model: ModuleModel) -> frozenset[str]:
 
 TASK_FORMATTER = "celery.app.log.TaskFormatter"
 _TASK_FIELDS = ("%(task_id)", "%(task_name)", "{task_id", "{task_name")
+_FORMAT_KEYS = frozenset({"()", "class", "format", "fmt"})  # of a dictConfig formatter entry
 
 
 def formats_task_id(model: ModuleModel) -> bool:
@@ -751,7 +752,8 @@ def formats_task_id(model: ModuleModel) -> bool:
     (A ``TaskFormatter(...)`` made in code may serve any handler: it does not count.)"""
     for d in model.nodes.get(ast.Dict, ()):
         for key, value in zip(d.keys, d.values):
-            text = const(value) if const(key) in ("()", "class", "format", "fmt") else None
+            text = value.value if isinstance(key, ast.Constant) and key.value in _FORMAT_KEYS \
+                and isinstance(value, ast.Constant) else None
             if isinstance(text, str) and (text == TASK_FORMATTER or any(f in text for f in _TASK_FIELDS)):
                 return True
     return False
