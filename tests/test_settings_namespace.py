@@ -220,6 +220,7 @@ def test_the_test_projects_own_app_says_how_test_settings_are_read(tmp_path, mon
     ("install_requires=['celery==3.1.26']", False),
     ("install_requires=['celery>=5.3']", True),
     ("install_requires=['django-celery-beat<2']", True),
+    ("install_requires=['celery>=5.3'], extras_require={'legacy': ['celery<4']}", True),
 ])
 def test_a_project_on_celery_3_keeps_the_old_names(declared, reported, tmp_path, monkeypatch, capsys):
     """A project that declares Celery below 4.0 (django-celery pins celery>=3.1.15,<4.0): Celery 3

@@ -305,14 +305,15 @@ class ProjectIndex:
                           if n.startswith("requirements" if not folder else "") and n.endswith((".txt", ".in"))]
             except OSError:
                 continue
+        specs = []
         for name in names:
             try:
                 text = read_bytes(os.path.join(self.root, name)).decode("utf-8", "replace")
+                specs += _CELERY_REQUIREMENT.findall(text)
             except (OSError, NotChecked):
                 continue
-            if any(_below_4(spec) for spec in _CELERY_REQUIREMENT.findall(text)):
-                return True
-        return False
+        # an extra for old versions beside celery>=5 is no Celery 3 project
+        return any(_below_4(spec) for spec in specs) and not any(_from_4(spec) for spec in specs)
 
     @cached_property
     def uses_django(self) -> bool | None:
@@ -602,6 +603,11 @@ def _below_4(spec: str) -> bool:
         if (op == "<" and version <= (4, 0)) or (op in ("<=", "==", "~=") and version < (4, 0)):
             return True
     return False
+
+
+def _from_4(spec: str) -> bool:
+    """Do the specifiers ask for Celery 4 or later (``>=5.3``, ``==5.4.0``)?"""
+    return any(op in (">=", ">", "==", "~=") and int(major) >= 4 for op, major, _ in _SPECIFIER.findall(spec))
 
 
 _SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]""")
