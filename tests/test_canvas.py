@@ -414,3 +414,33 @@ def test_send_task_results_only_of_celery_apps():
         return conn.send_task("fetch", (url,)).get()
     """
     assert found(source) == [(6, "CEL201"), (8, "CEL201")]
+
+
+@pytest.mark.parametrize("send, canvas", [
+    ("resize.delay(image_id)", "group(...) or resize.chunks(...)"),
+    ("resize.apply_async((image_id,))", "group(...) or resize.chunks(...)"),
+    ("resize.apply_async((image_id,), countdown=i)", "group(...)"),  # per-item options: chunks cannot carry them
+    ("locked.delay(image_id)", "group(...)"),  # a base= may send its own way (celery_once takes a lock there)
+])
+def test_delay_in_loop_offers_chunks_only_where_they_fit(send, canvas):
+    source = f"""
+    from celery import shared_task
+    from celery_once import QueueOnce
+
+
+    @shared_task
+    def resize(image_id):
+        return image_id
+
+
+    @shared_task(base=QueueOnce)
+    def locked(image_id):
+        return image_id
+
+
+    def resize_all(image_ids):
+        for i, image_id in enumerate(image_ids):
+            {send}
+    """
+    [message] = checking.messages(source, select="CEL605")
+    assert message.endswith(f"send the fan-out as one canvas with {canvas} instead"), message

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 
+from .. import dataflow as df
 from ..config import is_conf
 from ..engine import Context, on, on_module
 from ..fixes import fixer, insert
@@ -239,7 +240,7 @@ CEL605 = Rule(
     symbol="celery-delay-in-loop",
     msgid="W7865",
     message="{method}() inside a loop sends one message per iteration; send the fan-out as one "
-            "canvas with group(...) or {task}.chunks(...) instead",
+            "canvas with {canvas} instead",
     summary="Send a fan-out as one group or chunks, not .delay() in a loop",
     default=False,
     what="Finds `.delay(...)` and `.apply_async(...)` inside a `for` / `while` loop or a "
@@ -505,7 +506,24 @@ def _delay_in_loop(ctx: Context, call: ast.Call) -> None:
         return
     name = _sent_task_name(ctx, func.value)
     if name is not None:
-        ctx.report(call, CEL605, method=func.attr, task=name)
+        canvas = f"group(...) or {name}.chunks(...)" if _chunks_fit(ctx.model, call) else "group(...)"
+        ctx.report(call, CEL605, method=func.attr, canvas=canvas)
+
+
+#: What apply_async takes beside the task's arguments: a chunk cannot carry them per item.
+_ARGUMENTS = frozenset({"args", "kwargs"})
+
+
+def _chunks_fit(model: ModuleModel, call: ast.Call) -> bool:
+    """Would ``task.chunks(...)`` do what the loop does?  Not when each send passes options of its
+    own (``apply_async(..., countdown=i)``: a group of ``task.s(...).set(...)`` keeps them), nor for a
+    task whose class may send differently (its own ``apply_async``, a ``base=``: celery_once's
+    QueueOnce takes its lock there, and chunks run the items inside one task, past it)."""
+    if any(kw.arg not in _ARGUMENTS for kw in call.keywords) or len(call.args) > 2:
+        return False
+    task = model.task_named(call.func.value)
+    return task is None or ("base" not in task.options and not task.base_unresolved
+                            and not df.task_class_overrides(model, task, ("apply_async", "delay")))
 
 
 #: A literal collection of at most this many constants is a fixed few, not a fan-out.
