@@ -14,7 +14,7 @@ from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, MAX_DEPTH, TRY_TYPES, BindingKind, ModuleModel, TaskInfo, const
 from ..results import task_call
 from ..rule import Rule
-from ..text import snippet
+from ..text import node_key, snippet
 
 _REF_TRANSACTIONS = ("Celery user guide, Tasks: Database transactions "
                      "(docs/userguide/tasks.rst#database-transactions)")
@@ -88,7 +88,9 @@ CEL302 = Rule(
          "(loggers from `logging.getLogger`, `get_task_logger`, `structlog.get_logger`, and the `logging` "
          "module's functions) and `print` never do, and builtins without input or output (`len`, `int`, "
          "`str`, ...) only when the list holds one of Python's own exceptions (`ValueError`, `Exception`, "
-         "...) or they read a queryset or a model instance.",
+         "...) or they read a queryset or a model instance. Inserts that a second run does not repeat "
+         "are left alone: one inside `try:` whose `except IntegrityError:` goes on, and a `create()` after "
+         "`if Model.objects.filter(<same field>=...).exists(): return`.",
     why="A retried task runs again from the start, and a late-acknowledged task runs again when its "
         "worker dies: every row created, counter incremented and mail sent before the failure is "
         "created, incremented or sent a second time. `get_or_create()` / `update_or_create()`, setting "
@@ -456,6 +458,29 @@ def _insert_if_absent(model: ModuleModel, node: ast.AST) -> bool:
     return False
 
 
+def _checked_first(model: ModuleModel, task: TaskInfo, node: ast.AST) -> bool:
+    """Does the task return (or raise) first when the row already exists:
+    ``if Repo.objects.filter(key=key).exists(): return`` before ``Repo.objects.create(key=key, ...)``?
+    A second run then stops at the check instead of inserting again."""
+    func = node.func if isinstance(node, ast.Call) else None
+    if not (isinstance(func, ast.Attribute) and func.attr == "create" and isinstance(func.value, ast.Attribute)):
+        return False
+    manager = node_key(func.value)
+    created = {kw.arg for kw in node.keywords if kw.arg}
+    for stmt in df.body_nodes(model, task.node):
+        if not (isinstance(stmt, ast.If) and stmt.lineno < node.lineno and stmt.body
+                and isinstance(stmt.body[-1], (ast.Return, ast.Raise))):
+            continue
+        test = stmt.test
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "exists":
+            query = test.func.value
+            if (isinstance(query, ast.Call) and isinstance(query.func, ast.Attribute)
+                    and query.func.attr in ("filter", "get") and node_key(query.func.value) == manager
+                    and created & {kw.arg for kw in query.keywords if kw.arg}):
+                return True
+    return False
+
+
 def _mail_repeat(model: ModuleModel, node: ast.AST) -> tuple[str, str] | None:
     """Sending a mail: (what, fix), or None."""
     if not isinstance(node, ast.Call):
@@ -624,7 +649,7 @@ def _check_repeats(ctx: Context) -> None:
         for node in df.body_nodes(model, task.node):
             found = _orm_repeat(model, task, node)
             orm = found is not None
-            if orm and _insert_if_absent(model, node):
+            if orm and (_insert_if_absent(model, node) or _checked_first(model, task, node)):
                 continue
             found = found or _mail_repeat(model, node)
             if found is None:
