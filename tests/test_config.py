@@ -96,6 +96,10 @@ def test_module_names():
     assert is_dev_settings("worker/configuration/test.py")  # edx-ecommerce-worker's test config
     assert is_dev_settings("proj/config/testing.py")
     assert not is_dev_settings("proj/testdata.py")
+    assert is_dev_settings("defender/ci_settings.py")  # tox runs the tests --settings=defender.ci_settings
+    assert is_dev_settings("proj/settings_ci.py")
+    assert is_dev_settings("proj/settings/ci_postgres.py")
+    assert not is_dev_settings("proj/settings/circuit.py")
 
 
 def test_eager_mode_in_a_test_config_module_is_deliberate():

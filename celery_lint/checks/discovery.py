@@ -589,10 +589,15 @@ def rebuild(request):
 
 
 def _registers_itself(model: ModuleModel, node: ast.ClassDef) -> bool:
+    """A class that registers itself: decorators, a metaclass, ``__init_subclass__``, or a base of the
+    old ``celery.task`` module, whose TaskType metaclass registered every subclass (Celery 4; under
+    Celery 5 that import fails, which CEL513 reports)."""
     info = model.classes.get(node)
     if node.decorator_list or any(k.arg == "metaclass" for k in node.keywords) or info is None:
         return True
-    return any("__init_subclass__" in c.methods or c.node.decorator_list for c in model.lineage(info))
+    return any("__init_subclass__" in c.methods or c.node.decorator_list
+               or any((model.resolve(base) or "").startswith("celery.task.") for base in c.node.bases)
+               for c in model.lineage(info))
 
 
 @on_module(reports=(CEL909,))

@@ -809,15 +809,20 @@ def _bound_only_retry(model: ModuleModel, dec: ast.AST) -> bool:
 
 def _every_retry_bounded(options: _TaskOptions, owner: Owner) -> bool:
     """Does every retry of a function task pass a limit of its own, so that the task's
-    ``max_retries=None`` never applies?  Its ``self.retry(max_retries=...)`` calls (there is at
-    least one), and automatic retries, if any, through ``retry_kwargs``."""
+    ``max_retries=None`` never applies?  Its ``self.retry(max_retries=...)`` calls, and automatic
+    retries, if any, through ``retry_kwargs`` (Celery's autoretry passes them to ``Task.retry``,
+    celery/app/autoretry.py): at least one of the two."""
     if isinstance(owner, ClassInfo):
         return False
     calls = options.own_retry_calls.get(owner.node)
-    if not calls or not all(_opaque(call) or _limit_given(_argument(call, "max_retries")) for call in calls):
+    if calls and not all(_opaque(call) or _limit_given(_argument(call, "max_retries")) for call in calls):
         return False
-    if options.option(owner, "autoretry_for").off:
-        return True
+    autoretry = options.option(owner, "autoretry_for")
+    if autoretry.off:
+        return bool(calls)
+    if not calls and (not autoretry.known or any(
+            isinstance(n, ast.Attribute) and n.attr in ("retry", "current_task") for n in ast.walk(owner.node))):
+        return False  # no self.retry() of its own seen, and no automatic retries to bound: unknown
     retry_kwargs = options.option(owner, "retry_kwargs").value
     return retry_kwargs is not None and _limit_given(_dict_entry(retry_kwargs, "max_retries"))
 

@@ -23,7 +23,7 @@ CEL801 = Rule(
     what="Finds `task_always_eager = True` (any spelling: `CELERY_TASK_ALWAYS_EAGER`, `CELERY_ALWAYS_EAGER`, "
          "`app.conf.update(...)`, `Celery(...)`) in a module that is not a test module (the `test-paths` "
          "setting) nor a development, test or CI settings module (`settings/dev.py`, `local.py`, "
-         "`development.py`, `*_dev.py`, `settings/ci.py`, `test.py`, `testing.py`). "
+         "`development.py`, `*_dev.py`, `settings/ci.py`, `ci_settings.py`, `*_ci.py`, `test.py`, `testing.py`). "
          "A value read from the environment, or set "
          "under an `if`, is not reported; neither are `override_settings(...)` and test fixtures.",
     why="With eager mode every `.delay()` runs the task in the web process, synchronously, without retries, "
@@ -103,6 +103,10 @@ DEV_SETTINGS_PATHS = (
     "*_dev.py",
     "dev_settings.py",
     "settings/ci.py",
+    "settings/ci_*.py",
+    "ci_settings.py",
+    "settings_ci.py",
+    "*_ci.py",
     "test.py",
     "testing.py",
 )
