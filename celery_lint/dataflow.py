@@ -759,6 +759,23 @@ def formats_task_id(model: ModuleModel) -> bool:
     return False
 
 
+def identity_decorator(func: ast.AST) -> bool:
+    """Is ``func`` a decorator that hands back the very object it decorates -- ``def mark(fn):
+    fn.meta = ...; return fn`` -- or a factory of one (``def step(**options): def decorator(fn):
+    setattr(fn, ...); return fn; return decorator``)?  Above a task decorator it keeps the task."""
+    if not isinstance(func, FUNCTION_TYPES):
+        return False
+    returns = [n for n in own_nodes(func.body) if isinstance(n, ast.Return)]
+    params = [*func.args.posonlyargs, *func.args.args]
+    if len(params) == 1 and returns and all(
+            isinstance(r.value, ast.Name) and r.value.id == params[0].arg for r in returns):
+        return True
+    inner = {stmt.name: stmt for stmt in func.body if isinstance(stmt, FUNCTION_TYPES)}
+    return bool(returns) and all(
+        isinstance(r.value, ast.Name) and r.value.id in inner and identity_decorator(inner[r.value.id])
+        for r in returns)
+
+
 def plain_wrapper(func: ast.AST) -> bool:
     """Is ``func`` a decorator that wraps a function and cannot retry a task for it
     (``def track(function): def wrapper(*args, **kwargs): ... return wrapper``)?  One positional

@@ -669,6 +669,52 @@ def test_a_logger_routed_by_the_project_settings_gets_the_formatter_advice(tmp_p
     assert [f[1] for f in by_flake8 if f[3] == "CEL701"] == [12]
 
 
+SAGA = {
+    "saga/__init__.py": "from .step import saga_step, timed  # re-exported, as celery-saga does\n",
+    "saga/step.py": """\
+        def saga_step(compensate=None):
+            def decorator(fn):
+                setattr(fn, "_saga_step", compensate)
+                return fn
+
+            return decorator
+
+
+        def timed(fn):
+            def wrapper(*args, **kwargs):
+                return fn(*args, **kwargs)
+
+            return wrapper
+    """,
+    "saga/tasks.py": """\
+        from celery import shared_task
+
+        from saga import saga_step, timed
+
+
+        @saga_step(compensate="saga.refund")
+        @shared_task(name="saga.charge")
+        def charge(order_id):
+            return order_id
+
+
+        @timed
+        @shared_task(name="saga.ship")
+        def ship(order_id):
+            return order_id
+    """,
+}
+
+
+def test_a_decorator_of_another_module_that_hands_the_task_back_may_sit_above_it(tmp_path):
+    """``saga_step`` (another module of the project) sets metadata on what it decorates and returns
+    it: above ``@shared_task`` it keeps the task, so CEL502 leaves it alone; ``timed`` wraps it and
+    is reported.  The module alone cannot see either and reports both."""
+    root = project(tmp_path, SAGA)
+    assert alone(root, "saga/tasks.py", {"CEL502"}) == {(7, "CEL502"), (13, "CEL502")}
+    assert lines(standalone(root), "saga/tasks.py", "CEL502") == [13]
+
+
 # -- 8. Receivers connected by another module (CEL304) -------------------------------------------
 
 RECEIVERS = {

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Iterator
 
 from ..celery_data import HANDLER_SIGNATURES, TASK_METHODS, TASK_OPTIONS
-from ..dataflow import body_nodes, own_nodes
+from ..dataflow import body_nodes, identity_decorator, own_nodes
 from ..engine import Context, on_module
 from ..model import (
     CELERY_APP_CLASSES,
@@ -92,8 +92,10 @@ CEL502 = Rule(
     what="Finds a task decorator that is not the first (top-most) decorator of its function. "
          "Decorators that only register the task and return it unchanged are allowed above it: "
          "`.connect` of Celery signals (`worker_ready.connect`, `app.on_after_configure.connect`), "
-         "Django's `receiver(...)`, and `staticmethod` on a task kept in a class (attribute "
-         "access hands back the task itself).",
+         "Django's `receiver(...)`, `staticmethod` on a task kept in a class (attribute "
+         "access hands back the task itself), and decorators of the module or the project that return "
+         "what they decorate, or make one that does (`def step(**meta): def decorator(fn): "
+         "setattr(fn, ...); return fn; return decorator`).",
     why="Decorators apply from the bottom up. Celery must wrap the final function, so the task "
         "decorator has to be applied last, which in Python means listed first. A decorator above "
         "it wraps the Task object instead: the module-level name loses `.delay()` and "
@@ -553,7 +555,7 @@ def _returns_its_argument(model: ModuleModel, dec: ast.expr) -> bool:
     core = dec.func if isinstance(dec, ast.Call) else dec
     if isinstance(dec, ast.Call) and any(kw.arg == "retry" and const(kw.value, True) for kw in dec.keywords):
         return False
-    if model.resolve(core) == "django.dispatch.receiver":
+    if model.resolve(core) == "django.dispatch.receiver" or _hands_back(model, core):
         return True
     if not (isinstance(core, ast.Attribute) and core.attr == "connect"):
         return False
@@ -562,6 +564,17 @@ def _returns_its_argument(model: ModuleModel, dec: ast.expr) -> bool:
     if qualname.startswith("celery.signals."):
         return True
     return isinstance(signal, ast.Attribute) and signal.attr in _APP_SIGNALS and model.is_app(signal.value)
+
+
+def _hands_back(model: ModuleModel, core: ast.expr) -> bool:
+    """A decorator of the module or the project that returns what it decorates, or makes one
+    (``@saga_step(...)`` setting an attribute on the task and returning it)."""
+    if isinstance(core, ast.Name):
+        defs = [b.node for b in model.lookup(core.id, core) if b.kind is BindingKind.DEF]
+        if defs:
+            return all(identity_decorator(d) for d in defs)
+    qualname = model.resolve(core) if isinstance(core, (ast.Name, ast.Attribute)) else None
+    return bool(qualname) and model.project is not None and model.project.identity_decorator(model.filename, qualname)
 
 
 @on_module(reports=(CEL502,))

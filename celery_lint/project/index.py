@@ -408,10 +408,36 @@ class ProjectIndex:
             found = self._plain_classes[key] = _plain_class(self._source_of(module), name)
         return found
 
+    def identity_decorator(self, filename: str, qualname: str) -> bool:
+        """Does ``qualname`` (as written in ``filename``) name a function of a module of the project
+        that hands back what it decorates, or makes such a decorator (:func:`dataflow.identity_decorator`)?"""
+        _, dotted = self._absolute(filename, qualname)
+        module, _, name = dotted.rpartition(".")
+        key = ("identity", module, name)
+        found = self._plain_classes.get(key)
+        if found is None:
+            found = False
+            for _ in range(3):  # follow re-exports (``from .step import saga_step`` in a package's __init__)
+                verdict = _identity_decorator(self._source_of(module), name, module, self._is_package(module))
+                if not isinstance(verdict, tuple):
+                    found = verdict
+                    break
+                module, name = verdict
+            self._plain_classes[key] = found
+        return found
+
+    def _file_of(self, module: str) -> str | None:
+        """The path of a module of the project (summarised or not), or None."""
+        rel = self.paths.get(module)
+        return os.path.join(self.root, rel) if rel is not None else (self.plain_imports.paths.get(module) or (None,))[0]
+
+    def _is_package(self, module: str) -> bool:
+        path = self._file_of(module)
+        return bool(path) and os.path.basename(path) == "__init__.py"
+
     def _source_of(self, module: str) -> str | None:
         """The text of a module of the project, or None (not the project's, unreadable, too big)."""
-        rel = self.paths.get(module)
-        path = os.path.join(self.root, rel) if rel is not None else (self.plain_imports.paths.get(module) or (None,))[0]
+        path = self._file_of(module)
         if path is None:
             return None
         try:
@@ -638,6 +664,30 @@ def _configures_logging(text: str) -> bool:
 #: Bases of the standard library that make no Django model (``abc.ABC``, ``typing.NamedTuple``...).
 _PLAIN_BASES = frozenset({"object", "abc.ABC", "typing.NamedTuple", "typing.Generic", "typing.Protocol",
                           "typing.TypedDict", "enum.Enum", "enum.IntEnum", "Exception", "dict", "list"})
+
+
+def _identity_decorator(text: str | None, name: str, module: str, package: bool) -> bool | tuple[str, str]:
+    """:meth:`ProjectIndex.identity_decorator` on a module's text: the verdict, or (module, name)
+    where the module imports the name from."""
+    from ..dataflow import identity_decorator  # noqa: PLC0415 -- dataflow imports the model, not the index
+
+    if text is None:
+        return False
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            return identity_decorator(node)
+        if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == name for a in node.names):
+            original = next(a.name for a in node.names if (a.asname or a.name) == name)
+            base = module if package else module.rpartition(".")[0]
+            for _ in range(max(node.level - 1, 0)):
+                base = base.rpartition(".")[0]
+            source = (f"{base}.{node.module}" if node.module else base) if node.level else node.module
+            return (source, original) if source else False
+    return False
 
 
 def _plain_class(text: str | None, name: str) -> bool:
