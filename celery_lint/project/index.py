@@ -666,16 +666,23 @@ _PLAIN_BASES = frozenset({"object", "abc.ABC", "typing.NamedTuple", "typing.Gene
                           "typing.TypedDict", "enum.Enum", "enum.IntEnum", "Exception", "dict", "list"})
 
 
+def _parsed(text: str | None) -> ast.Module | None:
+    """The tree of a module's text, or None (no text, or one Python cannot parse)."""
+    if text is None:
+        return None
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def _identity_decorator(text: str | None, name: str, module: str, package: bool) -> bool | tuple[str, str]:
     """:meth:`ProjectIndex.identity_decorator` on a module's text: the verdict, or (module, name)
     where the module imports the name from."""
     from ..dataflow import identity_decorator  # noqa: PLC0415 -- dataflow imports the model, not the index
 
-    if text is None:
-        return False
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(text)
+    if tree is None:
         return False
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
@@ -692,11 +699,8 @@ def _identity_decorator(text: str | None, name: str, module: str, package: bool)
 
 def _plain_class(text: str | None, name: str) -> bool:
     """:meth:`ProjectIndex.plain_class` on a module's text."""
-    if text is None:
-        return False
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(text)
+    if tree is None:
         return False
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
     imported = {}
