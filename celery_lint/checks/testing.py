@@ -23,7 +23,8 @@ CEL801 = Rule(
     what="Finds `task_always_eager = True` (any spelling: `CELERY_TASK_ALWAYS_EAGER`, `CELERY_ALWAYS_EAGER`, "
          "`app.conf.update(...)`, `Celery(...)`) in a module that is not a test module (the `test-paths` "
          "setting) nor a development, test or CI settings module (`settings/dev.py`, `local.py`, "
-         "`development.py`, `*_dev.py`, `settings/ci.py`, `ci_settings.py`, `*_ci.py`, `test.py`, `testing.py`). "
+         "`development.py`, `*_dev.py`, `settings/ci.py`, `ci_settings.py`, `*_ci.py`, `test.py`, `testing.py`), "
+         "nor a config whose broker is the in-process `memory://` (a demo or test setup: no worker can read it). "
          "A value read from the environment, or set "
          "under an `if`, is not reported; neither are `override_settings(...)` and test fixtures.",
     why="With eager mode every `.delay()` runs the task in the web process, synchronously, without retries, "
@@ -134,7 +135,7 @@ def eager_mode(ctx: Context) -> None:
         if not eager:
             continue
         item = eager[-1]
-        if production:
+        if production and not _in_memory_broker(items):
             shown = [i for i in eager if i.source not in _TEST_ONLY_SOURCES and not _conditional(ctx, i)]
             if shown:
                 ctx.report(shown[-1].node, CEL801, setting=shown[-1].raw)
@@ -147,6 +148,14 @@ def eager_mode(ctx: Context) -> None:
             continue
         name = propagates.raw if propagates is not None else spelled(ctx, item, "task_eager_propagates")
         ctx.report(item.node, CEL802, setting=item.raw, propagates=name)
+
+
+def _in_memory_broker(items: list[ConfigItem]) -> bool:
+    """Does the same config use the in-process broker (``broker_url = "memory://"``)?  No worker of
+    another process can read it: a demo or test setup, where eager mode is the one that works."""
+    return any(item.key == "broker_url" and isinstance(item.value, ast.Constant)
+               and isinstance(item.value.value, str) and item.value.value.startswith("memory://")
+               for item in items)
 
 
 def _propagating(value: ast.AST) -> bool:
