@@ -140,8 +140,8 @@ CEL303 = Rule(
          "`match`, the `else` and the `except` clauses of a `try` (which follow a failure, so not the "
          "write that failed) and a branch that returns or leaves the loop before the next write are "
          "alternatives. Writes that all go to one row -- an instance created or fetched once and saved "
-         "again and again, a job's status or progress row -- are left alone: one transaction would hide "
-         "the progress until the end.",
+         "again and again (or updated through `filter(id=obj.id).update(...)`), a job's status or progress "
+         "row -- are left alone: one transaction would hide the progress until the end.",
     why="A task can fail half way: a worker is killed, a time limit fires, the database drops the "
         "connection. Without a transaction the writes before the failure stay, the later ones never "
         "happen, and a retry starts from data no run would have produced.",
@@ -814,8 +814,26 @@ def _one_row(model: ModuleModel, task: TaskInfo) -> bool:
         if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
             rows.add(parent.targets[0].id)
             continue
+        row = _row_updated(func)
+        if row is not None:
+            rows.add(row)
+            continue
         return False  # another write (an update(), a create() not kept): a second row
     return len(rows) == 1
+
+
+def _row_updated(func: ast.expr) -> str | None:
+    """``Delivery.objects.filter(id=event.id).update(...)``: the instance whose row it updates
+    (``event``), by its primary key; else None."""
+    if not (isinstance(func, ast.Attribute) and func.attr == "update" and isinstance(func.value, ast.Call)):
+        return None
+    query = func.value
+    if not (isinstance(query.func, ast.Attribute) and query.func.attr == "filter") or query.args \
+            or len(query.keywords) != 1 or query.keywords[0].arg not in ("id", "pk"):
+        return None
+    key = query.keywords[0].value
+    return key.value.id if isinstance(key, ast.Attribute) and key.attr in ("id", "pk") \
+        and isinstance(key.value, ast.Name) else None
 
 
 def _check_writes(ctx: Context) -> None:
