@@ -788,7 +788,13 @@ def plain_wrapper(func: ast.AST) -> bool:
         return False
     if not any(isinstance(stmt, FUNCTION_TYPES) for stmt in func.body):
         return False  # a decorator defines its wrapper in its own body: most functions stop here
-    return not any(
+    return not may_reach_retry(func)
+
+
+def may_reach_retry(func: ast.AST) -> bool:
+    """Does the code name a ``.retry`` or ``current_task`` anywhere: the only ways it could reach
+    ``Task.retry``, where Celery reads ``max_retries``?"""
+    return any(
         (isinstance(node, ast.Attribute) and node.attr in ("retry", "current_task"))
         or (isinstance(node, ast.Name) and node.id == "current_task")
         for node in ast.walk(func)
@@ -892,11 +898,16 @@ def raises_or_retries(stmts: list[ast.stmt]) -> bool:
 _LEAVING = (ast.Return, ast.Break, ast.Continue)
 
 
+def leaves(stmts: list[ast.stmt]) -> bool:
+    """Do the statements themselves leave their block (``return``, ``break``, ``continue``)?"""
+    return any(isinstance(node, _LEAVING) for node in own_nodes(stmts))
+
+
 def falls_into_raise(model: ModuleModel, handler: ast.ExceptHandler) -> bool:
     """Does the code after an ``except`` handler go straight on to a ``raise``: a best-effort
     ``try`` inside a handler that logs and re-raises?  The rest of a block around the handler's
     ``try`` ends in ``raise``, with no ``return``, ``break`` or ``continue`` on the way."""
-    if any(isinstance(node, _LEAVING) for node in own_nodes(handler.body)):
+    if leaves(handler.body):
         return False
     child = model.parent(handler)
     for anc in model.ancestors(child):
@@ -907,11 +918,9 @@ def falls_into_raise(model: ModuleModel, handler: ast.ExceptHandler) -> bool:
                 if name == "body" and isinstance(anc, (ast.Try, getattr(ast, "TryStar", ast.Try))):
                     rest += anc.orelse
                 if rest:
-                    return isinstance(rest[-1], ast.Raise) and not any(
-                        isinstance(node, _LEAVING) for node in own_nodes(rest))
+                    return isinstance(rest[-1], ast.Raise) and not leaves(rest)
                 break
-        if isinstance(anc, (*LOOP_TYPES, *_NOT_ENTERED)) or any(
-                isinstance(node, _LEAVING) for node in own_nodes(getattr(anc, "finalbody", []))):
+        if isinstance(anc, (*LOOP_TYPES, *_NOT_ENTERED)) or leaves(getattr(anc, "finalbody", [])):
             return False
         child = anc
     return False
@@ -922,7 +931,7 @@ def cleanup_in_finally(model: ModuleModel, handler: ast.ExceptHandler) -> bool:
     file after the work)?  The outcome is decided by the ``try`` it cleans up after, whose
     exception goes on -- unless the handler leaves (``return``, ``break``, ``continue``), which
     drops that exception too."""
-    if any(isinstance(node, _LEAVING) for node in own_nodes(handler.body)):
+    if leaves(handler.body):
         return False
     child = model.parent(handler)
     for anc in model.ancestors(child):

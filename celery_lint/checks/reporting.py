@@ -6,7 +6,7 @@ import re
 
 from ..dataflow import (
     TASK_FORMATTER, cleanup_in_finally, configured_loggers, connects_setup_logging, falls_into_raise, formats_task_id,
-    own_nodes,
+    leaves, own_nodes,
 )
 from ..engine import Context, on, on_module
 from ..model import FUNCTION_TYPES, MAX_DEPTH, BindingKind, ModuleModel, TaskInfo
@@ -582,7 +582,7 @@ def _inside_reporting_handler(model: ModuleModel, reading: _HandlerReading, node
     block that itself records the error it handles (logs its traceback, sends it to a tracker,
     retries), and does the handler not leave (``return``, ``break``, ``continue``) on the way?
     The task's failure is on record; what the inner step drops is a second, lesser error."""
-    if any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in own_nodes(node.body)):
+    if leaves(node.body):
         return False
     for anc in model.ancestors(model.parent(node)):
         if isinstance(anc, FUNCTION_TYPES):

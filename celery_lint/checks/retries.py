@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Union
 
-from ..dataflow import plain_wrapper, raises_or_retries
+from ..dataflow import may_reach_retry, plain_wrapper, raises_or_retries
 from ..engine import Context, on, on_module
 from ..fixes import Source, argument_spans, edit, fixer, insert, own_lines, remove_item
 from ..model import MAX_DEPTH, TASK_BASES, TRY_TYPES, BindingKind, ClassInfo, ModuleModel, TaskInfo, TaskKind, is_const
@@ -820,8 +820,7 @@ def _every_retry_bounded(options: _TaskOptions, owner: Owner) -> bool:
     autoretry = options.option(owner, "autoretry_for")
     if autoretry.off:
         return bool(calls)
-    if not calls and (not autoretry.known or any(
-            isinstance(n, ast.Attribute) and n.attr in ("retry", "current_task") for n in ast.walk(owner.node))):
+    if not calls and (not autoretry.known or may_reach_retry(owner.node)):
         return False  # no self.retry() of its own seen, and no automatic retries to bound: unknown
     retry_kwargs = options.option(owner, "retry_kwargs").value
     return retry_kwargs is not None and _limit_given(_dict_entry(retry_kwargs, "max_retries"))
@@ -1106,8 +1105,7 @@ def retry_call(node: ast.Call, ctx: Context) -> None:
 def _unknown_retry_options(ctx: Context, node: ast.Call, function: ast.AST, call: str) -> None:
     """CEL411: keywords of the task's own retry() that Task.retry and apply_async do not take."""
     task = ctx.model.task_by_node.get(function)
-    if task is None or task.base_unresolved or task.by_project_decorator or "base" in task.options \
-            or ctx.model.app_has_own_task_class:
+    if task is None or _class_unseen(ctx.model, task):
         return  # a Task class of the project's may define a retry() with keywords of its own
     for kw in node.keywords:
         name = kw.arg
@@ -1119,6 +1117,14 @@ def _unknown_retry_options(ctx: Context, node: ast.Call, function: ast.AST, call
             close = close_matches(name, sorted(RETRY_PARAMETERS | EXECUTION_OPTIONS), n=1, cutoff=0.6)
             advice = f"did you mean {close[0]}=?" if close else "remove it"
         ctx.report(kw, CEL411, call=call, option=name, advice=advice)
+
+
+def _class_unseen(model: ModuleModel, task: TaskInfo) -> bool:
+    """May the task's class come from somewhere the module does not show (a ``base=``, an
+    unresolved base, a project's task decorator, the app's own task class), and define what
+    Celery's ``Task`` does differently (its own ``retry``, its own ``default_retry_delay``)?"""
+    return task.base_unresolved or task.by_project_decorator or "base" in task.options \
+        or model.app_has_own_task_class
 
 
 def _raised(node: ast.Call, call: str, exc_name: str | None) -> str:
@@ -1274,8 +1280,7 @@ def _fixed_delay(model: ModuleModel, call: ast.Call, opaque: bool, task: TaskInf
             value = task.option("default_retry_delay", model)
             if value is not None:
                 return f"the task's fixed default_retry_delay={snippet(value)}"
-            if not (task.base_unresolved or task.by_project_decorator or "base" in task.options
-                    or model.app_has_own_task_class):
+            if not _class_unseen(model, task):
                 return f"Celery's fixed default_retry_delay of {CELERY_DEFAULT_RETRY_DELAY} seconds"
         return "the task's fixed default_retry_delay"
     if _uses_retries(model, countdown):
