@@ -796,16 +796,13 @@ def _worst_path(model: ModuleModel, task: TaskInfo) -> tuple[str, ...]:
 _INSTANCE_WRITES = frozenset({"save", "delete"})
 
 
-def _one_row(model: ModuleModel, task: TaskInfo) -> bool:
-    """Do all the task's writes outside a transaction go to one row: an instance made or fetched
+def _one_row(model: ModuleModel, writes: list[ast.Call]) -> bool:
+    """Do all the task's writes outside a transaction (``writes``) go to one row: an instance made or fetched
     once (``job = Export.objects.create()``) and then saved again and again (a job's status or
     progress row, which the web page polls)?  One transaction would hide the progress until the
     end, and there is no second row to leave half-written."""
     rows = set()
-    for node in df.body_nodes(model, task.node):
-        if not isinstance(node, ast.Call) or df.orm_write(model, node) is None \
-                or df.atomic_context(model, node) is not None:
-            continue
+    for node in writes:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in _INSTANCE_WRITES and isinstance(func.value, ast.Name):
             rows.add(func.value.id)
@@ -845,7 +842,7 @@ def _check_writes(ctx: Context) -> None:
     for task in model.tasks:
         if df.atomic_decorated(model, task.node):
             continue
-        writes = 0
+        writes: list[ast.Call] = []
         lasting = False
         for node in df.body_nodes(model, task.node):
             repeat = None if lasting else _orm_repeat(model, task, node)
@@ -853,10 +850,11 @@ def _check_writes(ctx: Context) -> None:
             if (repeat is None and write is None) or df.atomic_context(model, node) is not None:
                 continue  # the atomic test last: it walks up the tree
             lasting = lasting or repeat is not None
-            writes += write is not None
-        if writes < 2 or not lasting:
+            if write is not None:
+                writes.append(node)
+        if len(writes) < 2 or not lasting:
             continue  # the quick count over the whole body: no path can do more
-        if _one_row(model, task):
+        if _one_row(model, writes):
             continue
         path = _worst_path(model, task)
         if len(path) >= 2:
