@@ -556,9 +556,11 @@ def _over_a_fixed_few(model: ModuleModel, call: ast.AST) -> bool:
     return False
 
 
-#: Helpers that split a sequence into batches: a loop over them sends one message per batch.
-_BATCHING = frozenset({"itertools.batched", "more_itertools.chunked", "more_itertools.batched",
-                       "more_itertools.ichunked", "more_itertools.grouper"})
+#: Helpers that split a sequence into batches, whatever module they come from (itertools.batched,
+#: more_itertools.chunked / grouper, a project's own chunks()): a loop over them sends one message per
+#: batch; and more_itertools' ichunked, by its full name.
+_BATCHING_NAMES = frozenset({"chunked", "batched", "chunks", "grouper"})
+_BATCHING = "more_itertools.ichunked"
 
 
 def _batches(model: ModuleModel, iterable: ast.AST) -> bool:
@@ -572,7 +574,7 @@ def _batches(model: ModuleModel, iterable: ast.AST) -> bool:
         return len(iterable.args) == 3 and not (isinstance(iterable.args[2], ast.Constant)
                                                 and iterable.args[2].value in (1, -1))
     name = model.resolve(func) or ""
-    return name in _BATCHING or name.rsplit(".", 1)[-1] in ("chunked", "batched", "chunks", "grouper")
+    return name == _BATCHING or name.rsplit(".", 1)[-1] in _BATCHING_NAMES
 
 
 def _is_settings(model: ModuleModel, attr: ast.Attribute) -> bool:

@@ -566,11 +566,15 @@ def _class_uses(project) -> tuple[frozenset[str], frozenset[str], frozenset[str]
     return frozenset(registered), frozenset(based), frozenset(used)
 
 
+def _after_docstring(func: ast.AST) -> list[ast.stmt]:
+    """A function's statements after its docstring."""
+    body = func.body
+    return body[1:] if body and isinstance(body[0], ast.Expr) and isinstance(const(body[0].value), str) else body
+
+
 def _raises_not_implemented(model: ModuleModel, func: ast.AST) -> bool:
     """Does the method only raise ``NotImplementedError`` (after its docstring), left to subclasses?"""
-    body = func.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(const(body[0].value), str):
-        body = body[1:]
+    body = _after_docstring(func)
     if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
         return False
     exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
@@ -630,9 +634,7 @@ def _only_raises(task: TaskInfo) -> bool:
     constant or plain-name arguments (``raise Exception("called asynchronously only")``)?"""
     if task.kind is not TaskKind.FUNCTION:
         return False
-    body = task.node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(const(body[0].value), str):
-        body = body[1:]
+    body = _after_docstring(task.node)
     if len(body) != 1 or not isinstance(body[0], ast.Raise):
         return False
     exc = body[0].exc
