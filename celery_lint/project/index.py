@@ -411,20 +411,17 @@ class ProjectIndex:
     def identity_decorator(self, filename: str, qualname: str) -> bool:
         """Does ``qualname`` (as written in ``filename``) name a function of a module of the project
         that hands back what it decorates, or makes such a decorator (:func:`dataflow.identity_decorator`)?"""
-        _, dotted = self._absolute(filename, qualname)
+        dotted = self._absolute(filename, qualname)[1]
+        return self.memo(f"identity_decorator {dotted}", lambda index: index._identity_decorator(dotted))
+
+    def _identity_decorator(self, dotted: str) -> bool:
         module, _, name = dotted.rpartition(".")
-        key = ("identity", module, name)
-        found = self._plain_classes.get(key)
-        if found is None:
-            found = False
-            for _ in range(3):  # follow re-exports (``from .step import saga_step`` in a package's __init__)
-                verdict = _identity_decorator(self._source_of(module), name, module, self._is_package(module))
-                if not isinstance(verdict, tuple):
-                    found = verdict
-                    break
-                module, name = verdict
-            self._plain_classes[key] = found
-        return found
+        for _ in range(3):  # follow re-exports (``from .step import saga_step`` in a package's __init__)
+            verdict = _identity_decorator(self._source_of(module), name, module, self._is_package(module))
+            if not isinstance(verdict, tuple):
+                return verdict
+            module, name = verdict
+        return False
 
     def _file_of(self, module: str) -> str | None:
         """The path of a module of the project (summarised or not), or None."""
